@@ -1,0 +1,45 @@
+// The domain's public contract: UI, storage, report and CLI import from here and nowhere deeper.
+export { type Issue, type Result, ok, fail, formatPath, formatIssue } from './result';
+export {
+  RUBRIC_FORMAT_VERSION,
+  gradeKeys,
+  gradeSchema,
+  rubricSchema,
+  rubricNodeSchema,
+  scaleLevelSchema,
+  type Grade,
+  type Rubric,
+  type RubricNode,
+  type ScaleLevel,
+  type ScaleKey,
+} from './rubric/rubric-schema';
+export { parseRubric } from './rubric/parse-rubric';
+export {
+  isGradedUnit,
+  walkNodes,
+  gradedUnits,
+  findNode,
+  ancestry,
+  effectiveMethod,
+  effectiveTitle,
+  type NodeVisit,
+} from './rubric/rubric-tree';
+export { rubricFingerprint } from './rubric/fingerprint';
+export { canonicalJson, canonicalHash } from './canonical/canonical-json';
+export {
+  toHundredths,
+  fromHundredths,
+  applyFactor,
+  percentTenths,
+  fromTenths,
+} from './scoring/hundredths';
+export {
+  scoreAudit,
+  summarizeScore,
+  type Grades,
+  type NodeScore,
+  type NodeState,
+  type ScoreResult,
+  type ScoreSummary,
+} from './scoring/score-audit';
+export { parseAnswers, answersFileSchema, type AnswersFile } from './scoring/parse-answers';

@@ -1,0 +1,150 @@
+import type { Grade, Rubric, RubricNode } from '../rubric/rubric-schema';
+import { applyFactor, fromHundredths, fromTenths, percentTenths, toHundredths, toPercentFactor } from './hundredths';
+
+export type Grades = Readonly<Partial<Record<string, Grade>>>;
+
+/**
+ * - graded / na / missing: a graded unit with a grade, marked 不适用, or not yet graded;
+ * - complete / partial / all_na: an item whose units are all decided, some still missing, or all 不适用.
+ */
+export type NodeState = 'graded' | 'na' | 'missing' | 'complete' | 'partial' | 'all_na';
+
+export interface NodeScore {
+  readonly id: string;
+  readonly depth: number;
+  readonly isUnit: boolean;
+  /** 标准分值 in hundredths. */
+  readonly pointsH: number;
+  readonly earnedH: number;
+  readonly possibleH: number;
+  readonly grade: Grade | undefined;
+  readonly state: NodeState;
+  /** An overflow: "cap" item whose children would have earned more than its points. */
+  readonly isCapApplied: boolean;
+}
+
+export interface ScoreResult {
+  readonly rubricId: string;
+  readonly earnedH: number;
+  readonly possibleH: number;
+  /** Percent in tenths (734 = 73.4 %), null when every unit is 不适用. */
+  readonly percentTenths: number | null;
+  readonly complete: boolean;
+  /** Ungraded units in document order. */
+  readonly missing: readonly string[];
+  /** Every node in document order. */
+  readonly nodes: readonly NodeScore[];
+}
+
+/**
+ * Scores grades against a rubric. Ungraded units count in neither earned nor possible (the running score
+ * an auditor sees); 不适用 drops out of both. Grades must already be validated against the rubric
+ * (see parseAnswers); anything else is a programmer error and throws.
+ */
+export function scoreAudit(rubric: Rubric, grades: Grades): ScoreResult {
+  const factors = new Map(rubric.scale.map((level) => [level.key, toPercentFactor(level.factor)]));
+  const nodes: NodeScore[] = [];
+  const missing: string[] = [];
+  const unitIds = new Set<string>();
+
+  const score = (node: RubricNode, depth: number): NodeScore => {
+    const pointsH = toHundredths(node.points);
+    if (node.children === undefined) {
+      unitIds.add(node.id);
+      const grade = grades[node.id];
+      let result: NodeScore;
+      if (grade === undefined) {
+        missing.push(node.id);
+        result = unitScore(node.id, depth, pointsH, 0, 0, undefined, 'missing');
+      } else if (grade === 'na') {
+        if (!rubric.allowNA) throw new Error(`rubric ${rubric.id} does not allow 不适用, but unit ${node.id} has it`);
+        result = unitScore(node.id, depth, pointsH, 0, 0, grade, 'na');
+      } else {
+        const factor = factors.get(grade);
+        if (factor === undefined) throw new Error(`rubric ${rubric.id} has no scale level "${grade}"`);
+        result = unitScore(node.id, depth, pointsH, applyFactor(pointsH, factor), pointsH, grade, 'graded');
+      }
+      nodes.push(result);
+      return result;
+    }
+
+    const slot = nodes.length;
+    nodes.push(unitScore(node.id, depth, pointsH, 0, 0, undefined, 'partial')); // keeps document order
+    const children = node.children.map((child) => score(child, depth + 1));
+    const sumEarned = children.reduce((acc, c) => acc + c.earnedH, 0);
+    const sumPossible = children.reduce((acc, c) => acc + c.possibleH, 0);
+    const isCap = node.overflow === 'cap';
+    const possibleH = isCap ? Math.min(pointsH, sumPossible) : sumPossible;
+    const earnedH = isCap ? Math.min(possibleH, sumEarned) : sumEarned;
+    const result: NodeScore = {
+      id: node.id,
+      depth,
+      isUnit: false,
+      pointsH,
+      earnedH,
+      possibleH,
+      grade: undefined,
+      state: parentState(children),
+      isCapApplied: isCap && sumEarned > possibleH,
+    };
+    nodes[slot] = result;
+    return result;
+  };
+
+  const top = rubric.items.map((item) => score(item, 0));
+  for (const id of Object.keys(grades)) {
+    if (!unitIds.has(id)) throw new Error(`"${id}" is not a graded unit of rubric ${rubric.id}`);
+  }
+  const earnedH = top.reduce((acc, n) => acc + n.earnedH, 0);
+  const possibleH = top.reduce((acc, n) => acc + n.possibleH, 0);
+  return {
+    rubricId: rubric.id,
+    earnedH,
+    possibleH,
+    percentTenths: percentTenths(earnedH, possibleH),
+    complete: missing.length === 0,
+    missing,
+    nodes,
+  };
+}
+
+function unitScore(
+  id: string,
+  depth: number,
+  pointsH: number,
+  earnedH: number,
+  possibleH: number,
+  grade: Grade | undefined,
+  state: NodeState,
+): NodeScore {
+  return { id, depth, isUnit: true, pointsH, earnedH, possibleH, grade, state, isCapApplied: false };
+}
+
+function parentState(children: readonly NodeScore[]): NodeState {
+  if (children.some((c) => c.state === 'missing' || c.state === 'partial')) return 'partial';
+  if (children.every((c) => c.state === 'na' || c.state === 'all_na')) return 'all_na';
+  return 'complete';
+}
+
+/** The score as plain decimals, the shape `ducha score --json` prints. */
+export interface ScoreSummary {
+  readonly rubric: string;
+  readonly earned: number;
+  readonly possible: number;
+  readonly percent: number | null;
+  readonly complete: boolean;
+  readonly missing: readonly string[];
+  readonly items: readonly { readonly id: string; readonly earned: number; readonly possible: number }[];
+}
+
+export function summarizeScore(result: ScoreResult): ScoreSummary {
+  return {
+    rubric: result.rubricId,
+    earned: fromHundredths(result.earnedH),
+    possible: fromHundredths(result.possibleH),
+    percent: result.percentTenths === null ? null : fromTenths(result.percentTenths),
+    complete: result.complete,
+    missing: result.missing,
+    items: result.nodes.map((n) => ({ id: n.id, earned: fromHundredths(n.earnedH), possible: fromHundredths(n.possibleH) })),
+  };
+}
