@@ -1,0 +1,55 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import type { CliIo } from './io';
+import { validateCommand } from './commands/validate';
+import { scoreCommand } from './commands/score';
+
+const usage = `督查 ducha — rubric tools
+
+  ducha validate <rubric.json…>                        check rubric files; exit 1 on any problem
+  ducha score --rubric <file> --answers <file> [--json] score an answers file against a rubric`;
+
+const scoreArgsSchema = z.strictObject({
+  rubric: z.string({ error: 'score: --rubric <file> is required' }).min(1),
+  answers: z.string({ error: 'score: --answers <file> is required' }).min(1),
+  json: z.boolean().default(false),
+});
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'validate': {
+        const { positionals } = parseArgs({ args: [...rest], allowPositionals: true, options: {} });
+        return await validateCommand(positionals, io);
+      }
+      case 'score': {
+        const { values } = parseArgs({
+          args: [...rest],
+          options: { rubric: { type: 'string' }, answers: { type: 'string' }, json: { type: 'boolean' } },
+        });
+        const options = scoreArgsSchema.safeParse(values);
+        if (!options.success) {
+          for (const issue of options.error.issues) io.err(issue.message);
+          return 1;
+        }
+        return await scoreCommand(options.data, io);
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+        io.out(usage);
+        return command === undefined ? 1 : 0;
+      default:
+        io.err(`unknown command "${command}"\n\n${usage}`);
+        return 1;
+    }
+  } catch (error) {
+    // parseArgs throws on unknown flags; that is bad input, not a crash.
+    if (error instanceof TypeError && 'code' in error && typeof error.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`${command ?? ''}: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
