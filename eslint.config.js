@@ -23,6 +23,7 @@ export default defineConfig(
       // No `as` casts: unvalidated data goes through zod, known shapes use `satisfies`.
       '@typescript-eslint/consistent-type-assertions': ['error', { assertionStyle: 'never' }],
       '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       // The domain's public contract is src/domain/index.ts; deep imports from outside bypass it.

@@ -6,6 +6,7 @@ export {
   gradeSchema,
   rubricSchema,
   rubricNodeSchema,
+  nodeIdSchema,
   scaleLevelSchema,
   type Grade,
   type Rubric,
@@ -43,3 +44,35 @@ export {
   type ScoreSummary,
 } from './scoring/score-audit';
 export { parseAnswers, answersFileSchema, type AnswersFile } from './scoring/parse-answers';
+export {
+  AUDIT_FORMAT_VERSION,
+  auditSchema,
+  auditHeaderSchema,
+  answerSchema,
+  siteSchema,
+  signatureSchema,
+  strokesSchema,
+  auditModeSchema,
+  auditStatusSchema,
+  signerRoleSchema,
+  type Audit,
+  type AuditHeader,
+  type Answer,
+  type AuditMode,
+  type AuditStatus,
+  type Site,
+  type Signature,
+  type SignerRole,
+} from './audit/audit-schema';
+export {
+  signerRoles,
+  createAuditHeader,
+  isEditable,
+  gradesOf,
+  isSignatureComplete,
+  finaliseBlockers,
+  finaliseAudit,
+  amendAudit,
+  type NewAuditInput,
+  type FinaliseBlockers,
+} from './audit/lifecycle';

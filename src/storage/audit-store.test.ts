@@ -1,0 +1,233 @@
+import 'fake-indexeddb/auto';
+import Dexie from 'dexie';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseRubric, rubricFingerprint, type Rubric } from '../domain/index';
+import { AuditStore, type NewAudit } from './audit-store';
+import { DuchaDb, schemaVersions } from './db';
+import { StorageError, toStorageError } from './storage-error';
+
+function shippedRubric(id: string): Rubric {
+  const result = parseRubric(JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'rubrics', `${id}.json`), 'utf8')));
+  if (!result.ok) throw new Error(id);
+  return result.value;
+}
+const kf02 = shippedRubric('KF02');
+const strokes = [
+  [
+    [0.1, 0.2],
+    [0.4, 0.5],
+  ],
+];
+const png = () => new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], { type: 'image/png' });
+
+let dbName: string;
+let tick: number;
+const clock = () => new Date(Date.UTC(2026, 10, 24, 2, 0, tick++)).toISOString();
+const open = () => new AuditStore(new DuchaDb(dbName), clock);
+const newAudit = (over: Partial<NewAudit> = {}): NewAudit => ({
+  rubric: kf02,
+  site: { name: '碧桂园·燊城管理处', code: 'SZ-01', region: '华南' },
+  auditor: '王堃',
+  auditedAt: '2026-11-24T09:30:00.000Z',
+  mode: 'covert',
+  ...over,
+});
+const expectStorageError = async (promise: Promise<unknown>, kind: StorageError['kind']) => {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(StorageError);
+  if (error instanceof StorageError) expect(error.kind).toBe(kind);
+};
+
+beforeEach(() => {
+  dbName = `ducha-test-${Math.random().toString(36).slice(2)}`;
+  tick = 0;
+});
+afterEach(async () => {
+  await Dexie.delete(dbName);
+});
+
+describe('AuditStore', () => {
+  it('restores every grade, note, photo and signature after reopening the database', async () => {
+    const store = open();
+    const audit = await store.createAudit(newAudit());
+    await store.saveGrade(audit.id, '1.1', 'compliant');
+    await store.saveGrade(audit.id, '1.2', 'mostly');
+    await store.saveGrade(audit.id, '8', 'na');
+    await store.saveNote(audit.id, '1.2', '工牌未佩戴端正');
+    const photo = new Blob([new Uint8Array(3000).fill(7)], { type: 'image/jpeg' });
+    const photoId = await store.addPhoto(audit.id, '1.2', photo);
+    await store.saveSignatureDraft(audit.id, 'auditor', { name: '王堃', strokes });
+    store.db.close();
+
+    const reopened = open();
+    const stored = await reopened.getAudit(audit.id);
+    expect(stored?.answers.map((a) => [a.unitId, a.grade, a.note, a.photoIds])).toEqual([
+      ['1.1', 'compliant', '', []],
+      ['1.2', 'mostly', '工牌未佩戴端正', [photoId]],
+      ['8', 'na', '', []],
+    ]);
+    const blob = await reopened.getBlob(photoId);
+    expect(blob?.size).toBe(3000);
+    expect(blob?.type).toBe('image/jpeg');
+    expect(stored?.header.signatures.auditor).toEqual({ name: '王堃', strokes });
+    // 1.1 C 4 + 1.2 M 3.2 = 7.2 of 8; 8 不适用
+    expect(stored?.score.earnedH).toBe(720);
+    expect(stored?.score.possibleH).toBe(800);
+    expect(await reopened.getRememberedAuditor()).toBe('王堃');
+    expect((await reopened.listSites()).map((s) => [s.name, s.code, s.region])).toEqual([['碧桂园·燊城管理处', 'SZ-01', '华南']]);
+  });
+
+  it('clears a grade and refuses grades for items with sub-items or unknown units', async () => {
+    const store = open();
+    const audit = await store.createAudit(newAudit());
+    await store.saveGrade(audit.id, '7', 'partly');
+    await store.saveGrade(audit.id, '7', undefined);
+    expect((await store.getAudit(audit.id))?.answers).toEqual([expect.objectContaining({ unitId: '7', note: '' })]);
+    expect((await store.getAudit(audit.id))?.answers[0]?.grade).toBeUndefined();
+    await expectStorageError(store.saveGrade(audit.id, '1', 'compliant'), 'invalid');
+    await expectStorageError(store.saveGrade(audit.id, '9', 'compliant'), 'invalid');
+    await expectStorageError(store.saveGrade('00000000-0000-4000-8000-000000000000', '7', 'compliant'), 'not_found');
+  });
+
+  it('two tabs grading and signing the same audit do not overwrite each other', async () => {
+    const tabA = open();
+    const audit = await tabA.createAudit(newAudit());
+    const tabB = open();
+    await Promise.all([
+      tabA.saveGrade(audit.id, '1.1', 'compliant'),
+      tabB.saveGrade(audit.id, '1.2', 'partly'),
+      tabA.saveNote(audit.id, '1.1', 'A 的备注'),
+      tabB.saveNote(audit.id, '2.1', 'B 的备注'),
+      tabA.confirmSignature(audit.id, 'auditor', { name: '王堃', strokes, image: png() }),
+      tabB.confirmSignature(audit.id, 'siteManager', { name: '李喆', strokes, image: png() }),
+    ]);
+    const stored = await open().getAudit(audit.id);
+    expect(stored?.answers.map((a) => [a.unitId, a.grade ?? null, a.note])).toEqual([
+      ['1.1', 'compliant', 'A 的备注'],
+      ['1.2', 'partly', ''],
+      ['2.1', null, 'B 的备注'],
+    ]);
+    expect(stored?.header.signatures.auditor?.name).toBe('王堃');
+    expect(stored?.header.signatures.siteManager?.name).toBe('李喆');
+  });
+
+  it('refuses an empty signature pad or an empty name', async () => {
+    const store = open();
+    const audit = await store.createAudit(newAudit());
+    await expectStorageError(store.confirmSignature(audit.id, 'auditor', { name: '王堃', strokes: [], image: png() }), 'invalid');
+    await expectStorageError(store.confirmSignature(audit.id, 'auditor', { name: '  ', strokes, image: png() }), 'invalid');
+    expect((await store.getHeader(audit.id))?.signatures).toEqual({});
+  });
+
+  it('finalises only a complete, signed audit, then locks it; amending makes revision 2 and leaves revision 1 as it was', async () => {
+    const store = open();
+    const audit = await store.createAudit(newAudit());
+    const units = ['1.1', '1.2', '1.3', '2.1', '2.2', '2.3', '2.4', '2.5', '2.6', '3.1', '3.2', '3.3', '3.4', '3.5', '3.6', '4.1', '4.2', '4.3', '4.4', '5.1', '5.2', '6.1', '6.2', '7', '8'];
+    for (const unit of units) await store.saveGrade(audit.id, unit, 'compliant');
+    await expectStorageError(store.finalise(audit.id), 'invalid'); // unsigned
+    await store.confirmSignature(audit.id, 'auditor', { name: '王堃', strokes, image: png() });
+    await store.confirmSignature(audit.id, 'siteManager', { name: '李喆', strokes, image: png() });
+    const final = await store.finalise(audit.id);
+    expect(final.status).toBe('finalised');
+
+    const before = await store.getAudit(audit.id);
+    await expectStorageError(store.saveGrade(audit.id, '7', 'non_compliant'), 'locked');
+    await expectStorageError(store.saveNote(audit.id, '7', 'x'), 'locked');
+    await expectStorageError(store.addPhoto(audit.id, '7', png()), 'locked');
+    await expectStorageError(store.saveSignatureDraft(audit.id, 'auditor', { name: 'x', strokes }), 'locked');
+    await expectStorageError(store.finalise(audit.id), 'locked');
+
+    const rev2 = await store.amend(audit.id, '7 主动协助 应为基本符合');
+    expect(rev2).toMatchObject({ revision: 2, previousId: audit.id, lineageId: audit.id, status: 'draft', signatures: {} });
+    await store.saveGrade(rev2.id, '7', 'mostly');
+    await expectStorageError(store.amend(audit.id, 'again'), 'invalid');
+
+    const after = await store.getAudit(audit.id);
+    expect(after).toEqual(before);
+    expect(after?.score.earnedH).toBe(10000);
+    expect((await store.getAudit(rev2.id))?.score.earnedH).toBe(9900); // 7: 5 → 4
+
+    const list = await store.listAudits();
+    expect(list).toHaveLength(1);
+    expect(list[0]?.header.id).toBe(rev2.id);
+    expect(list[0]?.history.map((h) => [h.revision, h.status])).toEqual([
+      [2, 'draft'],
+      [1, 'finalised'],
+    ]);
+  });
+
+  it('keeps the rubric an audit was scored against, whatever the rubric files say later', async () => {
+    const store = open();
+    const audit = await store.createAudit(newAudit());
+    await store.saveGrade(audit.id, '7', 'compliant');
+    const edited: Rubric = { ...kf02, items: kf02.items.map((i) => (i.id === '7' ? { ...i, points: 50 } : i)) };
+    await store.createAudit(newAudit({ rubric: edited }));
+    const stored = await open().getAudit(audit.id);
+    expect(stored?.header.rubricFingerprint).toBe(rubricFingerprint(kf02));
+    expect(stored?.rubric.items.find((i) => i.id === '7')?.points).toBe(5);
+    expect(stored?.score.earnedH).toBe(500);
+  });
+
+  it('lists audits newest first and counts finalised audits not yet exported', async () => {
+    const store = open();
+    const older = await store.createAudit(newAudit({ auditedAt: '2026-11-01T09:00:00.000Z', site: { name: '甲' } }));
+    const newer = await store.createAudit(newAudit({ auditedAt: '2026-11-20T09:00:00.000Z', site: { name: '乙' } }));
+    expect((await store.listAudits()).map((e) => e.header.id)).toEqual([newer.id, older.id]);
+    expect(await store.countUnexported()).toBe(0);
+    await store.db.audits.update(older.id, { status: 'finalised', finalisedAt: clock() });
+    expect(await store.countUnexported()).toBe(1);
+    await store.markExported([older.id]);
+    expect(await store.countUnexported()).toBe(0);
+  });
+
+  it('reports a stored row that does not match the schema instead of trusting it', async () => {
+    const store = open();
+    const audit = await store.createAudit(newAudit());
+    await store.db.audits.update(audit.id, { revision: -1 });
+    await expectStorageError(store.getAudit(audit.id), 'corrupt');
+  });
+});
+
+describe('schema upgrade', () => {
+  it('opens a version-1 database with data in it and keeps every row, now queryable by the version-2 indexes', async () => {
+    const v1 = new Dexie(dbName);
+    v1.version(1).stores(schemaVersions[1]);
+    const seeded = new AuditStore(new DuchaDb(`${dbName}-seed`), clock);
+    const header = await seeded.createAudit(newAudit());
+    await seeded.saveGrade(header.id, '3.2', 'partly');
+    const rows = {
+      audits: await seeded.db.audits.toArray(),
+      answers: await seeded.db.answers.toArray(),
+      rubrics: await seeded.db.rubrics.toArray(),
+      sites: await seeded.db.sites.toArray(),
+    };
+    seeded.db.close();
+    await Dexie.delete(`${dbName}-seed`);
+    await v1.open();
+    expect(v1.verno).toBe(1);
+    for (const [table, data] of Object.entries(rows)) await v1.table(table).bulkAdd(data);
+    v1.close();
+
+    const upgraded = new AuditStore(new DuchaDb(dbName), clock);
+    await upgraded.db.open();
+    expect(upgraded.db.verno).toBe(2);
+    const stored = await upgraded.getAudit(header.id);
+    expect(stored?.answers.map((a) => [a.unitId, a.grade])).toEqual([['3.2', 'partly']]);
+    expect(stored?.score.earnedH).toBe(300);
+    expect(await upgraded.db.audits.where('[lineageId+revision]').equals([header.id, 1]).count()).toBe(1);
+    expect(await upgraded.db.audits.where('site.name').equals('碧桂园·燊城管理处').count()).toBe(1);
+  });
+});
+
+describe('toStorageError', () => {
+  it('recognises a quota error wrapped by Dexie', () => {
+    const wrapped = Object.assign(new Error('Transaction aborted'), { name: 'AbortError', inner: { name: 'QuotaExceededError' } });
+    expect(toStorageError(wrapped).kind).toBe('quota');
+    expect(toStorageError(new Error('x')).kind).toBe('unknown');
+  });
+});

@@ -1,0 +1,350 @@
+import {
+  amendAudit,
+  answerSchema,
+  auditHeaderSchema,
+  createAuditHeader,
+  findNode,
+  finaliseAudit,
+  formatIssue,
+  gradesOf,
+  parseRubric,
+  rubricFingerprint,
+  scoreAudit,
+  siteSchema,
+  strokesSchema,
+  type Answer,
+  type AuditHeader,
+  type AuditMode,
+  type Grade,
+  type Rubric,
+  type ScoreResult,
+  type Signature,
+  type SignerRole,
+  type Site,
+} from '../domain/index';
+import type { AnswerRow, DuchaDb } from './db';
+import { StorageError, toStorageError } from './storage-error';
+
+export interface StoredAudit {
+  readonly header: AuditHeader;
+  readonly answers: readonly Answer[];
+  readonly rubric: Rubric;
+  readonly score: ScoreResult;
+}
+
+export interface AuditListEntry {
+  /** The latest revision. */
+  readonly header: AuditHeader;
+  readonly score: ScoreResult;
+  /** Every revision of this audit, newest first (the first entry is `header`). */
+  readonly history: readonly AuditHeader[];
+}
+
+export interface NewAudit {
+  readonly rubric: Rubric;
+  readonly site: { readonly id?: string; readonly name: string; readonly code?: string; readonly region?: string };
+  readonly auditor: string;
+  readonly auditedAt: string;
+  readonly mode: AuditMode;
+}
+
+const AUDITOR_SETTING = 'auditorName';
+
+/**
+ * The only way the app reads or writes audits. Every write is one small IndexedDB transaction that
+ * re-reads what it changes, so a tap is durable the moment the promise resolves and two tabs editing
+ * the same audit merge rather than overwrite. Every row read is parsed with zod.
+ */
+export class AuditStore {
+  private readonly rubricCache = new Map<string, Rubric>();
+
+  constructor(
+    readonly db: DuchaDb,
+    private readonly now: () => string = () => new Date().toISOString(),
+    private readonly newId: () => string = () => crypto.randomUUID(),
+  ) {}
+
+  private async run<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw toStorageError(error);
+    }
+  }
+
+  // ── rubrics ──────────────────────────────────────────────────────────────
+
+  async getRubric(fingerprint: string): Promise<Rubric> {
+    const cached = this.rubricCache.get(fingerprint);
+    if (cached) return cached;
+    const row = await this.run(() => this.db.rubrics.get(fingerprint));
+    if (!row) throw new StorageError('not_found', `rubric ${fingerprint} is not stored on this device`);
+    const parsed = parseRubric(row.content);
+    if (!parsed.ok) throw new StorageError('corrupt', `stored rubric ${fingerprint}: ${parsed.issues.map(formatIssue).join('; ')}`);
+    this.rubricCache.set(fingerprint, parsed.value);
+    return parsed.value;
+  }
+
+  // ── sites and remembered settings ────────────────────────────────────────
+
+  async listSites(): Promise<Site[]> {
+    const rows = await this.run(() => this.db.sites.orderBy('name').toArray());
+    return rows
+      .sort((a, b) => b.lastUsedAt.localeCompare(a.lastUsedAt))
+      .flatMap(({ lastUsedAt: _lastUsedAt, ...site }) => {
+        const parsed = siteSchema.safeParse(site);
+        return parsed.success ? [parsed.data] : [];
+      });
+  }
+
+  async getRememberedAuditor(): Promise<string> {
+    const row = await this.run(() => this.db.settings.get(AUDITOR_SETTING));
+    return typeof row?.value === 'string' ? row.value : '';
+  }
+
+  async getSetting(key: string): Promise<unknown> {
+    return (await this.run(() => this.db.settings.get(key)))?.value;
+  }
+
+  async setSetting(key: string, value: unknown): Promise<void> {
+    await this.run(() => this.db.settings.put({ key, value }));
+  }
+
+  // ── audits ───────────────────────────────────────────────────────────────
+
+  async createAudit(input: NewAudit): Promise<AuditHeader> {
+    const now = this.now();
+    const site = siteSchema.safeParse({
+      id: input.site.id ?? this.newId(),
+      name: input.site.name,
+      ...(input.site.code?.trim() ? { code: input.site.code.trim() } : {}),
+      ...(input.site.region?.trim() ? { region: input.site.region.trim() } : {}),
+    });
+    if (!site.success) throw new StorageError('invalid', `site: ${site.error.issues.map((i) => i.message).join('; ')}`);
+    const fingerprint = rubricFingerprint(input.rubric);
+    const header = auditHeaderSchema.safeParse(
+      createAuditHeader({ id: this.newId(), rubric: input.rubric, rubricFingerprint: fingerprint, site: site.data, auditor: input.auditor, auditedAt: input.auditedAt, mode: input.mode, now }),
+    );
+    if (!header.success) throw new StorageError('invalid', header.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    await this.run(() =>
+      this.db.transaction('rw', [this.db.audits, this.db.rubrics, this.db.sites, this.db.settings], async () => {
+        if (!(await this.db.rubrics.get(fingerprint))) {
+          await this.db.rubrics.put({ fingerprint, rubricId: input.rubric.id, content: input.rubric, storedAt: now });
+        }
+        await this.db.sites.put({ ...site.data, lastUsedAt: now });
+        await this.db.settings.put({ key: AUDITOR_SETTING, value: header.data.auditor });
+        await this.db.audits.add(header.data);
+      }),
+    );
+    return header.data;
+  }
+
+  private parseHeader(row: unknown): AuditHeader {
+    const parsed = auditHeaderSchema.safeParse(row);
+    if (!parsed.success) {
+      throw new StorageError('corrupt', `stored audit does not match the schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    return parsed.data;
+  }
+
+  private parseAnswers(rows: readonly AnswerRow[]): Answer[] {
+    return rows.map(({ auditId: _auditId, ...row }) => {
+      const parsed = answerSchema.safeParse(row);
+      if (!parsed.success) throw new StorageError('corrupt', `stored answer ${row.unitId}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+      return parsed.data;
+    });
+  }
+
+  async getHeader(id: string): Promise<AuditHeader | undefined> {
+    const row = await this.run(() => this.db.audits.get(id));
+    return row === undefined ? undefined : this.parseHeader(row);
+  }
+
+  async getAudit(id: string): Promise<StoredAudit | undefined> {
+    const [row, answerRows] = await this.run(() =>
+      this.db.transaction('r', [this.db.audits, this.db.answers], () =>
+        Promise.all([this.db.audits.get(id), this.db.answers.where('auditId').equals(id).toArray()]),
+      ),
+    );
+    if (row === undefined) return undefined;
+    const header = this.parseHeader(row);
+    const answers = this.parseAnswers(answerRows);
+    const rubric = await this.getRubric(header.rubricFingerprint);
+    return { header, answers, rubric, score: scoreAudit(rubric, gradesOf(answers)) };
+  }
+
+  /** Latest revision of every audit, newest first, with its running score and its revision history. */
+  async listAudits(): Promise<AuditListEntry[]> {
+    const [headerRows, answerRows] = await this.run(() =>
+      this.db.transaction('r', [this.db.audits, this.db.answers], () => Promise.all([this.db.audits.toArray(), this.db.answers.toArray()])),
+    );
+    const answersByAudit = new Map<string, AnswerRow[]>();
+    for (const row of answerRows) answersByAudit.set(row.auditId, [...(answersByAudit.get(row.auditId) ?? []), row]);
+    const lineages = new Map<string, AuditHeader[]>();
+    for (const row of headerRows) {
+      const header = this.parseHeader(row);
+      lineages.set(header.lineageId, [...(lineages.get(header.lineageId) ?? []), header]);
+    }
+    const entries: AuditListEntry[] = [];
+    for (const revisions of lineages.values()) {
+      const history = [...revisions].sort((a, b) => b.revision - a.revision);
+      const latest = history[0];
+      if (latest === undefined) continue;
+      const rubric = await this.getRubric(latest.rubricFingerprint);
+      const answers = this.parseAnswers(answersByAudit.get(latest.id) ?? []);
+      entries.push({ header: latest, history, score: scoreAudit(rubric, gradesOf(answers)) });
+    }
+    return entries.sort((a, b) => b.header.auditedAt.localeCompare(a.header.auditedAt) || b.header.updatedAt.localeCompare(a.header.updatedAt));
+  }
+
+  /** Finalised audits (latest revisions) that have not yet left the device. */
+  async countUnexported(): Promise<number> {
+    return (await this.listAudits()).filter((e) => e.header.status === 'finalised' && e.header.exportedAt === undefined).length;
+  }
+
+  async markExported(ids: readonly string[]): Promise<void> {
+    const at = this.now();
+    await this.run(() => this.db.transaction('rw', this.db.audits, () => Promise.all(ids.map((id) => this.db.audits.update(id, { exportedAt: at })))));
+  }
+
+  /** Runs a change to a draft inside one transaction; refuses finalised (locked) audits. */
+  private async changeDraft<T>(auditId: string, work: (header: AuditHeader) => Promise<T>): Promise<T> {
+    return this.run(() =>
+      this.db.transaction('rw', [this.db.audits, this.db.answers, this.db.blobs, this.db.rubrics], async () => {
+        const row = await this.db.audits.get(auditId);
+        if (row === undefined) throw new StorageError('not_found', `audit ${auditId} does not exist`);
+        const header = this.parseHeader(row);
+        if (header.status !== 'draft') throw new StorageError('locked', `audit ${auditId} is finalised and can no longer be changed`);
+        const result = await work(header);
+        await this.db.audits.update(auditId, { updatedAt: this.now() });
+        return result;
+      }),
+    );
+  }
+
+  private async assertUnit(header: AuditHeader, unitId: string): Promise<void> {
+    const rubric = await this.getRubric(header.rubricFingerprint);
+    const node = findNode(rubric, unitId);
+    if (node === undefined || node.children !== undefined) {
+      throw new StorageError('invalid', `"${unitId}" is not a graded unit of ${rubric.id}`);
+    }
+  }
+
+  private async updateAnswer(
+    auditId: string,
+    unitId: string,
+    change: (current: Answer) => Answer,
+    alsoWrite?: () => Promise<unknown>,
+  ): Promise<Answer> {
+    return this.changeDraft(auditId, async (header) => {
+      await this.assertUnit(header, unitId);
+      await alsoWrite?.();
+      const existing = await this.db.answers.get([auditId, unitId]);
+      const blank: Answer = { unitId, note: '', photoIds: [], updatedAt: this.now() };
+      const current = existing ? (this.parseAnswers([existing])[0] ?? blank) : blank;
+      const next = answerSchema.safeParse({ ...change(current), unitId, updatedAt: this.now() });
+      if (!next.success) throw new StorageError('invalid', `answer ${unitId}: ${next.error.issues.map((i) => i.message).join('; ')}`);
+      await this.db.answers.put({ ...next.data, auditId });
+      return next.data;
+    });
+  }
+
+  private async requireHeader(auditId: string): Promise<AuditHeader> {
+    const header = await this.getHeader(auditId);
+    if (header === undefined) throw new StorageError('not_found', `audit ${auditId} does not exist`);
+    return header;
+  }
+
+  /** Sets or clears (undefined) one unit's grade. */
+  async saveGrade(auditId: string, unitId: string, grade: Grade | undefined): Promise<Answer> {
+    return this.updateAnswer(auditId, unitId, ({ grade: _old, ...rest }) => (grade === undefined ? rest : { ...rest, grade }));
+  }
+
+  async saveNote(auditId: string, unitId: string, note: string): Promise<Answer> {
+    return this.updateAnswer(auditId, unitId, (current) => ({ ...current, note }));
+  }
+
+  async addPhoto(auditId: string, unitId: string, blob: Blob): Promise<string> {
+    const id = this.newId();
+    // The blob and the reference are written in one transaction: an answer never points at a missing photo.
+    await this.updateAnswer(
+      auditId,
+      unitId,
+      (current) => ({ ...current, photoIds: [...current.photoIds, id] }),
+      () => this.db.blobs.put({ id, auditId, unitId, kind: 'photo', blob, type: blob.type, size: blob.size, createdAt: this.now() }),
+    );
+    return id;
+  }
+
+  async removePhoto(auditId: string, unitId: string, photoId: string): Promise<void> {
+    await this.updateAnswer(auditId, unitId, (current) => ({ ...current, photoIds: current.photoIds.filter((p) => p !== photoId) }));
+  }
+
+  async getBlob(id: string): Promise<Blob | undefined> {
+    const row = await this.run(() => this.db.blobs.get(id));
+    return row?.blob;
+  }
+
+  /** Keeps the signer's name and strokes as they write; any change un-confirms the signature. */
+  async saveSignatureDraft(auditId: string, role: SignerRole, draft: { name: string; strokes: unknown }): Promise<void> {
+    const strokes = strokesSchema.safeParse(draft.strokes);
+    if (!strokes.success) throw new StorageError('invalid', 'signature strokes are malformed');
+    await this.changeDraft(auditId, async () => {
+      const signature: Signature = { name: draft.name.slice(0, 200), strokes: strokes.data };
+      await this.db.audits.update(auditId, { [`signatures.${role}`]: signature });
+    });
+  }
+
+  async clearSignature(auditId: string, role: SignerRole): Promise<void> {
+    await this.changeDraft(auditId, async () => {
+      await this.db.audits.update(auditId, { [`signatures.${role}`]: undefined });
+    });
+  }
+
+  /** Confirms a signature: an empty pad or an empty name is refused; the image is stored as a blob. */
+  async confirmSignature(auditId: string, role: SignerRole, input: { name: string; strokes: unknown; image: Blob }): Promise<Signature> {
+    const strokes = strokesSchema.safeParse(input.strokes);
+    if (!strokes.success || strokes.data.length === 0) throw new StorageError('invalid', 'the signature pad is empty');
+    const name = input.name.trim();
+    if (name === '') throw new StorageError('invalid', 'the signer name is empty');
+    return this.changeDraft(auditId, async () => {
+      const imageId = this.newId();
+      const signedAt = this.now();
+      await this.db.blobs.put({ id: imageId, auditId, kind: 'signature', blob: input.image, type: input.image.type, size: input.image.size, createdAt: signedAt });
+      const signature: Signature = { name, strokes: strokes.data, imageId, signedAt };
+      await this.db.audits.update(auditId, { [`signatures.${role}`]: signature });
+      return signature;
+    });
+  }
+
+  /** Locks the audit. Refused, with every reason, while units are ungraded or signatures missing. */
+  async finalise(auditId: string): Promise<AuditHeader> {
+    return this.run(() =>
+      this.db.transaction('rw', [this.db.audits, this.db.answers, this.db.rubrics], async () => {
+        const stored = await this.getAudit(auditId);
+        if (stored === undefined) throw new StorageError('not_found', `audit ${auditId} does not exist`);
+        const result = finaliseAudit(stored.rubric, stored.header, stored.answers, this.now());
+        if (!result.ok) throw new StorageError(stored.header.status === 'draft' ? 'invalid' : 'locked', result.issues.map(formatIssue).join('; '));
+        await this.db.audits.put(result.value);
+        return result.value;
+      }),
+    );
+  }
+
+  /** Starts revision n+1 of a finalised audit with its answers copied; revision n is left untouched. */
+  async amend(auditId: string, reason: string): Promise<AuditHeader> {
+    return this.run(() =>
+      this.db.transaction('rw', [this.db.audits, this.db.answers], async () => {
+        const header = await this.requireHeader(auditId);
+        const newer = await this.db.audits.where('[lineageId+revision]').equals([header.lineageId, header.revision + 1]).first();
+        if (newer !== undefined) throw new StorageError('invalid', `revision ${header.revision + 1} of this audit already exists`);
+        const next = amendAudit(header, { id: this.newId(), now: this.now(), reason });
+        if (!next.ok) throw new StorageError('invalid', next.issues.map(formatIssue).join('; '));
+        const answers = await this.db.answers.where('auditId').equals(auditId).toArray();
+        await this.db.audits.add(next.value);
+        await this.db.answers.bulkAdd(answers.map((a) => ({ ...a, auditId: next.value.id })));
+        return next.value;
+      }),
+    );
+  }
+}

@@ -1,0 +1,82 @@
+import Dexie, { type EntityTable, type Table } from 'dexie';
+import type { AuditHeader } from '../domain/index';
+
+/** Answer rows are kept apart from the header so that every tap writes one small row and two tabs
+ * grading different units never overwrite each other. */
+export interface AnswerRow {
+  readonly auditId: string;
+  readonly unitId: string;
+  readonly grade?: string;
+  readonly note: string;
+  readonly photoIds: readonly string[];
+  readonly updatedAt: string;
+}
+
+export interface BlobRow {
+  readonly id: string;
+  readonly auditId: string;
+  readonly kind: 'photo' | 'signature';
+  readonly unitId?: string;
+  readonly blob: Blob;
+  readonly type: string;
+  readonly size: number;
+  readonly createdAt: string;
+}
+
+export interface RubricRow {
+  readonly fingerprint: string;
+  readonly rubricId: string;
+  readonly content: unknown;
+  readonly storedAt: string;
+}
+
+export interface SiteRow {
+  readonly id: string;
+  readonly name: string;
+  readonly code?: string;
+  readonly region?: string;
+  readonly lastUsedAt: string;
+}
+
+export interface SettingRow {
+  readonly key: string;
+  readonly value: unknown;
+}
+
+
+export const DB_NAME = 'ducha';
+
+/**
+ * Schema history. A version, once shipped, is never edited: changes are new versions with an upgrade.
+ * Stored rows are parsed with zod when read (see the repositories), so a row that does not match is
+ * reported, never trusted.
+ */
+export const schemaVersions = {
+  1: {
+    audits: 'id, lineageId, status, updatedAt',
+    answers: '[auditId+unitId], auditId',
+    blobs: 'id, auditId',
+    rubrics: 'fingerprint, rubricId',
+    sites: 'id, name',
+    settings: 'key',
+  },
+  /** v2: the list shows the latest revision of each audit and searches by site: index both. */
+  2: {
+    audits: 'id, lineageId, status, updatedAt, [lineageId+revision], site.name',
+  },
+} as const;
+
+export class DuchaDb extends Dexie {
+  audits!: EntityTable<AuditHeader, 'id'>;
+  answers!: Table<AnswerRow, [string, string]>;
+  blobs!: EntityTable<BlobRow, 'id'>;
+  rubrics!: EntityTable<RubricRow, 'fingerprint'>;
+  sites!: EntityTable<SiteRow, 'id'>;
+  settings!: EntityTable<SettingRow, 'key'>;
+
+  constructor(name = DB_NAME) {
+    super(name);
+    this.version(1).stores(schemaVersions[1]);
+    this.version(2).stores(schemaVersions[2]);
+  }
+}
