@@ -1,0 +1,33 @@
+import { useTranslation } from 'react-i18next';
+import { useSaveTracker } from '../providers/save-tracker';
+
+/** Tells the auditor, always, whether the last tap is safely stored. */
+export function SaveStatus() {
+  const { t } = useTranslation();
+  const { pending, failure } = useSaveTracker();
+  const state = failure ? 'failed' : pending > 0 ? 'saving' : 'saved';
+  return (
+    <span className={`save-status save-status--${state}`} role="status" aria-live="polite" data-testid="save-status" data-state={state}>
+      {t(`save.${state}`)}
+    </span>
+  );
+}
+
+export function SaveErrorBanner() {
+  const { t } = useTranslation();
+  const { failure, dismiss } = useSaveTracker();
+  if (!failure) return null;
+  return (
+    <div className="banner banner--error" role="alert" data-testid="save-error">
+      <p>{t(`save.error.${failure.kind}`, { detail: failure.detail })}</p>
+      <div className="banner__actions">
+        <button type="button" className="button button--primary" onClick={failure.retry}>
+          {t('save.retry')}
+        </button>
+        <button type="button" className="button" onClick={dismiss}>
+          {t('save.dismiss')}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+import { useTranslation } from 'react-i18next';
+import { useRegisterSW } from 'virtual:pwa-register/react';
+
+/**
+ * A new version waits until the auditor chooses to update: the service worker is registered with
+ * registerType "prompt", so nothing reloads under someone mid-audit.
+ */
+export function UpdatePrompt() {
+  const { t } = useTranslation();
+  const {
+    needRefresh: [needRefresh, setNeedRefresh],
+    updateServiceWorker,
+  } = useRegisterSW();
+  if (!needRefresh) return null;
+  return (
+    <div className="banner banner--info" role="status" data-testid="update-prompt">
+      <p>
+        {t('app.updateAvailable')} {t('app.updateFinishFirst')}
+      </p>
+      <div className="banner__actions">
+        <button type="button" className="button button--primary" onClick={() => void updateServiceWorker(true)}>
+          {t('app.updateNow')}
+        </button>
+        <button type="button" className="button" onClick={() => { setNeedRefresh(false); }}>
+          {t('app.updateLater')}
+        </button>
+      </div>
+    </div>
+  );
+}

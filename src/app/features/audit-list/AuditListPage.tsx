@@ -1,0 +1,85 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import type { AuditListEntry } from '../../../storage/audit-store';
+import { formatDateTime, formatPercent, formatPoints } from '../../format';
+import { useStore } from '../../providers/store-provider';
+
+function matches(entry: AuditListEntry, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (q === '') return true;
+  const { name, code, region } = entry.header.site;
+  return [name, code ?? '', region ?? ''].some((s) => s.toLowerCase().includes(q));
+}
+
+export function AuditListPage() {
+  const { t, i18n } = useTranslation();
+  const store = useStore();
+  const entries = useLiveQuery(() => store.listAudits(), [store]);
+  const [query, setQuery] = useState('');
+  if (entries === undefined) return <p className="loading">{t('app.loading')}</p>;
+
+  const unexported = entries.filter((e) => e.header.status === 'finalised' && e.header.exportedAt === undefined).length;
+  const shown = entries.filter((e) => matches(e, query));
+  return (
+    <section aria-labelledby="list-title" className="page">
+      <div className="page__head">
+        <h1 id="list-title">{t('list.title')}</h1>
+        <Link to="/new" className="button button--primary">
+          {t('app.nav.newAudit')}
+        </Link>
+      </div>
+      <p className={unexported > 0 ? 'badge badge--warn' : 'badge'} data-testid="unexported-count" data-count={unexported}>
+        {unexported > 0 ? t('list.unexported', { count: unexported }) : t('list.allExported')}
+      </p>
+      <label className="field">
+        <span className="field__label">{t('list.search')}</span>
+        <input type="search" value={query} onChange={(e) => { setQuery(e.target.value); }} data-testid="site-search" />
+      </label>
+      {entries.length === 0 && <p>{t('list.empty')}</p>}
+      {entries.length > 0 && shown.length === 0 && <p>{t('list.noMatch', { query })}</p>}
+      <ul className="audit-list">
+        {shown.map((entry) => {
+          const { header, score, history } = entry;
+          const total = score.nodes.filter((n) => n.isUnit).length;
+          return (
+            <li key={header.lineageId} className="audit-card" data-testid="audit-row" data-audit-id={header.id}>
+              <Link to={`/audits/${header.id}`} className="audit-card__link">
+                <span className="audit-card__site">{header.site.name}</span>
+                <span className="audit-card__meta">
+                  {header.rubricId} · {formatDateTime(header.auditedAt, i18n.language)} · {t(`mode.${header.mode}`)}
+                </span>
+                <span className="audit-card__score">
+                  <span data-testid="row-total">
+                    {formatPoints(score.earnedH)} / {formatPoints(score.possibleH)}
+                  </span>
+                  <span data-testid="row-percent">{formatPercent(score.percentTenths)}</span>
+                </span>
+                <span className={`status status--${header.status}`}>
+                  {t(`status.${header.status}`)}
+                  {header.revision > 1 && ` · ${t('list.revision', { revision: header.revision })}`}
+                  {header.status === 'draft' && ` · ${t('list.progress', { graded: total - score.missing.length, total })}`}
+                </span>
+              </Link>
+              {history.length > 1 && (
+                <details className="audit-card__history">
+                  <summary>{t('list.history')}</summary>
+                  <ol>
+                    {history.map((h) => (
+                      <li key={h.id}>
+                        <Link to={`/audits/${h.id}`} data-testid="history-link" data-revision={h.revision}>
+                          {t('list.revision', { revision: h.revision })} · {t(`status.${h.status}`)} · {formatDateTime(h.updatedAt, i18n.language)}
+                        </Link>
+                      </li>
+                    ))}
+                  </ol>
+                </details>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,155 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useEffect, useId } from 'react';
+import { useForm, type FieldError } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { auditModeSchema } from '../../../domain/index';
+import { toLocalInputValue } from '../../format';
+import { useSaveTracker } from '../../providers/save-tracker';
+import { useStore } from '../../providers/store-provider';
+import { loadShippedRubrics } from '../../shipped-rubrics';
+import { isFormErrorKey, newAuditFormSchema, type NewAuditForm } from './new-audit-form';
+
+const { rubrics } = loadShippedRubrics();
+
+export function NewAuditPage() {
+  const { t } = useTranslation();
+  const store = useStore();
+  const { track } = useSaveTracker();
+  const navigate = useNavigate();
+  const sites = useLiveQuery(() => store.listSites(), [store]);
+  const rememberedAuditor = useLiveQuery(() => store.getRememberedAuditor(), [store]);
+  const ids = useId();
+
+  const form = useForm<NewAuditForm>({
+    resolver: zodResolver(newAuditFormSchema),
+    defaultValues: {
+      rubricId: rubrics[0]?.id ?? '',
+      siteChoice: 'new',
+      siteName: '',
+      siteCode: '',
+      siteRegion: '',
+      auditor: '',
+      auditedAt: toLocalInputValue(new Date()),
+      mode: 'covert',
+    },
+  });
+  const { register, handleSubmit, watch, setValue, formState } = form;
+
+  useEffect(() => {
+    if (rememberedAuditor && form.getValues('auditor') === '') setValue('auditor', rememberedAuditor);
+  }, [rememberedAuditor, form, setValue]);
+  useEffect(() => {
+    const [first] = sites ?? [];
+    if (first && form.getValues('siteChoice') === 'new' && !formState.isDirty) setValue('siteChoice', first.id);
+  }, [sites, form, setValue, formState.isDirty]);
+
+  const siteChoice = watch('siteChoice');
+  const errorText = (error: FieldError | undefined) => {
+    const key = error?.message;
+    return key === undefined ? null : (
+      <span className="field__error" role="alert">
+        {isFormErrorKey(key) ? t(key) : key}
+      </span>
+    );
+  };
+
+  const onSubmit = handleSubmit(async (values) => {
+    const rubric = rubrics.find((r) => r.id === values.rubricId);
+    if (!rubric) return;
+    const known = sites?.find((s) => s.id === values.siteChoice);
+    const header = await track(() =>
+      store.createAudit({
+        rubric,
+        site: known ?? { name: values.siteName.trim(), code: values.siteCode, region: values.siteRegion },
+        auditor: values.auditor,
+        auditedAt: new Date(values.auditedAt).toISOString(),
+        mode: values.mode,
+      }),
+    );
+    if (header) await navigate(`/audits/${header.id}`);
+  });
+
+  return (
+    <section aria-labelledby="new-title" className="page page--narrow">
+      <h1 id="new-title">{t('newAudit.title')}</h1>
+      <form onSubmit={(e) => void onSubmit(e)} noValidate className="form">
+        <label className="field">
+          <span className="field__label">{t('newAudit.rubric')}</span>
+          <select {...register('rubricId')} data-testid="rubric-select">
+            {rubrics.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.form} {r.title}
+              </option>
+            ))}
+          </select>
+          {errorText(formState.errors.rubricId)}
+        </label>
+
+        <fieldset className="fieldset">
+          <legend>{t('newAudit.site')}</legend>
+          {sites && sites.length > 0 && (
+            <label className="field">
+              <span className="field__label">{t('newAudit.siteKnown')}</span>
+              <select {...register('siteChoice')} data-testid="site-select">
+                {sites.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.name}
+                    {s.code ? ` (${s.code})` : ''}
+                  </option>
+                ))}
+                <option value="new">{t('newAudit.siteNew')}</option>
+              </select>
+            </label>
+          )}
+          {siteChoice === 'new' && (
+            <>
+              <label className="field">
+                <span className="field__label">{t('newAudit.siteName')}</span>
+                <input {...register('siteName')} autoComplete="off" data-testid="site-name" />
+                {errorText(formState.errors.siteName)}
+              </label>
+              <div className="field-row">
+                <label className="field">
+                  <span className="field__label">{t('newAudit.siteCode')}</span>
+                  <input {...register('siteCode')} autoComplete="off" />
+                </label>
+                <label className="field">
+                  <span className="field__label">{t('newAudit.siteRegion')}</span>
+                  <input {...register('siteRegion')} autoComplete="off" />
+                </label>
+              </div>
+            </>
+          )}
+          {errorText(formState.errors.siteChoice)}
+        </fieldset>
+
+        <label className="field">
+          <span className="field__label">{t('newAudit.auditor')}</span>
+          <input {...register('auditor')} autoComplete="name" data-testid="auditor" />
+          {errorText(formState.errors.auditor)}
+        </label>
+        <label className="field">
+          <span className="field__label">{t('newAudit.auditedAt')}</span>
+          <input type="datetime-local" {...register('auditedAt')} data-testid="audited-at" />
+          {errorText(formState.errors.auditedAt)}
+        </label>
+        <fieldset className="fieldset">
+          <legend>{t('newAudit.mode')}</legend>
+          <div className="choice-row">
+            {auditModeSchema.options.map((mode) => (
+              <label key={mode} className="choice" htmlFor={`${ids}-${mode}`}>
+                <input id={`${ids}-${mode}`} type="radio" value={mode} {...register('mode')} />
+                {t(`mode.${mode}`)}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <button type="submit" className="button button--primary button--large" disabled={formState.isSubmitting} data-testid="start-audit">
+          {t('newAudit.start')}
+        </button>
+      </form>
+    </section>
+  );
+}

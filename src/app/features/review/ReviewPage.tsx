@@ -1,0 +1,131 @@
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router';
+import { finaliseBlockers, isEditable as isDraft, signerRoles } from '../../../domain/index';
+import type { StoredAudit } from '../../../storage/audit-store';
+import { formatPercent, formatPoints } from '../../format';
+import { useAudit } from '../../hooks/use-audit';
+import { useSaveTracker } from '../../providers/save-tracker';
+import { useStore } from '../../providers/store-provider';
+import { SignatureBlock } from './SignatureBlock';
+
+export function ReviewPage() {
+  const { t } = useTranslation();
+  const { id } = useParams();
+  const audit = useAudit(id);
+  if (audit === 'loading') return <p className="loading">{t('app.loading')}</p>;
+  if (audit === undefined) {
+    return (
+      <p role="alert">
+        {t('app.notFound')} <Link to="/">{t('app.backToList')}</Link>
+      </p>
+    );
+  }
+  return <Review audit={audit} />;
+}
+
+function Review({ audit }: { audit: StoredAudit }) {
+  const { t } = useTranslation();
+  const store = useStore();
+  const { track } = useSaveTracker();
+  const navigate = useNavigate();
+  const { header, rubric, score, answers } = audit;
+  const isEditable = isDraft(header);
+  const blockers = finaliseBlockers(rubric, header, answers);
+  const canFinalise = isEditable && blockers.ungraded.length === 0 && blockers.unsigned.length === 0;
+  const itemScore = (itemId: string) => score.nodes.find((n) => n.id === itemId);
+
+  const finalise = async () => {
+    const done = await track(() => store.finalise(header.id));
+    if (done) await navigate(`/audits/${header.id}`);
+  };
+
+  return (
+    <div className="page">
+      <div className="page__head">
+        <h1>
+          {t('review.title')} · {header.site.name}
+        </h1>
+        <Link to={`/audits/${header.id}`} className="button">
+          {t('review.backToForm')}
+        </Link>
+      </div>
+
+      <section aria-labelledby="summary-title">
+        <h2 id="summary-title">{t('review.summary')}</h2>
+        <table className="summary-table" data-testid="summary">
+          <thead>
+            <tr>
+              <th scope="col">{t('review.item')}</th>
+              <th scope="col">{t('review.earned')}</th>
+              <th scope="col">{t('review.possible')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rubric.items.map((item) => {
+              const s = itemScore(item.id);
+              return (
+                <tr key={item.id} data-item-id={item.id}>
+                  <th scope="row">
+                    {item.label ?? item.id} {item.title}
+                    {s?.isCapApplied && ` (${t('scoring.capNote', { points: item.points })})`}
+                  </th>
+                  <td>{s ? formatPoints(s.earnedH) : '—'}</td>
+                  <td>{s ? formatPoints(s.possibleH) : '—'}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row">{t('review.total')}</th>
+              <td data-testid="review-earned">{formatPoints(score.earnedH)}</td>
+              <td data-testid="review-possible">
+                {formatPoints(score.possibleH)} · <span data-testid="review-percent">{formatPercent(score.percentTenths)}</span>
+              </td>
+            </tr>
+          </tfoot>
+        </table>
+      </section>
+
+      {isEditable && blockers.ungraded.length > 0 && (
+        <section className="banner banner--warn" aria-labelledby="ungraded-title" data-testid="ungraded-list">
+          <h2 id="ungraded-title">{t('review.ungradedTitle')}</h2>
+          <ul className="chip-list">
+            {blockers.ungraded.map((unitId) => (
+              <li key={unitId}>
+                <Link to={`/audits/${header.id}?focus=${encodeURIComponent(unitId)}`} className="chip" data-testid="ungraded-link">
+                  {unitId}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      <section aria-labelledby="signatures-title">
+        <h2 id="signatures-title">{t('review.signatures')}</h2>
+        <div className="signatures">
+          {signerRoles.map((role) => (
+            <SignatureBlock key={`${role}-${header.signatures[role]?.signedAt ?? ''}`} auditId={header.id} role={role} signature={header.signatures[role]} isEditable={isEditable} />
+          ))}
+        </div>
+      </section>
+
+      {isEditable ? (
+        <section className="finalise">
+          {blockers.unsigned.length > 0 && (
+            <p data-testid="unsigned-list">
+              {t('review.unsignedTitle')} {blockers.unsigned.map((r) => t(`review.role.${r}`)).join('、')}
+            </p>
+          )}
+          <p>{t('review.finaliseHint')}</p>
+          <button type="button" className="button button--primary button--large" disabled={!canFinalise} onClick={() => void finalise()} data-testid="finalise">
+            {t('review.finalise')}
+          </button>
+        </section>
+      ) : (
+        <p className="status status--finalised">{t('review.finalised')}</p>
+      )}
+    </div>
+  );
+}

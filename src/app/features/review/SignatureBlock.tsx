@@ -1,0 +1,107 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { isSignatureComplete, type Signature, type SignerRole } from '../../../domain/index';
+import { renderSignaturePng } from '../../components/signature/render-signature';
+import { SignaturePad } from '../../components/signature/SignaturePad';
+import { isEmptyStrokes, type Strokes } from '../../components/signature/strokes';
+import { formatDateTime } from '../../format';
+import { useObjectUrl } from '../../hooks/use-object-url';
+import { useSaveTracker } from '../../providers/save-tracker';
+import { useStore } from '../../providers/store-provider';
+
+function SignatureImage({ imageId, alt }: { imageId: string; alt: string }) {
+  const store = useStore();
+  const blob = useLiveQuery(() => store.getBlob(imageId), [store, imageId]);
+  const url = useObjectUrl(blob);
+  return url ? <img src={url} alt={alt} className="signature-image" data-testid="signature-image" /> : null;
+}
+
+interface SignatureBlockProps {
+  readonly auditId: string;
+  readonly role: SignerRole;
+  readonly signature: Signature | undefined;
+  readonly isEditable: boolean;
+}
+
+/**
+ * Name and handwriting for one signer. Strokes and name are stored as they are written (a reload keeps
+ * a half-finished signature); confirming renders the image. Any later change un-confirms it.
+ * The parent keys this block by the signature's confirmation, so local input restarts from what is stored.
+ */
+export function SignatureBlock({ auditId, role, signature, isEditable }: SignatureBlockProps) {
+  const { t, i18n } = useTranslation();
+  const store = useStore();
+  const { track } = useSaveTracker();
+  const nameId = useId();
+  const roleName = t(`review.role.${role}`);
+  const [name, setName] = useState(signature?.name ?? '');
+  const [strokes, setStrokes] = useState<Strokes>(signature?.strokes ?? []);
+  const [problem, setProblem] = useState<string>();
+  const isSigned = isSignatureComplete(signature);
+
+  const saveDraft = (next: { name: string; strokes: Strokes }) =>
+    void track(() => (isEmptyStrokes(next.strokes) && next.name.trim() === '' ? store.clearSignature(auditId, role) : store.saveSignatureDraft(auditId, role, next)));
+
+  const confirm = async () => {
+    if (name.trim() === '') { setProblem(t('review.nameRequired')); return; }
+    if (isEmptyStrokes(strokes)) { setProblem(t('review.emptyPad')); return; }
+    setProblem(undefined);
+    const image = await renderSignaturePng(strokes);
+    await track(() => store.confirmSignature(auditId, role, { name, strokes, image }));
+  };
+
+  if (!isEditable) {
+    return (
+      <div className="signature" data-testid={`signature-${role}`}>
+        <h3>{roleName}</h3>
+        <p>{signature?.name}</p>
+        {signature?.imageId && <SignatureImage imageId={signature.imageId} alt={t('review.signHere', { role: roleName })} />}
+        {signature?.signedAt && <p className="subtitle">{t('review.signed', { time: formatDateTime(signature.signedAt, i18n.language) })}</p>}
+      </div>
+    );
+  }
+
+  return (
+    <div className={`signature ${isSigned ? 'signature--signed' : ''}`} data-testid={`signature-${role}`} data-signed={isSigned}>
+      <h3>{roleName}</h3>
+      <label className="field" htmlFor={nameId}>
+        <span className="field__label">{t('review.signerName', { role: roleName })}</span>
+        <input
+          id={nameId}
+          value={name}
+          autoComplete="off"
+          onChange={(e) => { setName(e.target.value); }}
+          onBlur={() => {
+            if (name !== (signature?.name ?? '')) saveDraft({ name, strokes });
+          }}
+          data-testid={`signer-name-${role}`}
+        />
+      </label>
+      <SignaturePad
+        strokes={strokes}
+        onChange={(next) => {
+          setStrokes(next);
+          saveDraft({ name, strokes: next });
+        }}
+        label={t('review.signHere', { role: roleName })}
+        clearLabel={t('review.clear')}
+        testId={`signature-pad-${role}`}
+      />
+      {problem && (
+        <p className="field__error" role="alert">
+          {problem}
+        </p>
+      )}
+      {isSigned && signature?.signedAt ? (
+        <p className="signature__ok" data-testid={`signed-${role}`}>
+          ✓ {t('review.signed', { time: formatDateTime(signature.signedAt, i18n.language) })}
+        </p>
+      ) : (
+        <button type="button" className="button button--primary" onClick={() => void confirm()} data-testid={`confirm-signature-${role}`}>
+          {t('review.confirmSignature')}
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,128 @@
+import { useCallback, useEffect, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { isEditable as isDraft, type Answer, type NodeScore, type RubricNode } from '../../../domain/index';
+import type { StoredAudit } from '../../../storage/audit-store';
+import { formatDateTime, formatPoints } from '../../format';
+import { useAudit } from '../../hooks/use-audit';
+import { AmendForm } from './AmendForm';
+import { ScoreBar } from './ScoreBar';
+import { UnitCard } from './UnitCard';
+
+function focusUnit(unitId: string): void {
+  const card = document.getElementById(`unit-${unitId}`);
+  if (!card) return;
+  card.scrollIntoView({ block: 'start', behavior: 'smooth' });
+  card.querySelector<HTMLButtonElement>('.grade-button')?.focus({ preventScroll: true });
+}
+
+/** The first ungraded unit below the one nearest the top of the screen, wrapping to the start. */
+function nextUngraded(missing: readonly string[]): string | undefined {
+  const below = missing.find((id) => {
+    const top = document.getElementById(`unit-${id}`)?.getBoundingClientRect().top;
+    return top !== undefined && top > 120;
+  });
+  return below ?? missing[0];
+}
+
+export function ScoringPage() {
+  const { t } = useTranslation();
+  const { id } = useParams();
+  const audit = useAudit(id);
+  if (audit === 'loading') return <p className="loading">{t('app.loading')}</p>;
+  if (audit === undefined) {
+    return (
+      <p role="alert">
+        {t('app.notFound')} <Link to="/">{t('app.backToList')}</Link>
+      </p>
+    );
+  }
+  return <ScoringForm audit={audit} />;
+}
+
+function ScoringForm({ audit }: { audit: StoredAudit }) {
+  const { t, i18n } = useTranslation();
+  const [params] = useSearchParams();
+  const { header, rubric, score } = audit;
+  const isEditable = isDraft(header);
+  const answers = useMemo(() => new Map<string, Answer>(audit.answers.map((a) => [a.unitId, a])), [audit.answers]);
+  const scores = useMemo(() => new Map<string, NodeScore>(score.nodes.map((n) => [n.id, n])), [score.nodes]);
+
+  const focus = params.get('focus');
+  useEffect(() => {
+    if (focus) focusUnit(focus);
+  }, [focus]);
+  const onNextUngraded = useCallback(() => {
+    const next = nextUngraded(score.missing);
+    if (next) focusUnit(next);
+  }, [score.missing]);
+
+  const renderNode = (node: RubricNode, depth: number) => {
+    if (node.children === undefined) {
+      return (
+        <UnitCard
+          key={node.id}
+          auditId={header.id}
+          node={node}
+          answer={answers.get(node.id)}
+          score={scores.get(node.id)}
+          allowNA={rubric.allowNA}
+          isEditable={isEditable}
+          showMethod={depth === 0}
+        />
+      );
+    }
+    const nodeScore = scores.get(node.id);
+    const Heading = depth === 0 ? 'h2' : 'h3';
+    return (
+      <section key={node.id} className={`item item--depth-${depth}`} aria-labelledby={`item-${node.id}`} data-testid="item" data-item-id={node.id}>
+        <Heading id={`item-${node.id}`} className="item__title">
+          <span>
+            {node.label ?? node.id} {node.title}
+          </span>
+          <span className="item__points">
+            {nodeScore && `${formatPoints(nodeScore.earnedH)} / ${formatPoints(nodeScore.possibleH)} · `}
+            {t('scoring.points', { points: node.points })}
+          </span>
+        </Heading>
+        {node.overflow === 'cap' && <p className="item__cap">{t('scoring.capNote', { points: node.points })}</p>}
+        {node.method && (
+          <details className="item__method">
+            <summary>{t('scoring.method')}</summary>
+            <p>{node.method}</p>
+          </details>
+        )}
+        {node.children.map((child) => renderNode(child, depth + 1))}
+      </section>
+    );
+  };
+
+  return (
+    <div className="page scoring" data-status={header.status}>
+      <div className="page__head">
+        <div>
+          <h1>{header.site.name}</h1>
+          <p className="subtitle">
+            {rubric.form} {rubric.title} · {formatDateTime(header.auditedAt, i18n.language)} · {t(`mode.${header.mode}`)} · {header.auditor}
+          </p>
+          {header.revision > 1 && (
+            <p className="subtitle" data-testid="revision-info">
+              {t('scoring.revisionOf', { revision: header.revision, reason: header.amendReason ?? '' })}
+            </p>
+          )}
+        </div>
+        <span className={`status status--${header.status}`} data-testid="audit-status">
+          {t(`status.${header.status}`)}
+        </span>
+      </div>
+      {!isEditable && (
+        <div className="banner banner--info" role="note" data-testid="read-only">
+          <p>{t('scoring.readOnly')}</p>
+          <AmendForm auditId={header.id} />
+        </div>
+      )}
+      <ScoreBar auditId={header.id} score={score} onNextUngraded={onNextUngraded} />
+      {rubric.items.map((item) => renderNode(item, 0))}
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+import { createContext, useContext, type ReactNode } from 'react';
+import { AuditStore } from '../../storage/audit-store';
+import { DuchaDb } from '../../storage/db';
+
+const StoreContext = createContext<AuditStore | null>(null);
+
+let defaultStore: AuditStore | undefined;
+/** One database connection for the whole app; Dexie shares it across components and live queries. */
+export function getDefaultStore(): AuditStore {
+  defaultStore ??= new AuditStore(new DuchaDb());
+  return defaultStore;
+}
+
+export function StoreProvider({ store, children }: { store: AuditStore; children: ReactNode }) {
+  return <StoreContext.Provider value={store}>{children}</StoreContext.Provider>;
+}
+
+export function useStore(): AuditStore {
+  const store = useContext(StoreContext);
+  if (store === null) throw new Error('useStore must be used inside <StoreProvider>');
+  return store;
+}
