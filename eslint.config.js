@@ -5,25 +5,64 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 /** Libraries the pure domain core must never reach for. */
-const impureModules = ['react', 'react-*', 'react/*', 'dexie', 'dexie-*', 'jspdf', 'jspdf-*', 'node:*', 'fs', 'path'];
+const impureModules = [
+  'react',
+  'react-*',
+  'react/*',
+  'dexie',
+  'dexie-*',
+  'jspdf',
+  'jspdf-*',
+  'node:*',
+  'fs',
+  'path',
+];
 /** Layers that depend on the domain; the domain depends on none of them. */
 const outerLayers = ['**/storage/**', '**/app/**', '**/report/**', '**/cli/**', '**/i18n/**'];
 /** Browser globals: their presence in the domain would make it untestable in Node and unusable in the CLI. */
-const domGlobals = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'indexedDB', 'fetch', 'crypto', 'location', 'self'];
+const domGlobals = [
+  'window',
+  'document',
+  'navigator',
+  'localStorage',
+  'sessionStorage',
+  'indexedDB',
+  'fetch',
+  'crypto',
+  'location',
+  'self',
+];
 
 export default defineConfig(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'rubrics/', 'public/', 'scripts/transcribe/', 'dev-dist/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'coverage/',
+      'rubrics/',
+      'public/',
+      'scripts/transcribe/',
+      'dev-dist/',
+      '.tmp/',
+    ],
+  },
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['eslint.config.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       // No `as` casts: unvalidated data goes through zod, known shapes use `satisfies`.
       '@typescript-eslint/consistent-type-assertions': ['error', { assertionStyle: 'never' }],
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       // The domain's public contract is src/domain/index.ts; deep imports from outside bypass it.
@@ -47,12 +86,21 @@ export default defineConfig(
         'error',
         {
           patterns: [
-            { group: impureModules, message: 'src/domain is pure: no React, Dexie, jsPDF, DOM or Node modules.' },
+            {
+              group: impureModules,
+              message: 'src/domain is pure: no React, Dexie, jsPDF, DOM or Node modules.',
+            },
             { group: outerLayers, message: 'src/domain must not depend on outer layers.' },
           ],
         },
       ],
-      'no-restricted-globals': ['error', ...domGlobals.map((name) => ({ name, message: 'src/domain is pure: no DOM globals; pass capabilities in.' }))],
+      'no-restricted-globals': [
+        'error',
+        ...domGlobals.map((name) => ({
+          name,
+          message: 'src/domain is pure: no DOM globals; pass capabilities in.',
+        })),
+      ],
     },
   },
   {

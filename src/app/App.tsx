@@ -8,10 +8,18 @@ import { UpdatePrompt } from './components/UpdatePrompt';
 import { useStoragePersistence } from './hooks/use-storage-persistence';
 
 // Each screen is its own chunk: the list opens fast, the scoring form loads on first use.
-const AuditListPage = lazy(() => import('./features/audit-list/AuditListPage').then((m) => ({ default: m.AuditListPage })));
-const NewAuditPage = lazy(() => import('./features/new-audit/NewAuditPage').then((m) => ({ default: m.NewAuditPage })));
-const ScoringPage = lazy(() => import('./features/scoring/ScoringPage').then((m) => ({ default: m.ScoringPage })));
-const ReviewPage = lazy(() => import('./features/review/ReviewPage').then((m) => ({ default: m.ReviewPage })));
+const AuditListPage = lazy(() =>
+  import('./features/audit-list/AuditListPage').then((m) => ({ default: m.AuditListPage })),
+);
+const NewAuditPage = lazy(() =>
+  import('./features/new-audit/NewAuditPage').then((m) => ({ default: m.NewAuditPage })),
+);
+const ScoringPage = lazy(() =>
+  import('./features/scoring/ScoringPage').then((m) => ({ default: m.ScoringPage })),
+);
+const ReviewPage = lazy(() =>
+  import('./features/review/ReviewPage').then((m) => ({ default: m.ReviewPage })),
+);
 
 export function App() {
   const { t } = useTranslation();
@@ -36,7 +44,13 @@ export function App() {
           </NavLink>
         </nav>
         <SaveStatus />
-        <button type="button" className="button button--ghost" lang={other} onClick={() => void setLanguage(other)} data-testid="language-switch">
+        <button
+          type="button"
+          className="button button--ghost"
+          lang={other}
+          onClick={() => void setLanguage(other)}
+          data-testid="language-switch"
+        >
           {t('app.switchTo')}
         </button>
       </header>
@@ -48,7 +62,13 @@ export function App() {
         </p>
       )}
       <main id="main" tabIndex={-1}>
-        <ErrorBoundary fallback={(error) => <p role="alert" className="banner banner--error">{error.message}</p>}>
+        <ErrorBoundary
+          fallback={(error) => (
+            <p role="alert" className="banner banner--error">
+              {error.message}
+            </p>
+          )}
+        >
           <Suspense fallback={<p className="loading">{t('app.loading')}</p>}>
             <Routes>
               <Route path="/" element={<AuditListPage />} />

@@ -18,13 +18,19 @@ export async function readJsonFile(file: string): Promise<Result<unknown>> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    const reason = error instanceof Error && 'code' in error && error.code === 'ENOENT' ? 'file not found' : String(error);
+    const reason =
+      error instanceof Error && 'code' in error && error.code === 'ENOENT' ? 'file not found' : String(error);
     return fail([{ path: '(file)', message: reason }]);
   }
   try {
     const value: unknown = JSON.parse(text.replace(/^\uFEFF/, ''));
     return ok(value);
   } catch (error) {
-    return fail([{ path: '(root)', message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` }]);
+    return fail([
+      {
+        path: '(root)',
+        message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      },
+    ]);
   }
 }

@@ -28,8 +28,10 @@ export function displayWidth(text: string): number {
   return width;
 }
 
-const pad = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - displayWidth(text)));
-const padStart = (text: string, width: number): string => ' '.repeat(Math.max(0, width - displayWidth(text))) + text;
+const pad = (text: string, width: number): string =>
+  text + ' '.repeat(Math.max(0, width - displayWidth(text)));
+const padStart = (text: string, width: number): string =>
+  ' '.repeat(Math.max(0, width - displayWidth(text))) + text;
 
 function gradeLabel(rubric: Rubric, node: NodeScore): string {
   if (!node.isUnit) return node.isCapApplied ? `封顶${fromHundredths(node.pointsH)}` : '';
@@ -54,7 +56,9 @@ export function formatScoreTable(rubric: Rubric, result: ScoreResult): string {
       String(fromHundredths(n.pointsH)),
     ];
   });
-  const widths = header.map((h, col) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[col] ?? ''))));
+  const widths = header.map((h, col) =>
+    Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[col] ?? ''))),
+  );
   const numeric = new Set([3, 4, 5]);
   const line = (cells: readonly string[]) =>
     cells
@@ -62,7 +66,9 @@ export function formatScoreTable(rubric: Rubric, result: ScoreResult): string {
       .join('  ')
       .trimEnd();
   const percent = result.percentTenths === null ? '—(全部不适用)' : `${fromTenths(result.percentTenths)}%`;
-  const status = result.complete ? '已全部评分' : `未完成,未评 ${result.missing.length} 项:${result.missing.join(', ')}`;
+  const status = result.complete
+    ? '已全部评分'
+    : `未完成,未评 ${result.missing.length} 项:${result.missing.join(', ')}`;
   return [
     `${rubric.form} ${rubric.title}`,
     line(header),

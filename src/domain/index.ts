@@ -27,13 +27,7 @@ export {
 } from './rubric/rubric-tree';
 export { rubricFingerprint } from './rubric/fingerprint';
 export { canonicalJson, canonicalHash } from './canonical/canonical-json';
-export {
-  toHundredths,
-  fromHundredths,
-  applyFactor,
-  percentTenths,
-  fromTenths,
-} from './scoring/hundredths';
+export { toHundredths, fromHundredths, applyFactor, percentTenths, fromTenths } from './scoring/hundredths';
 export {
   scoreAudit,
   summarizeScore,

@@ -14,7 +14,8 @@ export const en: Messages = {
     updateLater: 'Later',
     updateFinishFirst: 'The current audit is saved; updating reloads the page.',
     storagePersisted: 'Storage on this device is persistent',
-    storageNotPersisted: 'The browser may clear data on this device when space runs low; export finalised audits promptly.',
+    storageNotPersisted:
+      'The browser may clear data on this device when space runs low; export finalised audits promptly.',
     loading: 'Loading…',
     notFound: 'This audit could not be found.',
     backToList: 'Back to the list',
@@ -26,12 +27,14 @@ export const en: Messages = {
     retry: 'Retry',
     dismiss: 'Dismiss',
     error: {
-      quota: 'The device is out of storage; your last input is not saved yet. Remove photos you do not need or export and clean up, then press Retry.',
+      quota:
+        'The device is out of storage; your last input is not saved yet. Remove photos you do not need or export and clean up, then press Retry.',
       locked: 'This audit is finalised and can no longer be changed. Create a revision to correct it.',
       not_found: 'This audit no longer exists; it may have been deleted in another window.',
       invalid: 'Invalid input: {{detail}}',
       corrupt: 'Data on this device is damaged: {{detail}}',
-      unavailable: 'Storage on this device cannot be used (private mode or storage disabled). Your input is not saved.',
+      unavailable:
+        'Storage on this device cannot be used (private mode or storage disabled). Your input is not saved.',
       unknown: 'Saving failed: {{detail}}. Your input is still in the form.',
     },
   },
@@ -52,7 +55,14 @@ export const en: Messages = {
     noMatch: 'No audits match “{{query}}”.',
     unexported: '{{count}} finalised audit(s) not yet exported or sent',
     allExported: 'All finalised audits have been exported',
-    columns: { site: 'Site', rubric: 'Scorecard', date: 'Audited', total: 'Score', percent: 'Percent', status: 'Status' },
+    columns: {
+      site: 'Site',
+      rubric: 'Scorecard',
+      date: 'Audited',
+      total: 'Score',
+      percent: 'Percent',
+      status: 'Status',
+    },
     revision: 'Revision {{revision}}',
     history: 'History',
     open: 'Open',

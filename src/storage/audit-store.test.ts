@@ -9,7 +9,9 @@ import { DuchaDb, schemaVersions } from './db';
 import { StorageError, toStorageError } from './storage-error';
 
 function shippedRubric(id: string): Rubric {
-  const result = parseRubric(JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'rubrics', `${id}.json`), 'utf8')));
+  const result = parseRubric(
+    JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'rubrics', `${id}.json`), 'utf8')),
+  );
   if (!result.ok) throw new Error(id);
   return result.value;
 }
@@ -79,7 +81,9 @@ describe('AuditStore', () => {
     expect(stored?.score.earnedH).toBe(720);
     expect(stored?.score.possibleH).toBe(800);
     expect(await reopened.getRememberedAuditor()).toBe('王堃');
-    expect((await reopened.listSites()).map((s) => [s.name, s.code, s.region])).toEqual([['碧桂园·燊城管理处', 'SZ-01', '华南']]);
+    expect((await reopened.listSites()).map((s) => [s.name, s.code, s.region])).toEqual([
+      ['碧桂园·燊城管理处', 'SZ-01', '华南'],
+    ]);
   });
 
   it('clears a grade and refuses grades for items with sub-items or unknown units', async () => {
@@ -87,11 +91,16 @@ describe('AuditStore', () => {
     const audit = await store.createAudit(newAudit());
     await store.saveGrade(audit.id, '7', 'partly');
     await store.saveGrade(audit.id, '7', undefined);
-    expect((await store.getAudit(audit.id))?.answers).toEqual([expect.objectContaining({ unitId: '7', note: '' })]);
+    expect((await store.getAudit(audit.id))?.answers).toEqual([
+      expect.objectContaining({ unitId: '7', note: '' }),
+    ]);
     expect((await store.getAudit(audit.id))?.answers[0]?.grade).toBeUndefined();
     await expectStorageError(store.saveGrade(audit.id, '1', 'compliant'), 'invalid');
     await expectStorageError(store.saveGrade(audit.id, '9', 'compliant'), 'invalid');
-    await expectStorageError(store.saveGrade('00000000-0000-4000-8000-000000000000', '7', 'compliant'), 'not_found');
+    await expectStorageError(
+      store.saveGrade('00000000-0000-4000-8000-000000000000', '7', 'compliant'),
+      'not_found',
+    );
   });
 
   it('two tabs grading and signing the same audit do not overwrite each other', async () => {
@@ -119,15 +128,47 @@ describe('AuditStore', () => {
   it('refuses an empty signature pad or an empty name', async () => {
     const store = open();
     const audit = await store.createAudit(newAudit());
-    await expectStorageError(store.confirmSignature(audit.id, 'auditor', { name: '王堃', strokes: [], image: png() }), 'invalid');
-    await expectStorageError(store.confirmSignature(audit.id, 'auditor', { name: '  ', strokes, image: png() }), 'invalid');
+    await expectStorageError(
+      store.confirmSignature(audit.id, 'auditor', { name: '王堃', strokes: [], image: png() }),
+      'invalid',
+    );
+    await expectStorageError(
+      store.confirmSignature(audit.id, 'auditor', { name: '  ', strokes, image: png() }),
+      'invalid',
+    );
     expect((await store.getHeader(audit.id))?.signatures).toEqual({});
   });
 
   it('finalises only a complete, signed audit, then locks it; amending makes revision 2 and leaves revision 1 as it was', async () => {
     const store = open();
     const audit = await store.createAudit(newAudit());
-    const units = ['1.1', '1.2', '1.3', '2.1', '2.2', '2.3', '2.4', '2.5', '2.6', '3.1', '3.2', '3.3', '3.4', '3.5', '3.6', '4.1', '4.2', '4.3', '4.4', '5.1', '5.2', '6.1', '6.2', '7', '8'];
+    const units = [
+      '1.1',
+      '1.2',
+      '1.3',
+      '2.1',
+      '2.2',
+      '2.3',
+      '2.4',
+      '2.5',
+      '2.6',
+      '3.1',
+      '3.2',
+      '3.3',
+      '3.4',
+      '3.5',
+      '3.6',
+      '4.1',
+      '4.2',
+      '4.3',
+      '4.4',
+      '5.1',
+      '5.2',
+      '6.1',
+      '6.2',
+      '7',
+      '8',
+    ];
     for (const unit of units) await store.saveGrade(audit.id, unit, 'compliant');
     await expectStorageError(store.finalise(audit.id), 'invalid'); // unsigned
     await store.confirmSignature(audit.id, 'auditor', { name: '王堃', strokes, image: png() });
@@ -143,7 +184,13 @@ describe('AuditStore', () => {
     await expectStorageError(store.finalise(audit.id), 'locked');
 
     const rev2 = await store.amend(audit.id, '7 主动协助 应为基本符合');
-    expect(rev2).toMatchObject({ revision: 2, previousId: audit.id, lineageId: audit.id, status: 'draft', signatures: {} });
+    expect(rev2).toMatchObject({
+      revision: 2,
+      previousId: audit.id,
+      lineageId: audit.id,
+      status: 'draft',
+      signatures: {},
+    });
     await store.saveGrade(rev2.id, '7', 'mostly');
     await expectStorageError(store.amend(audit.id, 'again'), 'invalid');
 
@@ -165,7 +212,10 @@ describe('AuditStore', () => {
     const store = open();
     const audit = await store.createAudit(newAudit());
     await store.saveGrade(audit.id, '7', 'compliant');
-    const edited: Rubric = { ...kf02, items: kf02.items.map((i) => (i.id === '7' ? { ...i, points: 50 } : i)) };
+    const edited: Rubric = {
+      ...kf02,
+      items: kf02.items.map((i) => (i.id === '7' ? { ...i, points: 50 } : i)),
+    };
     await store.createAudit(newAudit({ rubric: edited }));
     const stored = await open().getAudit(audit.id);
     expect(stored?.header.rubricFingerprint).toBe(rubricFingerprint(kf02));
@@ -175,8 +225,12 @@ describe('AuditStore', () => {
 
   it('lists audits newest first and counts finalised audits not yet exported', async () => {
     const store = open();
-    const older = await store.createAudit(newAudit({ auditedAt: '2026-11-01T09:00:00.000Z', site: { name: '甲' } }));
-    const newer = await store.createAudit(newAudit({ auditedAt: '2026-11-20T09:00:00.000Z', site: { name: '乙' } }));
+    const older = await store.createAudit(
+      newAudit({ auditedAt: '2026-11-01T09:00:00.000Z', site: { name: '甲' } }),
+    );
+    const newer = await store.createAudit(
+      newAudit({ auditedAt: '2026-11-20T09:00:00.000Z', site: { name: '乙' } }),
+    );
     expect((await store.listAudits()).map((e) => e.header.id)).toEqual([newer.id, older.id]);
     expect(await store.countUnexported()).toBe(0);
     await store.db.audits.update(older.id, { status: 'finalised', finalisedAt: clock() });
@@ -226,7 +280,10 @@ describe('schema upgrade', () => {
 
 describe('toStorageError', () => {
   it('recognises a quota error wrapped by Dexie', () => {
-    const wrapped = Object.assign(new Error('Transaction aborted'), { name: 'AbortError', inner: { name: 'QuotaExceededError' } });
+    const wrapped = Object.assign(new Error('Transaction aborted'), {
+      name: 'AbortError',
+      inner: { name: 'QuotaExceededError' },
+    });
     expect(toStorageError(wrapped).kind).toBe('quota');
     expect(toStorageError(new Error('x')).kind).toBe('unknown');
   });

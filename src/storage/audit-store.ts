@@ -42,7 +42,12 @@ export interface AuditListEntry {
 
 export interface NewAudit {
   readonly rubric: Rubric;
-  readonly site: { readonly id?: string; readonly name: string; readonly code?: string; readonly region?: string };
+  readonly site: {
+    readonly id?: string;
+    readonly name: string;
+    readonly code?: string;
+    readonly region?: string;
+  };
   readonly auditor: string;
   readonly auditedAt: string;
   readonly mode: AuditMode;
@@ -80,7 +85,11 @@ export class AuditStore {
     const row = await this.run(() => this.db.rubrics.get(fingerprint));
     if (!row) throw new StorageError('not_found', `rubric ${fingerprint} is not stored on this device`);
     const parsed = parseRubric(row.content);
-    if (!parsed.ok) throw new StorageError('corrupt', `stored rubric ${fingerprint}: ${parsed.issues.map(formatIssue).join('; ')}`);
+    if (!parsed.ok)
+      throw new StorageError(
+        'corrupt',
+        `stored rubric ${fingerprint}: ${parsed.issues.map(formatIssue).join('; ')}`,
+      );
     this.rubricCache.set(fingerprint, parsed.value);
     return parsed.value;
   }
@@ -120,21 +129,44 @@ export class AuditStore {
       ...(input.site.code?.trim() ? { code: input.site.code.trim() } : {}),
       ...(input.site.region?.trim() ? { region: input.site.region.trim() } : {}),
     });
-    if (!site.success) throw new StorageError('invalid', `site: ${site.error.issues.map((i) => i.message).join('; ')}`);
+    if (!site.success)
+      throw new StorageError('invalid', `site: ${site.error.issues.map((i) => i.message).join('; ')}`);
     const fingerprint = rubricFingerprint(input.rubric);
     const header = auditHeaderSchema.safeParse(
-      createAuditHeader({ id: this.newId(), rubric: input.rubric, rubricFingerprint: fingerprint, site: site.data, auditor: input.auditor, auditedAt: input.auditedAt, mode: input.mode, now }),
-    );
-    if (!header.success) throw new StorageError('invalid', header.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    await this.run(() =>
-      this.db.transaction('rw', [this.db.audits, this.db.rubrics, this.db.sites, this.db.settings], async () => {
-        if (!(await this.db.rubrics.get(fingerprint))) {
-          await this.db.rubrics.put({ fingerprint, rubricId: input.rubric.id, content: input.rubric, storedAt: now });
-        }
-        await this.db.sites.put({ ...site.data, lastUsedAt: now });
-        await this.db.settings.put({ key: AUDITOR_SETTING, value: header.data.auditor });
-        await this.db.audits.add(header.data);
+      createAuditHeader({
+        id: this.newId(),
+        rubric: input.rubric,
+        rubricFingerprint: fingerprint,
+        site: site.data,
+        auditor: input.auditor,
+        auditedAt: input.auditedAt,
+        mode: input.mode,
+        now,
       }),
+    );
+    if (!header.success)
+      throw new StorageError(
+        'invalid',
+        header.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      );
+    await this.run(() =>
+      this.db.transaction(
+        'rw',
+        [this.db.audits, this.db.rubrics, this.db.sites, this.db.settings],
+        async () => {
+          if (!(await this.db.rubrics.get(fingerprint))) {
+            await this.db.rubrics.put({
+              fingerprint,
+              rubricId: input.rubric.id,
+              content: input.rubric,
+              storedAt: now,
+            });
+          }
+          await this.db.sites.put({ ...site.data, lastUsedAt: now });
+          await this.db.settings.put({ key: AUDITOR_SETTING, value: header.data.auditor });
+          await this.db.audits.add(header.data);
+        },
+      ),
     );
     return header.data;
   }
@@ -142,7 +174,10 @@ export class AuditStore {
   private parseHeader(row: unknown): AuditHeader {
     const parsed = auditHeaderSchema.safeParse(row);
     if (!parsed.success) {
-      throw new StorageError('corrupt', `stored audit does not match the schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      throw new StorageError(
+        'corrupt',
+        `stored audit does not match the schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     }
     return parsed.data;
   }
@@ -150,7 +185,11 @@ export class AuditStore {
   private parseAnswers(rows: readonly AnswerRow[]): Answer[] {
     return rows.map(({ auditId: _auditId, ...row }) => {
       const parsed = answerSchema.safeParse(row);
-      if (!parsed.success) throw new StorageError('corrupt', `stored answer ${row.unitId}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+      if (!parsed.success)
+        throw new StorageError(
+          'corrupt',
+          `stored answer ${row.unitId}: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
+        );
       return parsed.data;
     });
   }
@@ -176,10 +215,13 @@ export class AuditStore {
   /** Latest revision of every audit, newest first, with its running score and its revision history. */
   async listAudits(): Promise<AuditListEntry[]> {
     const [headerRows, answerRows] = await this.run(() =>
-      this.db.transaction('r', [this.db.audits, this.db.answers], () => Promise.all([this.db.audits.toArray(), this.db.answers.toArray()])),
+      this.db.transaction('r', [this.db.audits, this.db.answers], () =>
+        Promise.all([this.db.audits.toArray(), this.db.answers.toArray()]),
+      ),
     );
     const answersByAudit = new Map<string, AnswerRow[]>();
-    for (const row of answerRows) answersByAudit.set(row.auditId, [...(answersByAudit.get(row.auditId) ?? []), row]);
+    for (const row of answerRows)
+      answersByAudit.set(row.auditId, [...(answersByAudit.get(row.auditId) ?? []), row]);
     const lineages = new Map<string, AuditHeader[]>();
     for (const row of headerRows) {
       const header = this.parseHeader(row);
@@ -194,31 +236,46 @@ export class AuditStore {
       const answers = this.parseAnswers(answersByAudit.get(latest.id) ?? []);
       entries.push({ header: latest, history, score: scoreAudit(rubric, gradesOf(answers)) });
     }
-    return entries.sort((a, b) => b.header.auditedAt.localeCompare(a.header.auditedAt) || b.header.updatedAt.localeCompare(a.header.updatedAt));
+    return entries.sort(
+      (a, b) =>
+        b.header.auditedAt.localeCompare(a.header.auditedAt) ||
+        b.header.updatedAt.localeCompare(a.header.updatedAt),
+    );
   }
 
   /** Finalised audits (latest revisions) that have not yet left the device. */
   async countUnexported(): Promise<number> {
-    return (await this.listAudits()).filter((e) => e.header.status === 'finalised' && e.header.exportedAt === undefined).length;
+    return (await this.listAudits()).filter(
+      (e) => e.header.status === 'finalised' && e.header.exportedAt === undefined,
+    ).length;
   }
 
   async markExported(ids: readonly string[]): Promise<void> {
     const at = this.now();
-    await this.run(() => this.db.transaction('rw', this.db.audits, () => Promise.all(ids.map((id) => this.db.audits.update(id, { exportedAt: at })))));
+    await this.run(() =>
+      this.db.transaction('rw', this.db.audits, () =>
+        Promise.all(ids.map((id) => this.db.audits.update(id, { exportedAt: at }))),
+      ),
+    );
   }
 
   /** Runs a change to a draft inside one transaction; refuses finalised (locked) audits. */
   private async changeDraft<T>(auditId: string, work: (header: AuditHeader) => Promise<T>): Promise<T> {
     return this.run(() =>
-      this.db.transaction('rw', [this.db.audits, this.db.answers, this.db.blobs, this.db.rubrics], async () => {
-        const row = await this.db.audits.get(auditId);
-        if (row === undefined) throw new StorageError('not_found', `audit ${auditId} does not exist`);
-        const header = this.parseHeader(row);
-        if (header.status !== 'draft') throw new StorageError('locked', `audit ${auditId} is finalised and can no longer be changed`);
-        const result = await work(header);
-        await this.db.audits.update(auditId, { updatedAt: this.now() });
-        return result;
-      }),
+      this.db.transaction(
+        'rw',
+        [this.db.audits, this.db.answers, this.db.blobs, this.db.rubrics],
+        async () => {
+          const row = await this.db.audits.get(auditId);
+          if (row === undefined) throw new StorageError('not_found', `audit ${auditId} does not exist`);
+          const header = this.parseHeader(row);
+          if (header.status !== 'draft')
+            throw new StorageError('locked', `audit ${auditId} is finalised and can no longer be changed`);
+          const result = await work(header);
+          await this.db.audits.update(auditId, { updatedAt: this.now() });
+          return result;
+        },
+      ),
     );
   }
 
@@ -243,7 +300,11 @@ export class AuditStore {
       const blank: Answer = { unitId, note: '', photoIds: [], updatedAt: this.now() };
       const current = existing ? (this.parseAnswers([existing])[0] ?? blank) : blank;
       const next = answerSchema.safeParse({ ...change(current), unitId, updatedAt: this.now() });
-      if (!next.success) throw new StorageError('invalid', `answer ${unitId}: ${next.error.issues.map((i) => i.message).join('; ')}`);
+      if (!next.success)
+        throw new StorageError(
+          'invalid',
+          `answer ${unitId}: ${next.error.issues.map((i) => i.message).join('; ')}`,
+        );
       await this.db.answers.put({ ...next.data, auditId });
       return next.data;
     });
@@ -257,7 +318,9 @@ export class AuditStore {
 
   /** Sets or clears (undefined) one unit's grade. */
   async saveGrade(auditId: string, unitId: string, grade: Grade | undefined): Promise<Answer> {
-    return this.updateAnswer(auditId, unitId, ({ grade: _old, ...rest }) => (grade === undefined ? rest : { ...rest, grade }));
+    return this.updateAnswer(auditId, unitId, ({ grade: _old, ...rest }) =>
+      grade === undefined ? rest : { ...rest, grade },
+    );
   }
 
   async saveNote(auditId: string, unitId: string, note: string): Promise<Answer> {
@@ -271,13 +334,26 @@ export class AuditStore {
       auditId,
       unitId,
       (current) => ({ ...current, photoIds: [...current.photoIds, id] }),
-      () => this.db.blobs.put({ id, auditId, unitId, kind: 'photo', blob, type: blob.type, size: blob.size, createdAt: this.now() }),
+      () =>
+        this.db.blobs.put({
+          id,
+          auditId,
+          unitId,
+          kind: 'photo',
+          blob,
+          type: blob.type,
+          size: blob.size,
+          createdAt: this.now(),
+        }),
     );
     return id;
   }
 
   async removePhoto(auditId: string, unitId: string, photoId: string): Promise<void> {
-    await this.updateAnswer(auditId, unitId, (current) => ({ ...current, photoIds: current.photoIds.filter((p) => p !== photoId) }));
+    await this.updateAnswer(auditId, unitId, (current) => ({
+      ...current,
+      photoIds: current.photoIds.filter((p) => p !== photoId),
+    }));
   }
 
   async getBlob(id: string): Promise<Blob | undefined> {
@@ -286,7 +362,11 @@ export class AuditStore {
   }
 
   /** Keeps the signer's name and strokes as they write; any change un-confirms the signature. */
-  async saveSignatureDraft(auditId: string, role: SignerRole, draft: { name: string; strokes: unknown }): Promise<void> {
+  async saveSignatureDraft(
+    auditId: string,
+    role: SignerRole,
+    draft: { name: string; strokes: unknown },
+  ): Promise<void> {
     const strokes = strokesSchema.safeParse(draft.strokes);
     if (!strokes.success) throw new StorageError('invalid', 'signature strokes are malformed');
     await this.changeDraft(auditId, async () => {
@@ -302,15 +382,28 @@ export class AuditStore {
   }
 
   /** Confirms a signature: an empty pad or an empty name is refused; the image is stored as a blob. */
-  async confirmSignature(auditId: string, role: SignerRole, input: { name: string; strokes: unknown; image: Blob }): Promise<Signature> {
+  async confirmSignature(
+    auditId: string,
+    role: SignerRole,
+    input: { name: string; strokes: unknown; image: Blob },
+  ): Promise<Signature> {
     const strokes = strokesSchema.safeParse(input.strokes);
-    if (!strokes.success || strokes.data.length === 0) throw new StorageError('invalid', 'the signature pad is empty');
+    if (!strokes.success || strokes.data.length === 0)
+      throw new StorageError('invalid', 'the signature pad is empty');
     const name = input.name.trim();
     if (name === '') throw new StorageError('invalid', 'the signer name is empty');
     return this.changeDraft(auditId, async () => {
       const imageId = this.newId();
       const signedAt = this.now();
-      await this.db.blobs.put({ id: imageId, auditId, kind: 'signature', blob: input.image, type: input.image.type, size: input.image.size, createdAt: signedAt });
+      await this.db.blobs.put({
+        id: imageId,
+        auditId,
+        kind: 'signature',
+        blob: input.image,
+        type: input.image.type,
+        size: input.image.size,
+        createdAt: signedAt,
+      });
       const signature: Signature = { name, strokes: strokes.data, imageId, signedAt };
       await this.db.audits.update(auditId, { [`signatures.${role}`]: signature });
       return signature;
@@ -324,7 +417,11 @@ export class AuditStore {
         const stored = await this.getAudit(auditId);
         if (stored === undefined) throw new StorageError('not_found', `audit ${auditId} does not exist`);
         const result = finaliseAudit(stored.rubric, stored.header, stored.answers, this.now());
-        if (!result.ok) throw new StorageError(stored.header.status === 'draft' ? 'invalid' : 'locked', result.issues.map(formatIssue).join('; '));
+        if (!result.ok)
+          throw new StorageError(
+            stored.header.status === 'draft' ? 'invalid' : 'locked',
+            result.issues.map(formatIssue).join('; '),
+          );
         await this.db.audits.put(result.value);
         return result.value;
       }),
@@ -336,8 +433,12 @@ export class AuditStore {
     return this.run(() =>
       this.db.transaction('rw', [this.db.audits, this.db.answers], async () => {
         const header = await this.requireHeader(auditId);
-        const newer = await this.db.audits.where('[lineageId+revision]').equals([header.lineageId, header.revision + 1]).first();
-        if (newer !== undefined) throw new StorageError('invalid', `revision ${header.revision + 1} of this audit already exists`);
+        const newer = await this.db.audits
+          .where('[lineageId+revision]')
+          .equals([header.lineageId, header.revision + 1])
+          .first();
+        if (newer !== undefined)
+          throw new StorageError('invalid', `revision ${header.revision + 1} of this audit already exists`);
         const next = amendAudit(header, { id: this.newId(), now: this.now(), reason });
         if (!next.ok) throw new StorageError('invalid', next.issues.map(formatIssue).join('; '));
         const answers = await this.db.answers.where('auditId').equals(auditId).toArray();

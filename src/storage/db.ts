@@ -43,7 +43,6 @@ export interface SettingRow {
   readonly value: unknown;
 }
 
-
 export const DB_NAME = 'ducha';
 
 /**

@@ -1,4 +1,5 @@
-export type StorageErrorKind = 'quota' | 'locked' | 'not_found' | 'invalid' | 'corrupt' | 'unavailable' | 'unknown';
+export type StorageErrorKind =
+  'quota' | 'locked' | 'not_found' | 'invalid' | 'corrupt' | 'unavailable' | 'unknown';
 
 /** A storage failure the UI can explain: what went wrong, in a kind it can translate. */
 export class StorageError extends Error {
@@ -27,7 +28,15 @@ export function toStorageError(error: unknown): StorageError {
   const names = [errorName(error), errorName(innerError(error)), errorName(innerError(innerError(error)))];
   const message = error instanceof Error ? error.message : String(error);
   if (names.includes('QuotaExceededError')) return new StorageError('quota', message, { cause: error });
-  if (names.some((n) => n === 'MissingAPIError' || n === 'OpenFailedError' || n === 'DatabaseClosedError' || n === 'InvalidStateError')) {
+  if (
+    names.some(
+      (n) =>
+        n === 'MissingAPIError' ||
+        n === 'OpenFailedError' ||
+        n === 'DatabaseClosedError' ||
+        n === 'InvalidStateError',
+    )
+  ) {
     return new StorageError('unavailable', message, { cause: error });
   }
   return new StorageError('unknown', message, { cause: error });

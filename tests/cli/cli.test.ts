@@ -35,7 +35,9 @@ describe('ducha validate', () => {
     const file = writeTmp('broken.json', broken);
     const r = await run('validate', rubric('KF01'), file);
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`${file}: items[0].points: item "1" has 13 points but its children's points sum to 12`);
+    expect(r.err).toContain(
+      `${file}: items[0].points: item "1" has 13 points but its children's points sum to 12`,
+    );
   });
 
   it('refuses a file that is not JSON and a file that does not exist', async () => {
@@ -53,11 +55,28 @@ describe('ducha validate', () => {
 
 describe('ducha score', () => {
   it('prints the JSON summary with every node', async () => {
-    const r = await run('score', '--rubric', rubric('KF3'), '--answers', answers('kf3-mixed-cap-not-hit'), '--json');
+    const r = await run(
+      'score',
+      '--rubric',
+      rubric('KF3'),
+      '--answers',
+      answers('kf3-mixed-cap-not-hit'),
+      '--json',
+    );
     expect(r.code).toBe(0);
     const summary: unknown = JSON.parse(r.out);
-    expect(summary).toMatchObject({ rubric: 'KF3', earned: 121.2, possible: 157, percent: 77.2, complete: true, missing: [] });
-    expect(summary).toHaveProperty('items', expect.arrayContaining([{ id: '2', earned: 33.2, possible: 40 }]));
+    expect(summary).toMatchObject({
+      rubric: 'KF3',
+      earned: 121.2,
+      possible: 157,
+      percent: 77.2,
+      complete: true,
+      missing: [],
+    });
+    expect(summary).toHaveProperty(
+      'items',
+      expect.arrayContaining([{ id: '2', earned: 33.2, possible: 40 }]),
+    );
     expect(r.out).not.toMatch(/\d\.\d{3,}/); // no float noise anywhere
   });
 
@@ -96,19 +115,43 @@ describe('ducha score', () => {
 
 describe('npm run ducha (the command the README names)', () => {
   it('exits 0 on valid rubrics and 1 on a broken one', () => {
-    const okRun = spawnSync('npm', ['run', '-s', 'ducha', '--', 'validate', 'rubrics/KF01.json'], { cwd: repoRoot, encoding: 'utf8' });
+    const okRun = spawnSync('npm', ['run', '-s', 'ducha', '--', 'validate', 'rubrics/KF01.json'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
     expect(okRun.status).toBe(0);
-    const broken = writeTmp('broken-points.json', readFileSync(rubric('KF01'), 'utf8').replace('"points": 25', '"points": -25'));
-    const bad = spawnSync('npm', ['run', '-s', 'ducha', '--', 'validate', broken], { cwd: repoRoot, encoding: 'utf8' });
+    const broken = writeTmp(
+      'broken-points.json',
+      readFileSync(rubric('KF01'), 'utf8').replace('"points": 25', '"points": -25'),
+    );
+    const bad = spawnSync('npm', ['run', '-s', 'ducha', '--', 'validate', broken], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain(`${broken}: items[6].points: points must be greater than 0`);
   });
 
   it('scores an answers file', () => {
-    const out = execFileSync('npm', ['run', '-s', 'ducha', '--', 'score', '--rubric', 'rubrics/KF01.json', '--answers', answers('kf01-mixed'), '--json'], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-    });
+    const out = execFileSync(
+      'npm',
+      [
+        'run',
+        '-s',
+        'ducha',
+        '--',
+        'score',
+        '--rubric',
+        'rubrics/KF01.json',
+        '--answers',
+        answers('kf01-mixed'),
+        '--json',
+      ],
+      {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      },
+    );
     expect(JSON.parse(out)).toMatchObject({ earned: 63, possible: 95, percent: 66.3 });
   });
 });

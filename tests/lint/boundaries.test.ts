@@ -31,7 +31,9 @@ describe('import boundaries (npm run lint)', () => {
   });
 
   it('src/domain may import zod and its own modules', async () => {
-    expect(await boundaryErrors('src/domain/probe.ts', "import { z } from 'zod';\nimport { ok } from './result';")).toEqual([]);
+    expect(
+      await boundaryErrors('src/domain/probe.ts', "import { z } from 'zod';\nimport { ok } from './result';"),
+    ).toEqual([]);
   });
 
   it('outer layers reach the domain only through its index', async () => {

@@ -6,9 +6,12 @@ import { jsonSchemas } from '../../scripts/json-schemas';
 import { repoRoot } from '../support/load';
 
 describe('the committed JSON Schemas', () => {
-  it.each(Object.entries(jsonSchemas()))('rubrics/schema/%s matches the zod schema (run `npm run schema` if not)', (name, text) => {
-    expect(readFileSync(join(repoRoot, 'rubrics', 'schema', name), 'utf8')).toBe(text);
-  });
+  it.each(Object.entries(jsonSchemas()))(
+    'rubrics/schema/%s matches the zod schema (run `npm run schema` if not)',
+    (name, text) => {
+      expect(readFileSync(join(repoRoot, 'rubrics', 'schema', name), 'utf8')).toBe(text);
+    },
+  );
 
   it('describes the rubric shape, including the recursive children and unknown keys refused', () => {
     const text = jsonSchemas()['rubric.schema.json'] ?? '';

@@ -1,7 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canonicalHash, gradedUnits, rubricFingerprint, walkNodes, type RubricNode } from '../../src/domain/index';
+import {
+  canonicalHash,
+  gradedUnits,
+  rubricFingerprint,
+  walkNodes,
+  type RubricNode,
+} from '../../src/domain/index';
 import { loadRubric, readJson, repoRoot, rubricIds } from '../support/load';
 
 const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
@@ -10,12 +16,33 @@ const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) =>
 const expectedIds: Record<string, string[]> = {
   KF01: range('', 10),
   KF02: [
-    '1', ...range('1.', 3), '2', ...range('2.', 6), '3', ...range('3.', 6), '4', ...range('4.', 4),
-    '5', ...range('5.', 2), '6', ...range('6.', 2), '7', '8',
+    '1',
+    ...range('1.', 3),
+    '2',
+    ...range('2.', 6),
+    '3',
+    ...range('3.', 6),
+    '4',
+    ...range('4.', 4),
+    '5',
+    ...range('5.', 2),
+    '6',
+    ...range('6.', 2),
+    '7',
+    '8',
   ],
   KF3: [
-    '1', ...range('1.', 7), '2', ...range('2.', 7), '3', ...range('3.', 5), '4', ...range('4.', 6),
-    '5', '5.1', ...range('5.1.', 10),
+    '1',
+    ...range('1.', 7),
+    '2',
+    ...range('2.', 7),
+    '3',
+    ...range('3.', 5),
+    '4',
+    ...range('4.', 6),
+    '5',
+    '5.1',
+    ...range('5.1.', 10),
   ],
 };
 
@@ -46,7 +73,12 @@ describe('the shipped rubrics', () => {
 
   it('KF3 points: 一 30, 二 40 capped over 46, 三 30, 四 40, 五.1 30 = 170', () => {
     const kf3 = loadRubric('KF3');
-    const shape = (n: RubricNode): unknown => [n.id, n.points, n.overflow ?? null, n.children?.map(shape) ?? null];
+    const shape = (n: RubricNode): unknown => [
+      n.id,
+      n.points,
+      n.overflow ?? null,
+      n.children?.map(shape) ?? null,
+    ];
     expect(kf3.items.map((i) => [i.label, i.title, i.points, i.overflow ?? null])).toEqual([
       ['一', '入伙办理', 30, null],
       ['二', '装修服务', 40, 'cap'],
@@ -59,7 +91,12 @@ describe('the shipped rubrics', () => {
     expect(childPoints('2')).toEqual([8, 6, 6, 8, 6, 6, 6]);
     expect(childPoints('3')).toEqual([6, 6, 6, 6, 6]);
     expect(childPoints('4')).toEqual([6, 6, 8, 6, 8, 6]);
-    expect(shape(kf3.items[4]!)).toEqual(['5', 30, null, [['5.1', 30, null, range('5.1.', 10).map((id) => [id, 3, null, null])]]]);
+    expect(shape(kf3.items[4]!)).toEqual([
+      '5',
+      30,
+      null,
+      [['5.1', 30, null, range('5.1.', 10).map((id) => [id, 3, null, null])]],
+    ]);
   });
 
   it.each([
@@ -123,11 +160,13 @@ describe.skipIf(seed === undefined)('transcription from seed 000', () => {
       if (n.children && n.children.every((c) => c.children === undefined)) {
         return `${n.label ?? n.id}${n.title ?? ''}${n.children.map((c) => c.standard).join('')}${n.method ?? ''}${n.points}`;
       }
-      if (n.children) return `${n.label ?? n.id}${n.title ?? ''}${n.children.map((c) => row({ ...c, id: c.id.split('.').pop() ?? c.id }, true)).join('')}`;
+      if (n.children)
+        return `${n.label ?? n.id}${n.title ?? ''}${n.children.map((c) => row({ ...c, id: c.id.split('.').pop() ?? c.id }, true)).join('')}`;
       return `${n.label ?? n.id}${n.title ?? ''}${standard}${withMethod ? (n.method ?? '') : ''}${n.points}`;
     };
     const rebuilt = rubric.items.map((item, i) => row(item, id !== 'KF01' || i === 0)).join('');
-    const start = text.indexOf(rubric.form) + rubric.form.length + '序号项目标准考核与评分方法标准分值实际得分'.length;
+    const start =
+      text.indexOf(rubric.form) + rubric.form.length + '序号项目标准考核与评分方法标准分值实际得分'.length;
     const end = id === 'KF3' ? text.indexOf('2投诉处理(1)判定') : text.indexOf('合计', start);
     expect(rebuilt).toBe(text.slice(start, end));
   });

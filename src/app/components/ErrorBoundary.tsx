@@ -5,7 +5,10 @@ interface State {
 }
 
 /** Shows what failed instead of a blank screen; the stored data is untouched. */
-export class ErrorBoundary extends Component<{ children: ReactNode; fallback: (error: Error) => ReactNode }, State> {
+export class ErrorBoundary extends Component<
+  { children: ReactNode; fallback: (error: Error) => ReactNode },
+  State
+> {
   override state: State = { error: undefined };
 
   static getDerivedStateFromError(error: unknown): State {

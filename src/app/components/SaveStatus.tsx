@@ -7,7 +7,13 @@ export function SaveStatus() {
   const { pending, failure } = useSaveTracker();
   const state = failure ? 'failed' : pending > 0 ? 'saving' : 'saved';
   return (
-    <span className={`save-status save-status--${state}`} role="status" aria-live="polite" data-testid="save-status" data-state={state}>
+    <span
+      className={`save-status save-status--${state}`}
+      role="status"
+      aria-live="polite"
+      data-testid="save-status"
+      data-state={state}
+    >
       {t(`save.${state}`)}
     </span>
   );

@@ -18,10 +18,20 @@ export function UpdatePrompt() {
         {t('app.updateAvailable')} {t('app.updateFinishFirst')}
       </p>
       <div className="banner__actions">
-        <button type="button" className="button button--primary" onClick={() => void updateServiceWorker(true)}>
+        <button
+          type="button"
+          className="button button--primary"
+          onClick={() => void updateServiceWorker(true)}
+        >
           {t('app.updateNow')}
         </button>
-        <button type="button" className="button" onClick={() => { setNeedRefresh(false); }}>
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            setNeedRefresh(false);
+          }}
+        >
           {t('app.updateLater')}
         </button>
       </div>

@@ -12,7 +12,9 @@ export async function validateCommand(files: readonly string[], io: CliIo): Prom
     const json = await readJsonFile(file);
     const result = json.ok ? parseRubric(json.value) : json;
     if (result.ok) {
-      io.out(`${file}: ok (${result.value.id}, ${result.value.items.length} items, ${totalPoints(result.value.items)} points)`);
+      io.out(
+        `${file}: ok (${result.value.id}, ${result.value.items.length} items, ${totalPoints(result.value.items)} points)`,
+      );
       continue;
     }
     for (const issue of result.issues) io.err(`${file}: ${formatIssue(issue)}`);

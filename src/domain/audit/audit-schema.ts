@@ -20,7 +20,9 @@ export const siteSchema = z.strictObject({
 export type Site = z.infer<typeof siteSchema>;
 
 /** A pen stroke, as points normalised to 0..1 of the pad, so it redraws at any size or orientation. */
-export const strokesSchema = z.array(z.array(z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)])).min(1));
+export const strokesSchema = z.array(
+  z.array(z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)])).min(1),
+);
 
 /**
  * A signature slot. While the signer is still writing, only `name` and `strokes` are kept; confirming it
@@ -69,7 +71,10 @@ export const auditHeaderSchema = z.strictObject({
   /** 考核时间. */
   auditedAt: isoDateTime,
   mode: auditModeSchema,
-  signatures: z.strictObject({ auditor: signatureSchema.optional(), siteManager: signatureSchema.optional() }),
+  signatures: z.strictObject({
+    auditor: signatureSchema.optional(),
+    siteManager: signatureSchema.optional(),
+  }),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,
   finalisedAt: isoDateTime.optional(),

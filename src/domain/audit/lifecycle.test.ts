@@ -42,7 +42,13 @@ function draft(): AuditHeader {
   });
 }
 
-const answer = (unitId: string, grade: Answer['grade']): Answer => ({ unitId, grade, note: '', photoIds: [], updatedAt: now });
+const answer = (unitId: string, grade: Answer['grade']): Answer => ({
+  unitId,
+  grade,
+  note: '',
+  photoIds: [],
+  updatedAt: now,
+});
 const strokes: [number, number][][] = [
   [
     [0.1, 0.1],
@@ -59,18 +65,29 @@ describe('audit lifecycle', () => {
   });
 
   it('lists ungraded units and unsigned roles as blockers', () => {
-    expect(finaliseBlockers(rubric, draft(), [answer('2', 'na')])).toEqual({ ungraded: ['1'], unsigned: ['auditor', 'siteManager'] });
+    expect(finaliseBlockers(rubric, draft(), [answer('2', 'na')])).toEqual({
+      ungraded: ['1'],
+      unsigned: ['auditor', 'siteManager'],
+    });
     expect(gradedUnits(rubric)).toHaveLength(2);
   });
 
   it('refuses to finalise with blockers, naming each', () => {
     const result = finaliseAudit(rubric, draft(), [answer('1', 'compliant')], now);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.issues.map((i) => i.path)).toEqual(['answers["2"]', 'signatures.auditor', 'signatures.siteManager']);
+    if (!result.ok)
+      expect(result.issues.map((i) => i.path)).toEqual([
+        'answers["2"]',
+        'signatures.auditor',
+        'signatures.siteManager',
+      ]);
   });
 
   it('an unconfirmed signature (strokes but no image) still blocks', () => {
-    const header = { ...draft(), signatures: { auditor: signed, siteManager: { name: '李四', strokes: signed.strokes } } };
+    const header = {
+      ...draft(),
+      signatures: { auditor: signed, siteManager: { name: '李四', strokes: signed.strokes } },
+    };
     expect(finaliseBlockers(rubric, header, []).unsigned).toEqual(['siteManager']);
   });
 
@@ -86,7 +103,14 @@ describe('audit lifecycle', () => {
     const amended = amendAudit(final.value, { id: ID2, now, reason: '2 项评分有误' });
     expect(amended.ok).toBe(true);
     if (!amended.ok) return;
-    expect(amended.value).toMatchObject({ id: ID2, lineageId: ID1, previousId: ID1, revision: 2, status: 'draft', signatures: {} });
+    expect(amended.value).toMatchObject({
+      id: ID2,
+      lineageId: ID1,
+      previousId: ID1,
+      revision: 2,
+      status: 'draft',
+      signatures: {},
+    });
     expect(amended.value.finalisedAt).toBeUndefined();
     expect(auditHeaderSchema.parse(amended.value)).toEqual(amended.value);
     expect(amendAudit(amended.value, { id: ID1, now, reason: 'x' }).ok).toBe(false);

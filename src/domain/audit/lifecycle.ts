@@ -53,7 +53,11 @@ export function gradesOf(answers: readonly Answer[]): Grades {
 }
 
 export const isSignatureComplete = (s: Signature | undefined): boolean =>
-  s !== undefined && s.name.trim() !== '' && s.strokes.length > 0 && s.imageId !== undefined && s.signedAt !== undefined;
+  s !== undefined &&
+  s.name.trim() !== '' &&
+  s.strokes.length > 0 &&
+  s.imageId !== undefined &&
+  s.signedAt !== undefined;
 
 /** What still stands between a draft and finalising: ungraded units (in rubric order) and unsigned roles. */
 export interface FinaliseBlockers {
@@ -61,7 +65,11 @@ export interface FinaliseBlockers {
   readonly unsigned: readonly SignerRole[];
 }
 
-export function finaliseBlockers(rubric: Rubric, audit: AuditHeader, answers: readonly Answer[]): FinaliseBlockers {
+export function finaliseBlockers(
+  rubric: Rubric,
+  audit: AuditHeader,
+  answers: readonly Answer[],
+): FinaliseBlockers {
   const grades = gradesOf(answers);
   return {
     ungraded: gradedUnits(rubric)
@@ -72,13 +80,24 @@ export function finaliseBlockers(rubric: Rubric, audit: AuditHeader, answers: re
 }
 
 /** Locks a complete, signed draft. The result is read-only from then on. */
-export function finaliseAudit(rubric: Rubric, audit: AuditHeader, answers: readonly Answer[], now: string): Result<AuditHeader> {
+export function finaliseAudit(
+  rubric: Rubric,
+  audit: AuditHeader,
+  answers: readonly Answer[],
+  now: string,
+): Result<AuditHeader> {
   if (!isEditable(audit)) return fail([{ path: 'status', message: 'the audit is already finalised' }]);
-  if (audit.rubricId !== rubric.id) return fail([{ path: 'rubricId', message: `the audit was made with ${audit.rubricId}, not ${rubric.id}` }]);
+  if (audit.rubricId !== rubric.id)
+    return fail([
+      { path: 'rubricId', message: `the audit was made with ${audit.rubricId}, not ${rubric.id}` },
+    ]);
   const blockers = finaliseBlockers(rubric, audit, answers);
   const issues = [
     ...blockers.ungraded.map((id) => ({ path: `answers["${id}"]`, message: `unit ${id} is not graded` })),
-    ...blockers.unsigned.map((role) => ({ path: `signatures.${role}`, message: `the ${role} signature is missing` })),
+    ...blockers.unsigned.map((role) => ({
+      path: `signatures.${role}`,
+      message: `the ${role} signature is missing`,
+    })),
   ];
   if (issues.length > 0) return fail(issues);
   return ok({ ...audit, status: 'finalised', finalisedAt: now, updatedAt: now });
@@ -88,8 +107,12 @@ export function finaliseAudit(rubric: Rubric, audit: AuditHeader, answers: reado
  * Starts the next revision of a finalised audit: same lineage, answers carried over by the caller,
  * signatures cleared (the corrected sheet must be signed again).
  */
-export function amendAudit(audit: AuditHeader, input: { id: string; now: string; reason: string }): Result<AuditHeader> {
-  if (audit.status !== 'finalised') return fail([{ path: 'status', message: 'only a finalised audit can be amended' }]);
+export function amendAudit(
+  audit: AuditHeader,
+  input: { id: string; now: string; reason: string },
+): Result<AuditHeader> {
+  if (audit.status !== 'finalised')
+    return fail([{ path: 'status', message: 'only a finalised audit can be amended' }]);
   const reason = input.reason.trim();
   if (reason === '') return fail([{ path: 'amendReason', message: 'say why the audit is being corrected' }]);
   const { finalisedAt: _finalisedAt, exportedAt: _exportedAt, ...rest } = audit;

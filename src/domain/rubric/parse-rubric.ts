@@ -19,12 +19,14 @@ export function parseRubric(input: unknown): Result<Rubric> {
 
 function checkRubricRules(rubric: Rubric): Issue[] {
   const issues: Issue[] = [];
-  const report = (path: readonly PropertyKey[], message: string) => issues.push({ path: formatPath(path), message });
+  const report = (path: readonly PropertyKey[], message: string) =>
+    issues.push({ path: formatPath(path), message });
 
   const seenKeys = new Map<string, number>();
   rubric.scale.forEach((level, index) => {
     const first = seenKeys.get(level.key);
-    if (first !== undefined) report(['scale', index, 'key'], `duplicate scale key "${level.key}" (also scale[${first}])`);
+    if (first !== undefined)
+      report(['scale', index, 'key'], `duplicate scale key "${level.key}" (also scale[${first}])`);
     else seenKeys.set(level.key, index);
   });
   for (const key of gradeKeys) {
@@ -45,13 +47,18 @@ function checkRubricRules(rubric: Rubric): Issue[] {
       const expectedPrefix = `${parent.id}.`;
       const rest = node.id.slice(expectedPrefix.length);
       if (!node.id.startsWith(expectedPrefix) || rest.includes('.')) {
-        report(at('id'), `id "${node.id}" is not consistent with its parent "${parent.id}": expected "${parent.id}.<n>"`);
+        report(
+          at('id'),
+          `id "${node.id}" is not consistent with its parent "${parent.id}": expected "${parent.id}.<n>"`,
+        );
       }
     }
 
     if (node.children === undefined) {
-      if (node.standard === undefined) report(at('standard'), `graded unit "${node.id}" needs a standard (the 标准 text)`);
-      if (node.overflow !== undefined) report(at('overflow'), `graded unit "${node.id}" has no children to cap`);
+      if (node.standard === undefined)
+        report(at('standard'), `graded unit "${node.id}" needs a standard (the 标准 text)`);
+      if (node.overflow !== undefined)
+        report(at('overflow'), `graded unit "${node.id}" has no children to cap`);
       continue;
     }
     checkChildrenPoints(node, at, report);
@@ -59,7 +66,10 @@ function checkRubricRules(rubric: Rubric): Issue[] {
 
   for (const { node, path } of walkNodes(rubric)) {
     if (node.children === undefined && effectiveMethod(rubric, node.id) === undefined) {
-      report([...path, 'method'], `graded unit "${node.id}" has no method (考核与评分方法), neither its own nor an ancestor's`);
+      report(
+        [...path, 'method'],
+        `graded unit "${node.id}" has no method (考核与评分方法), neither its own nor an ancestor's`,
+      );
     }
   }
   return issues;

@@ -27,7 +27,10 @@ export type ScaleLevel = z.infer<typeof scaleLevelSchema>;
 
 export const nodeIdSchema = z
   .string()
-  .regex(/^[1-9]\d*(\.[1-9]\d*)*$/, 'id must be the seed numbering: digits separated by dots, e.g. "2" or "5.1.3"');
+  .regex(
+    /^[1-9]\d*(\.[1-9]\d*)*$/,
+    'id must be the seed numbering: digits separated by dots, e.g. "2" or "5.1.3"',
+  );
 
 export const rubricNodeSchema = z.strictObject({
   id: nodeIdSchema,
@@ -48,7 +51,10 @@ export const rubricNodeSchema = z.strictObject({
   /** The children's points exceed the item's; the item never scores more than its own points. */
   overflow: z.literal('cap').optional(),
   get children() {
-    return z.array(rubricNodeSchema).min(1, 'children must not be empty; leave the key out for a graded unit').optional();
+    return z
+      .array(rubricNodeSchema)
+      .min(1, 'children must not be empty; leave the key out for a graded unit')
+      .optional();
   },
 });
 export type RubricNode = z.infer<typeof rubricNodeSchema>;

@@ -43,7 +43,11 @@ describe('parseAnswers', () => {
 
   it.each([
     [{ rubric: 'KF99', grades: { '3': 'compliant' } }, 'grades["3"]', /unknown unit id "3"/],
-    [{ rubric: 'KF99', grades: { '1': 'compliant' } }, 'grades["1"]', /not a graded unit: grade its sub-items 1\.1, 1\.2/],
+    [
+      { rubric: 'KF99', grades: { '1': 'compliant' } },
+      'grades["1"]',
+      /not a graded unit: grade its sub-items 1\.1, 1\.2/,
+    ],
     [{ rubric: 'KF99', grades: { '2': 'excellent' } }, 'grades["2"]', /unknown grade "excellent"/],
     [{ rubric: 'KF99', grades: { '2': 1 } }, 'grades["2"]', /unknown grade 1/],
     [{ rubric: 'KF01', grades: {} }, 'rubric', /answers are for rubric "KF01"/],
@@ -61,7 +65,8 @@ describe('parseAnswers', () => {
   it('refuses 不适用 when the rubric does not allow it', () => {
     const result = parseAnswers(rubric(false), { rubric: 'KF99', grades: { '2': 'na' } });
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.issues[0]?.message).toMatch(/expected one of compliant, mostly, partly, non_compliant$/);
+    if (!result.ok)
+      expect(result.issues[0]?.message).toMatch(/expected one of compliant, mostly, partly, non_compliant$/);
   });
 });
 

@@ -22,7 +22,10 @@ export function parseAnswers(rubric: Rubric, input: unknown): Result<{ rubric: s
   }
   const issues: Issue[] = [];
   if (parsed.data.rubric !== rubric.id) {
-    issues.push({ path: 'rubric', message: `answers are for rubric "${parsed.data.rubric}" but the rubric given is "${rubric.id}"` });
+    issues.push({
+      path: 'rubric',
+      message: `answers are for rubric "${parsed.data.rubric}" but the rubric given is "${rubric.id}"`,
+    });
   }
   const grades: Record<string, Grade> = {};
   const allowed = [...rubric.scale.map((l) => l.key), ...(rubric.allowNA ? ['na'] : [])];
@@ -40,7 +43,10 @@ export function parseAnswers(rubric: Rubric, input: unknown): Result<{ rubric: s
     }
     const grade = gradeSchema.safeParse(value);
     if (!grade.success || !allowed.includes(grade.data)) {
-      issues.push({ path, message: `unknown grade ${JSON.stringify(value)} for "${id}": expected one of ${allowed.join(', ')}` });
+      issues.push({
+        path,
+        message: `unknown grade ${JSON.stringify(value)} for "${id}": expected one of ${allowed.join(', ')}`,
+      });
       continue;
     }
     grades[id] = grade.data;

@@ -1,5 +1,12 @@
 import type { Grade, Rubric, RubricNode } from '../rubric/rubric-schema';
-import { applyFactor, fromHundredths, fromTenths, percentTenths, toHundredths, toPercentFactor } from './hundredths';
+import {
+  applyFactor,
+  fromHundredths,
+  fromTenths,
+  percentTenths,
+  toHundredths,
+  toPercentFactor,
+} from './hundredths';
 
 export type Grades = Readonly<Partial<Record<string, Grade>>>;
 
@@ -57,7 +64,8 @@ export function scoreAudit(rubric: Rubric, grades: Grades): ScoreResult {
         missing.push(node.id);
         result = unitScore(node.id, depth, pointsH, 0, 0, undefined, 'missing');
       } else if (grade === 'na') {
-        if (!rubric.allowNA) throw new Error(`rubric ${rubric.id} does not allow 不适用, but unit ${node.id} has it`);
+        if (!rubric.allowNA)
+          throw new Error(`rubric ${rubric.id} does not allow 不适用, but unit ${node.id} has it`);
         result = unitScore(node.id, depth, pointsH, 0, 0, grade, 'na');
       } else {
         const factor = factors.get(grade);
@@ -145,6 +153,10 @@ export function summarizeScore(result: ScoreResult): ScoreSummary {
     percent: result.percentTenths === null ? null : fromTenths(result.percentTenths),
     complete: result.complete,
     missing: result.missing,
-    items: result.nodes.map((n) => ({ id: n.id, earned: fromHundredths(n.earnedH), possible: fromHundredths(n.possibleH) })),
+    items: result.nodes.map((n) => ({
+      id: n.id,
+      earned: fromHundredths(n.earnedH),
+      possible: fromHundredths(n.possibleH),
+    })),
   };
 }

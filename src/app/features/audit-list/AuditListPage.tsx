@@ -20,7 +20,9 @@ export function AuditListPage() {
   const [query, setQuery] = useState('');
   if (entries === undefined) return <p className="loading">{t('app.loading')}</p>;
 
-  const unexported = entries.filter((e) => e.header.status === 'finalised' && e.header.exportedAt === undefined).length;
+  const unexported = entries.filter(
+    (e) => e.header.status === 'finalised' && e.header.exportedAt === undefined,
+  ).length;
   const shown = entries.filter((e) => matches(e, query));
   return (
     <section aria-labelledby="list-title" className="page">
@@ -30,12 +32,23 @@ export function AuditListPage() {
           {t('app.nav.newAudit')}
         </Link>
       </div>
-      <p className={unexported > 0 ? 'badge badge--warn' : 'badge'} data-testid="unexported-count" data-count={unexported}>
+      <p
+        className={unexported > 0 ? 'badge badge--warn' : 'badge'}
+        data-testid="unexported-count"
+        data-count={unexported}
+      >
         {unexported > 0 ? t('list.unexported', { count: unexported }) : t('list.allExported')}
       </p>
       <label className="field">
         <span className="field__label">{t('list.search')}</span>
-        <input type="search" value={query} onChange={(e) => { setQuery(e.target.value); }} data-testid="site-search" />
+        <input
+          type="search"
+          value={query}
+          onChange={(e) => {
+            setQuery(e.target.value);
+          }}
+          data-testid="site-search"
+        />
       </label>
       {entries.length === 0 && <p>{t('list.empty')}</p>}
       {entries.length > 0 && shown.length === 0 && <p>{t('list.noMatch', { query })}</p>}
@@ -44,11 +57,17 @@ export function AuditListPage() {
           const { header, score, history } = entry;
           const total = score.nodes.filter((n) => n.isUnit).length;
           return (
-            <li key={header.lineageId} className="audit-card" data-testid="audit-row" data-audit-id={header.id}>
+            <li
+              key={header.lineageId}
+              className="audit-card"
+              data-testid="audit-row"
+              data-audit-id={header.id}
+            >
               <Link to={`/audits/${header.id}`} className="audit-card__link">
                 <span className="audit-card__site">{header.site.name}</span>
                 <span className="audit-card__meta">
-                  {header.rubricId} · {formatDateTime(header.auditedAt, i18n.language)} · {t(`mode.${header.mode}`)}
+                  {header.rubricId} · {formatDateTime(header.auditedAt, i18n.language)} ·{' '}
+                  {t(`mode.${header.mode}`)}
                 </span>
                 <span className="audit-card__score">
                   <span data-testid="row-total">
@@ -59,7 +78,8 @@ export function AuditListPage() {
                 <span className={`status status--${header.status}`}>
                   {t(`status.${header.status}`)}
                   {header.revision > 1 && ` · ${t('list.revision', { revision: header.revision })}`}
-                  {header.status === 'draft' && ` · ${t('list.progress', { graded: total - score.missing.length, total })}`}
+                  {header.status === 'draft' &&
+                    ` · ${t('list.progress', { graded: total - score.missing.length, total })}`}
                 </span>
               </Link>
               {history.length > 1 && (
@@ -69,7 +89,8 @@ export function AuditListPage() {
                     {history.map((h) => (
                       <li key={h.id}>
                         <Link to={`/audits/${h.id}`} data-testid="history-link" data-revision={h.revision}>
-                          {t('list.revision', { revision: h.revision })} · {t(`status.${h.status}`)} · {formatDateTime(h.updatedAt, i18n.language)}
+                          {t('list.revision', { revision: h.revision })} · {t(`status.${h.status}`)} ·{' '}
+                          {formatDateTime(h.updatedAt, i18n.language)}
                         </Link>
                       </li>
                     ))}

@@ -42,7 +42,8 @@ export function NewAuditPage() {
   }, [rememberedAuditor, form, setValue]);
   useEffect(() => {
     const [first] = sites ?? [];
-    if (first && form.getValues('siteChoice') === 'new' && !formState.isDirty) setValue('siteChoice', first.id);
+    if (first && form.getValues('siteChoice') === 'new' && !formState.isDirty)
+      setValue('siteChoice', first.id);
   }, [sites, form, setValue, formState.isDirty]);
 
   const siteChoice = watch('siteChoice');
@@ -146,7 +147,12 @@ export function NewAuditPage() {
             ))}
           </div>
         </fieldset>
-        <button type="submit" className="button button--primary button--large" disabled={formState.isSubmitting} data-testid="start-audit">
+        <button
+          type="submit"
+          className="button button--primary button--large"
+          disabled={formState.isSubmitting}
+          data-testid="start-audit"
+        >
           {t('newAudit.start')}
         </button>
       </form>

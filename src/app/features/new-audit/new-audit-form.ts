@@ -26,7 +26,8 @@ export const newAuditFormSchema = z
     if (value.siteChoice === 'new' && value.siteName.trim() === '') {
       ctx.addIssue({ code: 'custom', path: ['siteName'], message: 'newAudit.errors.siteRequired' });
     }
-    if (value.siteChoice === '') ctx.addIssue({ code: 'custom', path: ['siteChoice'], message: 'newAudit.errors.siteRequired' });
+    if (value.siteChoice === '')
+      ctx.addIssue({ code: 'custom', path: ['siteChoice'], message: 'newAudit.errors.siteRequired' });
     if (Number.isNaN(new Date(value.auditedAt).getTime())) {
       ctx.addIssue({ code: 'custom', path: ['auditedAt'], message: 'newAudit.errors.dateRequired' });
     }

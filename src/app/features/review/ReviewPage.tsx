@@ -80,7 +80,8 @@ function Review({ audit }: { audit: StoredAudit }) {
               <th scope="row">{t('review.total')}</th>
               <td data-testid="review-earned">{formatPoints(score.earnedH)}</td>
               <td data-testid="review-possible">
-                {formatPoints(score.possibleH)} · <span data-testid="review-percent">{formatPercent(score.percentTenths)}</span>
+                {formatPoints(score.possibleH)} ·{' '}
+                <span data-testid="review-percent">{formatPercent(score.percentTenths)}</span>
               </td>
             </tr>
           </tfoot>
@@ -93,7 +94,11 @@ function Review({ audit }: { audit: StoredAudit }) {
           <ul className="chip-list">
             {blockers.ungraded.map((unitId) => (
               <li key={unitId}>
-                <Link to={`/audits/${header.id}?focus=${encodeURIComponent(unitId)}`} className="chip" data-testid="ungraded-link">
+                <Link
+                  to={`/audits/${header.id}?focus=${encodeURIComponent(unitId)}`}
+                  className="chip"
+                  data-testid="ungraded-link"
+                >
                   {unitId}
                 </Link>
               </li>
@@ -106,7 +111,13 @@ function Review({ audit }: { audit: StoredAudit }) {
         <h2 id="signatures-title">{t('review.signatures')}</h2>
         <div className="signatures">
           {signerRoles.map((role) => (
-            <SignatureBlock key={`${role}-${header.signatures[role]?.signedAt ?? ''}`} auditId={header.id} role={role} signature={header.signatures[role]} isEditable={isEditable} />
+            <SignatureBlock
+              key={`${role}-${header.signatures[role]?.signedAt ?? ''}`}
+              auditId={header.id}
+              role={role}
+              signature={header.signatures[role]}
+              isEditable={isEditable}
+            />
           ))}
         </div>
       </section>
@@ -119,7 +130,13 @@ function Review({ audit }: { audit: StoredAudit }) {
             </p>
           )}
           <p>{t('review.finaliseHint')}</p>
-          <button type="button" className="button button--primary button--large" disabled={!canFinalise} onClick={() => void finalise()} data-testid="finalise">
+          <button
+            type="button"
+            className="button button--primary button--large"
+            disabled={!canFinalise}
+            onClick={() => void finalise()}
+            data-testid="finalise"
+          >
             {t('review.finalise')}
           </button>
         </section>

@@ -41,11 +41,21 @@ export function SignatureBlock({ auditId, role, signature, isEditable }: Signatu
   const isSigned = isSignatureComplete(signature);
 
   const saveDraft = (next: { name: string; strokes: Strokes }) =>
-    void track(() => (isEmptyStrokes(next.strokes) && next.name.trim() === '' ? store.clearSignature(auditId, role) : store.saveSignatureDraft(auditId, role, next)));
+    void track(() =>
+      isEmptyStrokes(next.strokes) && next.name.trim() === ''
+        ? store.clearSignature(auditId, role)
+        : store.saveSignatureDraft(auditId, role, next),
+    );
 
   const confirm = async () => {
-    if (name.trim() === '') { setProblem(t('review.nameRequired')); return; }
-    if (isEmptyStrokes(strokes)) { setProblem(t('review.emptyPad')); return; }
+    if (name.trim() === '') {
+      setProblem(t('review.nameRequired'));
+      return;
+    }
+    if (isEmptyStrokes(strokes)) {
+      setProblem(t('review.emptyPad'));
+      return;
+    }
     setProblem(undefined);
     const image = await renderSignaturePng(strokes);
     await track(() => store.confirmSignature(auditId, role, { name, strokes, image }));
@@ -56,14 +66,24 @@ export function SignatureBlock({ auditId, role, signature, isEditable }: Signatu
       <div className="signature" data-testid={`signature-${role}`}>
         <h3>{roleName}</h3>
         <p>{signature?.name}</p>
-        {signature?.imageId && <SignatureImage imageId={signature.imageId} alt={t('review.signHere', { role: roleName })} />}
-        {signature?.signedAt && <p className="subtitle">{t('review.signed', { time: formatDateTime(signature.signedAt, i18n.language) })}</p>}
+        {signature?.imageId && (
+          <SignatureImage imageId={signature.imageId} alt={t('review.signHere', { role: roleName })} />
+        )}
+        {signature?.signedAt && (
+          <p className="subtitle">
+            {t('review.signed', { time: formatDateTime(signature.signedAt, i18n.language) })}
+          </p>
+        )}
       </div>
     );
   }
 
   return (
-    <div className={`signature ${isSigned ? 'signature--signed' : ''}`} data-testid={`signature-${role}`} data-signed={isSigned}>
+    <div
+      className={`signature ${isSigned ? 'signature--signed' : ''}`}
+      data-testid={`signature-${role}`}
+      data-signed={isSigned}
+    >
       <h3>{roleName}</h3>
       <label className="field" htmlFor={nameId}>
         <span className="field__label">{t('review.signerName', { role: roleName })}</span>
@@ -71,7 +91,9 @@ export function SignatureBlock({ auditId, role, signature, isEditable }: Signatu
           id={nameId}
           value={name}
           autoComplete="off"
-          onChange={(e) => { setName(e.target.value); }}
+          onChange={(e) => {
+            setName(e.target.value);
+          }}
           onBlur={() => {
             if (name !== (signature?.name ?? '')) saveDraft({ name, strokes });
           }}
@@ -98,7 +120,12 @@ export function SignatureBlock({ auditId, role, signature, isEditable }: Signatu
           ✓ {t('review.signed', { time: formatDateTime(signature.signedAt, i18n.language) })}
         </p>
       ) : (
-        <button type="button" className="button button--primary" onClick={() => void confirm()} data-testid={`confirm-signature-${role}`}>
+        <button
+          type="button"
+          className="button button--primary"
+          onClick={() => void confirm()}
+          data-testid={`confirm-signature-${role}`}
+        >
           {t('review.confirmSignature')}
         </button>
       )}

@@ -17,11 +17,21 @@ export function AmendForm({ auditId }: { auditId: string }) {
   const { track } = useSaveTracker();
   const navigate = useNavigate();
   const [open, setOpen] = useState(false);
-  const { register, handleSubmit, formState } = useForm<AmendFormValues>({ resolver: zodResolver(amendSchema), defaultValues: { reason: '' } });
+  const { register, handleSubmit, formState } = useForm<AmendFormValues>({
+    resolver: zodResolver(amendSchema),
+    defaultValues: { reason: '' },
+  });
 
   if (!open) {
     return (
-      <button type="button" className="button" onClick={() => { setOpen(true); }} data-testid="amend">
+      <button
+        type="button"
+        className="button"
+        onClick={() => {
+          setOpen(true);
+        }}
+        data-testid="amend"
+      >
         {t('scoring.amend')}
       </button>
     );
@@ -34,12 +44,22 @@ export function AmendForm({ auditId }: { auditId: string }) {
     <form className="form form--inline" onSubmit={(e) => void onSubmit(e)} noValidate>
       <label className="field">
         <span className="field__label">{t('scoring.amendReason')}</span>
-        <input {...register('reason')} data-testid="amend-reason" aria-invalid={formState.errors.reason ? true : undefined} />
+        <input
+          {...register('reason')}
+          data-testid="amend-reason"
+          aria-invalid={formState.errors.reason ? true : undefined}
+        />
       </label>
       <button type="submit" className="button button--primary" data-testid="amend-confirm">
         {t('scoring.amendConfirm')}
       </button>
-      <button type="button" className="button" onClick={() => { setOpen(false); }}>
+      <button
+        type="button"
+        className="button"
+        onClick={() => {
+          setOpen(false);
+        }}
+      >
         {t('scoring.cancel')}
       </button>
     </form>

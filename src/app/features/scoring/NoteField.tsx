@@ -49,8 +49,12 @@ export function NoteField({ auditId, unitId, storedNote, isEditable }: NoteField
   const note = watch('note');
   useEffect(() => {
     if (note === savedRef.current) return;
-    timerRef.current = setTimeout(() => { flush.current(); }, SAVE_DELAY_MS);
-    return () => { clearTimeout(timerRef.current); };
+    timerRef.current = setTimeout(() => {
+      flush.current();
+    }, SAVE_DELAY_MS);
+    return () => {
+      clearTimeout(timerRef.current);
+    };
   }, [note]);
 
   // Another tab (or a retry) changed the stored note: show it unless this field is being edited.
@@ -62,7 +66,9 @@ export function NoteField({ auditId, unitId, storedNote, isEditable }: NoteField
   }, [storedNote, getValues, setValue]);
 
   useEffect(() => {
-    const onHide = () => { flush.current(); };
+    const onHide = () => {
+      flush.current();
+    };
     window.addEventListener('pagehide', onHide);
     document.addEventListener('visibilitychange', onHide);
     return () => {

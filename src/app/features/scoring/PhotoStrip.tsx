@@ -10,7 +10,11 @@ function PhotoThumb({ photoId, alt }: { photoId: string; alt: string }) {
   const store = useStore();
   const blob = useLiveQuery(() => store.getBlob(photoId), [store, photoId]);
   const url = useObjectUrl(blob);
-  return url ? <img src={url} alt={alt} className="photo-thumb" data-testid="photo-thumb" /> : <span className="photo-thumb photo-thumb--empty" />;
+  return url ? (
+    <img src={url} alt={alt} className="photo-thumb" data-testid="photo-thumb" />
+  ) : (
+    <span className="photo-thumb photo-thumb--empty" />
+  );
 }
 
 interface PhotoStripProps {
@@ -94,7 +98,11 @@ export function PhotoStrip({ auditId, unitId, photoIds, isEditable }: PhotoStrip
             />
           </label>
           {busy && <span role="status">{t('scoring.photoProcessing')}</span>}
-          {error && <span role="alert" className="field__error">{error}</span>}
+          {error && (
+            <span role="alert" className="field__error">
+              {error}
+            </span>
+          )}
         </div>
       )}
     </div>

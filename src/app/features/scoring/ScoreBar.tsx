@@ -16,8 +16,16 @@ export function ScoreBar({ auditId, score, onNextUngraded }: ScoreBarProps) {
   const graded = total - score.missing.length;
   return (
     <div className="score-bar" role="region" aria-label={t('scoring.progress', { graded, total })}>
-      <span className="score-bar__total" data-testid="running-total" data-earned={score.earnedH} data-possible={score.possibleH}>
-        {t('scoring.running', { earned: formatPoints(score.earnedH), possible: formatPoints(score.possibleH) })}
+      <span
+        className="score-bar__total"
+        data-testid="running-total"
+        data-earned={score.earnedH}
+        data-possible={score.possibleH}
+      >
+        {t('scoring.running', {
+          earned: formatPoints(score.earnedH),
+          possible: formatPoints(score.possibleH),
+        })}
       </span>
       <span className="score-bar__percent" data-testid="running-percent">
         {t('scoring.percent', { percent: formatPercent(score.percentTenths) })}
@@ -26,7 +34,13 @@ export function ScoreBar({ auditId, score, onNextUngraded }: ScoreBarProps) {
         <progress max={total} value={graded} aria-hidden="true" />
         {t('scoring.progress', { graded, total })}
       </span>
-      <button type="button" className="button" onClick={onNextUngraded} disabled={score.missing.length === 0} data-testid="next-ungraded">
+      <button
+        type="button"
+        className="button"
+        onClick={onNextUngraded}
+        disabled={score.missing.length === 0}
+        data-testid="next-ungraded"
+      >
         {score.missing.length === 0 ? t('scoring.allGraded') : t('scoring.nextUngraded')}
       </button>
       <Link to={`/audits/${auditId}/review`} className="button button--primary" data-testid="to-review">

@@ -45,7 +45,10 @@ function ScoringForm({ audit }: { audit: StoredAudit }) {
   const [params] = useSearchParams();
   const { header, rubric, score } = audit;
   const isEditable = isDraft(header);
-  const answers = useMemo(() => new Map<string, Answer>(audit.answers.map((a) => [a.unitId, a])), [audit.answers]);
+  const answers = useMemo(
+    () => new Map<string, Answer>(audit.answers.map((a) => [a.unitId, a])),
+    [audit.answers],
+  );
   const scores = useMemo(() => new Map<string, NodeScore>(score.nodes.map((n) => [n.id, n])), [score.nodes]);
 
   const focus = params.get('focus');
@@ -75,7 +78,13 @@ function ScoringForm({ audit }: { audit: StoredAudit }) {
     const nodeScore = scores.get(node.id);
     const Heading = depth === 0 ? 'h2' : 'h3';
     return (
-      <section key={node.id} className={`item item--depth-${depth}`} aria-labelledby={`item-${node.id}`} data-testid="item" data-item-id={node.id}>
+      <section
+        key={node.id}
+        className={`item item--depth-${depth}`}
+        aria-labelledby={`item-${node.id}`}
+        data-testid="item"
+        data-item-id={node.id}
+      >
         <Heading id={`item-${node.id}`} className="item__title">
           <span>
             {node.label ?? node.id} {node.title}
@@ -85,7 +94,9 @@ function ScoringForm({ audit }: { audit: StoredAudit }) {
             {t('scoring.points', { points: node.points })}
           </span>
         </Heading>
-        {node.overflow === 'cap' && <p className="item__cap">{t('scoring.capNote', { points: node.points })}</p>}
+        {node.overflow === 'cap' && (
+          <p className="item__cap">{t('scoring.capNote', { points: node.points })}</p>
+        )}
         {node.method && (
           <details className="item__method">
             <summary>{t('scoring.method')}</summary>
@@ -103,7 +114,8 @@ function ScoringForm({ audit }: { audit: StoredAudit }) {
         <div>
           <h1>{header.site.name}</h1>
           <p className="subtitle">
-            {rubric.form} {rubric.title} · {formatDateTime(header.auditedAt, i18n.language)} · {t(`mode.${header.mode}`)} · {header.auditor}
+            {rubric.form} {rubric.title} · {formatDateTime(header.auditedAt, i18n.language)} ·{' '}
+            {t(`mode.${header.mode}`)} · {header.auditor}
           </p>
           {header.revision > 1 && (
             <p className="subtitle" data-testid="revision-info">

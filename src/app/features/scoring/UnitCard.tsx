@@ -9,7 +9,11 @@ import { PhotoStrip } from './PhotoStrip';
 
 const sameAnswer = (a: Answer | undefined, b: Answer | undefined): boolean =>
   a === b ||
-  (a !== undefined && b !== undefined && a.grade === b.grade && a.note === b.note && a.photoIds.join() === b.photoIds.join());
+  (a !== undefined &&
+    b !== undefined &&
+    a.grade === b.grade &&
+    a.note === b.note &&
+    a.photoIds.join() === b.photoIds.join());
 
 /** Live queries hand out fresh objects on every write; re-render a card only when its own unit changed. */
 function isSameCard(prev: UnitCardProps, next: UnitCardProps): boolean {
@@ -36,7 +40,15 @@ interface UnitCardProps {
   readonly showMethod: boolean;
 }
 
-export const UnitCard = memo(function UnitCard({ auditId, node, answer, score, allowNA, isEditable, showMethod }: UnitCardProps) {
+export const UnitCard = memo(function UnitCard({
+  auditId,
+  node,
+  answer,
+  score,
+  allowNA,
+  isEditable,
+  showMethod,
+}: UnitCardProps) {
   const { t } = useTranslation();
   const store = useStore();
   const { track } = useSaveTracker();
@@ -67,7 +79,11 @@ export const UnitCard = memo(function UnitCard({ auditId, node, answer, score, a
         </h3>
         <span className="unit__points">{t('scoring.points', { points: node.points })}</span>
         <span className="unit__earned" data-testid="unit-earned">
-          {score && score.state === 'graded' ? t('scoring.earns', { earned: formatPoints(score.earnedH) }) : shown === 'na' ? t('grade.na') : ''}
+          {score && score.state === 'graded'
+            ? t('scoring.earns', { earned: formatPoints(score.earnedH) })
+            : shown === 'na'
+              ? t('grade.na')
+              : ''}
         </span>
       </header>
       <p className="unit__standard">{node.standard}</p>
@@ -92,19 +108,28 @@ export const UnitCard = memo(function UnitCard({ auditId, node, answer, score, a
             {t(`grade.${grade}`)}
           </button>
         ))}
-        {isEditable && shown !== undefined && (
-          <button type="button" className="button button--small button--ghost" onClick={() => void choose(undefined)}>
-            {t('scoring.clearGrade')}
-          </button>
-        )}
       </div>
+      {isEditable && shown !== undefined && (
+        <button
+          type="button"
+          className="button button--small button--ghost unit__clear"
+          onClick={() => void choose(undefined)}
+        >
+          {t('scoring.clearGrade')}
+        </button>
+      )}
       {pending?.failed && (
         <p className="field__error" role="alert">
           {t('save.failed')}
         </p>
       )}
       <NoteField auditId={auditId} unitId={node.id} storedNote={answer?.note ?? ''} isEditable={isEditable} />
-      <PhotoStrip auditId={auditId} unitId={node.id} photoIds={answer?.photoIds ?? []} isEditable={isEditable} />
+      <PhotoStrip
+        auditId={auditId}
+        unitId={node.id}
+        photoIds={answer?.photoIds ?? []}
+        isEditable={isEditable}
+      />
     </article>
   );
 }, isSameCard);

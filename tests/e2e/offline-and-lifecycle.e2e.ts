@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launch, newProfileDir } from './support/browser';
+import { AuditApp, eventually, fixtureGrades, text } from './support/pages';
+
+let context: BrowserContext | undefined;
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+});
+
+/** The service worker has installed (precache complete) and controls the page. */
+async function waitForServiceWorker(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.ready;
+    if (registration.active?.state !== 'activated') {
+      await new Promise<void>((resolve) =>
+        registration.active?.addEventListener('statechange', () => {
+          resolve();
+        }),
+      );
+    }
+  });
+}
+
+describe('offline after one visit', () => {
+  it('d. goes offline, reloads, then creates, scores, signs and finalises an audit', async () => {
+    const launched = await launch(newProfileDir());
+    context = launched.context;
+    const app = new AuditApp(launched.page);
+    await app.open();
+    await waitForServiceWorker(app.page);
+
+    await context.setOffline(true);
+    await app.page.reload();
+    expect(await app.page.evaluate(() => navigator.onLine)).toBe(false);
+    await expect.poll(() => text(app.page.locator('h1'))).toBe('考核记录');
+    // Prove the network is really gone: a request the service worker does not cache fails.
+    expect(
+      await app.page.evaluate(() =>
+        fetch('/not-precached.txt?x=1').then(
+          () => 'reached',
+          () => 'failed',
+        ),
+      ),
+    ).toBe('failed');
+
+    await app.newAudit({ rubric: 'KF01', site: '金地·燊海湾', auditor: '周堃' });
+    // kf01-mixed: 10 + 8 + 3 + 0 + 8 + 6 + 20 + 5 + 不适用 + 3 = 63 of 95 → 66.3 %
+    await app.gradeAll(fixtureGrades('kf01-mixed'));
+    expect(await app.runningTotal()).toBe('得分 63 / 95');
+    await app.page.getByTestId('to-review').click();
+    await app.sign('auditor', '周堃');
+    await app.sign('siteManager', '吴喆');
+    await app.finalise();
+    expect(await app.runningTotal()).toBe('得分 63 / 95');
+    expect(await text(app.page.getByTestId('running-percent'))).toBe('得分率 66.3%');
+
+    await app.open('#/');
+    await expect.poll(() => app.page.getByTestId('unexported-count').getAttribute('data-count')).toBe('1');
+  });
+});
+
+describe('finalised audits are fixed records', () => {
+  it('e. cannot be edited; amending creates revision 2 and revision 1 stays exactly as it was', async () => {
+    const launched = await launch(newProfileDir());
+    context = launched.context;
+    const app = new AuditApp(launched.page);
+    const id = await app.newAudit({ rubric: 'KF01', site: '招商·蛇口花园', auditor: '郑昇' });
+    await app.gradeAll(fixtureGrades('kf01-all-compliant'));
+    await app.page.getByTestId('note-7').fill('复述诉求完整');
+    await app.open(`#/audits/${id}/review`);
+    await app.sign('auditor', '郑昇');
+    await app.sign('siteManager', '冯赟');
+    await app.finalise();
+
+    // Locked: every control is disabled and the store refuses writes even if forced.
+    expect(await app.page.getByTestId('read-only').isVisible()).toBe(true);
+    expect(await app.gradeButton('7', 'partly').isDisabled()).toBe(true);
+    expect(await app.page.getByTestId('note-7').getAttribute('readonly')).not.toBeNull();
+    expect(await app.page.getByTestId('gallery-7').count()).toBe(0);
+    await app.gradeButton('7', 'partly').click({ force: true });
+    expect(await app.runningTotal()).toBe('得分 100 / 100');
+
+    await app.page.getByTestId('amend').click();
+    await app.page.getByTestId('amend-reason').fill('第 7 项应为一般符合');
+    await app.page.getByTestId('amend-confirm').click();
+    await app.page.waitForURL((url) => !url.hash.includes(id));
+    await expect
+      .poll(() => text(app.page.getByTestId('revision-info')))
+      .toBe('修订 2(更正原因:第 7 项应为一般符合)');
+    const rev2 = /#\/audits\/([0-9a-f-]{36})/.exec(app.page.url())?.[1];
+    expect(rev2).not.toBe(id);
+    // Revision 2 starts from revision 1's answers, unsigned.
+    expect(await app.page.getByTestId('note-7').inputValue()).toBe('复述诉求完整');
+    await app.grade('7', 'partly'); // 25 × 0.6 = 15 → 90
+    expect(await app.runningTotal()).toBe('得分 90 / 100');
+
+    // The list shows the latest revision, with the history.
+    await app.open('#/');
+    const row = app.page.getByTestId('audit-row');
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.getAttribute('data-audit-id')).toBe(rev2);
+    expect(await text(row.getByTestId('row-total'))).toBe('90 / 100');
+    await row.locator('summary').click();
+    await row.locator('[data-testid="history-link"][data-revision="1"]').click();
+
+    // Revision 1 is exactly as it was finalised.
+    await eventually(async () => {
+      expect(await app.runningTotal()).toBe('得分 100 / 100');
+    });
+    expect(await text(app.page.getByTestId('audit-status'))).toBe('已定稿');
+    expect(await app.gradeButton('7', 'compliant').getAttribute('aria-pressed')).toBe('true');
+    await app.open(`#/audits/${id}/review`);
+    await eventually(async () => {
+      expect(await app.page.getByTestId('signature-image').count()).toBe(2);
+    });
+  });
+});
