@@ -21,8 +21,8 @@ export function SaveStatus() {
 
 export function SaveErrorBanner() {
   const { t } = useTranslation();
-  const { failure, dismiss } = useSaveTracker();
-  if (!failure) return null;
+  const { failure, isBannerDismissed, dismiss } = useSaveTracker();
+  if (!failure || isBannerDismissed) return null;
   return (
     <div className="banner banner--error" role="alert" data-testid="save-error">
       <p>{t(`save.error.${failure.kind}`, { detail: failure.detail })}</p>

@@ -60,7 +60,7 @@ export function NewAuditPage() {
     const rubric = rubrics.find((r) => r.id === values.rubricId);
     if (!rubric) return;
     const known = sites?.find((s) => s.id === values.siteChoice);
-    const header = await track(() =>
+    const header = await track('create-audit', () =>
       store.createAudit({
         rubric,
         site: known ?? { name: values.siteName.trim(), code: values.siteCode, region: values.siteRegion },

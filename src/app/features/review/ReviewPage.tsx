@@ -35,7 +35,7 @@ function Review({ audit }: { audit: StoredAudit }) {
   const itemScore = (itemId: string) => score.nodes.find((n) => n.id === itemId);
 
   const finalise = async () => {
-    const done = await track(() => store.finalise(header.id));
+    const done = await track(`finalise:${header.id}`, () => store.finalise(header.id));
     if (done) await navigate(`/audits/${header.id}`);
   };
 

@@ -41,7 +41,7 @@ export function SignatureBlock({ auditId, role, signature, isEditable }: Signatu
   const isSigned = isSignatureComplete(signature);
 
   const saveDraft = (next: { name: string; strokes: Strokes }) =>
-    void track(() =>
+    void track(`signature:${auditId}:${role}`, () =>
       isEmptyStrokes(next.strokes) && next.name.trim() === ''
         ? store.clearSignature(auditId, role)
         : store.saveSignatureDraft(auditId, role, next),
@@ -58,7 +58,9 @@ export function SignatureBlock({ auditId, role, signature, isEditable }: Signatu
     }
     setProblem(undefined);
     const image = await renderSignaturePng(strokes);
-    await track(() => store.confirmSignature(auditId, role, { name, strokes, image }));
+    await track(`signature:${auditId}:${role}`, () =>
+      store.confirmSignature(auditId, role, { name, strokes, image }),
+    );
   };
 
   if (!isEditable) {

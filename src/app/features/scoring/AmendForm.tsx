@@ -37,7 +37,7 @@ export function AmendForm({ auditId }: { auditId: string }) {
     );
   }
   const onSubmit = handleSubmit(async ({ reason }) => {
-    const next = await track(() => store.amend(auditId, reason));
+    const next = await track(`amend:${auditId}`, () => store.amend(auditId, reason));
     if (next) await navigate(`/audits/${next.id}`);
   });
   return (

@@ -41,7 +41,7 @@ export function NoteField({ auditId, unitId, storedNote, isEditable }: NoteField
     clearTimeout(timerRef.current);
     const note = getValues('note');
     if (note === savedRef.current || !noteFormSchema.safeParse({ note }).success) return;
-    void track(() => store.saveNote(auditId, unitId, note)).then((saved) => {
+    void track(`note:${auditId}:${unitId}`, () => store.saveNote(auditId, unitId, note)).then((saved) => {
       if (saved) savedRef.current = saved.note;
     });
   };

@@ -41,7 +41,10 @@ export function PhotoStrip({ auditId, unitId, photoIds, isEditable }: PhotoStrip
           setError(t('scoring.photoFailed', { detail: e instanceof Error ? e.message : String(e) }));
           return undefined;
         });
-        if (photo) await track(() => store.addPhoto(auditId, unitId, photo.blob));
+        if (photo)
+          await track(`photo-add:${auditId}:${unitId}:${crypto.randomUUID()}`, () =>
+            store.addPhoto(auditId, unitId, photo.blob),
+          );
       }
     } finally {
       setBusy(false);
@@ -59,7 +62,9 @@ export function PhotoStrip({ auditId, unitId, photoIds, isEditable }: PhotoStrip
                 <button
                   type="button"
                   className="button button--small"
-                  onClick={() => void track(() => store.removePhoto(auditId, unitId, id))}
+                  onClick={() =>
+                    void track(`photo-remove:${auditId}:${id}`, () => store.removePhoto(auditId, unitId, id))
+                  }
                   aria-label={`${t('scoring.removePhoto')} ${index + 1}`}
                 >
                   ✕

@@ -53,13 +53,15 @@ export const UnitCard = memo(function UnitCard({
   const store = useStore();
   const { track } = useSaveTracker();
   // The tapped grade shows as pending until the store confirms it; on failure it stays, marked unsaved.
-  const [pending, setPending] = useState<{ grade: Grade | undefined; failed: boolean }>();
+  const [tapped, setPending] = useState<{ grade: Grade | undefined; failed: boolean }>();
+  // Once the stored grade catches up (saved, or saved later by a retry), the tap is no longer pending.
+  const pending = tapped && tapped.grade !== answer?.grade ? tapped : undefined;
   const grades: readonly Grade[] = allowNA ? [...gradeKeys, 'na'] : gradeKeys;
   const shown = pending ? pending.grade : answer?.grade;
 
   const choose = async (grade: Grade | undefined) => {
     setPending({ grade, failed: false });
-    const saved = await track(() => store.saveGrade(auditId, node.id, grade));
+    const saved = await track(`grade:${auditId}:${node.id}`, () => store.saveGrade(auditId, node.id, grade));
     setPending(saved ? undefined : { grade, failed: true });
   };
 
