@@ -3,6 +3,7 @@ import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import { readdirSync } from 'node:fs';
 
 /** Libraries the pure domain core must never reach for. */
 const impureModules = [
@@ -32,6 +33,34 @@ const domGlobals = [
   'location',
   'self',
 ];
+
+const domainEntryOnly = {
+  group: ['**/domain/*', '!**/domain/index', '!**/domain/index.ts'],
+  message: 'Import the domain only through src/domain/index.ts.',
+};
+const features = readdirSync(new URL('./src/app/features', import.meta.url), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
+/** A feature may use shared app code, never another feature: screens stay independent. */
+const featureIsolation = features.map((feature) => ({
+  files: [`src/app/features/${feature}/**`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          domainEntryOnly,
+          {
+            group: features
+              .filter((f) => f !== feature)
+              .flatMap((other) => [`../${other}`, `../${other}/**`, `**/features/${other}/**`]),
+            message: `Features never import each other: move what ${feature} needs into src/app/components or hooks.`,
+          },
+        ],
+      },
+    ],
+  },
+}));
 
 export default defineConfig(
   {
@@ -66,17 +95,7 @@ export default defineConfig(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       // The domain's public contract is src/domain/index.ts; deep imports from outside bypass it.
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/domain/*', '!**/domain/index', '!**/domain/index.ts'],
-              message: 'Import the domain only through src/domain/index.ts.',
-            },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { patterns: [domainEntryOnly] }],
     },
   },
   {
@@ -120,4 +139,5 @@ export default defineConfig(
       'react-hooks/incompatible-library': 'off',
     },
   },
+  ...featureIsolation,
 );

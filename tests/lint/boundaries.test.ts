@@ -36,6 +36,17 @@ describe('import boundaries (npm run lint)', () => {
     ).toEqual([]);
   });
 
+  it('a feature never imports another feature, but may use shared app code', async () => {
+    const file = 'src/app/features/scoring/probe.ts';
+    expect(
+      (await boundaryErrors(file, "import { ReviewPage } from '../review/ReviewPage';")).join('\n'),
+    ).toMatch(/Features never import each other/);
+    expect(await boundaryErrors(file, "import { useAudit } from '../../hooks/use-audit';")).toEqual([]);
+    expect(await boundaryErrors(file, "import { x } from '../../../domain/rubric/rubric-tree';")).toEqual([
+      expect.stringMatching(/only through src\/domain\/index.ts/),
+    ]);
+  });
+
   it('outer layers reach the domain only through its index', async () => {
     expect(await boundaryErrors('src/cli/probe.ts', "import { ok } from '../domain/result';")).toEqual([
       expect.stringMatching(/only through src\/domain\/index.ts/),
