@@ -70,3 +70,32 @@ export {
   type NewAuditInput,
   type FinaliseBlockers,
 } from './audit/lifecycle';
+export {
+  SEAL_FORMAT_VERSION,
+  publicKeyJwkSchema,
+  sealedBlobSchema,
+  sealedScoreSchema,
+  sealPayloadSchema,
+  sealedEnvelopeSchema,
+  type PublicKeyJwk,
+  type SealedBlob,
+  type SealedScore,
+  type SealPayload,
+  type SealedEnvelope,
+} from './seal/seal-schema';
+export {
+  sealAudit,
+  verifyEnvelope,
+  blobReferences,
+  keyFingerprint,
+  sha256Hex,
+  toSealedScore,
+  toBase64Url,
+  fromBase64Url,
+  type SealSigner,
+  type SealVerifier,
+  type SealInput,
+  type SealCheck,
+  type TamperFinding,
+  type TamperKind,
+} from './seal/seal';

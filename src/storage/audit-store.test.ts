@@ -3,7 +3,15 @@ import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseRubric, rubricFingerprint, type Rubric } from '../domain/index';
+import {
+  gradedUnits,
+  keyFingerprint,
+  parseRubric,
+  rubricFingerprint,
+  verifyEnvelope,
+  type Rubric,
+} from '../domain/index';
+import { webCryptoVerifier } from '../crypto/webcrypto-verifier';
 import { AuditStore, type NewAudit } from './audit-store';
 import { DuchaDb, schemaVersions } from './db';
 import { StorageError, toStorageError } from './storage-error';
@@ -16,6 +24,7 @@ function shippedRubric(id: string): Rubric {
   return result.value;
 }
 const kf02 = shippedRubric('KF02');
+const kf02Units = gradedUnits(kf02).map((u) => u.id);
 const strokes = [
   [
     [0.1, 0.2],
@@ -208,6 +217,45 @@ describe('AuditStore', () => {
     ]);
   });
 
+  it('seals on finalising: the envelope verifies with the stored images; revision 2 points at revision 1', async () => {
+    const store = open();
+    const audit = await store.createAudit(newAudit());
+    for (const unit of kf02Units)
+      await store.saveGrade(audit.id, unit, unit === '3.4' ? 'partly' : 'compliant');
+    const photo = new Blob([new Uint8Array([0xff, 0xd8, 5, 6, 7, 0xff, 0xd9])], { type: 'image/jpeg' });
+    const photoId = await store.addPhoto(audit.id, '3.4', photo);
+    await store.confirmSignature(audit.id, 'auditor', { name: '王堃', strokes, image: png() });
+    await store.confirmSignature(audit.id, 'siteManager', { name: '李喆', strokes, image: png() });
+    await store.finalise(audit.id);
+
+    const envelope = await store.getSeal(audit.id);
+    expect(envelope?.payload.score).toMatchObject({ earnedH: 9800, possibleH: 10000, percentTenths: 980 }); // 3.4: 5 → 3
+    expect(envelope?.payload.blobs.map((b) => b.kind)).toEqual(['photo', 'signature', 'signature']);
+    const bytes = new Map<string, Uint8Array>();
+    for (const blob of envelope?.payload.blobs ?? []) {
+      const stored = await store.getBlob(blob.id);
+      if (stored) bytes.set(blob.id, new Uint8Array(await stored.arrayBuffer()));
+    }
+    expect(bytes.has(photoId)).toBe(true);
+    expect(await verifyEnvelope(envelope, webCryptoVerifier, bytes)).toMatchObject({ status: 'valid' });
+
+    const fingerprint = await store.deviceKeyFingerprint();
+    expect(await open().deviceKeyFingerprint()).toBe(fingerprint);
+    expect(keyFingerprint(envelope?.payload.publicKey ?? { kty: 'EC', crv: 'P-256', x: '', y: '' })).toBe(
+      fingerprint,
+    );
+
+    const rev2 = await store.amend(audit.id, '3.4 复核后为基本符合');
+    await store.saveGrade(rev2.id, '3.4', 'mostly');
+    await store.confirmSignature(rev2.id, 'auditor', { name: '王堃', strokes, image: png() });
+    await store.confirmSignature(rev2.id, 'siteManager', { name: '李喆', strokes, image: png() });
+    await store.finalise(rev2.id);
+    const sealed2 = await store.getSeal(rev2.id);
+    expect(sealed2?.payload.previousHash).toBe(envelope?.hash);
+    expect(sealed2?.payload.score.earnedH).toBe(9900);
+    expect(await store.getSeal(audit.id)).toEqual(envelope);
+  });
+
   it('keeps the rubric an audit was scored against, whatever the rubric files say later', async () => {
     const store = open();
     const audit = await store.createAudit(newAudit());
@@ -248,7 +296,7 @@ describe('AuditStore', () => {
 });
 
 describe('schema upgrade', () => {
-  it('opens a version-1 database with data in it and keeps every row, now queryable by the version-2 indexes', async () => {
+  it('opens a version-1 database with data in it and keeps every row, now queryable by the later indexes', async () => {
     const v1 = new Dexie(dbName);
     v1.version(1).stores(schemaVersions[1]);
     const seeded = new AuditStore(new DuchaDb(`${dbName}-seed`), clock);
@@ -269,7 +317,8 @@ describe('schema upgrade', () => {
 
     const upgraded = new AuditStore(new DuchaDb(dbName), clock);
     await upgraded.db.open();
-    expect(upgraded.db.verno).toBe(2);
+    expect(upgraded.db.verno).toBe(3);
+    expect(await upgraded.db.seals.count()).toBe(0);
     const stored = await upgraded.getAudit(header.id);
     expect(stored?.answers.map((a) => [a.unitId, a.grade])).toEqual([['3.2', 'partly']]);
     expect(stored?.score.earnedH).toBe(300);

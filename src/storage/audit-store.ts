@@ -1,5 +1,11 @@
 import {
   amendAudit,
+  blobReferences,
+  canonicalJson,
+  sealAudit,
+  sealedEnvelopeSchema,
+  type Audit,
+  type SealedEnvelope,
   answerSchema,
   auditHeaderSchema,
   createAuditHeader,
@@ -23,6 +29,7 @@ import {
   type Site,
 } from '../domain/index';
 import type { AnswerRow, DuchaDb } from './db';
+import { getDeviceSigner } from './device-key';
 import { StorageError, toStorageError } from './storage-error';
 
 export interface StoredAudit {
@@ -410,22 +417,82 @@ export class AuditStore {
     });
   }
 
-  /** Locks the audit. Refused, with every reason, while units are ungraded or signatures missing. */
+  /**
+   * Locks and seals the audit. Refused, with every reason, while units are ungraded or signatures
+   * missing. Hashing and signing happen outside the transaction (IndexedDB transactions cannot wait
+   * for WebCrypto); the write then checks nothing changed meanwhile, and stores the finalised header
+   * and its seal together or not at all.
+   */
   async finalise(auditId: string): Promise<AuditHeader> {
+    const stored = await this.getAudit(auditId);
+    if (stored === undefined) throw new StorageError('not_found', `audit ${auditId} does not exist`);
+    const finalised = finaliseAudit(stored.rubric, stored.header, stored.answers, this.now());
+    if (!finalised.ok) {
+      throw new StorageError(
+        stored.header.status === 'draft' ? 'invalid' : 'locked',
+        finalised.issues.map(formatIssue).join('; '),
+      );
+    }
+    const audit: Audit = { ...finalised.value, answers: [...stored.answers] };
+    const blobs = new Map<string, { bytes: Uint8Array; type: string }>();
+    for (const ref of blobReferences(audit)) {
+      const blob = await this.getBlob(ref.id);
+      if (blob) blobs.set(ref.id, { bytes: new Uint8Array(await blob.arrayBuffer()), type: blob.type });
+    }
+    const previousHash = stored.header.previousId
+      ? (await this.getSeal(stored.header.previousId))?.hash
+      : undefined;
+    const signer = await this.run(() => getDeviceSigner(this.db, this.now));
+    const sealed = await sealAudit(
+      {
+        audit,
+        rubric: stored.rubric,
+        blobs,
+        sealedAt: finalised.value.finalisedAt ?? this.now(),
+        ...(previousHash ? { previousHash } : {}),
+      },
+      signer,
+    );
+    if (!sealed.ok) throw new StorageError('invalid', sealed.issues.map(formatIssue).join('; '));
+    const snapshot = canonicalJson({ header: stored.header, answers: stored.answers });
     return this.run(() =>
-      this.db.transaction('rw', [this.db.audits, this.db.answers, this.db.rubrics], async () => {
-        const stored = await this.getAudit(auditId);
-        if (stored === undefined) throw new StorageError('not_found', `audit ${auditId} does not exist`);
-        const result = finaliseAudit(stored.rubric, stored.header, stored.answers, this.now());
-        if (!result.ok)
-          throw new StorageError(
-            stored.header.status === 'draft' ? 'invalid' : 'locked',
-            result.issues.map(formatIssue).join('; '),
-          );
-        await this.db.audits.put(result.value);
-        return result.value;
+      this.db.transaction('rw', [this.db.audits, this.db.answers, this.db.seals], async () => {
+        const [row, answerRows] = await Promise.all([
+          this.db.audits.get(auditId),
+          this.db.answers.where('auditId').equals(auditId).toArray(),
+        ]);
+        const current =
+          row === undefined
+            ? undefined
+            : { header: this.parseHeader(row), answers: this.parseAnswers(answerRows) };
+        if (current === undefined || canonicalJson(current) !== snapshot) {
+          throw new StorageError('invalid', 'the audit changed while it was being sealed; finalise again');
+        }
+        await this.db.audits.put(finalised.value);
+        await this.db.seals.add({
+          auditId,
+          hash: sealed.value.hash,
+          envelope: sealed.value,
+          sealedAt: sealed.value.payload.sealedAt,
+        });
+        return finalised.value;
       }),
     );
+  }
+
+  /** The sealed envelope of a finalised audit, checked against its schema. */
+  async getSeal(auditId: string): Promise<SealedEnvelope | undefined> {
+    const row = await this.run(() => this.db.seals.get(auditId));
+    if (row === undefined) return undefined;
+    const parsed = sealedEnvelopeSchema.safeParse(row.envelope);
+    if (!parsed.success)
+      throw new StorageError('corrupt', `stored seal of ${auditId} does not match the schema`);
+    return parsed.data;
+  }
+
+  /** The fingerprint of this device's signing key (created on first use), for the settings screen. */
+  async deviceKeyFingerprint(): Promise<string> {
+    return (await this.run(() => getDeviceSigner(this.db, this.now))).fingerprint;
   }
 
   /** Starts revision n+1 of a finalised audit with its answers copied; revision n is left untouched. */

@@ -38,6 +38,22 @@ export interface SiteRow {
   readonly lastUsedAt: string;
 }
 
+export interface SealRow {
+  readonly auditId: string;
+  readonly hash: string;
+  /** A SealedEnvelope; parsed with zod whenever it is read. */
+  readonly envelope: unknown;
+  readonly sealedAt: string;
+}
+
+/** The private key is non-extractable: it can sign on this device and never leave it. */
+export interface DeviceKeyRow {
+  readonly id: 'device';
+  readonly privateKey: CryptoKey;
+  readonly publicKey: unknown;
+  readonly createdAt: string;
+}
+
 export interface SettingRow {
   readonly key: string;
   readonly value: unknown;
@@ -63,6 +79,11 @@ export const schemaVersions = {
   2: {
     audits: 'id, lineageId, status, updatedAt, [lineageId+revision], site.name',
   },
+  /** v3: sealed envelopes of finalised audits, and the device's signing key. */
+  3: {
+    seals: 'auditId, hash',
+    deviceKeys: 'id',
+  },
 } as const;
 
 export class DuchaDb extends Dexie {
@@ -72,10 +93,13 @@ export class DuchaDb extends Dexie {
   rubrics!: EntityTable<RubricRow, 'fingerprint'>;
   sites!: EntityTable<SiteRow, 'id'>;
   settings!: EntityTable<SettingRow, 'key'>;
+  seals!: EntityTable<SealRow, 'auditId'>;
+  deviceKeys!: EntityTable<DeviceKeyRow, 'id'>;
 
   constructor(name = DB_NAME) {
     super(name);
     this.version(1).stores(schemaVersions[1]);
     this.version(2).stores(schemaVersions[2]);
+    this.version(3).stores(schemaVersions[3]);
   }
 }

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { auditSchema, signerRoleSchema } from '../audit/audit-schema';
+import { rubricSchema } from '../rubric/rubric-schema';
+
+export const SEAL_FORMAT_VERSION = 1;
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lower-case hex SHA-256');
+
+/** An ECDSA P-256 public key as JWK: enough to verify, nothing more. */
+export const publicKeyJwkSchema = z.object({
+  kty: z.literal('EC'),
+  crv: z.literal('P-256'),
+  x: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  y: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+});
+export type PublicKeyJwk = z.infer<typeof publicKeyJwkSchema>;
+
+export const sealedBlobSchema = z.strictObject({
+  id: z.string().min(1),
+  kind: z.enum(['photo', 'signature']),
+  unitId: z.string().optional(),
+  role: signerRoleSchema.optional(),
+  type: z.string().min(1),
+  size: z.number().int().nonnegative(),
+  sha256: hex64,
+});
+export type SealedBlob = z.infer<typeof sealedBlobSchema>;
+
+/** Scores as integers (hundredths of a point, tenths of a percent): no float ever enters a seal. */
+export const sealedScoreSchema = z.strictObject({
+  earnedH: z.number().int(),
+  possibleH: z.number().int(),
+  percentTenths: z.number().int().nullable(),
+  complete: z.boolean(),
+  items: z.array(z.strictObject({ id: z.string(), earnedH: z.number().int(), possibleH: z.number().int() })),
+});
+export type SealedScore = z.infer<typeof sealedScoreSchema>;
+
+/** What is signed: the audit, the exact rubric it was scored against, its score and every image's hash. */
+export const sealPayloadSchema = z.strictObject({
+  format: z.literal('ducha.sealed-audit'),
+  version: z.literal(SEAL_FORMAT_VERSION),
+  audit: auditSchema,
+  rubric: rubricSchema,
+  score: sealedScoreSchema,
+  blobs: z.array(sealedBlobSchema),
+  /** The hash of the sealed revision this one corrects. */
+  previousHash: hex64.optional(),
+  sealedAt: z.iso.datetime({ offset: true }),
+  publicKey: publicKeyJwkSchema,
+});
+export type SealPayload = z.infer<typeof sealPayloadSchema>;
+
+export const sealedEnvelopeSchema = z.strictObject({
+  payload: sealPayloadSchema,
+  /** SHA-256 of the RFC 8785 canonical JSON of `payload`. */
+  hash: hex64,
+  /** ECDSA P-256 / SHA-256 over the same canonical bytes, raw r‖s, base64url. */
+  signature: z.string().regex(/^[A-Za-z0-9_-]{86}$/, 'must be a base64url raw P-256 signature'),
+});
+export type SealedEnvelope = z.infer<typeof sealedEnvelopeSchema>;
