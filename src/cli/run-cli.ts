@@ -3,11 +3,18 @@ import { z } from 'zod';
 import type { CliIo } from './io';
 import { validateCommand } from './commands/validate';
 import { scoreCommand } from './commands/score';
+import { pdfArgsSchema, pdfCommand } from './commands/pdf';
+import { verifyCommand } from './commands/verify';
 
 const usage = `督查 ducha — rubric tools
 
   ducha validate <rubric.json…>                        check rubric files; exit 1 on any problem
-  ducha score --rubric <file> --answers <file> [--json] score an answers file against a rubric`;
+  ducha score --rubric <file> --answers <file> [--json] score an answers file against a rubric
+  ducha pdf --rubric <file> --answers <file> --site <name> --auditor <name> [--date YYYY-MM-DD] --out <file.pdf>
+                                                        an unsealed score sheet (未签章)
+  ducha pdf --audit <export.json> --out <file.pdf>      the sealed sheet of an audit exported from the app
+            [--fallback-font <file.ttf> | --no-fallback-font]
+  ducha verify <file.pdf>                               valid (exit 0), tampered (1) or unsigned (2)`;
 
 const scoreArgsSchema = z.strictObject({
   rubric: z.string({ error: 'score: --rubric <file> is required' }).min(1),
@@ -34,6 +41,32 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           return 1;
         }
         return await scoreCommand(options.data, io);
+      }
+      case 'pdf': {
+        const { values } = parseArgs({
+          args: [...rest],
+          options: {
+            rubric: { type: 'string' },
+            answers: { type: 'string' },
+            audit: { type: 'string' },
+            site: { type: 'string' },
+            auditor: { type: 'string' },
+            date: { type: 'string' },
+            out: { type: 'string' },
+            'fallback-font': { type: 'string' },
+            'no-fallback-font': { type: 'boolean' },
+          },
+        });
+        const options = pdfArgsSchema.safeParse(values);
+        if (!options.success) {
+          for (const issue of options.error.issues) io.err(issue.message);
+          return 1;
+        }
+        return await pdfCommand(options.data, io);
+      }
+      case 'verify': {
+        const { positionals } = parseArgs({ args: [...rest], allowPositionals: true, options: {} });
+        return await verifyCommand(positionals[0], io);
       }
       case undefined:
       case 'help':

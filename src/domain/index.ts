@@ -99,3 +99,4 @@ export {
   type TamperFinding,
   type TamperKind,
 } from './seal/seal';
+export { auditExportSchema, type AuditExport } from './seal/audit-export';

@@ -142,7 +142,7 @@ export type SealCheck =
   | { readonly status: 'valid'; readonly envelope: SealedEnvelope }
   | {
       readonly status: 'tampered';
-      readonly envelope: SealedEnvelope | undefined;
+      readonly envelope: SealedEnvelope;
       readonly findings: readonly TamperFinding[];
     }
   | { readonly status: 'malformed'; readonly issues: readonly { path: string; message: string }[] };

@@ -2,7 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isSignatureComplete, type Signature, type SignerRole } from '../../../domain/index';
-import { renderSignaturePng } from '../../components/signature/render-signature';
+import { renderSignatureImage } from '../../components/signature/render-signature';
 import { SignaturePad } from '../../components/signature/SignaturePad';
 import { isEmptyStrokes, type Strokes } from '../../components/signature/strokes';
 import { formatDateTime } from '../../format';
@@ -57,7 +57,7 @@ export function SignatureBlock({ auditId, role, signature, isEditable }: Signatu
       return;
     }
     setProblem(undefined);
-    const image = await renderSignaturePng(strokes);
+    const image = await renderSignatureImage(strokes);
     await track(`signature:${auditId}:${role}`, () =>
       store.confirmSignature(auditId, role, { name, strokes, image }),
     );

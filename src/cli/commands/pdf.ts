@@ -1,0 +1,130 @@
+import { writeFile } from 'node:fs/promises';
+import { z } from 'zod';
+import {
+  AUDIT_FORMAT_VERSION,
+  auditExportSchema,
+  formatIssue,
+  gradesOf,
+  rubricFingerprint,
+  scoreAudit,
+  verifyEnvelope,
+  type Audit,
+  type Rubric,
+  type SealedEnvelope,
+} from '../../domain/index';
+import { webCryptoVerifier } from '../../crypto/webcrypto-verifier';
+import { renderScoreSheet } from '../../report/render-score-sheet';
+import { readJsonFile, type CliIo } from '../io';
+import { loadRubricAndGrades } from '../load-inputs';
+import { DEFAULT_FALLBACK_FONT, describeMissing, loadSheetFonts } from '../sheet-fonts';
+
+export const pdfArgsSchema = z
+  .strictObject({
+    rubric: z.string().min(1).optional(),
+    answers: z.string().min(1).optional(),
+    audit: z.string().min(1).optional(),
+    site: z.string().trim().min(1).optional(),
+    auditor: z.string().trim().min(1).optional(),
+    date: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'pdf: --date must be YYYY-MM-DD')
+      .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00+08:00`)), 'pdf: --date is not a real date')
+      .optional(),
+    out: z.string({ error: 'pdf: --out <file.pdf> is required' }).min(1),
+    'fallback-font': z.string().min(1).optional(),
+    'no-fallback-font': z.boolean().optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.audit !== undefined) return;
+    for (const key of ['rubric', 'answers', 'site', 'auditor'] as const) {
+      if (v[key] === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `pdf: --${key} is required (or give --audit <export>)`,
+        });
+    }
+  });
+export type PdfArgs = z.infer<typeof pdfArgsSchema>;
+
+const fromBase64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'));
+
+/** `ducha pdf`: an unsealed sheet (未签章) from an answers file, or a sealed one from an app export. */
+export async function pdfCommand(args: PdfArgs, io: CliIo): Promise<number> {
+  let rubric: Rubric;
+  let audit: Audit;
+  const images = new Map<string, Uint8Array>();
+  let seal: SealedEnvelope | undefined;
+  if (args.audit !== undefined) {
+    const json = await readJsonFile(args.audit);
+    if (!json.ok) {
+      for (const issue of json.issues) io.err(`${args.audit}: ${formatIssue(issue)}`);
+      return 1;
+    }
+    const parsed = auditExportSchema.safeParse(json.value);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues)
+        io.err(`${args.audit}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      return 1;
+    }
+    for (const blob of parsed.data.blobs) images.set(blob.id, fromBase64(blob.base64));
+    const check = await verifyEnvelope(parsed.data.envelope, webCryptoVerifier, images);
+    if (check.status !== 'valid') {
+      const reasons =
+        check.status === 'tampered'
+          ? check.findings.map((f) => `${f.what}: ${f.message}`)
+          : check.issues.map(formatIssue);
+      for (const reason of reasons)
+        io.err(`${args.audit}: refused, the export does not match its seal: ${reason}`);
+      return 1;
+    }
+    ({ audit, rubric } = parsed.data.envelope.payload);
+    seal = parsed.data.envelope;
+  } else {
+    const inputs = await loadRubricAndGrades(args.rubric ?? '', args.answers ?? '', io);
+    if (inputs === undefined) return 1;
+    rubric = inputs.rubric;
+    const auditedAt = new Date(
+      `${args.date ?? new Date().toISOString().slice(0, 10)}T09:00:00+08:00`,
+    ).toISOString();
+    const now = new Date().toISOString();
+    const answers = Object.entries(inputs.grades).flatMap(([unitId, grade]) =>
+      grade === undefined ? [] : [{ unitId, grade, note: '', photoIds: [], updatedAt: now }],
+    );
+    const isComplete = scoreAudit(rubric, inputs.grades).complete;
+    const id = crypto.randomUUID();
+    audit = {
+      version: AUDIT_FORMAT_VERSION,
+      id,
+      lineageId: id,
+      revision: 1,
+      status: isComplete ? 'finalised' : 'draft',
+      rubricId: rubric.id,
+      rubricFingerprint: rubricFingerprint(rubric),
+      site: { id: 'cli', name: args.site ?? '' },
+      auditor: args.auditor ?? '',
+      auditedAt,
+      mode: 'onsite',
+      signatures: {},
+      createdAt: now,
+      updatedAt: now,
+      ...(isComplete ? { finalisedAt: now } : {}),
+      answers,
+    };
+  }
+  const fonts = await loadSheetFonts(
+    args['no-fallback-font'] ? false : (args['fallback-font'] ?? DEFAULT_FALLBACK_FONT),
+  );
+  const score = scoreAudit(rubric, gradesOf(audit.answers));
+  const sheet = renderScoreSheet(rubric, audit, score, { fonts, images, ...(seal ? { seal } : {}) });
+  if (sheet.missingCharacters.length > 0) {
+    io.err(
+      `warning: no available font has ${describeMissing(sheet.missingCharacters)}; they are printed as □ and listed on the sheet`,
+    );
+  }
+  await writeFile(args.out, sheet.bytes);
+  io.out(
+    `${args.out}: ${sheet.pageCount} page(s), ${sheet.bytes.length} bytes, ${seal ? `sealed ${seal.hash.slice(0, 16)}` : '未签章 (unsealed)'}`,
+  );
+  return 0;
+}

@@ -1,0 +1,197 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { gradesOf, type Audit, type Grade } from '../../src/domain/index';
+import { runCli } from '../../src/cli/run-cli';
+import { DEFAULT_FALLBACK_FONT } from '../../src/cli/sheet-fonts';
+import { extractFontFromCollection } from '../../src/report/ttc';
+import { loadGrades, loadRubric } from '../support/load';
+import { finalisedAudit, imagesOf, photoBlue, sealed, sheetOf } from '../support/sealed-audit';
+
+const dir = mkdtempSync(join(tmpdir(), 'ducha-sheet-'));
+let n = 0;
+function save(bytes: Uint8Array): string {
+  const file = join(dir, `sheet-${++n}.pdf`);
+  writeFileSync(file, bytes);
+  return file;
+}
+/** pdftotext (poppler-utils, installed by .ci/run), whitespace removed so wrapped cells read whole. */
+const textOf = (file: string): string =>
+  execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+const pagesOf = (file: string): string[] =>
+  execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' })
+    .split('\f')
+    .filter((p) => p.trim() !== '');
+
+async function verify(file: string): Promise<{ code: number; out: string }> {
+  const out: string[] = [];
+  const code = await runCli(['verify', file], { out: (l) => out.push(l), err: (l) => out.push(l) });
+  return { code, out: out.join('\n') };
+}
+
+const kf01 = loadRubric('KF01');
+const kf3 = loadRubric('KF3');
+const gradesOfFixture = (rubric: typeof kf01, name: string): Record<string, Grade | undefined> => ({
+  ...loadGrades(rubric, name),
+});
+
+describe('the score sheet, read back with pdftotext', { timeout: 30_000 }, () => {
+  it('KF01: title, header, every item, 合计 and the exact totals', () => {
+    // kf01-mixed: 63 of 95 → 66.3 %
+    const audit = finalisedAudit(kf01, gradesOfFixture(kf01, 'kf01-mixed'), {
+      notes: { '7': '未复述客户诉求要点' },
+      photoUnit: '7',
+    });
+    const file = save(sheetOf(kf01, audit).bytes);
+    const text = textOf(file);
+    for (const expected of [
+      '客服规范服务考核标准(之一,电话接听)',
+      '被考核单位:碧桂园凤凰城管理处',
+      '考核时间:2026年11月24日',
+      '督办记录表KF01',
+      '合计',
+      '63/95得分率66.3%',
+      '备注:未复述客户诉求要点',
+      '不适用',
+      '考核人签名:王小明',
+      '被考核单位负责人签名:李国强',
+      '附:现场照片',
+    ]) {
+      expect(text, expected).toContain(expected);
+    }
+    for (const item of kf01.items) expect(text, item.title).toContain(item.title);
+    expect(text).toContain('序号项目标准考核与评分方法标准分值实际得分');
+  });
+
+  it('KF3: every item and sub-item name, the cap, 合计 and the exact totals, header repeated on every page', () => {
+    // kf3-mixed-cap-not-hit: 121.2 of 157 → 77.2 %; 二 33.2 of 40 (children 46, capped at 40)
+    const audit = finalisedAudit(kf3, gradesOfFixture(kf3, 'kf3-mixed-cap-not-hit'));
+    const sheet = sheetOf(kf3, audit);
+    const file = save(sheet.bytes);
+    const text = textOf(file);
+    for (const expected of [
+      '客户接待规范服务考核标准(之三,业务接待与处理)',
+      '督办记录表KF3',
+      '入伙办理',
+      '装修服务',
+      '收费服务',
+      '咨询报修',
+      '投诉处理',
+      '投诉受理',
+      '33.2/40(封顶40)',
+      '121.2/157得分率77.2%',
+      '合计',
+    ]) {
+      expect(text, expected).toContain(expected);
+    }
+    const pages = pagesOf(file);
+    expect(pages.length).toBe(sheet.pageCount);
+    expect(sheet.pageCount).toBeGreaterThanOrEqual(3);
+    pages.forEach((page, i) => {
+      const squashed = page.replace(/\s+/g, '');
+      expect(squashed, `page ${i + 1}`).toContain(`第${i + 1}/${pages.length}页`);
+      expect(squashed).toContain('考核编号6b1f0c2a-3d4e-4f50-8a6b-7c8d9e0f1a2b·修订1');
+    });
+    // The table header is repeated on each page the table runs over (all but the last, signatures page).
+    expect(pages.filter((p) => p.includes('考核与评分方法')).length).toBeGreaterThanOrEqual(2);
+    expect(sheet.missingCharacters).toEqual([]);
+  });
+
+  it('a draft is marked 草稿 on every page and is not sealed', async () => {
+    const draft: Audit = {
+      ...finalisedAudit(kf3, { '1.1': 'compliant' }),
+      status: 'draft',
+      finalisedAt: undefined,
+    };
+    const file = save(sheetOf(kf3, draft).bytes);
+    const pages = pagesOf(file);
+    for (const page of pages) expect(page).toContain('草稿');
+    expect(textOf(file)).toContain('未评');
+    expect(await verify(file)).toMatchObject({ code: 2 });
+  });
+
+  it('names with 燊 and 堃: printed with the fuller font when available, otherwise □ with a warning naming them', () => {
+    const audit = finalisedAudit(kf01, gradesOfFixture(kf01, 'kf01-all-compliant'), {
+      site: '碧桂园·燊城管理处',
+    });
+    const withoutFallback = sheetOf(kf01, { ...audit, auditor: '王堃' });
+    expect(withoutFallback.missingCharacters).toEqual(['燊', '堃']);
+    const plain = textOf(save(withoutFallback.bytes));
+    expect(plain).toContain('碧桂园·□城管理处');
+    expect(plain).toContain('U+71CA、U+5803');
+
+    if (!existsSync(DEFAULT_FALLBACK_FONT)) return; // .ci/run installs fonts-wqy-microhei
+    const fallback = {
+      name: 'wqy',
+      bytes: extractFontFromCollection(new Uint8Array(readFileSync(DEFAULT_FALLBACK_FONT))),
+    };
+    const full = sheetOf(kf01, { ...audit, auditor: '王堃' }, { fallback });
+    expect(full.missingCharacters).toEqual([]);
+    expect(full.usedFallbackFont).toBe(true);
+    const text = textOf(save(full.bytes));
+    expect(text).toContain('被考核单位:碧桂园·燊城管理处');
+    expect(text).toContain('考核人:王堃');
+  });
+});
+
+describe('ducha verify', () => {
+  it(
+    'accepts an untouched sealed sheet and names what was changed after sealing',
+    { timeout: 60_000 },
+    async () => {
+      const audit = finalisedAudit(kf01, gradesOfFixture(kf01, 'kf01-mixed'), {
+        notes: { '7': '未复述客户诉求要点' },
+        photoUnit: '7',
+      });
+      const seal = await sealed(kf01, audit);
+
+      const untouched = await verify(save(sheetOf(kf01, audit, { seal }).bytes));
+      expect(untouched.code).toBe(0);
+      expect(untouched.out).toContain('valid');
+
+      // Someone re-makes the sheet with a better grade but keeps the seal of the signed one.
+      const betterScore = {
+        ...audit,
+        answers: audit.answers.map((a) => (a.unitId === '4' ? { ...a, grade: 'compliant' as const } : a)),
+      };
+      const score = await verify(save(sheetOf(kf01, betterScore, { seal }).bytes));
+      expect(score.code).toBe(1);
+      expect(score.out).toMatch(/tampered — score/);
+
+      const softerNote = {
+        ...audit,
+        answers: audit.answers.map((a) => (a.unitId === '7' ? { ...a, note: '表现良好' } : a)),
+      };
+      const note = await verify(save(sheetOf(kf01, softerNote, { seal }).bytes));
+      expect(note.code).toBe(1);
+      expect(note.out).toMatch(/tampered — text/);
+
+      const swapped = await verify(save(sheetOf(kf01, audit, { seal, images: imagesOf(photoBlue) }).bytes));
+      expect(swapped.code).toBe(1);
+      expect(swapped.out).toMatch(/tampered — photo/);
+      expect(swapped.out).toContain('photo of unit 7');
+
+      const otherSignature = new Map(imagesOf());
+      otherSignature.set('sig-manager', otherSignature.get('photo-1') ?? new Uint8Array());
+      const signature = await verify(save(sheetOf(kf01, audit, { seal, images: otherSignature }).bytes));
+      expect(signature.out).toMatch(/tampered — signature/);
+
+      // Bytes of the seal itself edited inside the PDF.
+      const bytes = sheetOf(kf01, audit, { seal }).bytes;
+      const raw = Buffer.from(bytes).toString('latin1');
+      const begin = raw.indexOf('DUCHA-SEAL-BEGIN:') + 'DUCHA-SEAL-BEGIN:'.length;
+      const broken = Buffer.from(
+        raw.slice(0, begin + 10) + (raw[begin + 10] === 'A' ? 'B' : 'A') + raw.slice(begin + 11),
+        'latin1',
+      );
+      expect((await verify(save(new Uint8Array(broken)))).code).toBe(1);
+
+      const unsigned = await verify(save(sheetOf(kf01, audit).bytes));
+      expect(unsigned).toMatchObject({ code: 2 });
+      expect(unsigned.out).toContain('unsigned');
+      expect(gradesOf(audit.answers)['4']).toBe('non_compliant');
+    },
+  );
+});
