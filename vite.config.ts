@@ -32,7 +32,9 @@ export default defineConfig({
       },
       workbox: {
         // The app shell, every lazy route and the bundled rubrics: after one visit all of it works offline.
-        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,json}'],
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,json,ttf}'],
+        // The CJK font subset (≈2.4 MB) must be precached for offline PDF export; the default limit is 2 MiB.
+        maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
         navigateFallback: 'index.html',
         cleanupOutdatedCaches: true,
       },

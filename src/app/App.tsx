@@ -17,6 +17,9 @@ const NewAuditPage = lazy(() =>
 const ScoringPage = lazy(() =>
   import('./features/scoring/ScoringPage').then((m) => ({ default: m.ScoringPage })),
 );
+const SettingsPage = lazy(() =>
+  import('./features/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })),
+);
 const ReviewPage = lazy(() =>
   import('./features/review/ReviewPage').then((m) => ({ default: m.ReviewPage })),
 );
@@ -41,6 +44,9 @@ export function App() {
           </NavLink>
           <NavLink to="/new" className="nav-link">
             {t('app.nav.newAudit')}
+          </NavLink>
+          <NavLink to="/settings" className="nav-link">
+            {t('app.nav.settings')}
           </NavLink>
         </nav>
         <SaveStatus />
@@ -75,6 +81,7 @@ export function App() {
               <Route path="/new" element={<NewAuditPage />} />
               <Route path="/audits/:id" element={<ScoringPage />} />
               <Route path="/audits/:id/review" element={<ReviewPage />} />
+              <Route path="/settings" element={<SettingsPage />} />
             </Routes>
           </Suspense>
         </ErrorBoundary>

@@ -7,7 +7,7 @@ export const en: Messages = {
     skipToContent: 'Skip to main content',
     language: 'Language',
     switchTo: '中文',
-    nav: { audits: 'Audits', newAudit: 'New audit' },
+    nav: { audits: 'Audits', newAudit: 'New audit', settings: 'Settings' },
     offlineReady: 'Ready to work offline',
     updateAvailable: 'A new version is available.',
     updateNow: 'Update now',
@@ -142,5 +142,23 @@ export const en: Messages = {
     finalised: 'Finalised',
     backToForm: 'Back to scoring',
     total: 'Total',
+  },
+  sheet: {
+    download: 'Download score sheet (PDF)',
+    preview: 'Preview score sheet (draft)',
+    making: 'Making the score sheet…',
+    missingTitle: 'The sheet font lacks these characters; they will print as □ and be listed on the sheet:',
+    proceed: 'Make it anyway',
+    cancel: 'Cancel',
+    failed: 'The score sheet could not be made: {{detail}}',
+    exportData: 'Export audit data',
+    exported: 'Exported {{time}}',
+  },
+  settings: {
+    title: 'Settings',
+    keyFingerprint: 'This device’s sealing key fingerprint',
+    keyHint:
+      'Finalised audits are sealed with this key; head office uses it to check a sheet was not altered.',
+    storage: 'Storage on this device',
   },
 };

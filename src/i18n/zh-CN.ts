@@ -6,7 +6,7 @@ export const zhCN = {
     skipToContent: '跳到主要内容',
     language: '语言',
     switchTo: 'English',
-    nav: { audits: '考核记录', newAudit: '新建考核' },
+    nav: { audits: '考核记录', newAudit: '新建考核', settings: '设置' },
     offlineReady: '已可离线使用',
     updateAvailable: '有新版本可用。',
     updateNow: '立即更新',
@@ -138,6 +138,23 @@ export const zhCN = {
     finalised: '已定稿',
     backToForm: '返回评分',
     total: '合计',
+  },
+  sheet: {
+    download: '下载评分表 PDF',
+    preview: '预览评分表(草稿)',
+    making: '正在生成评分表…',
+    missingTitle: '以下字符在评分表字体中缺失,将显示为 □ 并在表中注明:',
+    proceed: '仍然生成',
+    cancel: '取消',
+    failed: '评分表生成失败:{{detail}}',
+    exportData: '导出考核数据',
+    exported: '已导出 {{time}}',
+  },
+  settings: {
+    title: '设置',
+    keyFingerprint: '本机签章密钥指纹',
+    keyHint: '定稿时用此密钥签章;总部据此核验评分表未被改动。',
+    storage: '本机存储',
   },
 } as const;
 

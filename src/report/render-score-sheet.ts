@@ -1,4 +1,4 @@
-import { jsPDF } from 'jspdf';
+import { GState, jsPDF } from 'jspdf';
 import { autoTable, type CellInput, type RowInput } from 'jspdf-autotable';
 import { create as createQr } from 'qrcode';
 import {
@@ -11,7 +11,7 @@ import {
 } from '../domain/index';
 import { toBase64 } from './base64';
 import { createFontPicker, FONT_IDS, type SheetFont } from './font-choice';
-import { buildSheetModel, formatSheetTime } from './sheet-model';
+import { buildSheetModel, formatSheetTime, sheetText } from './sheet-model';
 
 export const SEAL_BEGIN = 'DUCHA-SEAL-BEGIN:';
 export const SEAL_END = ':DUCHA-SEAL-END';
@@ -88,6 +88,9 @@ export function renderScoreSheet(
     doc.addFont(`${font.name}.ttf`, id, 'normal', 'normal', 'Identity-H');
   }
   doc.setFont(FONT_IDS.subset, 'normal');
+  // Check every line up front, so the note listing undrawable characters (printed mid-sheet) is complete.
+  for (const line of sheetText(model).split('\n')) t(line);
+  for (const photo of model.photos) t(photo.note ? `${photo.caption}:${photo.note}` : photo.caption);
   const stamp = new Date(audit.finalisedAt ?? audit.updatedAt);
   doc.setCreationDate(stamp);
   doc.setDocumentProperties({
@@ -182,9 +185,6 @@ export function renderScoreSheet(
     }
   };
 
-  // Everything the sheet prints is known by now except the photo captions, which t() also checks.
-  const appendixCaptions = model.photos.map((p) => (p.note ? `${p.caption}:${p.note}` : p.caption));
-  for (const caption of appendixCaptions) t(caption);
   if (missing.size > 0) {
     ensureSpace(8);
     doc.setFontSize(8.5);
@@ -303,9 +303,15 @@ export function renderScoreSheet(
       doc.setTextColor(200, 60, 60);
       doc.setFontSize(11);
       doc.text('草稿', PAGE.width - PAGE.margin, 9, { align: 'right' });
-      doc.setTextColor(235, 200, 200);
+      // Translucent, so the watermark marks the page without hiding what is under it.
+      // jsPDF's typings declare GState as both a class and its options interface.
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+      doc.setGState(new GState({ opacity: 0.2 }));
+      doc.setTextColor(200, 30, 30);
       doc.setFontSize(90);
       doc.text('草稿', PAGE.width / 2, PAGE.height / 2, { align: 'center', angle: 30 });
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+      doc.setGState(new GState({ opacity: 1 }));
     }
     doc.setTextColor(0, 0, 0);
   }

@@ -4,7 +4,9 @@ import {
   canonicalJson,
   sealAudit,
   sealedEnvelopeSchema,
+  toBase64Url,
   type Audit,
+  type AuditExport,
   type SealedEnvelope,
   answerSchema,
   auditHeaderSchema,
@@ -37,6 +39,14 @@ export interface StoredAudit {
   readonly answers: readonly Answer[];
   readonly rubric: Rubric;
   readonly score: ScoreResult;
+}
+
+export interface SheetData {
+  readonly rubric: Rubric;
+  readonly audit: Audit;
+  readonly score: ScoreResult;
+  readonly images: ReadonlyMap<string, Uint8Array>;
+  readonly seal?: SealedEnvelope;
 }
 
 export interface AuditListEntry {
@@ -488,6 +498,39 @@ export class AuditStore {
     if (!parsed.success)
       throw new StorageError('corrupt', `stored seal of ${auditId} does not match the schema`);
     return parsed.data;
+  }
+
+  /** Everything a score sheet needs: the audit with its answers, its rubric and score, its seal and image bytes. */
+  async getSheetData(auditId: string): Promise<SheetData> {
+    const stored = await this.getAudit(auditId);
+    if (stored === undefined) throw new StorageError('not_found', `audit ${auditId} does not exist`);
+    const audit: Audit = { ...stored.header, answers: [...stored.answers] };
+    const images = new Map<string, Uint8Array>();
+    for (const ref of blobReferences(audit)) {
+      const blob = await this.getBlob(ref.id);
+      if (blob) images.set(ref.id, new Uint8Array(await blob.arrayBuffer()));
+    }
+    const seal = stored.header.status === 'finalised' ? await this.getSeal(auditId) : undefined;
+    return { rubric: stored.rubric, audit, score: stored.score, images, ...(seal ? { seal } : {}) };
+  }
+
+  /** A finalised audit as it leaves the device (`ducha pdf --audit`, head office): seal plus image files. */
+  async exportAudit(auditId: string): Promise<AuditExport> {
+    const data = await this.getSheetData(auditId);
+    if (!data.seal) throw new StorageError('invalid', 'only a finalised, sealed audit can be exported');
+    const types = new Map(data.seal.payload.blobs.map((b) => [b.id, b.type]));
+    const exported: AuditExport = {
+      format: 'ducha.audit-export',
+      version: 1,
+      envelope: data.seal,
+      blobs: [...data.images].map(([id, bytes]) => ({
+        id,
+        type: types.get(id) ?? 'image/jpeg',
+        base64url: toBase64Url(bytes),
+      })),
+    };
+    await this.markExported([auditId]);
+    return exported;
   }
 
   /** The fingerprint of this device's signing key (created on first use), for the settings screen. */

@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launch, newProfileDir } from './support/browser';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/run-cli';
 import { AuditApp, eventually, fixtureGrades, text } from './support/pages';
 
 let context: BrowserContext | undefined;
@@ -55,6 +60,34 @@ describe('offline after one visit', () => {
     await app.finalise();
     expect(await app.runningTotal()).toBe('得分 63 / 95');
     expect(await text(app.page.getByTestId('running-percent'))).toBe('得分率 66.3%');
+
+    // The signed sheet, made on the device with no network, verifies from the PDF alone.
+    await app.page.getByTestId('download-sheet').click();
+    // 燊, 堃 and 喆 are outside the embedded GB2312 font: the app names them before making the sheet.
+    await expect.poll(() => text(app.page.getByTestId('missing-list'))).toBe('燊 堃 喆');
+    const [download] = await Promise.all([
+      app.page.waitForEvent('download'),
+      app.page.getByTestId('missing-characters').getByRole('button', { name: '仍然生成' }).click(),
+    ]);
+    const pdfFile = join(mkdtempSync(join(tmpdir(), 'ducha-dl-')), download.suggestedFilename());
+    await download.saveAs(pdfFile);
+    expect(download.suggestedFilename()).toMatch(/^督办记录表KF01-金地·燊海湾-\d{4}-\d{2}-\d{2}-r1\.pdf$/);
+    const lines: string[] = [];
+    const code = await runCli(['verify', pdfFile], { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+    expect(lines.join('\n')).toContain('valid');
+    expect(code).toBe(0);
+    const printed = execFileSync('pdftotext', ['-raw', pdfFile, '-'], { encoding: 'utf8' }).replace(
+      /\s+/g,
+      '',
+    );
+    expect(printed).toContain('63/95得分率66.3%');
+    expect(printed).toContain('金地·□海湾');
+    expect(printed).toContain('U+71CA、U+5803、U+5586');
+
+    await app.open('#/settings');
+    await expect
+      .poll(() => text(app.page.getByTestId('key-fingerprint')))
+      .toMatch(/^[0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4}$/);
 
     await app.open('#/');
     await expect.poll(() => app.page.getByTestId('unexported-count').getAttribute('data-count')).toBe('1');

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gradesOf, type Audit, type Grade } from '../../src/domain/index';
+import { gradesOf, toBase64Url, type Audit, type AuditExport, type Grade } from '../../src/domain/index';
 import { runCli } from '../../src/cli/run-cli';
 import { DEFAULT_FALLBACK_FONT } from '../../src/cli/sheet-fonts';
 import { extractFontFromCollection } from '../../src/report/ttc';
@@ -19,9 +19,15 @@ function save(bytes: Uint8Array): string {
 }
 /** pdftotext (poppler-utils, installed by .ci/run), whitespace removed so wrapped cells read whole. */
 const textOf = (file: string): string =>
-  execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+  execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  }).replace(/\s+/g, '');
 const pagesOf = (file: string): string[] =>
-  execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' })
+  execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
     .split('\f')
     .filter((p) => p.trim() !== '');
 
@@ -192,6 +198,51 @@ describe('ducha verify', () => {
       expect(unsigned).toMatchObject({ code: 2 });
       expect(unsigned.out).toContain('unsigned');
       expect(gradesOf(audit.answers)['4']).toBe('non_compliant');
+    },
+  );
+});
+
+describe('ducha pdf --audit <export>', () => {
+  it(
+    'renders the sealed sheet of an exported audit, which then verifies; a tampered export is refused',
+    { timeout: 60_000 },
+    async () => {
+      const audit = finalisedAudit(kf3, gradesOfFixture(kf3, 'kf3-all-compliant'), {
+        photoUnit: '2.4',
+        notes: { '2.4': '巡检记录齐全' },
+      });
+      const envelope = await sealed(kf3, audit);
+      const exported: AuditExport = {
+        format: 'ducha.audit-export',
+        version: 1,
+        envelope,
+        blobs: [...imagesOf()].map(([id, bytes]) => ({
+          id,
+          type: 'image/jpeg',
+          base64url: toBase64Url(bytes),
+        })),
+      };
+      const exportFile = join(dir, 'audit.json');
+      writeFileSync(exportFile, JSON.stringify(exported));
+      const out = join(dir, 'from-export.pdf');
+      const lines: string[] = [];
+      const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+      expect(await runCli(['pdf', '--audit', exportFile, '--out', out], io)).toBe(0);
+      expect(lines.join('\n')).toContain(`sealed ${envelope.hash.slice(0, 16)}`);
+      expect(await verify(out)).toMatchObject({ code: 0 });
+      expect(textOf(out)).toContain('170/170得分率100.0%');
+
+      const tampered = {
+        ...exported,
+        blobs: exported.blobs.map((b) =>
+          b.id === 'photo-1' ? { ...b, base64url: toBase64Url(photoBlue) } : b,
+        ),
+      };
+      writeFileSync(exportFile, JSON.stringify(tampered));
+      lines.length = 0;
+      expect(await runCli(['pdf', '--audit', exportFile, '--out', join(dir, 'never.pdf')], io)).toBe(1);
+      expect(lines.join('\n')).toMatch(/does not match its seal: photo/);
+      expect(existsSync(join(dir, 'never.pdf'))).toBe(false);
     },
   );
 });

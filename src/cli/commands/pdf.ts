@@ -4,6 +4,7 @@ import {
   AUDIT_FORMAT_VERSION,
   auditExportSchema,
   formatIssue,
+  fromBase64Url,
   gradesOf,
   rubricFingerprint,
   scoreAudit,
@@ -47,8 +48,6 @@ export const pdfArgsSchema = z
   });
 export type PdfArgs = z.infer<typeof pdfArgsSchema>;
 
-const fromBase64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'));
-
 /** `ducha pdf`: an unsealed sheet (未签章) from an answers file, or a sealed one from an app export. */
 export async function pdfCommand(args: PdfArgs, io: CliIo): Promise<number> {
   let rubric: Rubric;
@@ -67,7 +66,7 @@ export async function pdfCommand(args: PdfArgs, io: CliIo): Promise<number> {
         io.err(`${args.audit}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
       return 1;
     }
-    for (const blob of parsed.data.blobs) images.set(blob.id, fromBase64(blob.base64));
+    for (const blob of parsed.data.blobs) images.set(blob.id, fromBase64Url(blob.base64url));
     const check = await verifyEnvelope(parsed.data.envelope, webCryptoVerifier, images);
     if (check.status !== 'valid') {
       const reasons =

@@ -6,6 +6,7 @@ import { formatPercent, formatPoints } from '../../format';
 import { useAudit } from '../../hooks/use-audit';
 import { useSaveTracker } from '../../providers/save-tracker';
 import { useStore } from '../../providers/store-provider';
+import { SheetActions } from '../../components/SheetActions';
 import { SignatureBlock } from './SignatureBlock';
 
 export function ReviewPage() {
@@ -49,6 +50,7 @@ function Review({ audit }: { audit: StoredAudit }) {
           {t('review.backToForm')}
         </Link>
       </div>
+      <SheetActions header={header} />
 
       <section aria-labelledby="summary-title">
         <h2 id="summary-title">{t('review.summary')}</h2>

@@ -5,6 +5,7 @@ import { isEditable as isDraft, type Answer, type NodeScore, type RubricNode } f
 import type { StoredAudit } from '../../../storage/audit-store';
 import { formatDateTime, formatPoints } from '../../format';
 import { useAudit } from '../../hooks/use-audit';
+import { SheetActions } from '../../components/SheetActions';
 import { AmendForm } from './AmendForm';
 import { ScoreBar } from './ScoreBar';
 import { UnitCard } from './UnitCard';
@@ -130,6 +131,7 @@ function ScoringForm({ audit }: { audit: StoredAudit }) {
       {!isEditable && (
         <div className="banner banner--info" role="note" data-testid="read-only">
           <p>{t('scoring.readOnly')}</p>
+          <SheetActions header={header} />
           <AmendForm auditId={header.id} />
         </div>
       )}
