@@ -1,29 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { parseRubric } from '../rubric/parse-rubric';
+import { testRubric } from '../test-support';
 import { gradedUnits } from '../rubric/rubric-tree';
 import type { Rubric } from '../rubric/rubric-schema';
 import { auditHeaderSchema, type Answer, type AuditHeader } from './audit-schema';
 import { amendAudit, createAuditHeader, finaliseAudit, finaliseBlockers } from './lifecycle';
 
-const rubricResult = parseRubric({
-  version: 1,
-  id: 'KF99',
-  title: '测试',
-  form: '督办记录表KF99',
-  scale: [
-    { key: 'compliant', label: '符合', factor: 1 },
-    { key: 'mostly', label: '基本符合', factor: 0.8 },
-    { key: 'partly', label: '一般符合', factor: 0.6 },
-    { key: 'non_compliant', label: '不符合', factor: 0 },
-  ],
-  allowNA: true,
-  items: [
-    { id: '1', title: '甲', standard: 'a', method: 'm', points: 5 },
-    { id: '2', title: '乙', standard: 'b', method: 'm', points: 5 },
-  ],
-});
-if (!rubricResult.ok) throw new Error(JSON.stringify(rubricResult.issues));
-const rubric: Rubric = rubricResult.value;
+const rubric: Rubric = testRubric([
+  { id: '1', title: '甲', standard: 'a', method: 'm', points: 5 },
+  { id: '2', title: '乙', standard: 'b', method: 'm', points: 5 },
+]);
 
 const now = '2026-11-24T10:00:00.000+08:00';
 const ID1 = '7d9f1c2e-0b1a-4c3d-9e8f-0a1b2c3d4e5f';

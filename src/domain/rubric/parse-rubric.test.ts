@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { testScale } from '../test-support';
 import { parseRubric } from './parse-rubric';
 
 /** A small valid rubric; each malformed case below breaks one thing in a fresh copy of it. */
@@ -8,12 +9,7 @@ function baseRubric(): Record<string, unknown> {
     id: 'KF99',
     title: '测试标准',
     form: '督办记录表KF99',
-    scale: [
-      { key: 'compliant', label: '符合', factor: 1 },
-      { key: 'mostly', label: '基本符合', factor: 0.8 },
-      { key: 'partly', label: '一般符合', factor: 0.6 },
-      { key: 'non_compliant', label: '不符合', factor: 0 },
-    ],
+    scale: testScale.map((level) => ({ ...level })),
     allowNA: true,
     items: [
       {

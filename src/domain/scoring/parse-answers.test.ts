@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseRubric } from '../rubric/parse-rubric';
+import { testRubric } from '../test-support';
 import type { Rubric } from '../rubric/rubric-schema';
 import { parseAnswers } from './parse-answers';
 import { scoreAudit } from './score-audit';
 
-function rubric(allowNA = true): Rubric {
-  const result = parseRubric({
-    version: 1,
-    id: 'KF99',
-    title: '测试',
-    form: '督办记录表KF99',
-    scale: [
-      { key: 'compliant', label: '符合', factor: 1 },
-      { key: 'mostly', label: '基本符合', factor: 0.8 },
-      { key: 'partly', label: '一般符合', factor: 0.6 },
-      { key: 'non_compliant', label: '不符合', factor: 0 },
-    ],
-    allowNA,
-    items: [
+const rubric = (allowNA = true): Rubric =>
+  testRubric(
+    [
       {
         id: '1',
         title: '服务形象',
@@ -30,10 +19,8 @@ function rubric(allowNA = true): Rubric {
       },
       { id: '2', title: '接听速度', standard: '铃响三声内接听', method: '暗访', points: 5 },
     ],
-  });
-  if (!result.ok) throw new Error(JSON.stringify(result.issues));
-  return result.value;
-}
+    allowNA,
+  );
 
 describe('parseAnswers', () => {
   it('accepts grades for graded units', () => {

@@ -4,40 +4,12 @@ import { describe, expect, it } from 'vitest';
 import type { Audit } from '../audit/audit-schema';
 import { parseRubric } from '../rubric/parse-rubric';
 import { rubricFingerprint } from '../rubric/fingerprint';
-import {
-  fromBase64Url,
-  keyFingerprint,
-  sealAudit,
-  toBase64Url,
-  verifyEnvelope,
-  type SealSigner,
-  type SealVerifier,
-} from './seal';
-import { publicKeyJwkSchema } from './seal-schema';
+import { nodeSigner } from '../../../tests/support/sealed-audit';
+import { webCryptoVerifier } from '../../crypto/webcrypto-verifier';
+import { fromBase64Url, keyFingerprint, sealAudit, toBase64Url, verifyEnvelope, type SealVerifier } from './seal';
 
-const subtle = globalThis.crypto.subtle;
-const algorithm = { name: 'ECDSA', namedCurve: 'P-256' } as const;
-
-async function deviceSigner(): Promise<SealSigner> {
-  const pair = await subtle.generateKey(algorithm, false, ['sign', 'verify']);
-  const publicKey = publicKeyJwkSchema.parse(await subtle.exportKey('jwk', pair.publicKey));
-  return {
-    publicKey,
-    sign: async (data) =>
-      new Uint8Array(
-        await subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, Uint8Array.from(data)),
-      ),
-  };
-}
-const verify: SealVerifier = async (publicKey, signature, data) => {
-  const key = await subtle.importKey('jwk', publicKey, algorithm, false, ['verify']);
-  return subtle.verify(
-    { name: 'ECDSA', hash: 'SHA-256' },
-    key,
-    Uint8Array.from(signature),
-    Uint8Array.from(data),
-  );
-};
+const deviceSigner = nodeSigner;
+const verify: SealVerifier = webCryptoVerifier;
 
 const parsed = parseRubric(
   JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'rubrics', 'KF01.json'), 'utf8')),

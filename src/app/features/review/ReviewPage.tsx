@@ -1,27 +1,16 @@
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { finaliseBlockers, isEditable as isDraft, signerRoles } from '../../../domain/index';
 import type { StoredAudit } from '../../../storage/audit-store';
 import { formatPercent, formatPoints } from '../../format';
-import { useAudit } from '../../hooks/use-audit';
+import { AuditRoute } from '../../components/AuditRoute';
 import { useSaveTracker } from '../../providers/save-tracker';
 import { useStore } from '../../providers/store-provider';
 import { SheetActions } from '../../components/SheetActions';
 import { SignatureBlock } from './SignatureBlock';
 
 export function ReviewPage() {
-  const { t } = useTranslation();
-  const { id } = useParams();
-  const audit = useAudit(id);
-  if (audit === 'loading') return <p className="loading">{t('app.loading')}</p>;
-  if (audit === undefined) {
-    return (
-      <p role="alert">
-        {t('app.notFound')} <Link to="/">{t('app.backToList')}</Link>
-      </p>
-    );
-  }
-  return <Review audit={audit} />;
+  return <AuditRoute>{(audit) => <Review audit={audit} />}</AuditRoute>;
 }
 
 function Review({ audit }: { audit: StoredAudit }) {

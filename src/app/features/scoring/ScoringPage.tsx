@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { isEditable as isDraft, type Answer, type NodeScore, type RubricNode } from '../../../domain/index';
 import type { StoredAudit } from '../../../storage/audit-store';
 import { formatDateTime, formatPoints } from '../../format';
-import { useAudit } from '../../hooks/use-audit';
+import { AuditRoute } from '../../components/AuditRoute';
 import { SheetActions } from '../../components/SheetActions';
 import { AmendForm } from './AmendForm';
 import { ScoreBar } from './ScoreBar';
@@ -27,18 +27,7 @@ function nextUngraded(missing: readonly string[]): string | undefined {
 }
 
 export function ScoringPage() {
-  const { t } = useTranslation();
-  const { id } = useParams();
-  const audit = useAudit(id);
-  if (audit === 'loading') return <p className="loading">{t('app.loading')}</p>;
-  if (audit === undefined) {
-    return (
-      <p role="alert">
-        {t('app.notFound')} <Link to="/">{t('app.backToList')}</Link>
-      </p>
-    );
-  }
-  return <ScoringForm audit={audit} />;
+  return <AuditRoute>{(audit) => <ScoringForm audit={audit} />}</AuditRoute>;
 }
 
 function ScoringForm({ audit }: { audit: StoredAudit }) {
