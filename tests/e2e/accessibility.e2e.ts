@@ -54,6 +54,29 @@ describe('f. axe-core finds no serious or critical violations', () => {
     expect(await seriousViolations(app.page)).toEqual([]);
   });
 
+  it('every button and link on the scoring and review screens is at least 44 px tall on a phone', async () => {
+    await app.page.setViewportSize({ width: 390, height: 844 });
+    for (const path of [`#/audits/${auditId}`, `#/audits/${auditId}/review`]) {
+      await app.open(path);
+      await app.page.locator('main h1').first().waitFor();
+      const small = await app.page.evaluate(() =>
+        [
+          ...document.querySelectorAll(
+            'main button, main a, main label.button, main select, main input:not([type=radio]):not([type=file])',
+          ),
+        ]
+          .filter((el) => el.getClientRects().length > 0)
+          .map((el) => ({
+            text: (el.textContent ?? '').trim().slice(0, 20),
+            height: el.getBoundingClientRect().height,
+          }))
+          .filter((box) => box.height < 44),
+      );
+      expect(small, path).toEqual([]);
+    }
+    await app.page.setViewportSize({ width: 1024, height: 1366 });
+  });
+
   it('would report a real violation (the check itself works)', async () => {
     await app.open('#/');
     await app.page.locator('main h1').first().waitFor();

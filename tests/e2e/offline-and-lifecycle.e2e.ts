@@ -35,6 +35,18 @@ describe('offline after one visit', () => {
     const app = new AuditApp(launched.page);
     await app.open();
     await waitForServiceWorker(app.page);
+    // Installable: the manifest names the app in Chinese first and English, standalone, with icons.
+    const manifest: unknown = await app.page.evaluate(async () => {
+      const href = document.querySelector('link[rel="manifest"]')?.getAttribute('href') ?? '';
+      return (await fetch(href)).json();
+    });
+    expect(manifest).toMatchObject({
+      name: '督查 Ducha',
+      short_name: '督查',
+      lang: 'zh-CN',
+      display: 'standalone',
+    });
+    expect(JSON.stringify(manifest)).toContain('icon-512.png');
 
     await context.setOffline(true);
     await app.page.reload();
