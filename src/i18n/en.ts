@@ -113,6 +113,7 @@ export const en: Messages = {
     readOnly: 'This audit is finalised and read-only.',
     amend: 'Correct (create a revision)',
     amendReason: 'Reason for the correction',
+    nextRevision: 'Corrected: see revision {{revision}}',
     amendConfirm: 'Create revision',
     cancel: 'Cancel',
     capNote: 'This item never scores more than {{points}}',

@@ -109,6 +109,7 @@ export const zhCN = {
     readOnly: '该考核已定稿,仅供查看。',
     amend: '更正(创建修订版)',
     amendReason: '更正原因',
+    nextRevision: '已更正:查看修订 {{revision}}',
     amendConfirm: '创建修订版',
     cancel: '取消',
     capNote: '本项得分不超过标准分值 {{points}}',

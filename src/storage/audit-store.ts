@@ -538,6 +538,17 @@ export class AuditStore {
     return (await this.run(() => getDeviceSigner(this.db, this.now))).fingerprint;
   }
 
+  /** The id of the revision that corrects this one, if there is one. */
+  async nextRevisionId(header: Pick<AuditHeader, 'lineageId' | 'revision'>): Promise<string | undefined> {
+    const next = await this.run(() =>
+      this.db.audits
+        .where('[lineageId+revision]')
+        .equals([header.lineageId, header.revision + 1])
+        .first(),
+    );
+    return next?.id;
+  }
+
   /** Starts revision n+1 of a finalised audit with its answers copied; revision n is left untouched. */
   async amend(auditId: string, reason: string): Promise<AuditHeader> {
     return this.run(() =>

@@ -67,7 +67,7 @@ describe('f. axe-core finds no serious or critical violations', () => {
         ]
           .filter((el) => el.getClientRects().length > 0)
           .map((el) => ({
-            text: (el.textContent ?? '').trim().slice(0, 20),
+            text: el.textContent.trim().slice(0, 20),
             height: el.getBoundingClientRect().height,
           }))
           .filter((box) => box.height < 44),

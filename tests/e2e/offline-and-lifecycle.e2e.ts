@@ -38,7 +38,8 @@ describe('offline after one visit', () => {
     // Installable: the manifest names the app in Chinese first and English, standalone, with icons.
     const manifest: unknown = await app.page.evaluate(async () => {
       const href = document.querySelector('link[rel="manifest"]')?.getAttribute('href') ?? '';
-      return (await fetch(href)).json();
+      const body: unknown = await (await fetch(href)).json();
+      return body;
     });
     expect(manifest).toMatchObject({
       name: '督查 Ducha',
@@ -156,6 +157,9 @@ describe('finalised audits are fixed records', () => {
     });
     expect(await text(app.page.getByTestId('audit-status'))).toBe('已定稿');
     expect(await app.gradeButton('7', 'compliant').getAttribute('aria-pressed')).toBe('true');
+    // Already corrected: it links to revision 2 instead of offering another correction.
+    expect(await app.page.getByTestId('amend').count()).toBe(0);
+    expect(await app.page.getByTestId('next-revision').getAttribute('href')).toBe(`#/audits/${rev2 ?? ''}`);
     await app.open(`#/audits/${id}/review`);
     await eventually(async () => {
       expect(await app.page.getByTestId('signature-image').count()).toBe(2);

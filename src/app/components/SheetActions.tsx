@@ -41,7 +41,7 @@ export function SheetActions({ header }: { header: AuditHeader }) {
       ...(data.seal ? { seal: data.seal } : {}),
     });
     const date = data.audit.auditedAt.slice(0, 10);
-    const suffix = isFinalised ? `r${data.audit.revision}` : '草稿';
+    const suffix = isFinalised ? `r${data.audit.revision}` : t('status.draft');
     downloadBytes(
       sheet.bytes,
       safeFileName(`${data.rubric.form}-${data.audit.site.name}-${date}-${suffix}.pdf`),

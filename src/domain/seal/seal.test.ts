@@ -6,7 +6,14 @@ import { parseRubric } from '../rubric/parse-rubric';
 import { rubricFingerprint } from '../rubric/fingerprint';
 import { nodeSigner } from '../../../tests/support/sealed-audit';
 import { webCryptoVerifier } from '../../crypto/webcrypto-verifier';
-import { fromBase64Url, keyFingerprint, sealAudit, toBase64Url, verifyEnvelope, type SealVerifier } from './seal';
+import {
+  fromBase64Url,
+  keyFingerprint,
+  sealAudit,
+  toBase64Url,
+  verifyEnvelope,
+  type SealVerifier,
+} from './seal';
 
 const deviceSigner = nodeSigner;
 const verify: SealVerifier = webCryptoVerifier;

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { Link, useSearchParams } from 'react-router';
+import { useStore } from '../../providers/store-provider';
 import { isEditable as isDraft, type Answer, type NodeScore, type RubricNode } from '../../../domain/index';
 import type { StoredAudit } from '../../../storage/audit-store';
 import { formatDateTime, formatPoints } from '../../format';
@@ -35,6 +37,11 @@ function ScoringForm({ audit }: { audit: StoredAudit }) {
   const [params] = useSearchParams();
   const { header, rubric, score } = audit;
   const isEditable = isDraft(header);
+  const store = useStore();
+  const nextRevisionId = useLiveQuery(
+    () => (isEditable ? undefined : store.nextRevisionId(header)),
+    [store, header, isEditable],
+  );
   const answers = useMemo(
     () => new Map<string, Answer>(audit.answers.map((a) => [a.unitId, a])),
     [audit.answers],
@@ -121,7 +128,13 @@ function ScoringForm({ audit }: { audit: StoredAudit }) {
         <div className="banner banner--info" role="note" data-testid="read-only">
           <p>{t('scoring.readOnly')}</p>
           <SheetActions header={header} />
-          <AmendForm auditId={header.id} />
+          {nextRevisionId === undefined ? (
+            <AmendForm auditId={header.id} />
+          ) : (
+            <Link to={`/audits/${nextRevisionId}`} className="button" data-testid="next-revision">
+              {t('scoring.nextRevision', { revision: header.revision + 1 })}
+            </Link>
+          )}
         </div>
       )}
       <ScoreBar auditId={header.id} score={score} onNextUngraded={onNextUngraded} />
