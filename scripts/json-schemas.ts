@@ -1,10 +1,13 @@
 import { z } from 'zod';
-import { rubricSchema } from '../src/domain/index';
+import { bundleSchema, rubricSchema } from '../src/domain/index';
 
-/** Every JSON Schema the project publishes, generated from its zod schema; file name → schema. */
+const render = (schema: z.ZodType, id: string, title: string): string =>
+  `${JSON.stringify({ ...z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }), $id: `https://ducha.invalid/schema/${id}`, title }, null, 2)}\n`;
+
+/** Every JSON Schema the project publishes, generated from its zod schema: repository path → text. */
 export function jsonSchemas(): Record<string, string> {
-  const rubric = z.toJSONSchema(rubricSchema, { target: 'draft-2020-12', io: 'input' });
   return {
-    'rubric.schema.json': `${JSON.stringify({ ...rubric, $id: 'https://ducha.invalid/schema/rubric.schema.json', title: 'Ducha rubric (format version 1)' }, null, 2)}\n`,
+    'rubrics/schema/rubric.schema.json': render(rubricSchema, 'rubric.schema.json', 'Ducha rubric (format version 1)'),
+    'docs/schema/bundle.schema.json': render(bundleSchema, 'bundle.schema.json', 'Ducha bundle of sealed audits (format version 1)'),
   };
 }

@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { jsonSchemas } from './json-schemas';
 
-const dir = join(import.meta.dirname, '..', 'rubrics', 'schema');
-await mkdir(dir, { recursive: true });
-for (const [name, text] of Object.entries(jsonSchemas())) {
-  await writeFile(join(dir, name), text);
-  process.stdout.write(`wrote rubrics/schema/${name}\n`);
+const root = join(import.meta.dirname, '..');
+for (const [path, text] of Object.entries(jsonSchemas())) {
+  await mkdir(dirname(join(root, path)), { recursive: true });
+  await writeFile(join(root, path), text);
+  process.stdout.write(`wrote ${path}\n`);
 }

@@ -5,6 +5,7 @@ import { validateCommand } from './commands/validate';
 import { scoreCommand } from './commands/score';
 import { pdfArgsSchema, pdfCommand } from './commands/pdf';
 import { verifyCommand } from './commands/verify';
+import { DEFAULT_STORE, exportCommand, importCommand, verifyBundleCommand } from './commands/bundle';
 
 const usage = `督查 ducha — rubric tools
 
@@ -14,7 +15,10 @@ const usage = `督查 ducha — rubric tools
                                                         an unsealed score sheet (未签章)
   ducha pdf --audit <export.json> --out <file.pdf>      the sealed sheet of an audit exported from the app
             [--fallback-font <file.ttf> | --no-fallback-font]
-  ducha verify <file.pdf>                               valid (exit 0), tampered (1) or unsigned (2)`;
+  ducha verify <file.pdf>                               valid (exit 0), tampered (1) or unsigned (2)
+  ducha verify <bundle.ducha>                           every audit in a bundle: exit 0 only if all are valid
+  ducha import <bundle…> [--store DIR]                  verified audits into the local store (default .ducha-store)
+  ducha export [--store DIR] [--out b.ducha] [--csv audits.csv] [--units-csv units.csv]`;
 
 const scoreArgsSchema = z.strictObject({
   rubric: z.string({ error: 'score: --rubric <file> is required' }).min(1),
@@ -66,7 +70,39 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
       case 'verify': {
         const { positionals } = parseArgs({ args: [...rest], allowPositionals: true, options: {} });
-        return await verifyCommand(positionals[0], io);
+        const file = positionals[0];
+        // A PDF is a score sheet; anything else is read as a bundle.
+        return file !== undefined && !/\.pdf$/i.test(file)
+          ? await verifyBundleCommand(file, io)
+          : await verifyCommand(file, io);
+      }
+      case 'import': {
+        const { values, positionals } = parseArgs({
+          args: [...rest],
+          allowPositionals: true,
+          options: { store: { type: 'string' } },
+        });
+        return await importCommand(positionals, values.store ?? DEFAULT_STORE, io);
+      }
+      case 'export': {
+        const { values } = parseArgs({
+          args: [...rest],
+          options: {
+            store: { type: 'string' },
+            out: { type: 'string' },
+            csv: { type: 'string' },
+            'units-csv': { type: 'string' },
+          },
+        });
+        return await exportCommand(
+          {
+            store: values.store ?? DEFAULT_STORE,
+            ...(values.out ? { out: values.out } : {}),
+            ...(values.csv ? { csv: values.csv } : {}),
+            ...(values['units-csv'] ? { unitsCsv: values['units-csv'] } : {}),
+          },
+          io,
+        );
       }
       case undefined:
       case 'help':

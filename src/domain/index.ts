@@ -100,3 +100,28 @@ export {
   type TamperKind,
 } from './seal/seal';
 export { auditExportSchema, type AuditExport } from './seal/audit-export';
+export { blobFileSchema, sealedAuditFileSchema, type SealedAuditFile } from './seal/audit-export';
+export { BUNDLE_FORMAT_VERSION, bundleSchema, bundleShellSchema, type Bundle } from './bundle/bundle-schema';
+export { checkBundle, checkBundleEntry, type EntryVerdict, type RefusalKind } from './bundle/check-bundle';
+export {
+  auditFactFromEnvelope,
+  auditFactSchema,
+  siteKeyOf,
+  type AuditFact,
+  type ItemFact,
+  type UnitFact,
+} from './compare/audit-fact';
+export {
+  latestRevisions,
+  applyFilter,
+  averagePercentTenths,
+  rankSites,
+  siteTrend,
+  heatMap,
+  heatKey,
+  drillDown,
+  previousPeriod,
+  type DashboardFilter,
+  type SiteRanking,
+  type HeatMap,
+} from './compare/aggregate';

@@ -54,6 +54,18 @@ export interface DeviceKeyRow {
   readonly createdAt: string;
 }
 
+/** A verified audit from another device: its envelope, and the comparison facts derived from it once. */
+export interface ImportRow {
+  readonly auditId: string;
+  readonly hash: string;
+  readonly lineageId: string;
+  readonly envelope: unknown;
+  /** An AuditFact; parsed with zod whenever it is read. */
+  readonly fact: unknown;
+  readonly importedAt: string;
+  readonly source: string;
+}
+
 export interface SettingRow {
   readonly key: string;
   readonly value: unknown;
@@ -84,6 +96,10 @@ export const schemaVersions = {
     seals: 'auditId, hash',
     deviceKeys: 'id',
   },
+  /** v4: audits imported from other devices' bundles, for the head-office dashboard. */
+  4: {
+    imports: 'auditId, hash, lineageId, importedAt',
+  },
 } as const;
 
 export class DuchaDb extends Dexie {
@@ -95,11 +111,13 @@ export class DuchaDb extends Dexie {
   settings!: EntityTable<SettingRow, 'key'>;
   seals!: EntityTable<SealRow, 'auditId'>;
   deviceKeys!: EntityTable<DeviceKeyRow, 'id'>;
+  imports!: EntityTable<ImportRow, 'auditId'>;
 
   constructor(name = DB_NAME) {
     super(name);
     this.version(1).stores(schemaVersions[1]);
     this.version(2).stores(schemaVersions[2]);
     this.version(3).stores(schemaVersions[3]);
+    this.version(4).stores(schemaVersions[4]);
   }
 }

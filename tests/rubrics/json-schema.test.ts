@@ -9,12 +9,12 @@ describe('the committed JSON Schemas', () => {
   it.each(Object.entries(jsonSchemas()))(
     'rubrics/schema/%s matches the zod schema (run `npm run schema` if not)',
     (name, text) => {
-      expect(readFileSync(join(repoRoot, 'rubrics', 'schema', name), 'utf8')).toBe(text);
+      expect(readFileSync(join(repoRoot, name), 'utf8')).toBe(text);
     },
   );
 
   it('describes the rubric shape, including the recursive children and unknown keys refused', () => {
-    const text = jsonSchemas()['rubric.schema.json'] ?? '';
+    const text = jsonSchemas()['rubrics/schema/rubric.schema.json'] ?? '';
     const schema = z.object({ required: z.array(z.string()) }).parse(JSON.parse(text));
     expect(text).toContain('"additionalProperties": false');
     expect(text).toContain('"children"');

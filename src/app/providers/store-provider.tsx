@@ -1,6 +1,8 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { AuditStore } from '../../storage/audit-store';
 import { DuchaDb } from '../../storage/db';
+import { HeadOfficeStore } from '../../storage/head-office-store';
+import { webCryptoVerifier } from '../../crypto/webcrypto-verifier';
 
 const StoreContext = createContext<AuditStore | null>(null);
 
@@ -9,6 +11,18 @@ let defaultStore: AuditStore | undefined;
 export function getDefaultStore(): AuditStore {
   defaultStore ??= new AuditStore(new DuchaDb());
   return defaultStore;
+}
+
+const headOffices = new WeakMap<AuditStore, HeadOfficeStore>();
+/** Imports and dashboard facts, on the same database as the audits of this device. */
+export function useHeadOffice(): HeadOfficeStore {
+  const store = useStore();
+  let headOffice = headOffices.get(store);
+  if (!headOffice) {
+    headOffice = new HeadOfficeStore(store.db, store, webCryptoVerifier);
+    headOffices.set(store, headOffice);
+  }
+  return headOffice;
 }
 
 export function StoreProvider({ store, children }: { store: AuditStore; children: ReactNode }) {

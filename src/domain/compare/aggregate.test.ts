@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import type { AuditFact } from './audit-fact';
+import {
+  applyFilter,
+  averagePercentTenths,
+  drillDown,
+  heatKey,
+  heatMap,
+  latestRevisions,
+  previousPeriod,
+  rankSites,
+} from './aggregate';
+
+/** A KF-like fact with two items: 1 (10 points) and 2 (20 points); earned given in points. */
+function fact(
+  over: Partial<AuditFact> & { id: string; site: string; at: string; e1: number; e2: number; p2?: number },
+): AuditFact {
+  const p2 = over.p2 ?? 20;
+  const earnedH = (over.e1 + over.e2) * 100;
+  const possibleH = (10 + p2) * 100;
+  return {
+    auditId: over.id,
+    lineageId: over.lineageId ?? over.id,
+    revision: over.revision ?? 1,
+    hash: `h-${over.id}`,
+    rubricId: over.rubricId ?? 'KF01',
+    rubricFingerprint: over.rubricFingerprint ?? 'sha256:v1',
+    siteKey: `name:${over.site}`,
+    siteName: over.site,
+    region: over.region ?? '华南',
+    auditor: over.auditor ?? '王小明',
+    auditedAt: over.at,
+    earnedH,
+    possibleH,
+    percentTenths: Math.floor((2 * earnedH * 1000 + possibleH) / (2 * possibleH)),
+    items: over.items ?? [
+      { id: '1', title: '服务时间', earnedH: over.e1 * 100, possibleH: 1000 },
+      { id: '2', title: '服务资源', earnedH: over.e2 * 100, possibleH: p2 * 100 },
+    ],
+    units: over.units ?? [
+      { id: '1', itemId: '1', grade: 'compliant', note: '', earnedH: over.e1 * 100, possibleH: 1000 },
+      {
+        id: '2',
+        itemId: '2',
+        grade: over.e2 === 0 ? 'non_compliant' : 'compliant',
+        note: over.e2 === 0 ? '无人接听' : '',
+        earnedH: over.e2 * 100,
+        possibleH: p2 * 100,
+      },
+    ],
+  };
+}
+
+// 甲: 30/30 = 100.0 %, 24/30 = 80.0 % (Nov); 乙: 10/30 = 33.3 % (Nov), 18/30 = 60.0 % (Oct, previous period)
+// 丙: item 2 不适用 → 6/10 = 60.0 % (Nov)
+const facts: AuditFact[] = [
+  fact({ id: 'a1', site: '甲', at: '2026-11-03T02:00:00.000Z', e1: 10, e2: 20 }),
+  fact({ id: 'a2', site: '甲', at: '2026-11-20T02:00:00.000Z', e1: 8, e2: 16 }),
+  fact({ id: 'b1', site: '乙', at: '2026-11-10T02:00:00.000Z', e1: 10, e2: 0 }),
+  fact({ id: 'b0', site: '乙', at: '2026-10-10T02:00:00.000Z', e1: 10, e2: 8 }),
+  fact({ id: 'c1', site: '丙', at: '2026-11-12T02:00:00.000Z', e1: 6, e2: 0, p2: 0 }),
+];
+const november = { rubricId: 'KF01', from: '2026-11-01T00:00:00.000Z', to: '2026-11-30T23:59:59.999Z' };
+
+describe('head-office aggregation', () => {
+  it('keeps only the latest revision of each audit', () => {
+    const amended = fact({
+      id: 'a2r2',
+      lineageId: 'a2',
+      revision: 2,
+      site: '甲',
+      at: '2026-11-20T02:00:00.000Z',
+      e1: 10,
+      e2: 16,
+    });
+    expect(
+      latestRevisions([...facts, amended])
+        .map((f) => f.auditId)
+        .sort(),
+    ).toEqual(['a1', 'a2r2', 'b0', 'b1', 'c1']);
+  });
+
+  it('filters by rubric, period, region, site and auditor', () => {
+    expect(applyFilter(facts, november).map((f) => f.auditId)).toEqual(['a1', 'a2', 'b1', 'c1']);
+    expect(applyFilter(facts, { ...november, siteKey: 'name:乙' }).map((f) => f.auditId)).toEqual(['b1']);
+    expect(applyFilter(facts, { rubricId: 'KF02' })).toEqual([]);
+    expect(applyFilter(facts, { ...november, region: '华北' })).toEqual([]);
+  });
+
+  it('averages per-audit percents so 不适用 items do not weigh', () => {
+    // 甲: (1000 + 800) / 2 = 900 → 90.0 %
+    expect(averagePercentTenths(applyFilter(facts, { ...november, siteKey: 'name:甲' }))).toBe(900);
+    expect(averagePercentTenths([])).toBeNull();
+  });
+
+  it('ranks sites by average, with change since the previous period and the bottom N marked', () => {
+    const previous = previousPeriod(november.from, november.to);
+    expect(previous.to).toBe('2026-10-31T23:59:59.999Z');
+    const ranking = rankSites(
+      applyFilter(facts, november),
+      applyFilter(facts, { ...november, ...previous }),
+      1,
+    );
+    expect(
+      ranking.map((r) => [
+        r.siteName,
+        r.count,
+        r.averagePercentTenths,
+        r.latestPercentTenths,
+        r.changeTenths,
+        r.isBottom,
+      ]),
+    ).toEqual([
+      ['甲', 2, 900, 800, null, false],
+      ['丙', 1, 600, 600, null, false],
+      // 乙: 33.3 % now, 60.0 % in October → −26.7
+      ['乙', 1, 333, 333, -267, true],
+    ]);
+  });
+
+  it('heat map: share of applicable points lost per site and item, and the drill-down behind a cell', () => {
+    const map = heatMap(applyFilter(facts, november));
+    expect(map.items.map((i) => i.id)).toEqual(['1', '2']);
+    // 甲 item 2: lost (20 − 20) + (20 − 16) = 4 of 40 → 10.0 %
+    expect(map.cells.get(heatKey('name:甲', '2'))).toEqual({
+      lostTenths: 100,
+      lostH: 400,
+      possibleH: 4000,
+      audits: 2,
+    });
+    // 乙 item 2: 20 of 20 lost → 100.0 %; 丙 item 2 all 不适用 → null
+    expect(map.cells.get(heatKey('name:乙', '2'))?.lostTenths).toBe(1000);
+    expect(map.cells.get(heatKey('name:丙', '2'))?.lostTenths).toBeNull();
+    expect(map.rubricVersions).toBe(1);
+    const cell = drillDown(applyFilter(facts, november), 'name:乙', '2');
+    expect(cell).toEqual([
+      {
+        auditId: 'b1',
+        auditedAt: '2026-11-10T02:00:00.000Z',
+        auditor: '王小明',
+        earnedH: 0,
+        possibleH: 2000,
+        units: [expect.objectContaining({ id: '2', grade: 'non_compliant', note: '无人接听' })],
+      },
+    ]);
+  });
+
+  it('compares audits of an older rubric version on the items all versions share, and says which were left out', () => {
+    const newer = fact({
+      id: 'n1',
+      site: '甲',
+      at: '2026-11-25T02:00:00.000Z',
+      e1: 10,
+      e2: 20,
+      rubricFingerprint: 'sha256:v2',
+      items: [
+        { id: '1', title: '服务时间', earnedH: 1000, possibleH: 1000 },
+        { id: '2', title: '服务资源', earnedH: 2000, possibleH: 2000 },
+        { id: '3', title: '新增项', earnedH: 0, possibleH: 500 },
+      ],
+    });
+    const map = heatMap([...applyFilter(facts, november), newer]);
+    expect(map.rubricVersions).toBe(2);
+    expect(map.items.map((i) => i.id)).toEqual(['1', '2']);
+    expect(map.droppedItemIds).toEqual(['3']);
+  });
+});

@@ -1,0 +1,195 @@
+import type { AuditFact } from './audit-fact';
+
+export interface DashboardFilter {
+  readonly rubricId: string;
+  /** Inclusive ISO date-time bounds on 考核时间. */
+  readonly from?: string;
+  readonly to?: string;
+  readonly region?: string;
+  readonly siteKey?: string;
+  readonly auditor?: string;
+}
+
+/** Divides non-negative integers, rounding half up. */
+const divideHalfUp = (numerator: number, denominator: number): number =>
+  Math.floor((2 * numerator + denominator) / (2 * denominator));
+
+/** Only the latest revision of each audit counts; corrected revisions are history. */
+export function latestRevisions(facts: readonly AuditFact[]): AuditFact[] {
+  const latest = new Map<string, AuditFact>();
+  for (const fact of facts) {
+    const current = latest.get(fact.lineageId);
+    if (!current || fact.revision > current.revision) latest.set(fact.lineageId, fact);
+  }
+  return [...latest.values()];
+}
+
+export function applyFilter(facts: readonly AuditFact[], filter: DashboardFilter): AuditFact[] {
+  return facts.filter(
+    (f) =>
+      f.rubricId === filter.rubricId &&
+      (filter.from === undefined || f.auditedAt >= filter.from) &&
+      (filter.to === undefined || f.auditedAt <= filter.to) &&
+      (filter.region === undefined || f.region === filter.region) &&
+      (filter.siteKey === undefined || f.siteKey === filter.siteKey) &&
+      (filter.auditor === undefined || f.auditor === filter.auditor),
+  );
+}
+
+/** Mean of per-audit percents (tenths), half up: each audit weighs the same whatever was 不适用. */
+export function averagePercentTenths(facts: readonly AuditFact[]): number | null {
+  const percents = facts.map((f) => f.percentTenths).filter((p): p is number => p !== null);
+  if (percents.length === 0) return null;
+  return divideHalfUp(
+    percents.reduce((a, b) => a + b, 0),
+    percents.length,
+  );
+}
+
+export interface SiteRanking {
+  readonly siteKey: string;
+  readonly siteName: string;
+  readonly region: string | undefined;
+  readonly count: number;
+  readonly latestPercentTenths: number | null;
+  readonly latestAuditedAt: string;
+  readonly averagePercentTenths: number | null;
+  readonly previousAveragePercentTenths: number | null;
+  /** Average now minus average in the previous period, in tenths of a percent. */
+  readonly changeTenths: number | null;
+  readonly isBottom: boolean;
+}
+
+const bySite = (facts: readonly AuditFact[]): Map<string, AuditFact[]> => {
+  const groups = new Map<string, AuditFact[]>();
+  for (const f of facts) groups.set(f.siteKey, [...(groups.get(f.siteKey) ?? []), f]);
+  return groups;
+};
+
+/** Sites best first by average percent; the bottom N (by average) are marked. */
+export function rankSites(
+  current: readonly AuditFact[],
+  previous: readonly AuditFact[],
+  bottomN: number,
+): SiteRanking[] {
+  const before = bySite(previous);
+  const rows = [...bySite(current)].map(([siteKey, facts]): Omit<SiteRanking, 'isBottom'> => {
+    const sorted = [...facts].sort((a, b) => a.auditedAt.localeCompare(b.auditedAt));
+    const latest = sorted[sorted.length - 1] ?? sorted[0];
+    const average = averagePercentTenths(facts);
+    const previousAverage = averagePercentTenths(before.get(siteKey) ?? []);
+    return {
+      siteKey,
+      siteName: latest?.siteName ?? siteKey,
+      region: latest?.region,
+      count: facts.length,
+      latestPercentTenths: latest?.percentTenths ?? null,
+      latestAuditedAt: latest?.auditedAt ?? '',
+      averagePercentTenths: average,
+      previousAveragePercentTenths: previousAverage,
+      changeTenths: average !== null && previousAverage !== null ? average - previousAverage : null,
+    };
+  });
+  const ordered = rows.sort(
+    (a, b) =>
+      (b.averagePercentTenths ?? -1) - (a.averagePercentTenths ?? -1) ||
+      a.siteName.localeCompare(b.siteName, 'zh-CN'),
+  );
+  const bottom = new Set(
+    ordered
+      .filter((r) => r.averagePercentTenths !== null)
+      .slice(-bottomN)
+      .map((r) => r.siteKey),
+  );
+  return ordered.map((r) => ({ ...r, isBottom: bottomN > 0 && bottom.has(r.siteKey) }));
+}
+
+export function siteTrend(
+  facts: readonly AuditFact[],
+  siteKey: string,
+): { auditId: string; auditedAt: string; percentTenths: number | null }[] {
+  return facts
+    .filter((f) => f.siteKey === siteKey)
+    .sort((a, b) => a.auditedAt.localeCompare(b.auditedAt))
+    .map((f) => ({ auditId: f.auditId, auditedAt: f.auditedAt, percentTenths: f.percentTenths }));
+}
+
+export interface HeatMap {
+  /** Items every rubric version in view has; an older version is compared on these only. */
+  readonly items: readonly { id: string; title: string }[];
+  readonly sites: readonly { siteKey: string; siteName: string }[];
+  /** `${siteKey}|${itemId}` → share of applicable points lost, tenths of a percent (null: all 不适用). */
+  readonly cells: ReadonlyMap<
+    string,
+    { lostTenths: number | null; lostH: number; possibleH: number; audits: number }
+  >;
+  readonly rubricVersions: number;
+  /** Items left out because not every rubric version has them. */
+  readonly droppedItemIds: readonly string[];
+}
+
+export const heatKey = (siteKey: string, itemId: string): string => `${siteKey}|${itemId}`;
+
+export function heatMap(facts: readonly AuditFact[]): HeatMap {
+  const versions = new Map<string, AuditFact>();
+  for (const f of facts) if (!versions.has(f.rubricFingerprint)) versions.set(f.rubricFingerprint, f);
+  const itemSets = [...versions.values()].map((f) => new Set(f.items.map((i) => i.id)));
+  const first = [...versions.values()][0];
+  const allIds = [...new Set([...versions.values()].flatMap((f) => f.items.map((i) => i.id)))];
+  const shared = (first?.items ?? []).filter((i) => itemSets.every((set) => set.has(i.id)));
+  const sharedIds = new Set(shared.map((i) => i.id));
+  const cells = new Map<
+    string,
+    { lostTenths: number | null; lostH: number; possibleH: number; audits: number }
+  >();
+  const sites = new Map<string, string>();
+  for (const fact of facts) {
+    sites.set(fact.siteKey, fact.siteName);
+    for (const item of fact.items) {
+      if (!sharedIds.has(item.id)) continue;
+      const key = heatKey(fact.siteKey, item.id);
+      const cell = cells.get(key) ?? { lostTenths: null, lostH: 0, possibleH: 0, audits: 0 };
+      const lostH = cell.lostH + (item.possibleH - item.earnedH);
+      const possibleH = cell.possibleH + item.possibleH;
+      cells.set(key, {
+        lostH,
+        possibleH,
+        audits: cell.audits + 1,
+        lostTenths: possibleH === 0 ? null : divideHalfUp(lostH * 1000, possibleH),
+      });
+    }
+  }
+  return {
+    items: shared.map((i) => ({ id: i.id, title: i.title })),
+    sites: [...sites].map(([siteKey, siteName]) => ({ siteKey, siteName })),
+    cells,
+    rubricVersions: versions.size,
+    droppedItemIds: allIds.filter((id) => !sharedIds.has(id)),
+  };
+}
+
+/** The audits, grades and notes behind one heat-map cell, newest first. */
+export function drillDown(facts: readonly AuditFact[], siteKey: string, itemId: string) {
+  return facts
+    .filter((f) => f.siteKey === siteKey)
+    .sort((a, b) => b.auditedAt.localeCompare(a.auditedAt))
+    .map((f) => {
+      const item = f.items.find((i) => i.id === itemId);
+      return {
+        auditId: f.auditId,
+        auditedAt: f.auditedAt,
+        auditor: f.auditor,
+        earnedH: item?.earnedH ?? 0,
+        possibleH: item?.possibleH ?? 0,
+        units: f.units.filter((u) => u.itemId === itemId),
+      };
+    });
+}
+
+/** The same span of time immediately before [from, to], for "change since the previous period". */
+export function previousPeriod(from: string, to: string): { from: string; to: string } {
+  const start = Date.parse(from);
+  const end = Date.parse(to);
+  const length = end - start;
+  return { from: new Date(start - length - 1).toISOString(), to: new Date(start - 1).toISOString() };
+}

@@ -1,0 +1,90 @@
+import { gradesOf } from '../audit/lifecycle';
+import { z } from 'zod';
+import { gradeSchema } from '../rubric/rubric-schema';
+import { scoreAudit } from '../scoring/score-audit';
+import type { SealedEnvelope } from '../seal/seal-schema';
+
+const int = z.number().int();
+
+export const itemFactSchema = z.strictObject({
+  id: z.string(),
+  title: z.string(),
+  earnedH: int,
+  possibleH: int,
+});
+export type ItemFact = z.infer<typeof itemFactSchema>;
+
+export const unitFactSchema = z.strictObject({
+  id: z.string(),
+  itemId: z.string(),
+  grade: gradeSchema.optional(),
+  note: z.string(),
+  earnedH: int,
+  possibleH: int,
+});
+export type UnitFact = z.infer<typeof unitFactSchema>;
+
+/** What head office compares about one sealed audit: flat, integers only, no images. Stored beside the seal. */
+export const auditFactSchema = z.strictObject({
+  auditId: z.string(),
+  lineageId: z.string(),
+  revision: int.min(1),
+  hash: z.string(),
+  rubricId: z.string(),
+  rubricFingerprint: z.string(),
+  /** The same site on two tablets: by its code when it has one, else by its name. */
+  siteKey: z.string(),
+  siteName: z.string(),
+  region: z.string().optional(),
+  auditor: z.string(),
+  auditedAt: z.string(),
+  earnedH: int,
+  possibleH: int,
+  percentTenths: int.nullable(),
+  items: z.array(itemFactSchema),
+  units: z.array(unitFactSchema),
+});
+export type AuditFact = z.infer<typeof auditFactSchema>;
+
+export const siteKeyOf = (site: { name: string; code?: string | undefined }): string =>
+  site.code?.trim() ? `code:${site.code.trim().toUpperCase()}` : `name:${site.name.trim()}`;
+
+export function auditFactFromEnvelope(envelope: SealedEnvelope): AuditFact {
+  const { audit, rubric } = envelope.payload;
+  const score = scoreAudit(rubric, gradesOf(audit.answers));
+  const byId = new Map(score.nodes.map((n) => [n.id, n]));
+  const notes = new Map(audit.answers.map((a) => [a.unitId, a.note]));
+  const itemOf = (id: string) => id.split('.')[0] ?? id;
+  return {
+    auditId: audit.id,
+    lineageId: audit.lineageId,
+    revision: audit.revision,
+    hash: envelope.hash,
+    rubricId: audit.rubricId,
+    rubricFingerprint: audit.rubricFingerprint,
+    siteKey: siteKeyOf(audit.site),
+    siteName: audit.site.name,
+    ...(audit.site.region ? { region: audit.site.region } : {}),
+    auditor: audit.auditor,
+    auditedAt: audit.auditedAt,
+    earnedH: score.earnedH,
+    possibleH: score.possibleH,
+    percentTenths: score.percentTenths,
+    items: rubric.items.map((item) => ({
+      id: item.id,
+      title: item.title ?? item.id,
+      earnedH: byId.get(item.id)?.earnedH ?? 0,
+      possibleH: byId.get(item.id)?.possibleH ?? 0,
+    })),
+    units: score.nodes
+      .filter((n) => n.isUnit)
+      .map((n) => ({
+        id: n.id,
+        itemId: itemOf(n.id),
+        ...(n.grade ? { grade: n.grade } : {}),
+        note: notes.get(n.id) ?? '',
+        earnedH: n.earnedH,
+        possibleH: n.possibleH,
+      })),
+  };
+}

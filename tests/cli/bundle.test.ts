@@ -1,0 +1,129 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { toBase64Url, type SealedEnvelope } from '../../src/domain/index';
+import { runCli } from '../../src/cli/run-cli';
+import { loadGrades, loadRubric } from '../support/load';
+import { finalisedAudit, imagesOf, sealed } from '../support/sealed-audit';
+
+const kf01 = loadRubric('KF01');
+const dir = mkdtempSync(join(tmpdir(), 'ducha-bundle-'));
+
+async function run(...args: string[]): Promise<{ code: number; out: string }> {
+  const lines: string[] = [];
+  const code = await runCli(args, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+  return { code, out: lines.join('\n') };
+}
+const entryOf = (envelope: SealedEnvelope) => ({
+  envelope,
+  blobs: [...imagesOf()].map(([id, bytes]) => ({ id, type: 'image/jpeg', base64url: toBase64Url(bytes) })),
+});
+function writeBundle(name: string, audits: unknown[]): string {
+  const file = join(dir, name);
+  writeFileSync(
+    file,
+    JSON.stringify({ format: 'ducha.bundle', version: 1, createdAt: '2026-11-30T00:00:00.000Z', audits }),
+  );
+  return file;
+}
+async function sealedAudit(id: string, fixture: string, site: string, note = ''): Promise<SealedEnvelope> {
+  const audit = {
+    ...finalisedAudit(kf01, { ...loadGrades(kf01, fixture) }, { photoUnit: '7', notes: { '4': note } }),
+    id,
+    lineageId: id,
+    site: { id: 's', name: site, code: 'SZ-0001', region: '华南' },
+  };
+  return sealed(kf01, audit);
+}
+
+describe('ducha import / export / verify <bundle>', { timeout: 30_000 }, () => {
+  it('imports the valid audit, refuses a tampered and a malformed one with reasons, and re-imports idempotently', async () => {
+    const store = join(dir, 'store-1');
+    const valid = await sealedAudit(
+      '3c9d0e1f-2222-4bbb-8ccc-000000000001',
+      'kf01-mixed',
+      '碧桂园凤凰城管理处',
+      '未主动致歉,"客户"不满',
+    );
+    const tampered = structuredClone(
+      await sealedAudit('3c9d0e1f-2222-4bbb-8ccc-000000000002', 'kf01-all-compliant', '万科城管理处'),
+    );
+    tampered.payload.audit.answers[0] = { ...tampered.payload.audit.answers[0]!, grade: 'non_compliant' };
+    const file = writeBundle('three.ducha', [entryOf(valid), entryOf(tampered), { audit: { id: 'x' } }]);
+
+    const first = await run('import', file, '--store', store);
+    expect(first.code).toBe(1);
+    expect(first.out).toContain('1 stored, 0 unchanged, 0 conflicts, 2 refused');
+    expect(first.out).toMatch(/refused audits\[1\] 3c9d0e1f-2222-4bbb-8ccc-000000000002: tampered: seal/);
+    expect(first.out).toMatch(/refused audits\[2\] x: unsigned: the audit carries no seal/);
+    expect(readdirSync(join(store, 'audits'))).toEqual(['3c9d0e1f-2222-4bbb-8ccc-000000000001.json']);
+    const stored = readFileSync(join(store, 'audits', '3c9d0e1f-2222-4bbb-8ccc-000000000001.json'), 'utf8');
+
+    const again = await run('import', file, '--store', store);
+    expect(again.out).toContain('0 stored, 1 unchanged, 0 conflicts, 2 refused');
+    expect(readFileSync(join(store, 'audits', '3c9d0e1f-2222-4bbb-8ccc-000000000001.json'), 'utf8')).toBe(
+      stored,
+    );
+
+    expect((await run('verify', file)).out).toContain('1 valid, 2 refused');
+    expect((await run('verify', writeBundle('one.ducha', [entryOf(valid)]))).code).toBe(0);
+
+    // CSV for spreadsheets: exact rows for the one stored audit (kf01-mixed: 63 of 95 → 66.3 %).
+    const csv = join(dir, 'audits.csv');
+    const units = join(dir, 'units.csv');
+    const bundleOut = join(dir, 'out.ducha');
+    expect(
+      (await run('export', '--store', store, '--out', bundleOut, '--csv', csv, '--units-csv', units)).code,
+    ).toBe(0);
+    expect(readFileSync(csv, 'utf8')).toBe(
+      '\uFEFFaudit_id,revision,site,site_key,region,rubric,audited_at,auditor,earned,possible,percent\r\n' +
+        '3c9d0e1f-2222-4bbb-8ccc-000000000001,1,碧桂园凤凰城管理处,code:SZ-0001,华南,KF01,2026-11-24T02:30:00.000Z,王小明,63,95,66.3\r\n',
+    );
+    const unitRows = readFileSync(units, 'utf8').split('\r\n');
+    expect(unitRows).toHaveLength(12); // header + 10 units + final empty line
+    expect(unitRows).toContain(
+      '3c9d0e1f-2222-4bbb-8ccc-000000000001,碧桂园凤凰城管理处,KF01,2026-11-24T02:30:00.000Z,4,non_compliant,0,15,"未主动致歉,""客户""不满"',
+    );
+    expect(unitRows).toContain(
+      '3c9d0e1f-2222-4bbb-8ccc-000000000001,碧桂园凤凰城管理处,KF01,2026-11-24T02:30:00.000Z,9,na,0,0,',
+    );
+
+    // The exported bundle imports into another store.
+    const other = await run('import', bundleOut, '--store', join(dir, 'store-2'));
+    expect(other).toMatchObject({ code: 0 });
+    expect(other.out).toContain('1 stored, 0 unchanged, 0 conflicts, 0 refused');
+  });
+
+  it('reports a conflict and keeps the stored audit', async () => {
+    const store = join(dir, 'store-3');
+    const id = '3c9d0e1f-2222-4bbb-8ccc-000000000003';
+    await run(
+      'import',
+      writeBundle('a.ducha', [entryOf(await sealedAudit(id, 'kf01-mixed', '甲'))]),
+      '--store',
+      store,
+    );
+    const before = readFileSync(join(store, 'audits', `${id}.json`), 'utf8');
+    const result = await run(
+      'import',
+      writeBundle('b.ducha', [entryOf(await sealedAudit(id, 'kf01-all-compliant', '甲'))]),
+      '--store',
+      store,
+    );
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(new RegExp(`conflict ${id} \\(甲\\): .* kept the stored one`));
+    expect(readFileSync(join(store, 'audits', `${id}.json`), 'utf8')).toBe(before);
+  });
+
+  it('a file that is not a bundle writes nothing', async () => {
+    const store = join(dir, 'store-4');
+    const notJson = join(dir, 'notes.txt');
+    writeFileSync(notJson, 'hello');
+    expect((await run('import', notJson, '--store', store)).out).toMatch(/not a Ducha bundle/);
+    const wrongShape = join(dir, 'wrong.json');
+    writeFileSync(wrongShape, JSON.stringify({ audits: [] }));
+    expect((await run('import', wrongShape, '--store', store)).out).toMatch(/not a Ducha bundle: format/);
+    expect(existsSync(store)).toBe(false);
+  });
+});
