@@ -317,8 +317,10 @@ describe('schema upgrade', () => {
 
     const upgraded = new AuditStore(new DuchaDb(dbName), clock);
     await upgraded.db.open();
-    expect(upgraded.db.verno).toBe(3);
+    expect(upgraded.db.verno).toBe(Math.max(...Object.keys(schemaVersions).map(Number)));
+    expect(upgraded.db.verno).toBe(4);
     expect(await upgraded.db.seals.count()).toBe(0);
+    expect(await upgraded.db.imports.count()).toBe(0);
     const stored = await upgraded.getAudit(header.id);
     expect(stored?.answers.map((a) => [a.unitId, a.grade])).toEqual([['3.2', 'partly']]);
     expect(stored?.score.earnedH).toBe(300);
