@@ -1,0 +1,225 @@
+// npx tsx bench/head-office.bench.ts [--fresh]: how head office copes with a year of audits — 10,000 sealed
+// audits from 500 sites, read, verified, flattened and aggregated. Figures, not assertions.
+// The data set is generated once into .tmp/dataset-10k.ducha and reused; --fresh makes it again.
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { webCryptoVerifier } from '../src/crypto/webcrypto-verifier';
+import {
+  applyFilter,
+  auditFactFromEnvelope,
+  checkBundle,
+  heatMap,
+  latestRevisions,
+  previousPeriod,
+  rankSites,
+  type AuditFact,
+  type EntryVerdict,
+  type HeatMap,
+  type SiteRanking,
+} from '../src/domain/index';
+import { datasetRubricIds, generateDataset, type DatasetSummary } from '../scripts/generate-dataset';
+
+const root = join(import.meta.dirname, '..');
+export const defaultDatasetPath = join(root, '.tmp', 'dataset-10k.ducha');
+export const benchDataset = {
+  audits: 10_000,
+  sites: 500,
+  months: 12,
+  seed: 42,
+  endDate: '2026-11-30',
+} as const;
+/** The data set's whole year, as the dashboard's date filter would send it. */
+export const benchYear = { from: '2025-12-01T00:00:00.000Z', to: '2026-11-30T23:59:59.999Z' } as const;
+/** The last quarter: unlike the year, its previous period holds data, so the change column is real work. */
+export const benchQuarter = { from: '2026-09-01T00:00:00.000Z', to: '2026-11-30T23:59:59.999Z' } as const;
+
+export interface Timed<T> {
+  readonly value: T;
+  readonly ms: number;
+}
+
+export async function timed<T>(work: () => T | Promise<T>): Promise<Timed<T>> {
+  const start = performance.now();
+  const value = await work();
+  return { value, ms: performance.now() - start };
+}
+
+export function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+/** The data set at `path`, generated first when it is not there yet (or when `fresh`). */
+export async function ensureDataset(
+  path: string = defaultDatasetPath,
+  options: { fresh?: boolean; log?: (line: string) => void } = {},
+): Promise<{ path: string; bytes: number; generated: DatasetSummary | undefined }> {
+  if (!options.fresh && existsSync(path)) return { path, bytes: statSync(path).size, generated: undefined };
+  mkdirSync(dirname(path), { recursive: true });
+  const log = options.log ?? (() => undefined);
+  const generated = await generateDataset({
+    ...benchDataset,
+    out: path,
+    onProgress: (done, total) => {
+      log(`  generating: ${done} / ${total} audits`);
+    },
+  });
+  return { path, bytes: generated.bytes, generated };
+}
+
+export function readBundleText(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+export function parseBundleText(text: string): unknown {
+  return JSON.parse(text);
+}
+
+/** Full verification: every entry's shape, seal, hash, rubric fingerprint, score and image bytes. */
+export async function verifyBundle(bundle: unknown): Promise<EntryVerdict[]> {
+  const result = await checkBundle(bundle, webCryptoVerifier);
+  if (!result.ok)
+    throw new Error(`not a bundle: ${result.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  return result.value;
+}
+
+export function factsFromVerdicts(verdicts: readonly EntryVerdict[]): AuditFact[] {
+  return verdicts.flatMap((v) => (v.status === 'valid' ? [auditFactFromEnvelope(v.envelope)] : []));
+}
+
+export interface DashboardView {
+  readonly audits: number;
+  readonly ranking: readonly SiteRanking[];
+  readonly heat: HeatMap;
+}
+
+/** What the dashboard computes for one rubric and one date range, change against the period before. */
+export function dashboardView(
+  facts: readonly AuditFact[],
+  rubricId: string,
+  range: { readonly from: string; readonly to: string },
+  bottomN = 10,
+): DashboardView {
+  const latest = latestRevisions(facts);
+  const current = applyFilter(latest, { rubricId, ...range });
+  const previous = applyFilter(latest, { rubricId, ...previousPeriod(range.from, range.to) });
+  return { audits: current.length, ranking: rankSites(current, previous, bottomN), heat: heatMap(current) };
+}
+
+export interface RubricFigures {
+  readonly rubricId: string;
+  readonly audits: number;
+  readonly sites: number;
+  readonly heatCells: number;
+  readonly yearMs: number;
+  readonly quarterMs: number;
+}
+
+export interface HeadOfficeFigures {
+  readonly path: string;
+  readonly bytes: number;
+  readonly generatedMs: number | undefined;
+  readonly entries: number;
+  readonly valid: number;
+  readonly readMs: number;
+  readonly parseMs: number;
+  readonly checkMs: number;
+  readonly factsMs: number;
+  readonly facts: number;
+  readonly heapMb: number;
+  readonly runs: number;
+  readonly rubrics: readonly RubricFigures[];
+}
+
+/** Dashboard timings for one rubric: median of `runs`, after one warm-up run. */
+export function timeDashboard(facts: readonly AuditFact[], rubricId: string, runs: number): RubricFigures {
+  const measure = (range: { from: string; to: string }): { ms: number; view: DashboardView } => {
+    let view = dashboardView(facts, rubricId, range);
+    const times: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      const start = performance.now();
+      view = dashboardView(facts, rubricId, range);
+      times.push(performance.now() - start);
+    }
+    return { ms: median(times), view };
+  };
+  const year = measure(benchYear);
+  const quarter = measure(benchQuarter);
+  return {
+    rubricId,
+    audits: year.view.audits,
+    sites: year.view.ranking.length,
+    heatCells: year.view.heat.cells.size,
+    yearMs: year.ms,
+    quarterMs: quarter.ms,
+  };
+}
+
+export async function runHeadOfficeBench(
+  options: { path?: string; fresh?: boolean; runs?: number; log?: (line: string) => void } = {},
+): Promise<HeadOfficeFigures> {
+  const log = options.log ?? (() => undefined);
+  const runs = options.runs ?? 5;
+  const dataset = await ensureDataset(options.path ?? defaultDatasetPath, {
+    fresh: options.fresh ?? false,
+    log,
+  });
+  log(dataset.generated ? `generated ${dataset.path}` : `reusing ${dataset.path}`);
+  const read = await timed(() => readBundleText(dataset.path));
+  const parsed = await timed(() => parseBundleText(read.value));
+  log('verifying every seal…');
+  const check = await timed(() => verifyBundle(parsed.value));
+  const facts = await timed(() => factsFromVerdicts(check.value));
+  const heapMb = process.memoryUsage().heapUsed / 1024 / 1024;
+  return {
+    path: dataset.path,
+    bytes: dataset.bytes,
+    generatedMs: dataset.generated?.ms,
+    entries: check.value.length,
+    valid: check.value.filter((v) => v.status === 'valid').length,
+    readMs: read.ms,
+    parseMs: parsed.ms,
+    checkMs: check.ms,
+    factsMs: facts.ms,
+    facts: facts.value.length,
+    heapMb,
+    runs,
+    rubrics: datasetRubricIds.map((id) => timeDashboard(facts.value, id, runs)),
+  };
+}
+
+export function formatFigures(f: HeadOfficeFigures): string {
+  const ms = (n: number) => (n >= 100 ? `${n.toFixed(0)} ms` : `${n.toFixed(1)} ms`);
+  const s = (n: number) => `${(n / 1000).toFixed(1)} s`;
+  const pad = (text: string, width: number) => text.padStart(width);
+  return [
+    `Head office, ${f.entries} entries (${f.valid} valid) in ${(f.bytes / 1024 / 1024).toFixed(1)} MB:`,
+    ...(f.generatedMs !== undefined ? [`  generate data set   ${pad(s(f.generatedMs), 10)}`] : []),
+    `  read file           ${pad(ms(f.readMs), 10)}`,
+    `  JSON.parse          ${pad(ms(f.parseMs), 10)}`,
+    `  checkBundle         ${pad(s(f.checkMs), 10)}   (${((f.checkMs / f.entries) * 1000).toFixed(0)} µs per entry)`,
+    `  AuditFacts          ${pad(ms(f.factsMs), 10)}   (${f.facts} facts; heap ${f.heapMb.toFixed(0)} MB)`,
+    `  dashboard: latestRevisions + applyFilter + rankSites (vs previousPeriod) + heatMap, median of ${f.runs}`,
+    `    rubric  audits  sites  cells   whole year   last quarter`,
+    ...f.rubrics.map(
+      (r) =>
+        `    ${r.rubricId.padEnd(6)}${pad(String(r.audits), 8)}${pad(String(r.sites), 7)}${pad(String(r.heatCells), 7)}` +
+        `${pad(ms(r.yearMs), 13)}${pad(ms(r.quarterMs), 15)}`,
+    ),
+    '',
+  ].join('\n');
+}
+
+const invokedPath = process.argv[1];
+if (invokedPath !== undefined && resolve(invokedPath) === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { fresh: { type: 'boolean' } } });
+  const figures = await runHeadOfficeBench({
+    fresh: values.fresh ?? false,
+    runs: Number(process.env.BENCH_RUNS ?? 5),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  process.stdout.write(formatFigures(figures));
+}
