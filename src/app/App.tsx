@@ -23,6 +23,9 @@ const SettingsPage = lazy(() =>
 const ReviewPage = lazy(() =>
   import('./features/review/ReviewPage').then((m) => ({ default: m.ReviewPage })),
 );
+const DashboardPage = lazy(() =>
+  import('./features/dashboard/DashboardPage').then((m) => ({ default: m.DashboardPage })),
+);
 
 export function App() {
   const { t } = useTranslation();
@@ -44,6 +47,9 @@ export function App() {
           </NavLink>
           <NavLink to="/new" className="nav-link">
             {t('app.nav.newAudit')}
+          </NavLink>
+          <NavLink to="/dashboard" className="nav-link">
+            {t('dashboard.nav')}
           </NavLink>
           <NavLink to="/settings" className="nav-link">
             {t('app.nav.settings')}
@@ -82,6 +88,7 @@ export function App() {
               <Route path="/audits/:id" element={<ScoringPage />} />
               <Route path="/audits/:id/review" element={<ReviewPage />} />
               <Route path="/settings" element={<SettingsPage />} />
+              <Route path="/dashboard" element={<DashboardPage />} />
             </Routes>
           </Suspense>
         </ErrorBoundary>

@@ -1,64 +1,114 @@
-import { fromHundredths, fromTenths, type AuditFact } from '../domain/index';
+import { fromHundredths, fromTenths, type AuditFact, type Grade } from '../domain/index';
 
-/** RFC 4180 quoting: a field with a comma, quote or line break is quoted, quotes doubled. */
-const field = (value: string | number | null | undefined): string => {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-const rows = (lines: readonly (readonly (string | number | null | undefined)[])[]): string =>
-  // The BOM makes Excel read the file as UTF-8, so Chinese names survive.
-  `\uFEFF${lines.map((line) => line.map(field).join(',')).join('\r\n')}\r\n`;
+export type CsvCell = string | number;
 
-const percent = (tenths: number | null): string => (tenths === null ? '' : fromTenths(tenths).toFixed(1));
+/** Excel guesses the encoding of a CSV from its first bytes; without the BOM it reads UTF-8 Chinese as GBK gibberish. */
+const BOM = '\uFEFF';
 
-/** One row per audit: site, region, rubric, date, auditor, earned, possible, percent. */
-export function auditsCsv(facts: readonly AuditFact[]): string {
-  return rows([
+/**
+ * Text that a spreadsheet would run as a formula (CSV injection): a site name or note typed on a
+ * tablet must never execute on the head-office PC, so such text is kept as text with a leading '.
+ */
+const formulaStart = /^[=+\-@\t\r]/;
+
+export function csvField(value: CsvCell): string {
+  if (typeof value === 'number') return String(value);
+  const text = formulaStart.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** RFC 4180: CRLF after every record, the header included. */
+export function toCsv(rows: readonly (readonly CsvCell[])[]): string {
+  return BOM + rows.map((row) => row.map(csvField).join(',') + '\r\n').join('');
+}
+
+export interface AuditCsvLabels {
+  readonly site: string;
+  readonly region: string;
+  readonly rubric: string;
+  readonly date: string;
+  readonly auditor: string;
+  readonly earned: string;
+  readonly possible: string;
+  readonly percent: string;
+}
+
+export interface UnitCsvLabels {
+  readonly auditId: string;
+  readonly site: string;
+  readonly rubric: string;
+  readonly date: string;
+  readonly unit: string;
+  readonly grade: string;
+  readonly earned: string;
+  readonly possible: string;
+  readonly note: string;
+}
+
+const percentCell = (tenths: number | null): CsvCell => (tenths === null ? '' : fromTenths(tenths));
+
+/** One row per audit. Points and percents are plain numbers so the spreadsheet can sum and average them. */
+export function auditsCsv(facts: readonly AuditFact[], labels: AuditCsvLabels): string {
+  return toCsv([
     [
-      'audit_id',
-      'revision',
-      'site',
-      'site_key',
-      'region',
-      'rubric',
-      'audited_at',
-      'auditor',
-      'earned',
-      'possible',
-      'percent',
+      labels.site,
+      labels.region,
+      labels.rubric,
+      labels.date,
+      labels.auditor,
+      labels.earned,
+      labels.possible,
+      labels.percent,
     ],
     ...facts.map((f) => [
-      f.auditId,
-      f.revision,
       f.siteName,
-      f.siteKey,
-      f.region,
+      f.region ?? '',
       f.rubricId,
       f.auditedAt,
       f.auditor,
       fromHundredths(f.earnedH),
       fromHundredths(f.possibleH),
-      percent(f.percentTenths),
+      percentCell(f.percentTenths),
     ]),
   ]);
 }
 
-/** One row per audit × graded unit, with its grade, points and note. */
-export function unitsCsv(facts: readonly AuditFact[]): string {
-  return rows([
-    ['audit_id', 'site', 'rubric', 'audited_at', 'unit', 'grade', 'earned', 'possible', 'note'],
+/** One row per audit × graded unit; ungraded units (none in a finalised audit) are left out. */
+export function unitsCsv(
+  facts: readonly AuditFact[],
+  labels: UnitCsvLabels,
+  gradeLabel: (grade: Grade) => string,
+): string {
+  return toCsv([
+    [
+      labels.auditId,
+      labels.site,
+      labels.rubric,
+      labels.date,
+      labels.unit,
+      labels.grade,
+      labels.earned,
+      labels.possible,
+      labels.note,
+    ],
     ...facts.flatMap((f) =>
-      f.units.map((u) => [
-        f.auditId,
-        f.siteName,
-        f.rubricId,
-        f.auditedAt,
-        u.id,
-        u.grade ?? '',
-        fromHundredths(u.earnedH),
-        fromHundredths(u.possibleH),
-        u.note,
-      ]),
+      f.units.flatMap((u) =>
+        u.grade === undefined
+          ? []
+          : [
+              [
+                f.auditId,
+                f.siteName,
+                f.rubricId,
+                f.auditedAt,
+                u.id,
+                gradeLabel(u.grade),
+                fromHundredths(u.earnedH),
+                fromHundredths(u.possibleH),
+                u.note,
+              ],
+            ],
+      ),
     ),
   ]);
 }

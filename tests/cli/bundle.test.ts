@@ -77,8 +77,8 @@ describe('ducha import / export / verify <bundle>', { timeout: 30_000 }, () => {
       (await run('export', '--store', store, '--out', bundleOut, '--csv', csv, '--units-csv', units)).code,
     ).toBe(0);
     expect(readFileSync(csv, 'utf8')).toBe(
-      '\uFEFFaudit_id,revision,site,site_key,region,rubric,audited_at,auditor,earned,possible,percent\r\n' +
-        '3c9d0e1f-2222-4bbb-8ccc-000000000001,1,碧桂园凤凰城管理处,code:SZ-0001,华南,KF01,2026-11-24T02:30:00.000Z,王小明,63,95,66.3\r\n',
+      '\uFEFFsite,region,rubric,audited_at,auditor,earned,possible,percent\r\n' +
+        '碧桂园凤凰城管理处,华南,KF01,2026-11-24T02:30:00.000Z,王小明,63,95,66.3\r\n',
     );
     const unitRows = readFileSync(units, 'utf8').split('\r\n');
     expect(unitRows).toHaveLength(12); // header + 10 units + final empty line

@@ -15,6 +15,29 @@ import type { CliIo } from '../io';
 
 export const DEFAULT_STORE = '.ducha-store';
 
+// The CLI writes machine-friendly English headers and grade keys; the app writes the user's language.
+const auditLabels = {
+  site: 'site',
+  region: 'region',
+  rubric: 'rubric',
+  date: 'audited_at',
+  auditor: 'auditor',
+  earned: 'earned',
+  possible: 'possible',
+  percent: 'percent',
+};
+const unitLabels = {
+  auditId: 'audit_id',
+  site: 'site',
+  rubric: 'rubric',
+  date: 'audited_at',
+  unit: 'unit',
+  grade: 'grade',
+  earned: 'earned',
+  possible: 'possible',
+  note: 'note',
+};
+
 async function readBundle(file: string, io: CliIo): Promise<EntryVerdict[] | undefined> {
   let json: unknown;
   try {
@@ -116,11 +139,14 @@ export async function exportCommand(options: ExportOptions, io: CliIo): Promise<
     a.auditedAt.localeCompare(b.auditedAt),
   );
   if (options.csv) {
-    await writeFile(options.csv, auditsCsv(facts));
+    await writeFile(options.csv, auditsCsv(facts, auditLabels));
     io.out(`${options.csv}: ${facts.length} audits`);
   }
   if (options.unitsCsv) {
-    await writeFile(options.unitsCsv, unitsCsv(facts));
+    await writeFile(
+      options.unitsCsv,
+      unitsCsv(facts, unitLabels, (grade) => grade),
+    );
     io.out(`${options.unitsCsv}: ${facts.reduce((n, f) => n + f.units.length, 0)} unit rows`);
   }
   return 0;

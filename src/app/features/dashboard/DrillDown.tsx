@@ -1,0 +1,83 @@
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { drillDown } from '../../../domain/index';
+import { formatDateTime, formatPoints } from '../../format';
+
+type Entry = ReturnType<typeof drillDown>[number];
+
+/** The audits behind one heat-map cell, newest first, with every unit's grade and note. */
+export function DrillDown({
+  siteName,
+  item,
+  entries,
+  onClose,
+}: {
+  siteName: string;
+  item: { id: string; title: string };
+  entries: readonly Entry[];
+  onClose: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const cell = `${siteName}|${item.id}`;
+  // The details open far below the cell on a long map: taking focus there scrolls them into view and
+  // tells a screen reader what opened.
+  useEffect(() => {
+    heading.current?.focus();
+  }, [cell]);
+  return (
+    <section aria-labelledby="drill-title" className="dashboard__panel drill-down" data-testid="drill-down">
+      <div className="page__head">
+        <h2 id="drill-title" tabIndex={-1} ref={heading}>
+          {t('dashboard.drill.title', { site: siteName, item: `${item.id} ${item.title}` })}
+        </h2>
+        <button type="button" className="button" onClick={onClose} data-testid="drill-close">
+          {t('dashboard.drill.close')}
+        </button>
+      </div>
+      <ol className="drill-list">
+        {entries.map((entry) => (
+          <li
+            key={entry.auditId}
+            className="drill-audit"
+            data-testid="drill-audit"
+            data-audit-id={entry.auditId}
+          >
+            <p className="drill-audit__head">
+              {t('dashboard.drill.audit', {
+                date: formatDateTime(entry.auditedAt, i18n.language),
+                auditor: entry.auditor,
+                earned: formatPoints(entry.earnedH),
+                possible: formatPoints(entry.possibleH),
+              })}
+            </p>
+            <table className="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('dashboard.drill.unit')}</th>
+                  <th scope="col">{t('dashboard.drill.grade')}</th>
+                  <th scope="col">{t('dashboard.drill.points')}</th>
+                  <th scope="col">{t('dashboard.drill.note')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {entry.units.map((unit) => (
+                  <tr key={unit.id} data-unit-id={unit.id} data-grade={unit.grade ?? ''}>
+                    <th scope="row">{unit.id}</th>
+                    <td>{t(`grade.${unit.grade ?? 'ungraded'}`)}</td>
+                    <td className="num">
+                      {formatPoints(unit.earnedH)} / {formatPoints(unit.possibleH)}
+                    </td>
+                    <td className="drill-note" data-testid="drill-note">
+                      {unit.note}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

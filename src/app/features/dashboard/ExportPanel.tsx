@@ -1,0 +1,124 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AuditFact } from '../../../domain/index';
+import { downloadBytes, safeFileName } from '../../download';
+import { useHeadOffice, useStore } from '../../providers/store-provider';
+import { auditsCsv, unitsCsv } from '../../../report/csv';
+import { toDayValue } from './period';
+
+type Status = { kind: 'idle' } | { kind: 'exported'; count: number } | { kind: 'error'; detail: string };
+
+/** This device's sealed audits as a bundle for head office, and the audits in view as CSV for spreadsheets. */
+export function ExportPanel({ facts, rubricId }: { facts: readonly AuditFact[]; rubricId: string }) {
+  const { t } = useTranslation();
+  const store = useStore();
+  const headOffice = useHeadOffice();
+  const entries = useLiveQuery(() => store.listAudits(), [store]);
+  const [status, setStatus] = useState<Status>({ kind: 'idle' });
+  // Every finalised revision is sealed; head office keeps the latest and still sees the corrections.
+  const ids = (entries ?? []).flatMap((e) =>
+    e.history.filter((h) => h.status === 'finalised').map((h) => h.id),
+  );
+  const today = toDayValue(new Date().toISOString());
+
+  const exportBundle = async () => {
+    try {
+      const bundle = await headOffice.exportBundle(ids);
+      downloadBytes(JSON.stringify(bundle), `ducha-${today}.ducha`, 'application/json');
+      setStatus({ kind: 'exported', count: bundle.audits.length });
+    } catch (error) {
+      setStatus({ kind: 'error', detail: error instanceof Error ? error.message : String(error) });
+    }
+  };
+
+  const download = (csv: string, what: string) => {
+    downloadBytes(csv, safeFileName(`ducha-${rubricId}-${what}-${today}.csv`), 'text/csv;charset=utf-8');
+  };
+
+  return (
+    <section aria-labelledby="export-title" className="dashboard__panel">
+      <h2 id="export-title">{t('dashboard.export.title')}</h2>
+      <div className="sheet-actions">
+        <button
+          type="button"
+          className="button"
+          disabled={ids.length === 0}
+          onClick={() => void exportBundle()}
+          data-testid="export-bundle"
+        >
+          {t('dashboard.export.bundle')}
+        </button>
+        <span className="subtitle">
+          {ids.length === 0
+            ? t('dashboard.export.noneFinalised')
+            : t('dashboard.export.bundleCount', { count: ids.length })}
+        </span>
+      </div>
+      <div className="sheet-actions">
+        <button
+          type="button"
+          className="button"
+          disabled={facts.length === 0}
+          onClick={() => {
+            download(
+              auditsCsv(facts, {
+                site: t('dashboard.csv.site'),
+                region: t('dashboard.csv.region'),
+                rubric: t('dashboard.csv.rubric'),
+                date: t('dashboard.csv.date'),
+                auditor: t('dashboard.csv.auditor'),
+                earned: t('dashboard.csv.earned'),
+                possible: t('dashboard.csv.possible'),
+                percent: t('dashboard.csv.percent'),
+              }),
+              'audits',
+            );
+          }}
+          data-testid="export-audits-csv"
+        >
+          {t('dashboard.export.auditsCsv')}
+        </button>
+        <button
+          type="button"
+          className="button"
+          disabled={facts.length === 0}
+          onClick={() => {
+            download(
+              unitsCsv(
+                facts,
+                {
+                  auditId: t('dashboard.csv.auditId'),
+                  site: t('dashboard.csv.site'),
+                  rubric: t('dashboard.csv.rubric'),
+                  date: t('dashboard.csv.date'),
+                  unit: t('dashboard.csv.unit'),
+                  grade: t('dashboard.csv.grade'),
+                  earned: t('dashboard.csv.earned'),
+                  possible: t('dashboard.csv.possible'),
+                  note: t('dashboard.csv.note'),
+                },
+                (grade) => t(`grade.${grade}`),
+              ),
+              'units',
+            );
+          }}
+          data-testid="export-units-csv"
+        >
+          {t('dashboard.export.unitsCsv')}
+        </button>
+        <span className="subtitle">{t('dashboard.export.csvHint', { count: facts.length })}</span>
+      </div>
+      {status.kind === 'exported' && (
+        <p role="status" data-testid="export-status">
+          {t('dashboard.export.exported', { count: status.count })}
+        </p>
+      )}
+      {status.kind === 'error' && (
+        <p role="alert" className="field__error">
+          {t('dashboard.export.failed', { detail: status.detail })}
+        </p>
+      )}
+    </section>
+  );
+}

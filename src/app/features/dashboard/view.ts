@@ -1,0 +1,95 @@
+import { fromTenths, type AuditFact } from '../../../domain/index';
+
+/** Rubric ids present, and the one with the most audits: what a head office most likely came to compare. */
+export function rubricChoices(facts: readonly AuditFact[]): { ids: string[]; preferred: string | undefined } {
+  const counts = new Map<string, number>();
+  for (const f of facts) counts.set(f.rubricId, (counts.get(f.rubricId) ?? 0) + 1);
+  const ids = [...counts.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const preferred = [...ids].sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0))[0];
+  return { ids, preferred };
+}
+
+export interface FilterOptions {
+  readonly regions: readonly string[];
+  readonly sites: readonly { siteKey: string; siteName: string }[];
+  readonly auditors: readonly string[];
+  /** The newest 考核时间 among the facts: where "this month" and the other presets are anchored. */
+  readonly newest: string | undefined;
+}
+
+const byChinese = (a: string, b: string): number => a.localeCompare(b, 'zh-CN');
+
+export function filterOptions(facts: readonly AuditFact[]): FilterOptions {
+  const regions = new Set<string>();
+  const auditors = new Set<string>();
+  const sites = new Map<string, { name: string; at: string }>();
+  let newest: string | undefined;
+  let newestMs = -Infinity;
+  for (const f of facts) {
+    if (f.region) regions.add(f.region);
+    auditors.add(f.auditor);
+    const site = sites.get(f.siteKey);
+    // A site renamed on one tablet shows under its most recent name.
+    if (!site || f.auditedAt > site.at) sites.set(f.siteKey, { name: f.siteName, at: f.auditedAt });
+    const ms = Date.parse(f.auditedAt);
+    if (ms > newestMs) {
+      newestMs = ms;
+      newest = f.auditedAt;
+    }
+  }
+  return {
+    regions: [...regions].sort(byChinese),
+    auditors: [...auditors].sort(byChinese),
+    sites: [...sites]
+      .map(([siteKey, s]) => ({ siteKey, siteName: s.name }))
+      .sort((a, b) => byChinese(a.siteName, b.siteName)),
+    newest,
+  };
+}
+
+/** A select's value if it is still one of the options (the rubric may have changed under it), else "all". */
+export const chosen = (value: string, allowed: readonly string[]): string | undefined =>
+  value !== '' && allowed.includes(value) ? value : undefined;
+
+/** How many sites to show at each end of a long ranking before "show all". */
+export const SITES_AT_EACH_END = 25;
+
+/**
+ * The top and bottom of a long list: with 500 sites the best and the worst are what head office
+ * acts on, and 500 × items heat-map buttons would make every filter change sluggish.
+ */
+export function visibleEnds<T>(
+  rows: readonly T[],
+  showAll: boolean,
+): { head: T[]; tail: T[]; hidden: number } {
+  if (showAll || rows.length <= 2 * SITES_AT_EACH_END) return { head: [...rows], tail: [], hidden: 0 };
+  return {
+    head: rows.slice(0, SITES_AT_EACH_END),
+    tail: rows.slice(-SITES_AT_EACH_END),
+    hidden: rows.length - 2 * SITES_AT_EACH_END,
+  };
+}
+
+/** Percentage points with an explicit sign (a true minus, not a hyphen); — when there is nothing to compare. */
+export function formatChange(tenths: number | null): string {
+  if (tenths === null) return '—';
+  const size = fromTenths(Math.abs(tenths)).toFixed(1);
+  if (tenths > 0) return `+${size}`;
+  if (tenths < 0) return `−${size}`;
+  return size;
+}
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A local calendar date for labels (the time of day does not matter when comparing periods). Formatters
+ * are kept per language: building one costs more than formatting, and a trend can have hundreds of points.
+ */
+export function formatDate(iso: string, language: string): string {
+  let format = dateFormats.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language, { year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormats.set(language, format);
+  }
+  return format.format(new Date(iso));
+}
