@@ -318,7 +318,7 @@ describe('schema upgrade', () => {
     const upgraded = new AuditStore(new DuchaDb(dbName), clock);
     await upgraded.db.open();
     expect(upgraded.db.verno).toBe(Math.max(...Object.keys(schemaVersions).map(Number)));
-    expect(upgraded.db.verno).toBe(4);
+    expect(upgraded.db.verno).toBe(5);
     expect(await upgraded.db.seals.count()).toBe(0);
     expect(await upgraded.db.imports.count()).toBe(0);
     const stored = await upgraded.getAudit(header.id);
@@ -326,6 +326,45 @@ describe('schema upgrade', () => {
     expect(stored?.score.earnedH).toBe(300);
     expect(await upgraded.db.audits.where('[lineageId+revision]').equals([header.id, 1]).count()).toBe(1);
     expect(await upgraded.db.audits.where('site.name').equals('碧桂园·燊城管理处').count()).toBe(1);
+  });
+});
+
+describe('schema upgrade v4 → v5', () => {
+  it('moves the dashboard facts out of the v4 import rows into their own table', async () => {
+    const v4 = new Dexie(dbName);
+    v4.version(1).stores(schemaVersions[1]);
+    v4.version(2).stores(schemaVersions[2]);
+    v4.version(3).stores(schemaVersions[3]);
+    v4.version(4).stores(schemaVersions[4]);
+    const fact = {
+      auditId: 'a1',
+      rubricId: 'KF01',
+      siteKey: 'name:甲',
+      auditedAt: '2026-11-01T00:00:00.000Z',
+      hash: 'h1',
+    };
+    await v4.table('imports').add({
+      auditId: 'a1',
+      hash: 'h1',
+      lineageId: 'a1',
+      envelope: {},
+      fact,
+      importedAt: 'x',
+      source: 'b.ducha',
+    });
+    v4.close();
+    const db = new DuchaDb(dbName);
+    await db.open();
+    expect(await db.facts.get('a1')).toEqual({
+      auditId: 'a1',
+      hash: 'h1',
+      rubricId: 'KF01',
+      siteKey: 'name:甲',
+      auditedAt: '2026-11-01T00:00:00.000Z',
+      fact,
+    });
+    expect((await db.imports.get('a1'))?.fact).toBeUndefined();
+    db.close();
   });
 });
 

@@ -54,16 +54,26 @@ export interface DeviceKeyRow {
   readonly createdAt: string;
 }
 
-/** A verified audit from another device: its envelope, and the comparison facts derived from it once. */
+/** A verified audit from another device: its sealed envelope, kept as imported. */
 export interface ImportRow {
   readonly auditId: string;
   readonly hash: string;
   readonly lineageId: string;
   readonly envelope: unknown;
-  /** An AuditFact; parsed with zod whenever it is read. */
-  readonly fact: unknown;
+  /** v4 kept the AuditFact here; from v5 it lives in `facts`. */
+  readonly fact?: unknown;
   readonly importedAt: string;
   readonly source: string;
+}
+
+/** The comparison facts of one imported audit (an AuditFact, parsed with zod when read). */
+export interface FactRow {
+  readonly auditId: string;
+  readonly hash: string;
+  readonly rubricId: string;
+  readonly siteKey: string;
+  readonly auditedAt: string;
+  readonly fact: unknown;
 }
 
 export interface SettingRow {
@@ -100,6 +110,13 @@ export const schemaVersions = {
   4: {
     imports: 'auditId, hash, lineageId, importedAt',
   },
+  /**
+   * v5: the dashboard's facts in a table of their own, so opening it reads ≈2 KB per audit instead of
+   * every sealed envelope; the upgrade moves the facts v4 kept inside the import rows.
+   */
+  5: {
+    facts: 'auditId, rubricId, siteKey, auditedAt',
+  },
 } as const;
 
 export class DuchaDb extends Dexie {
@@ -112,6 +129,7 @@ export class DuchaDb extends Dexie {
   seals!: EntityTable<SealRow, 'auditId'>;
   deviceKeys!: EntityTable<DeviceKeyRow, 'id'>;
   imports!: EntityTable<ImportRow, 'auditId'>;
+  facts!: EntityTable<FactRow, 'auditId'>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -119,5 +137,33 @@ export class DuchaDb extends Dexie {
     this.version(2).stores(schemaVersions[2]);
     this.version(3).stores(schemaVersions[3]);
     this.version(4).stores(schemaVersions[4]);
+    this.version(5)
+      .stores(schemaVersions[5])
+      .upgrade(async (tx) => {
+        const facts = tx.table<FactRow, string>('facts');
+        await tx
+          .table<ImportRow, string>('imports')
+          .toCollection()
+          .modify((row: { fact?: unknown; auditId: string; hash: string }) => {
+            const fact = row.fact;
+            if (
+              typeof fact === 'object' &&
+              fact !== null &&
+              'rubricId' in fact &&
+              'siteKey' in fact &&
+              'auditedAt' in fact
+            ) {
+              const { rubricId, siteKey, auditedAt } = fact;
+              if (
+                typeof rubricId === 'string' &&
+                typeof siteKey === 'string' &&
+                typeof auditedAt === 'string'
+              ) {
+                void facts.put({ auditId: row.auditId, hash: row.hash, rubricId, siteKey, auditedAt, fact });
+              }
+            }
+            delete row.fact;
+          });
+      });
   }
 }
