@@ -1,28 +1,8 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { seriousViolations, smallTouchTargets } from './support/a11y';
 import { launch, newProfileDir } from './support/browser';
-import { AuditApp, repoRoot } from './support/pages';
-
-declare global {
-  interface Window {
-    axe?: typeof import('axe-core');
-  }
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js') });
-  const violations = await page.evaluate(async () => {
-    if (!window.axe) throw new Error('axe-core did not load');
-    return (await window.axe.run(document)).violations;
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${v.impact ?? ''} ${v.id}: ${v.help} @ ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`,
-    );
-}
+import { AuditApp } from './support/pages';
 
 let context: BrowserContext;
 let app: AuditApp;
@@ -59,19 +39,7 @@ describe('f. axe-core finds no serious or critical violations', () => {
     for (const path of [`#/audits/${auditId}`, `#/audits/${auditId}/review`]) {
       await app.open(path);
       await app.page.locator('main h1').first().waitFor();
-      const small = await app.page.evaluate(() =>
-        [
-          ...document.querySelectorAll(
-            'main button, main a, main label.button, main select, main input:not([type=radio]):not([type=file])',
-          ),
-        ]
-          .filter((el) => el.getClientRects().length > 0)
-          .map((el) => ({
-            text: el.textContent.trim().slice(0, 20),
-            height: el.getBoundingClientRect().height,
-          }))
-          .filter((box) => box.height < 44),
-      );
+      const small = await smallTouchTargets(app.page);
       expect(small, path).toEqual([]);
     }
     await app.page.setViewportSize({ width: 1024, height: 1366 });

@@ -6,14 +6,9 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { bundleSchema, toBase64Url, type Bundle, type Grades, type Rubric } from '../../src/domain/index';
 import { loadGrades, loadRubric } from '../support/load';
 import { finalisedAudit, imagesOf, sealed } from '../support/sealed-audit';
+import { seriousViolations, smallTouchTargets } from './support/a11y';
 import { launch, newProfileDir } from './support/browser';
-import { AuditApp, eventually, repoRoot, text } from './support/pages';
-
-declare global {
-  interface Window {
-    axe?: typeof import('axe-core');
-  }
-}
+import { AuditApp, eventually, text } from './support/pages';
 
 const STRONG = '万科·喆园管理处';
 const WEAK = '碧桂园·凤凰城管理处';
@@ -122,20 +117,6 @@ async function writeTroubleBundle(): Promise<string> {
   const path = join(mkdtempSync(join(tmpdir(), 'ducha-bundle-')), 'tablet-2.ducha');
   writeFileSync(path, JSON.stringify(bundle));
   return path;
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js') });
-  const violations = await page.evaluate(async () => {
-    if (!window.axe) throw new Error('axe-core did not load');
-    return (await window.axe.run(document)).violations;
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${v.impact ?? ''} ${v.id}: ${v.help} @ ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`,
-    );
 }
 
 /** Drops a file on the drop zone the way a browser does: a drop event carrying a DataTransfer. */
@@ -270,18 +251,9 @@ describe('the head-office dashboard', () => {
     expect(await seriousViolations(app.page)).toEqual([]);
 
     await app.page.setViewportSize({ width: 390, height: 844 });
-    const small = await app.page.evaluate(() =>
-      [
-        ...document.querySelectorAll(
-          'main button, main a, main label.button, main select, main input:not([type=file])',
-        ),
-      ]
-        .filter((el) => el.getClientRects().length > 0)
-        .map((el) => ({
-          text: el.textContent.trim().slice(0, 20),
-          height: el.getBoundingClientRect().height,
-        }))
-        .filter((box) => box.height < 44),
+    const small = await smallTouchTargets(
+      app.page,
+      'main button, main a, main label.button, main select, main input:not([type=file])',
     );
     expect(small).toEqual([]);
     await app.page.setViewportSize({ width: 1024, height: 1366 });
