@@ -65,7 +65,7 @@ describe('never lose an answer', () => {
     context = first.context;
     const app = new AuditApp(first.page);
     const id = await workMidAudit(app);
-    // A note typed just before the crash, saved by the short debounce rather than by a blur.
+    // A note typed just before the crash, saved as it is typed (no blur, no debounce).
     await app.page.getByTestId('note-1.2').fill('未见入伙方案签批页');
     await app.waitSaved();
     await new Promise((r) => setTimeout(r, 400));

@@ -9,7 +9,6 @@ import { useStore } from '../../providers/store-provider';
 
 const noteFormSchema = z.object({ note: answerSchema.shape.note });
 type NoteForm = z.infer<typeof noteFormSchema>;
-const SAVE_DELAY_MS = 300;
 
 interface NoteFieldProps {
   readonly auditId: string;
@@ -19,8 +18,9 @@ interface NoteFieldProps {
 }
 
 /**
- * The typed text stays in the field until the store confirms it; saves shortly after typing stops,
- * on blur, and when the page is hidden, so no keystroke is lost to a closed tab.
+ * The typed text stays in the field until the store confirms it. Every change is written at once (a
+ * small row; IndexedDB runs the writes in order, so the last one wins): a debounce would leave a window
+ * in which a closed tab or a killed browser loses what was just typed, with the status saying 已保存.
  */
 export function NoteField({ auditId, unitId, storedNote, isEditable }: NoteFieldProps) {
   const { t } = useTranslation();
@@ -34,11 +34,9 @@ export function NoteField({ auditId, unitId, storedNote, isEditable }: NoteField
   });
   const savedRef = useRef(storedNote);
   const focusedRef = useRef(false);
-  const timerRef = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   const flush = useRef<() => void>(() => undefined);
   flush.current = () => {
-    clearTimeout(timerRef.current);
     const note = getValues('note');
     if (note === savedRef.current || !noteFormSchema.safeParse({ note }).success) return;
     void track(`note:${auditId}:${unitId}`, () => store.saveNote(auditId, unitId, note)).then((saved) => {
@@ -48,13 +46,7 @@ export function NoteField({ auditId, unitId, storedNote, isEditable }: NoteField
 
   const note = watch('note');
   useEffect(() => {
-    if (note === savedRef.current) return;
-    timerRef.current = setTimeout(() => {
-      flush.current();
-    }, SAVE_DELAY_MS);
-    return () => {
-      clearTimeout(timerRef.current);
-    };
+    if (note !== savedRef.current) flush.current();
   }, [note]);
 
   // Another tab (or a retry) changed the stored note: show it unless this field is being edited.
