@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { chromiumArgs, chromiumExecutable } from '../tests/support/chromium';
 
 const root = join(import.meta.dirname, '..');
 const bundle = process.argv[2] ?? join(root, '.tmp', 'dataset-10k.ducha');
@@ -22,18 +23,10 @@ const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--stric
 try {
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'ducha-bench-')), {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: chromiumExecutable,
     headless: true,
     viewport: { width: 1366, height: 1024 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
+    args: chromiumArgs,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(`http://127.0.0.1:${port}/#/dashboard`);

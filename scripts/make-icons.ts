@@ -4,6 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { chromiumArgs, chromiumExecutable } from '../tests/support/chromium';
 
 const BLUE = '#1f4e79';
 const publicDir = join(import.meta.dirname, '..', 'public');
@@ -53,16 +54,8 @@ const favicon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">
 `;
 
 const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-  ],
+  executablePath: chromiumExecutable,
+  args: chromiumArgs,
 });
 try {
   await mkdir(join(publicDir, 'icons'), { recursive: true });

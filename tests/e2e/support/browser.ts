@@ -2,11 +2,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromiumArgs, chromiumExecutable } from '../../support/chromium';
 import { inject } from 'vitest';
 
 export const baseURL = (): string => inject('baseURL');
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const executablePath = chromiumExecutable;
 if (!existsSync(executablePath)) {
   throw new Error(
     `Chromium not found at ${executablePath}: install the Debian package (apt-get install -y chromium), as .ci/run does`,
@@ -26,15 +27,7 @@ export async function launch(
     acceptDownloads: true,
     viewport,
     locale: 'zh-CN',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
+    args: chromiumArgs,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (error) => {
