@@ -205,7 +205,7 @@ const h3 = header('KF3', kf02End);
       7,
       [8, 6, 6, 8, 6, 6, 6],
       40,
-      'cap',
+      'deduct', // 扣完为止: see rubrics/README.md, 'Where the seed had to be interpreted' 7
       '每个子项符合得6分,第1、4项符合得8分',
     ],
     ['三', '收费服务', '查资料及记录', 5, [6, 6, 6, 6, 6], 30, null, '每个子项符合得6分'],

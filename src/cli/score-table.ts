@@ -34,7 +34,12 @@ const padStart = (text: string, width: number): string =>
   ' '.repeat(Math.max(0, width - displayWidth(text))) + text;
 
 function gradeLabel(rubric: Rubric, node: NodeScore): string {
-  if (!node.isUnit) return node.isCapApplied ? `封顶${fromHundredths(node.pointsH)}` : '';
+  if (!node.isUnit) {
+    if (node.isCapApplied) return `封顶${fromHundredths(node.pointsH)}`;
+    // 扣完为止: say so whenever sub-items lost points, so the deduction is visible in the table.
+    if (node.overflow === 'deduct' && node.lostH > 0) return `扣完为止 −${fromHundredths(node.lostH)}`;
+    return '';
+  }
   const grade: Grade | undefined = node.grade;
   if (grade === undefined) return '未评';
   if (grade === 'na') return '不适用';

@@ -67,15 +67,15 @@ describe('ducha score', () => {
     const summary: unknown = JSON.parse(r.out);
     expect(summary).toMatchObject({
       rubric: 'KF3',
-      earned: 121.2,
+      earned: 115.2,
       possible: 157,
-      percent: 77.2,
+      percent: 73.4,
       complete: true,
       missing: [],
     });
     expect(summary).toHaveProperty(
       'items',
-      expect.arrayContaining([{ id: '2', earned: 33.2, possible: 40 }]),
+      expect.arrayContaining([{ id: '2', earned: 27.2, possible: 40 }]),
     );
     expect(r.out).not.toMatch(/\d\.\d{3,}/); // no float noise anywhere
   });
@@ -90,7 +90,7 @@ describe('ducha score', () => {
 
   it('shows the cap and incomplete audits in the table', async () => {
     const capped = await run('score', '--rubric', rubric('KF3'), '--answers', answers('kf3-cap-hit'));
-    expect(capped.out).toMatch(/二\s+装修服务\s+封顶40\s+40\s+40\s+40/);
+    expect(capped.out).toMatch(/二\s+装修服务\s+扣完为止 −3\.6\s+36\.4\s+40\s+40/);
     const partial = await run('score', '--rubric', rubric('KF01'), '--answers', answers('kf01-incomplete'));
     expect(partial.out).toContain('未完成,未评 7 项:2, 3, 5, 6, 8, 9, 10');
   });

@@ -71,7 +71,7 @@ describe('the shipped rubrics', () => {
     ]);
   });
 
-  it('KF3 points: 一 30, 二 40 capped over 46, 三 30, 四 40, 五.1 30 = 170', () => {
+  it('KF3 points: 一 30, 二 40 over 46 扣完为止 (deduct), 三 30, 四 40, 五.1 30 = 170', () => {
     const kf3 = loadRubric('KF3');
     const shape = (n: RubricNode): unknown => [
       n.id,
@@ -81,7 +81,7 @@ describe('the shipped rubrics', () => {
     ];
     expect(kf3.items.map((i) => [i.label, i.title, i.points, i.overflow ?? null])).toEqual([
       ['一', '入伙办理', 30, null],
-      ['二', '装修服务', 40, 'cap'],
+      ['二', '装修服务', 40, 'deduct'],
       ['三', '收费服务', 30, null],
       ['四', '咨询报修', 40, null],
       ['五', '投诉处理', 30, null],

@@ -1,14 +1,18 @@
 import { gradeKeys, rubricSchema, type Rubric, type RubricNode } from './rubric-schema';
+import { rubricLimitIssues } from './rubric-limits';
 import { effectiveMethod, walkNodes } from './rubric-tree';
 import { fail, formatPath, ok, type Issue, type Result } from '../result';
 import { toHundredths } from '../scoring/hundredths';
 
 /**
- * Parses untrusted JSON into a rubric: the zod schema checks shape and types, then the rules that span
- * several nodes (unique ids, numbering, point sums, caps) are checked here. Every problem is reported,
- * not just the first.
+ * Parses untrusted JSON into a rubric: depth and size first (so nothing recursive meets a hostile file),
+ * then the zod schema checks shape and types, then the rules that span several nodes (unique ids,
+ * numbering, point sums, overflow) are checked here. Every problem is reported, not just the first.
+ * Nothing is transformed: the value returned is deep-equal to the input. Never throws on JSON input.
  */
 export function parseRubric(input: unknown): Result<Rubric> {
+  const tooBig = rubricLimitIssues(input);
+  if (tooBig.length > 0) return fail(tooBig);
   const parsed = rubricSchema.safeParse(input);
   if (!parsed.success) {
     return fail(parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
@@ -58,7 +62,10 @@ function checkRubricRules(rubric: Rubric): Issue[] {
       if (node.standard === undefined)
         report(at('standard'), `graded unit "${node.id}" needs a standard (the 标准 text)`);
       if (node.overflow !== undefined)
-        report(at('overflow'), `graded unit "${node.id}" has no children to cap`);
+        report(
+          at('overflow'),
+          `graded unit "${node.id}" has no sub-items, so overflow "${node.overflow}" does not apply`,
+        );
       continue;
     }
     checkChildrenPoints(node, at, report);
@@ -84,17 +91,17 @@ function checkChildrenPoints(
   const sum = children.reduce((acc, c) => acc + toHundredths(c.points), 0);
   const own = toHundredths(node.points);
   const show = (h: number) => String(h / 100);
-  if (node.overflow === 'cap') {
+  if (node.overflow !== undefined) {
     if (sum <= own) {
       report(
         at('overflow'),
-        `item "${node.id}" declares overflow "cap" but its children's points (${show(sum)}) do not exceed its points (${show(own)})`,
+        `item "${node.id}" declares overflow "${node.overflow}" but its children's points (${show(sum)}) do not exceed its points (${show(own)})`,
       );
     }
   } else if (sum !== own) {
     report(
       at('points'),
-      `item "${node.id}" has ${show(own)} points but its children's points sum to ${show(sum)}; make them equal or declare overflow "cap"`,
+      `item "${node.id}" has ${show(own)} points but its children's points sum to ${show(sum)}; make them equal or declare overflow "deduct" (or "cap")`,
     );
   }
 }

@@ -8,10 +8,34 @@ export const gradeSchema = z.enum([...gradeKeys, 'na']);
 export type Grade = z.infer<typeof gradeSchema>;
 export type ScaleKey = (typeof gradeKeys)[number];
 
-/** Scores are kept in integer hundredths, so every number in a rubric must be exact at two decimals. */
-const hasAtMostTwoDecimals = (n: number): boolean => Math.abs(n * 100 - Math.round(n * 100)) < 1e-6;
+/**
+ * How an item whose sub-items' points exceed its own is scored (see scoring/score-audit.ts):
+ * `cap` clips the sum at the item's points; `deduct` (扣完为止) starts from the item's points and loses what
+ * each sub-item lost, so every lost point shows.
+ */
+export const overflowModes = ['cap', 'deduct'] as const;
+export type OverflowMode = (typeof overflowModes)[number];
 
-const text = z.string().trim().min(1, 'must not be empty');
+/** Limits that keep validation and scoring bounded whatever a file contains (checked in parse-rubric.ts). */
+export const RUBRIC_LIMITS = { maxDepth: 8, maxNodes: 500, maxTextLength: 4000 } as const;
+
+/**
+ * Scores are kept in integer hundredths, so every number in a rubric must be exact at two decimals.
+ * Decided on the number's shortest decimal form (what String gives), with no tolerance: a tolerance let
+ * 5.000000001 through and then silently rounded it, and 1e-9 prints in exponent form, which is refused.
+ */
+export const hasAtMostTwoDecimals = (n: number): boolean => /^-?\d+(\.\d{1,2})?$/.test(String(n));
+
+/**
+ * Text is kept exactly as written (no trim, no transform), so a parsed rubric is the input itself and its
+ * fingerprint is over the bytes that were checked; padding is refused instead of silently removed.
+ */
+const text = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(RUBRIC_LIMITS.maxTextLength, `must be at most ${RUBRIC_LIMITS.maxTextLength} characters`)
+  // A pattern, not a refine, so the JSON Schema carries it too; JS \s is exactly what String.trim strips.
+  .regex(/^(?:\S(?:[\s\S]*\S)?)?$/, 'must not start or end with whitespace');
 
 export const scaleLevelSchema = z.strictObject({
   key: z.enum(gradeKeys, { error: `must be one of ${gradeKeys.join(', ')}` }),
@@ -48,8 +72,10 @@ export const rubricNodeSchema = z.strictObject({
     .positive('points must be greater than 0')
     .max(100000, 'points must be at most 100000')
     .refine(hasAtMostTwoDecimals, 'points must have at most two decimals'),
-  /** The children's points exceed the item's; the item never scores more than its own points. */
-  overflow: z.literal('cap').optional(),
+  /** The children's points exceed the item's; how the item is then scored. */
+  overflow: z
+    .enum(overflowModes, { error: `overflow must be one of ${overflowModes.join(', ')}` })
+    .optional(),
   get children() {
     return z
       .array(rubricNodeSchema)
@@ -64,7 +90,10 @@ export const rubricSchema = z.strictObject({
   id: z.string().regex(/^[A-Z]{2,}\d+$/, 'id must look like KF01'),
   title: text,
   form: text,
-  scale: z.array(scaleLevelSchema).min(1, 'scale must not be empty'),
+  scale: z
+    .array(scaleLevelSchema)
+    .min(1, 'scale must not be empty')
+    .max(gradeKeys.length, `scale has exactly ${gradeKeys.length} levels: ${gradeKeys.join(', ')}`),
   allowNA: z.boolean(),
   items: z.array(rubricNodeSchema).min(1, 'items must not be empty'),
 });

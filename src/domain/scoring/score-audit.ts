@@ -1,4 +1,4 @@
-import type { Grade, Rubric, RubricNode } from '../rubric/rubric-schema';
+import type { Grade, OverflowMode, Rubric, RubricNode } from '../rubric/rubric-schema';
 import {
   applyFactor,
   fromHundredths,
@@ -7,6 +7,7 @@ import {
   toHundredths,
   toPercentFactor,
 } from './hundredths';
+import { CURRENT_SCORING_RULES, supportsOverflow, type ScoringRulesVersion } from './scoring-rules';
 
 export type Grades = Readonly<Partial<Record<string, Grade>>>;
 
@@ -28,6 +29,13 @@ export interface NodeScore {
   readonly state: NodeState;
   /** An overflow: "cap" item whose children would have earned more than its points. */
   readonly isCapApplied: boolean;
+  /** The item's overflow mode, so a view can say 封顶 or 扣完为止 without going back to the rubric. */
+  readonly overflow: OverflowMode | undefined;
+  /**
+   * Hundredths lost through grades: possible − earned for a unit, Σ (possible − earned) of the children
+   * for an item. Under "cap" it can exceed the item's own possible − earned: that gap is what a cap hides.
+   */
+  readonly lostH: number;
 }
 
 export interface ScoreResult {
@@ -44,11 +52,17 @@ export interface ScoreResult {
 }
 
 /**
- * Scores grades against a rubric. Ungraded units count in neither earned nor possible (the running score
- * an auditor sees); 不适用 drops out of both. Grades must already be validated against the rubric
- * (see parseAnswers); anything else is a programmer error and throws.
+ * Scores grades against a rubric under the given scoring rules (the current ones unless a seal recorded
+ * older ones). Ungraded units count in neither earned nor possible (the running score an auditor sees);
+ * 不适用 drops out of both. Grades must already be validated against the rubric (parseAnswers or
+ * gradeIssues) and the rubric against the rules (rubricRulesIssues); anything else is a programmer error
+ * and throws.
  */
-export function scoreAudit(rubric: Rubric, grades: Grades): ScoreResult {
+export function scoreAudit(
+  rubric: Rubric,
+  grades: Grades,
+  rules: ScoringRulesVersion = CURRENT_SCORING_RULES,
+): ScoreResult {
   const factors = new Map(rubric.scale.map((level) => [level.key, toPercentFactor(level.factor)]));
   const nodes: NodeScore[] = [];
   const missing: string[] = [];
@@ -81,9 +95,20 @@ export function scoreAudit(rubric: Rubric, grades: Grades): ScoreResult {
     const children = node.children.map((child) => score(child, depth + 1));
     const sumEarned = children.reduce((acc, c) => acc + c.earnedH, 0);
     const sumPossible = children.reduce((acc, c) => acc + c.possibleH, 0);
-    const isCap = node.overflow === 'cap';
-    const possibleH = isCap ? Math.min(pointsH, sumPossible) : sumPossible;
-    const earnedH = isCap ? Math.min(possibleH, sumEarned) : sumEarned;
+    const lostH = sumPossible - sumEarned;
+    const { overflow } = node;
+    if (overflow !== undefined && !supportsOverflow(overflow, rules))
+      throw new Error(`overflow "${overflow}" of item ${node.id} needs newer scoring rules than ${rules}`);
+    const isCap = overflow === 'cap';
+    // Both modes start from the item's points when the applicable sub-items are worth more; they differ
+    // in what a lost point does: under cap it is absorbed by the surplus, under deduct it always counts.
+    const possibleH = overflow === undefined ? sumPossible : Math.min(pointsH, sumPossible);
+    const earnedH =
+      overflow === undefined
+        ? sumEarned
+        : isCap
+          ? Math.min(possibleH, sumEarned)
+          : Math.max(0, possibleH - lostH);
     const result: NodeScore = {
       id: node.id,
       depth,
@@ -94,6 +119,8 @@ export function scoreAudit(rubric: Rubric, grades: Grades): ScoreResult {
       grade: undefined,
       state: parentState(children),
       isCapApplied: isCap && sumEarned > possibleH,
+      overflow,
+      lostH,
     };
     nodes[slot] = result;
     return result;
@@ -125,7 +152,19 @@ function unitScore(
   grade: Grade | undefined,
   state: NodeState,
 ): NodeScore {
-  return { id, depth, isUnit: true, pointsH, earnedH, possibleH, grade, state, isCapApplied: false };
+  return {
+    id,
+    depth,
+    isUnit: true,
+    pointsH,
+    earnedH,
+    possibleH,
+    grade,
+    state,
+    isCapApplied: false,
+    overflow: undefined,
+    lostH: possibleH - earnedH,
+  };
 }
 
 function parentState(children: readonly NodeScore[]): NodeState {
