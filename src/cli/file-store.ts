@@ -1,46 +1,125 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
 import {
   auditFactFromEnvelope,
+  enrolledKeySchema,
+  isShippedRubric,
+  keyId,
   sealedAuditFileSchema,
+  toBase64Url,
   type AuditFact,
+  type ConflictRecord,
+  type EnrolledKey,
+  type IntakeChanges,
+  type IntakeLookup,
+  type IntakeRepository,
   type SealedAuditFile,
+  type StoredRevision,
+  type ValidEntry,
 } from '../domain/index';
 
+const storedRevisionSchema = z.strictObject({
+  auditId: z.string(),
+  lineageId: z.string(),
+  revision: z.number().int().min(1),
+  hash: z.string(),
+  signer: z.string(),
+});
+const indexSchema = z.strictObject({ version: z.literal(1), accepted: z.array(storedRevisionSchema) });
+const keysFileSchema = z.strictObject({ version: z.literal(1), keys: z.array(enrolledKeySchema) });
+const rubricsFileSchema = z.strictObject({
+  version: z.literal(1),
+  rubrics: z.array(z.strictObject({ fingerprint: z.string(), rubricId: z.string(), acceptedAt: z.string() })),
+});
+const heldFileSchema = z.strictObject({
+  version: z.literal(1),
+  auditId: z.string(),
+  hash: z.string(),
+  signer: z.string(),
+  reason: z.enum(['unknown-key', 'unknown-rubric', 'missing-predecessor']),
+  message: z.string(),
+  source: z.string(),
+  heldAt: z.string(),
+  entry: z.unknown(),
+});
+export type HeldFile = z.infer<typeof heldFileSchema>;
+const conflictFileSchema = z.strictObject({
+  version: z.literal(1),
+  auditId: z.string(),
+  lineageId: z.string(),
+  revision: z.number(),
+  siteName: z.string(),
+  incomingHash: z.string(),
+  incomingSigner: z.string(),
+  existing: storedRevisionSchema,
+  message: z.string(),
+  at: z.string(),
+  source: z.string(),
+});
+
+const safeName = (id: string): string => id.replace(/[^0-9a-zA-Z-]/g, '_');
+
+/** Writes a whole file or nothing: temporary name, fsync, rename, fsync of the folder. */
+export async function writeFileDurably(file: string, text: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  const handle = await open(tmp, 'w');
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, file);
+  const dir = await open(dirname(file), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
+
+const fileOfEntry = (entry: ValidEntry): SealedAuditFile => ({
+  envelope: entry.envelope,
+  blobs: [...entry.blobs].map(([id, b]) => ({ id, type: b.type, base64url: toBase64Url(b.bytes) })),
+});
+
+async function readJson(file: string): Promise<unknown> {
+  return JSON.parse(await readFile(file, 'utf8'));
+}
+
 /**
- * The CLI's local store: one JSON file per sealed audit (envelope + images) under `<dir>/audits/`.
- * Files are written to a temporary name and renamed, so a crash never leaves half an audit.
+ * The CLI's local store under one folder: `audits/` (accepted: compared), `held/` (待确认签名, unknown
+ * rubric, or waiting for an earlier revision), `conflicts/`, the key register `keys.json`, the rubric
+ * versions head office accepted `rubrics.json`, and `index.json` (who holds which lineage revision).
+ * Every file is written whole (fsync + rename); the index is rebuilt from `audits/` when it is missing.
  */
-export class FileStore {
+export class FileStore implements IntakeRepository {
+  private index: Map<string, StoredRevision> | undefined;
+
   constructor(readonly dir: string) {}
 
-  private fileOf(auditId: string): string {
-    return join(this.dir, 'audits', `${auditId.replace(/[^0-9a-zA-Z-]/g, '_')}.json`);
+  private path(...parts: string[]): string {
+    return join(this.dir, ...parts);
   }
 
   async get(auditId: string): Promise<SealedAuditFile | undefined> {
-    const file = this.fileOf(auditId);
+    const file = this.path('audits', `${safeName(auditId)}.json`);
     if (!existsSync(file)) return undefined;
-    const parsed = sealedAuditFileSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    const parsed = sealedAuditFileSchema.safeParse(await readJson(file));
     if (!parsed.success) throw new Error(`${file}: the stored audit does not match the schema`);
     return parsed.data;
   }
 
-  async put(entry: SealedAuditFile): Promise<void> {
-    const file = this.fileOf(entry.envelope.payload.audit.id);
-    await mkdir(join(this.dir, 'audits'), { recursive: true });
-    await writeFile(`${file}.tmp`, JSON.stringify(entry));
-    await rename(`${file}.tmp`, file);
-  }
-
   async all(): Promise<SealedAuditFile[]> {
-    const dir = join(this.dir, 'audits');
+    const dir = this.path('audits');
     if (!existsSync(dir)) return [];
     const names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
     const entries: SealedAuditFile[] = [];
     for (const name of names) {
-      const parsed = sealedAuditFileSchema.safeParse(JSON.parse(await readFile(join(dir, name), 'utf8')));
+      const parsed = sealedAuditFileSchema.safeParse(await readJson(join(dir, name)));
       if (!parsed.success) throw new Error(`${join(dir, name)}: the stored audit does not match the schema`);
       entries.push(parsed.data);
     }
@@ -49,5 +128,138 @@ export class FileStore {
 
   async facts(): Promise<AuditFact[]> {
     return (await this.all()).map((e) => auditFactFromEnvelope(e.envelope));
+  }
+
+  private async loadIndex(): Promise<Map<string, StoredRevision>> {
+    if (this.index) return this.index;
+    const file = this.path('index.json');
+    const index = new Map<string, StoredRevision>();
+    const parsed = existsSync(file) ? indexSchema.safeParse(await readJson(file)) : undefined;
+    if (parsed?.success) for (const r of parsed.data.accepted) index.set(r.auditId, r);
+    else {
+      for (const entry of await this.all()) {
+        const { audit } = entry.envelope.payload;
+        index.set(audit.id, {
+          auditId: audit.id,
+          lineageId: audit.lineageId,
+          revision: audit.revision,
+          hash: entry.envelope.hash,
+          signer: keyId(entry.envelope.payload.publicKey),
+        });
+      }
+    }
+    this.index = index;
+    return index;
+  }
+
+  async keys(): Promise<EnrolledKey[]> {
+    const file = this.path('keys.json');
+    if (!existsSync(file)) return [];
+    const parsed = keysFileSchema.safeParse(await readJson(file));
+    if (!parsed.success) throw new Error(`${file}: the key register does not match the schema`);
+    return parsed.data.keys;
+  }
+
+  async saveKeys(keys: readonly EnrolledKey[]): Promise<void> {
+    await writeFileDurably(this.path('keys.json'), JSON.stringify({ version: 1, keys }, null, 2));
+  }
+
+  async acceptedRubrics(): Promise<z.infer<typeof rubricsFileSchema>['rubrics']> {
+    const file = this.path('rubrics.json');
+    if (!existsSync(file)) return [];
+    const parsed = rubricsFileSchema.safeParse(await readJson(file));
+    if (!parsed.success) throw new Error(`${file}: the accepted rubrics do not match the schema`);
+    return parsed.data.rubrics;
+  }
+
+  async acceptRubric(fingerprint: string, rubricId: string, at: string): Promise<boolean> {
+    const rubrics = await this.acceptedRubrics();
+    if (isShippedRubric(fingerprint) || rubrics.some((r) => r.fingerprint === fingerprint)) return false;
+    await writeFileDurably(
+      this.path('rubrics.json'),
+      JSON.stringify({ version: 1, rubrics: [...rubrics, { fingerprint, rubricId, acceptedAt: at }] }, null, 2),
+    );
+    return true;
+  }
+
+  async held(): Promise<HeldFile[]> {
+    const dir = this.path('held');
+    if (!existsSync(dir)) return [];
+    const out: HeldFile[] = [];
+    for (const name of (await readdir(dir)).filter((n) => n.endsWith('.json')).sort()) {
+      const parsed = heldFileSchema.safeParse(await readJson(join(dir, name)));
+      if (!parsed.success) throw new Error(`${join(dir, name)}: the held audit does not match the schema`);
+      out.push(parsed.data);
+    }
+    return out;
+  }
+
+  async conflicts(): Promise<ConflictRecord[]> {
+    const dir = this.path('conflicts');
+    if (!existsSync(dir)) return [];
+    const out: ConflictRecord[] = [];
+    for (const name of (await readdir(dir)).filter((n) => n.endsWith('.json')).sort()) {
+      const parsed = conflictFileSchema.safeParse(await readJson(join(dir, name)));
+      if (!parsed.success) throw new Error(`${join(dir, name)}: the conflict record does not match the schema`);
+      const { version: _version, ...record } = parsed.data;
+      out.push(record);
+    }
+    return out;
+  }
+
+  // IntakeRepository
+
+  async lookup(query: Parameters<IntakeRepository['lookup']>[0]): Promise<IntakeLookup> {
+    const index = await this.loadIndex();
+    const ids = new Set(query.auditIds);
+    const lineages = new Set(query.lineageIds);
+    const accepted = [...index.values()].filter((r) => ids.has(r.auditId) || lineages.has(r.lineageId));
+    const held = (await this.held()).filter((h) => ids.has(h.auditId)).map((h) => ({ auditId: h.auditId, hash: h.hash }));
+    const wanted = new Set(query.keyIds);
+    const keys = (await this.keys()).filter((k) => wanted.has(k.keyId));
+    const acceptedRubrics = new Set((await this.acceptedRubrics()).map((r) => r.fingerprint));
+    const knownRubrics = query.rubricFingerprints.filter((f) => isShippedRubric(f) || acceptedRubrics.has(f));
+    return { accepted, held, keys, knownRubrics };
+  }
+
+  async commit(changes: IntakeChanges): Promise<void> {
+    const index = await this.loadIndex();
+    for (const { entry } of changes.accept) {
+      const { audit } = entry.envelope.payload;
+      await writeFileDurably(this.path('audits', `${safeName(audit.id)}.json`), JSON.stringify(fileOfEntry(entry)));
+      index.set(audit.id, {
+        auditId: audit.id,
+        lineageId: audit.lineageId,
+        revision: audit.revision,
+        hash: entry.envelope.hash,
+        signer: entry.signer,
+      });
+    }
+    if (changes.accept.length > 0)
+      await writeFileDurably(this.path('index.json'), JSON.stringify({ version: 1, accepted: [...index.values()] }));
+    for (const { entry, reason, message, source } of changes.hold) {
+      const { audit } = entry.envelope.payload;
+      const held: HeldFile = {
+        version: 1,
+        auditId: audit.id,
+        hash: entry.envelope.hash,
+        signer: entry.signer,
+        reason,
+        message,
+        source,
+        heldAt: new Date().toISOString(),
+        entry: fileOfEntry(entry),
+      };
+      await writeFileDurably(this.path('held', `${safeName(audit.id)}.json`), JSON.stringify(held));
+    }
+    for (const auditId of changes.release) await rm(this.path('held', `${safeName(auditId)}.json`), { force: true });
+    for (const conflict of changes.conflicts) {
+      const name = `${conflict.at.replace(/[^0-9]/g, '')}-${safeName(conflict.auditId)}-${conflict.incomingHash.slice(0, 12)}.json`;
+      await writeFileDurably(this.path('conflicts', name), JSON.stringify({ version: 1, ...conflict }));
+    }
+  }
+
+  async heldEntries(): Promise<{ auditId: string; entry: unknown; source: string }[]> {
+    return (await this.held()).map((h) => ({ auditId: h.auditId, entry: h.entry, source: h.source }));
   }
 }

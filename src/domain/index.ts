@@ -8,13 +8,17 @@ export {
   rubricNodeSchema,
   nodeIdSchema,
   scaleLevelSchema,
+  overflowModes,
+  RUBRIC_LIMITS,
   type Grade,
+  type OverflowMode,
   type Rubric,
   type RubricNode,
   type ScaleLevel,
   type ScaleKey,
 } from './rubric/rubric-schema';
 export { parseRubric } from './rubric/parse-rubric';
+export { rubricLimitIssues } from './rubric/rubric-limits';
 export {
   isGradedUnit,
   walkNodes,
@@ -38,6 +42,15 @@ export {
   type ScoreSummary,
 } from './scoring/score-audit';
 export { parseAnswers, answersFileSchema, type AnswersFile } from './scoring/parse-answers';
+export {
+  SCORING_RULES_VERSIONS,
+  CURRENT_SCORING_RULES,
+  scoringRulesVersionSchema,
+  supportsOverflow,
+  rubricRulesIssues,
+  type ScoringRulesVersion,
+} from './scoring/scoring-rules';
+export { gradeIssues, type GradedAnswer } from './scoring/grade-issues';
 export {
   AUDIT_FORMAT_VERSION,
   auditSchema,
@@ -73,12 +86,15 @@ export {
 export {
   SEAL_FORMAT_VERSION,
   publicKeyJwkSchema,
+  strictPublicKeyJwkSchema,
   sealedBlobSchema,
+  sealedImageTypeSchema,
   sealedScoreSchema,
   sealPayloadSchema,
   sealedEnvelopeSchema,
   type PublicKeyJwk,
   type SealedBlob,
+  type SealedImageType,
   type SealedScore,
   type SealPayload,
   type SealedEnvelope,
@@ -87,7 +103,12 @@ export {
   sealAudit,
   verifyEnvelope,
   blobReferences,
+  imageTypeOf,
+  keyId,
+  shortKeyId,
   keyFingerprint,
+  rulesOf,
+  scoreSealed,
   sha256Hex,
   toSealedScore,
   toBase64Url,
@@ -99,10 +120,51 @@ export {
   type TamperFinding,
   type TamperKind,
 } from './seal/seal';
+export { decodeBase64Url } from './encoding/base64url';
+export { signatureForm, toLowS } from './encoding/ecdsa-p256';
+export { exceedsDepth, MAX_JSON_DEPTH } from './encoding/json-depth';
 export { auditExportSchema, type AuditExport } from './seal/audit-export';
 export { blobFileSchema, sealedAuditFileSchema, type SealedAuditFile } from './seal/audit-export';
 export { BUNDLE_FORMAT_VERSION, bundleSchema, bundleShellSchema, type Bundle } from './bundle/bundle-schema';
-export { checkBundle, checkBundleEntry, type EntryVerdict, type RefusalKind } from './bundle/check-bundle';
+export {
+  checkBundle,
+  checkBundleEntry,
+  type EntryVerdict,
+  type ValidEntry,
+  type VerifiedBlob,
+  type RefusalKind,
+} from './bundle/check-bundle';
+export {
+  deviceKeyFileSchema,
+  enrolledKeySchema,
+  makeDeviceKeyFile,
+  readDeviceKeyFile,
+  enrolKey,
+  findKey,
+  revokeKey,
+  normaliseFingerprint,
+  type DeviceKeyFile,
+  type EnrolledKey,
+  type KeyFileContent,
+} from './trust/key-register';
+export {
+  decideIntake,
+  type HoldReason,
+  type IntakeDecision,
+  type IntakeFacts,
+  type StoredRevision,
+} from './trust/intake';
+export {
+  runIntake,
+  reconsiderHeld,
+  type ConflictRecord,
+  type HeldRef,
+  type IntakeChanges,
+  type IntakeLookup,
+  type IntakeRepository,
+  type IntakeReport,
+} from './trust/run-intake';
+export { SHIPPED_RUBRICS, isShippedRubric } from './trust/known-rubrics';
 export {
   auditFactFromEnvelope,
   auditFactSchema,

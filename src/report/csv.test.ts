@@ -6,6 +6,8 @@ const base = {
   lineageId: 'l',
   revision: 1,
   hash: 'h',
+  signer: 'k',
+  sealedAt: '2026-11-24T00:00:00.000Z',
   rubricId: 'KF01',
   rubricFingerprint: 'fp',
   items: [],

@@ -31,7 +31,7 @@ const strokes = [
     [0.4, 0.5],
   ],
 ];
-const png = () => new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], { type: 'image/png' });
+const png = () => new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13])], { type: 'image/png' });
 
 let dbName: string;
 let tick: number;
@@ -70,7 +70,7 @@ describe('AuditStore', () => {
     await store.saveGrade(audit.id, '1.2', 'mostly');
     await store.saveGrade(audit.id, '8', 'na');
     await store.saveNote(audit.id, '1.2', '工牌未佩戴端正');
-    const photo = new Blob([new Uint8Array(3000).fill(7)], { type: 'image/jpeg' });
+    const photo = new Blob([Uint8Array.from({ length: 3000 }, (_, i) => (i < 3 ? [0xff, 0xd8, 0xff][i] ?? 7 : 7))], { type: 'image/jpeg' });
     const photoId = await store.addPhoto(audit.id, '1.2', photo);
     await store.saveSignatureDraft(audit.id, 'auditor', { name: '王堃', strokes });
     store.db.close();
@@ -222,7 +222,7 @@ describe('AuditStore', () => {
     const audit = await store.createAudit(newAudit());
     for (const unit of kf02Units)
       await store.saveGrade(audit.id, unit, unit === '3.4' ? 'partly' : 'compliant');
-    const photo = new Blob([new Uint8Array([0xff, 0xd8, 5, 6, 7, 0xff, 0xd9])], { type: 'image/jpeg' });
+    const photo = new Blob([new Uint8Array([0xff, 0xd8, 0xff, 5, 6, 7, 0xff, 0xd9])], { type: 'image/jpeg' });
     const photoId = await store.addPhoto(audit.id, '3.4', photo);
     await store.confirmSignature(audit.id, 'auditor', { name: '王堃', strokes, image: png() });
     await store.confirmSignature(audit.id, 'siteManager', { name: '李喆', strokes, image: png() });
@@ -318,7 +318,7 @@ describe('schema upgrade', () => {
     const upgraded = new AuditStore(new DuchaDb(dbName), clock);
     await upgraded.db.open();
     expect(upgraded.db.verno).toBe(Math.max(...Object.keys(schemaVersions).map(Number)));
-    expect(upgraded.db.verno).toBe(5);
+    expect(upgraded.db.verno).toBe(6);
     expect(await upgraded.db.seals.count()).toBe(0);
     expect(await upgraded.db.imports.count()).toBe(0);
     const stored = await upgraded.getAudit(header.id);
@@ -364,6 +364,30 @@ describe('schema upgrade v4 → v5', () => {
       fact,
     });
     expect((await db.imports.get('a1'))?.fact).toBeUndefined();
+    db.close();
+  });
+});
+
+describe('schema upgrade v5 → v6', () => {
+  it('names the signer of every imported audit in its facts, from the envelope the import kept', async () => {
+    const { loadRubric: load, loadGrades: grades } = await import('../../tests/support/load');
+    const { finalisedAudit: audit, sealed: seal } = await import('../../tests/support/sealed-audit');
+    const { auditFactFromEnvelope, keyId } = await import('../domain/index');
+    const kf01 = load('KF01');
+    const envelope = await seal(kf01, audit(kf01, { ...grades(kf01, 'kf01-mixed') }, { photoUnit: '7' }));
+    // The fact exactly as v5 wrote it: no signer, no sealedAt.
+    const { signer: _signer, sealedAt: _sealedAt, ...v5fact } = auditFactFromEnvelope(envelope);
+    const v5 = new Dexie(dbName);
+    for (const v of [1, 2, 3, 4, 5] as const) v5.version(v).stores(schemaVersions[v]);
+    const auditId = envelope.payload.audit.id;
+    await v5.table('imports').add({ auditId, hash: envelope.hash, lineageId: auditId, envelope, importedAt: 'x', source: 'b.ducha' });
+    await v5.table('facts').add({ auditId, hash: envelope.hash, rubricId: 'KF01', siteKey: v5fact.siteKey, auditedAt: v5fact.auditedAt, fact: v5fact });
+    v5.close();
+    const db = new DuchaDb(dbName);
+    await db.open();
+    const row = await db.facts.get(auditId);
+    expect(row?.fact).toEqual({ ...v5fact, signer: keyId(envelope.payload.publicKey), sealedAt: envelope.payload.sealedAt });
+    expect(await db.keys.count()).toBe(0);
     db.close();
   });
 });

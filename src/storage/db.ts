@@ -1,5 +1,5 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
-import type { AuditHeader } from '../domain/index';
+import { keyId, sealedEnvelopeSchema, type AuditHeader } from '../domain/index';
 
 /** Answer rows are kept apart from the header so that every tap writes one small row and two tabs
  * grading different units never overwrite each other. */
@@ -76,6 +76,44 @@ export interface FactRow {
   readonly fact: unknown;
 }
 
+/** v6: an audit held aside (待确认签名, unknown rubric, or waiting for its predecessor), kept as received. */
+export interface HeldRow {
+  readonly auditId: string;
+  readonly hash: string;
+  readonly lineageId: string;
+  readonly revision: number;
+  readonly signer: string;
+  readonly siteName: string;
+  readonly rubricId: string;
+  readonly reason: string;
+  readonly message: string;
+  readonly source: string;
+  readonly heldAt: string;
+  /** The sealed-audit file (envelope + base64url images) as received; checked again before it counts. */
+  readonly entry: unknown;
+}
+
+/** v6: a revision that was refused because another one holds its place; both sides are kept for people to see. */
+export interface ConflictRow {
+  readonly seq?: number;
+  readonly auditId: string;
+  /** A ConflictRecord; parsed with zod when read. */
+  readonly record: unknown;
+}
+
+/** v6: a rubric version head office accepted beyond the shipped ones. */
+export interface AcceptedRubricRow {
+  readonly fingerprint: string;
+  readonly rubricId: string;
+  readonly acceptedAt: string;
+}
+
+/** v6: the key register (an EnrolledKey, parsed with zod when read). */
+export interface KeyRow {
+  readonly keyId: string;
+  readonly key: unknown;
+}
+
 export interface SettingRow {
   readonly key: string;
   readonly value: unknown;
@@ -117,6 +155,16 @@ export const schemaVersions = {
   5: {
     facts: 'auditId, rubricId, siteKey, auditedAt',
   },
+  /**
+   * v6: trust. The key register, audits held aside until head office knows their signer, rubric or
+   * predecessor, conflicts with both sides, and accepted rubric versions; facts name their signer.
+   */
+  6: {
+    keys: 'keyId',
+    held: 'auditId, lineageId, reason, signer',
+    conflicts: '++seq, auditId',
+    acceptedRubrics: 'fingerprint',
+  },
 } as const;
 
 export class DuchaDb extends Dexie {
@@ -130,6 +178,10 @@ export class DuchaDb extends Dexie {
   deviceKeys!: EntityTable<DeviceKeyRow, 'id'>;
   imports!: EntityTable<ImportRow, 'auditId'>;
   facts!: EntityTable<FactRow, 'auditId'>;
+  keys!: EntityTable<KeyRow, 'keyId'>;
+  held!: EntityTable<HeldRow, 'auditId'>;
+  conflicts!: EntityTable<ConflictRow, 'seq'>;
+  acceptedRubrics!: EntityTable<AcceptedRubricRow, 'fingerprint'>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -164,6 +216,29 @@ export class DuchaDb extends Dexie {
             }
             delete row.fact;
           });
+      });
+    this.version(6)
+      .stores(schemaVersions[6])
+      .upgrade(async (tx) => {
+        // Facts now name who signed: read it off the envelope each import row kept, awaiting every write.
+        const imports = await tx.table<ImportRow, string>('imports').toArray();
+        const facts = tx.table<FactRow, string>('facts');
+        const rows = await facts.bulkGet(imports.map((r) => r.auditId));
+        const updated: FactRow[] = [];
+        imports.forEach((imported, i) => {
+          const row = rows[i];
+          const envelope = sealedEnvelopeSchema.safeParse(imported.envelope);
+          if (!row || !envelope.success || typeof row.fact !== 'object' || row.fact === null) return;
+          updated.push({
+            ...row,
+            fact: {
+              ...row.fact,
+              signer: keyId(envelope.data.payload.publicKey),
+              sealedAt: envelope.data.payload.sealedAt,
+            },
+          });
+        });
+        await facts.bulkPut(updated);
       });
   }
 }

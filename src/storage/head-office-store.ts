@@ -1,43 +1,73 @@
+import { z } from 'zod';
 import {
   auditFactFromEnvelope,
   auditFactSchema,
   BUNDLE_FORMAT_VERSION,
   checkBundle,
+  enrolKey,
+  enrolledKeySchema,
+  findKey,
   formatIssue,
+  isShippedRubric,
+  keyId,
+  parseRubric,
+  readDeviceKeyFile,
+  reconsiderHeld,
+  revokeKey,
+  rubricFingerprint,
+  runIntake,
   sealedEnvelopeSchema,
   toBase64Url,
   type AuditFact,
   type Bundle,
-  type EntryVerdict,
+  type ConflictRecord,
+  type EnrolledKey,
+  type IntakeChanges,
+  type IntakeLookup,
+  type IntakeReport,
+  type IntakeRepository,
   type Result,
   type SealVerifier,
+  type StoredRevision,
+  type ValidEntry,
 } from '../domain/index';
 import type { AuditStore } from './audit-store';
-import type { DuchaDb } from './db';
+import type { DuchaDb, HeldRow } from './db';
 import { StorageError, toStorageError } from './storage-error';
 
-const IMPORT_CHUNK = 250;
+export type ImportReport = IntakeReport;
 
-export interface ImportReport {
-  readonly stored: readonly { auditId: string; siteName: string; rubricId: string }[];
-  /** Already here with the same seal: re-importing changes nothing. */
-  readonly unchanged: readonly string[];
-  /** The same audit id with a different sealed content: kept as it was, shown to the user. */
-  readonly conflicts: readonly {
-    auditId: string;
-    siteName: string;
-    existingHash: string;
-    incomingHash: string;
-  }[];
-  readonly refused: readonly { index: number; auditId: string | undefined; kind: string; reason: string }[];
-}
+const storedRevisionSchema = z.strictObject({
+  auditId: z.string(),
+  lineageId: z.string(),
+  revision: z.number().int(),
+  hash: z.string(),
+  signer: z.string(),
+});
+const conflictRecordSchema = z.strictObject({
+  auditId: z.string(),
+  lineageId: z.string(),
+  revision: z.number().int(),
+  siteName: z.string(),
+  incomingHash: z.string(),
+  incomingSigner: z.string(),
+  existing: storedRevisionSchema,
+  message: z.string(),
+  at: z.string(),
+  source: z.string(),
+});
+
+const entryFile = (entry: ValidEntry) => ({
+  envelope: entry.envelope,
+  blobs: [...entry.blobs].map(([id, b]) => ({ id, type: b.type, base64url: toBase64Url(b.bytes) })),
+});
 
 /**
- * Head office's side of storage: verified imports from other devices and the facts the dashboard
- * compares. Verification (signatures, hashes) runs before the write transaction; the write then adds
- * every new valid audit or none.
+ * Head office's side of storage: verified imports from other devices, the key register, what is held
+ * aside, conflicts, and the facts the dashboard compares. The decisions are the domain's (runIntake /
+ * decideIntake); this class only looks things up and writes them, each audit whole.
  */
-export class HeadOfficeStore {
+export class HeadOfficeStore implements IntakeRepository {
   private readonly factCache = new Map<string, AuditFact>();
 
   constructor(
@@ -56,112 +86,210 @@ export class HeadOfficeStore {
           { path: '(file)', message: `not a Ducha bundle: ${checked.issues.map(formatIssue).join('; ')}` },
         ],
       };
-    const report: {
-      stored: ImportReport['stored'][number][];
-      unchanged: string[];
-      conflicts: ImportReport['conflicts'][number][];
-      refused: ImportReport['refused'][number][];
-    } = {
-      stored: [],
-      unchanged: [],
-      conflicts: [],
-      refused: [],
-    };
-    const valid: Extract<EntryVerdict, { status: 'valid' }>[] = [];
-    for (const verdict of checked.value) {
-      if (verdict.status === 'refused')
-        report.refused.push({
-          index: verdict.index,
-          auditId: verdict.auditId,
-          kind: verdict.kind,
-          reason: verdict.reason,
-        });
-      else valid.push(verdict);
-    }
-    // What is already here, read in bulk: imported audits by their facts, this device's own by their seals.
-    const ids = valid.map((v) => v.envelope.payload.audit.id);
-    const [factRows, sealRows] = await this.run(() =>
-      this.db.transaction('r', [this.db.facts, this.db.seals], () =>
-        Promise.all([this.db.facts.bulkGet(ids), this.db.seals.bulkGet(ids)]),
+    const report = await runIntake(checked.value, this, this.verify, { source, now: this.now });
+    return { ok: true, value: report };
+  }
+
+  // IntakeRepository
+
+  async lookup(query: Parameters<IntakeRepository['lookup']>[0]): Promise<IntakeLookup> {
+    return this.run(() =>
+      this.db.transaction(
+        'r',
+        [this.db.imports, this.db.facts, this.db.seals, this.db.audits, this.db.held, this.db.keys, this.db.acceptedRubrics, this.db.deviceKeys],
+        async () => {
+          const byLineage = await this.db.imports.where('lineageId').anyOf([...query.lineageIds]).primaryKeys();
+          const importIds = [...new Set([...query.auditIds, ...byLineage])];
+          const factRows = await this.db.facts.bulkGet(importIds);
+          const accepted: StoredRevision[] = [];
+          for (const row of factRows) {
+            if (!row) continue;
+            const fact = auditFactSchema.safeParse(row.fact);
+            if (!fact.success) throw new StorageError('corrupt', `stored facts of imported audit ${row.auditId} do not match the schema`);
+            const { auditId, lineageId, revision, hash, signer } = fact.data;
+            accepted.push({ auditId, lineageId, revision, hash, signer });
+          }
+          // This device's own sealed audits count as accepted too.
+          const ownByLineage = await this.db.audits.where('lineageId').anyOf([...query.lineageIds]).primaryKeys();
+          const ownIds = [...new Set([...query.auditIds, ...ownByLineage])];
+          const seen = new Set(accepted.map((a) => a.auditId));
+          for (const row of await this.db.seals.bulkGet(ownIds)) {
+            if (!row || seen.has(row.auditId)) continue;
+            const envelope = sealedEnvelopeSchema.safeParse(row.envelope);
+            if (!envelope.success) throw new StorageError('corrupt', `stored seal of ${row.auditId} does not match the schema`);
+            const { audit } = envelope.data.payload;
+            accepted.push({ auditId: audit.id, lineageId: audit.lineageId, revision: audit.revision, hash: row.hash, signer: keyId(envelope.data.payload.publicKey) });
+          }
+          const held = (await this.db.held.bulkGet([...query.auditIds])).flatMap((h) => (h ? [{ auditId: h.auditId, hash: h.hash }] : []));
+          const keys = (await this.db.keys.bulkGet([...query.keyIds])).flatMap((row) => (row ? [this.parseKey(row.key)] : []));
+          const acceptedRubrics = new Set(
+            (await this.db.acceptedRubrics.bulkGet([...query.rubricFingerprints])).flatMap((r) => (r ? [r.fingerprint] : [])),
+          );
+          const device = await this.db.deviceKeys.get('device');
+          const ownKey = device ? this.ownKeyIdOf(device.publicKey) : undefined;
+          return {
+            accepted,
+            held,
+            keys,
+            knownRubrics: query.rubricFingerprints.filter((f) => isShippedRubric(f) || acceptedRubrics.has(f)),
+            ownKeyId: ownKey,
+          };
+        },
       ),
     );
-    const known = new Map<string, string>();
-    ids.forEach((id, i) => {
-      const hash = factRows[i]?.hash ?? sealRows[i]?.hash;
-      if (hash !== undefined) known.set(id, hash);
-    });
-    const fresh: typeof valid = [];
-    for (const verdict of valid) {
-      const { envelope } = verdict;
-      const auditId = envelope.payload.audit.id;
-      const existingHash = known.get(auditId);
-      if (existingHash === envelope.hash) report.unchanged.push(auditId);
-      else if (existingHash !== undefined)
-        report.conflicts.push({
-          auditId,
-          siteName: envelope.payload.audit.site.name,
-          existingHash,
-          incomingHash: envelope.hash,
-        });
-      else {
-        known.set(auditId, envelope.hash);
-        fresh.push(verdict);
-      }
-    }
-    // Written in chunks: each audit lands whole (envelope, facts and images in one transaction), and one
-    // huge transaction over thousands of audits is what makes browsers crawl. A re-import completes an
-    // interrupted one, since stored audits come back as unchanged.
-    const importedAt = this.now();
-    for (let start = 0; start < fresh.length; start += IMPORT_CHUNK) {
-      const chunk = fresh.slice(start, start + IMPORT_CHUNK);
-      await this.run(() =>
-        this.db.transaction('rw', [this.db.imports, this.db.facts, this.db.blobs], async () => {
-          await this.db.imports.bulkAdd(
-            chunk.map(({ envelope }) => ({
-              auditId: envelope.payload.audit.id,
-              hash: envelope.hash,
-              lineageId: envelope.payload.audit.lineageId,
-              envelope,
-              importedAt,
-              source,
+  }
+
+  private ownKeyIdOf(publicKey: unknown): string | undefined {
+    const parsed = z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string() }).safeParse(publicKey);
+    return parsed.success ? keyId(parsed.data) : undefined;
+  }
+
+  private parseKey(value: unknown): EnrolledKey {
+    const parsed = enrolledKeySchema.safeParse(value);
+    if (!parsed.success) throw new StorageError('corrupt', 'a key register entry does not match the schema');
+    return parsed.data;
+  }
+
+  async commit(changes: IntakeChanges): Promise<void> {
+    const at = this.now();
+    await this.run(() =>
+      this.db.transaction('rw', [this.db.imports, this.db.facts, this.db.blobs, this.db.held, this.db.conflicts], async () => {
+        const accepted = changes.accept.map((a) => a.entry);
+        await this.db.imports.bulkPut(
+          changes.accept.map(({ entry, source }) => ({
+            auditId: entry.envelope.payload.audit.id,
+            hash: entry.envelope.hash,
+            lineageId: entry.envelope.payload.audit.lineageId,
+            envelope: entry.envelope,
+            importedAt: at,
+            source,
+          })),
+        );
+        await this.db.facts.bulkPut(
+          accepted.map((entry) => {
+            const fact = auditFactFromEnvelope(entry.envelope);
+            return { auditId: fact.auditId, hash: fact.hash, rubricId: fact.rubricId, siteKey: fact.siteKey, auditedAt: fact.auditedAt, fact };
+          }),
+        );
+        await this.db.blobs.bulkPut(
+          accepted.flatMap((entry) =>
+            [...entry.blobs].map(([id, blob]) => ({
+              id: `${entry.envelope.payload.audit.id}:${id}`,
+              auditId: entry.envelope.payload.audit.id,
+              kind: entry.envelope.payload.blobs.find((b) => b.id === id)?.kind ?? 'photo',
+              blob: new Blob([Uint8Array.from(blob.bytes)], { type: blob.type }),
+              type: blob.type,
+              size: blob.bytes.length,
+              createdAt: at,
             })),
-          );
-          await this.db.facts.bulkAdd(
-            chunk.map(({ envelope }) => {
-              const fact = auditFactFromEnvelope(envelope);
-              return {
-                auditId: fact.auditId,
-                hash: fact.hash,
-                rubricId: fact.rubricId,
-                siteKey: fact.siteKey,
-                auditedAt: fact.auditedAt,
-                fact,
-              };
-            }),
-          );
-          await this.db.blobs.bulkPut(
-            chunk.flatMap(({ envelope, blobs }) =>
-              [...blobs].map(([id, blob]) => ({
-                id: `${envelope.payload.audit.id}:${id}`,
-                auditId: envelope.payload.audit.id,
-                kind: envelope.payload.blobs.find((b) => b.id === id)?.kind ?? 'photo',
-                blob: new Blob([Uint8Array.from(blob.bytes)], { type: blob.type }),
-                type: blob.type,
-                size: blob.bytes.length,
-                createdAt: importedAt,
-              })),
-            ),
-          );
-        }),
-      );
-      for (const { envelope } of chunk)
-        report.stored.push({
-          auditId: envelope.payload.audit.id,
-          siteName: envelope.payload.audit.site.name,
-          rubricId: envelope.payload.audit.rubricId,
-        });
-    }
-    return { ok: true, value: report };
+          ),
+        );
+        await this.db.held.bulkPut(
+          changes.hold.map(({ entry, reason, message, source }): HeldRow => {
+            const { audit } = entry.envelope.payload;
+            return {
+              auditId: audit.id,
+              hash: entry.envelope.hash,
+              lineageId: audit.lineageId,
+              revision: audit.revision,
+              signer: entry.signer,
+              siteName: audit.site.name,
+              rubricId: audit.rubricId,
+              reason,
+              message,
+              source,
+              heldAt: at,
+              entry: entryFile(entry),
+            };
+          }),
+        );
+        await this.db.held.bulkDelete([...changes.release]);
+        await this.db.conflicts.bulkAdd(changes.conflicts.map((record) => ({ auditId: record.auditId, record })));
+      }),
+    );
+  }
+
+  async heldEntries(): Promise<{ auditId: string; entry: unknown; source: string }[]> {
+    const rows = await this.run(() => this.db.held.toArray());
+    return rows.map((r) => ({ auditId: r.auditId, entry: r.entry, source: r.source }));
+  }
+
+  // Key register, held audits and conflicts, for head office's screens.
+
+  async keys(): Promise<EnrolledKey[]> {
+    const rows = await this.run(() => this.db.keys.toArray());
+    return rows.map((r) => this.parseKey(r.key));
+  }
+
+  /** This device's own key id (its seals count here without enrolment), if it has made one. */
+  async ownKeyId(): Promise<string | undefined> {
+    const device = await this.run(() => this.db.deviceKeys.get('device'));
+    return device ? this.ownKeyIdOf(device.publicKey) : undefined;
+  }
+
+  /** Reads a `.ducha-key` file without enrolling anything: what the admin is asked to confirm. */
+  async readKeyFile(json: unknown) {
+    return readDeviceKeyFile(json, this.verify);
+  }
+
+  /**
+   * Enrols a tablet's key after the admin confirmed its fingerprint, then checks every held audit again
+   * (those it signed now count).
+   */
+  async enrol(
+    json: unknown,
+    confirm: { fingerprint: string; deviceLabel?: string; auditor?: string },
+  ): Promise<Result<{ key: EnrolledKey; report: IntakeReport }>> {
+    const content = await readDeviceKeyFile(json, this.verify);
+    if (!content.ok) return content;
+    const enrolled = enrolKey(await this.keys(), content.value, { ...confirm, at: this.now() });
+    if (!enrolled.ok) return enrolled;
+    await this.run(() => this.db.keys.add({ keyId: enrolled.value.keyId, key: enrolled.value }));
+    const report = await reconsiderHeld(this, this.verify, { now: this.now });
+    return { ok: true, value: { key: enrolled.value, report } };
+  }
+
+  async revoke(fingerprint: string, reason?: string): Promise<Result<EnrolledKey>> {
+    const key = findKey(await this.keys(), fingerprint);
+    if (!key.ok) return key;
+    const revoked = revokeKey(key.value, this.now(), reason);
+    if (!revoked.ok) return revoked;
+    await this.run(() => this.db.keys.put({ keyId: revoked.value.keyId, key: revoked.value }));
+    return revoked;
+  }
+
+  async heldAudits(): Promise<HeldRow[]> {
+    return this.run(() => this.db.held.orderBy('auditId').toArray());
+  }
+
+  async conflictRecords(): Promise<ConflictRecord[]> {
+    const rows = await this.run(() => this.db.conflicts.toArray());
+    return rows.map((row) => {
+      const parsed = conflictRecordSchema.safeParse(row.record);
+      if (!parsed.success) throw new StorageError('corrupt', `conflict record of ${row.auditId} does not match the schema`);
+      return parsed.data;
+    });
+  }
+
+  /**
+   * Accepts the rubric version a held audit was scored against (after head office checked it), and takes
+   * in every held audit that now passes.
+   */
+  async acceptRubricOf(auditId: string): Promise<Result<IntakeReport>> {
+    const row = await this.run(() => this.db.held.get(auditId));
+    const envelope = z.object({ envelope: sealedEnvelopeSchema }).safeParse(row?.entry);
+    if (!row || !envelope.success) return { ok: false, issues: [{ path: auditId, message: 'no such held audit' }] };
+    const rubric = parseRubric(envelope.data.envelope.payload.rubric);
+    if (!rubric.ok) return rubric;
+    await this.run(() =>
+      this.db.acceptedRubrics.put({ fingerprint: rubricFingerprint(rubric.value), rubricId: rubric.value.id, acceptedAt: this.now() }),
+    );
+    return { ok: true, value: await reconsiderHeld(this, this.verify, { now: this.now }) };
+  }
+
+  /** Drops a held audit head office decided not to take (a sealed local audit is never touched). */
+  async discardHeld(auditId: string): Promise<void> {
+    await this.run(() => this.db.held.delete(auditId));
   }
 
   private async run<T>(work: () => Promise<T>): Promise<T> {

@@ -1,11 +1,17 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { toBase64Url, type SealedEnvelope } from '../../src/domain/index';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  keyFingerprint,
+  makeDeviceKeyFile,
+  toBase64Url,
+  type SealedEnvelope,
+  type SealSigner,
+} from '../../src/domain/index';
 import { runCli } from '../../src/cli/run-cli';
 import { loadGrades, loadRubric } from '../support/load';
-import { finalisedAudit, imagesOf, sealed } from '../support/sealed-audit';
+import { finalisedAudit, imagesOf, nodeSigner, sealed } from '../support/sealed-audit';
 
 const kf01 = loadRubric('KF01');
 const dir = mkdtempSync(join(tmpdir(), 'ducha-bundle-'));
@@ -27,6 +33,21 @@ function writeBundle(name: string, audits: unknown[]): string {
   );
   return file;
 }
+let tablet: SealSigner;
+beforeAll(async () => {
+  tablet = await nodeSigner();
+});
+
+/** Enrols the test tablet's key in a store the way head office does: key file + the fingerprint read off the tablet. */
+async function enrolTablet(store: string, signer = tablet): Promise<void> {
+  const file = await makeDeviceKeyFile(signer, { deviceLabel: '前台平板 3', auditor: '王小明', createdAt: '2026-11-01T00:00:00.000Z' });
+  if (!file.ok) throw new Error('key file');
+  const keyFile = join(dir, `${Math.random().toString(36).slice(2)}.ducha-key`);
+  writeFileSync(keyFile, JSON.stringify(file.value));
+  const result = await run('keys', 'add', keyFile, '--fingerprint', keyFingerprint(signer.publicKey), '--store', store);
+  if (result.code !== 0) throw new Error(result.out);
+}
+
 async function sealedAudit(id: string, fixture: string, site: string, note = ''): Promise<SealedEnvelope> {
   const audit = {
     ...finalisedAudit(kf01, { ...loadGrades(kf01, fixture) }, { photoUnit: '7', notes: { '4': note } }),
@@ -34,7 +55,7 @@ async function sealedAudit(id: string, fixture: string, site: string, note = '')
     lineageId: id,
     site: { id: 's', name: site, code: 'SZ-0001', region: '华南' },
   };
-  return sealed(kf01, audit);
+  return sealed(kf01, audit, tablet);
 }
 
 describe('ducha import / export / verify <bundle>', { timeout: 30_000 }, () => {
@@ -51,23 +72,29 @@ describe('ducha import / export / verify <bundle>', { timeout: 30_000 }, () => {
     );
     tampered.payload.audit.answers[0] = { ...tampered.payload.audit.answers[0]!, grade: 'non_compliant' };
     const file = writeBundle('three.ducha', [entryOf(valid), entryOf(tampered), { audit: { id: 'x' } }]);
+    await enrolTablet(store);
 
     const first = await run('import', file, '--store', store);
     expect(first.code).toBe(1);
-    expect(first.out).toContain('1 stored, 0 unchanged, 0 conflicts, 2 refused');
+    expect(first.out).toContain('1 stored, 0 unchanged, 0 held, 0 conflicts, 2 refused');
+    expect(first.out).toMatch(/stored 3c9d0e1f-2222-4bbb-8ccc-000000000001 KF01 碧桂园凤凰城管理处 r1, signed by 前台平板 3 \/ 王小明/);
     expect(first.out).toMatch(/refused audits\[1\] 3c9d0e1f-2222-4bbb-8ccc-000000000002: tampered: seal/);
     expect(first.out).toMatch(/refused audits\[2\] x: unsigned: the audit carries no seal/);
     expect(readdirSync(join(store, 'audits'))).toEqual(['3c9d0e1f-2222-4bbb-8ccc-000000000001.json']);
     const stored = readFileSync(join(store, 'audits', '3c9d0e1f-2222-4bbb-8ccc-000000000001.json'), 'utf8');
 
     const again = await run('import', file, '--store', store);
-    expect(again.out).toContain('0 stored, 1 unchanged, 0 conflicts, 2 refused');
+    expect(again.out).toContain('0 stored, 1 unchanged, 0 held, 0 conflicts, 2 refused');
     expect(readFileSync(join(store, 'audits', '3c9d0e1f-2222-4bbb-8ccc-000000000001.json'), 'utf8')).toBe(
       stored,
     );
 
-    expect((await run('verify', file)).out).toContain('1 valid, 2 refused');
-    expect((await run('verify', writeBundle('one.ducha', [entryOf(valid)]))).code).toBe(0);
+    expect((await run('verify', file, '--store', store)).out).toContain('1 valid, 0 signer not enrolled, 2 refused');
+    expect((await run('verify', writeBundle('one.ducha', [entryOf(valid)]), '--store', store)).code).toBe(0);
+    // Without the register, an intact seal proves only that somebody signed: exit 3, never "valid".
+    const unknown = await run('verify', join(dir, 'one.ducha'), '--store', join(dir, 'no-such-store'));
+    expect(unknown.code).toBe(3);
+    expect(unknown.out).toMatch(/intact, signer not enrolled \(待确认签名\).*unenrolled key [0-9a-f]{4} /);
 
     // CSV for spreadsheets: exact rows for the one stored audit (kf01-mixed: 63 of 95 → 66.3 %).
     const csv = join(dir, 'audits.csv');
@@ -89,15 +116,20 @@ describe('ducha import / export / verify <bundle>', { timeout: 30_000 }, () => {
       '3c9d0e1f-2222-4bbb-8ccc-000000000001,碧桂园凤凰城管理处,KF01,2026-11-24T02:30:00.000Z,9,na,0,0,',
     );
 
-    // The exported bundle imports into another store.
+    // The exported bundle imports into another store: held until that store enrols the key, then counted.
     const other = await run('import', bundleOut, '--store', join(dir, 'store-2'));
-    expect(other).toMatchObject({ code: 0 });
-    expect(other.out).toContain('1 stored, 0 unchanged, 0 conflicts, 0 refused');
+    expect(other).toMatchObject({ code: 3 });
+    expect(other.out).toContain('0 stored, 0 unchanged, 1 held, 0 conflicts, 0 refused');
+    expect(other.out).toMatch(/held \(待确认签名\)/);
+    await enrolTablet(join(dir, 'store-2'));
+    expect(readdirSync(join(dir, 'store-2', 'audits'))).toEqual(['3c9d0e1f-2222-4bbb-8ccc-000000000001.json']);
+    expect(readdirSync(join(dir, 'store-2', 'held'))).toEqual([]);
   });
 
   it('reports a conflict and keeps the stored audit', async () => {
     const store = join(dir, 'store-3');
     const id = '3c9d0e1f-2222-4bbb-8ccc-000000000003';
+    await enrolTablet(store);
     await run(
       'import',
       writeBundle('a.ducha', [entryOf(await sealedAudit(id, 'kf01-mixed', '甲'))]),
@@ -112,7 +144,7 @@ describe('ducha import / export / verify <bundle>', { timeout: 30_000 }, () => {
       store,
     );
     expect(result.code).toBe(1);
-    expect(result.out).toMatch(new RegExp(`conflict ${id} \\(甲\\): .* kept the stored one`));
+    expect(result.out).toMatch(new RegExp(`conflict ${id} \\(甲\\) r1: audit ${id} is already here with another seal; kept ${id} seal [0-9a-f]{16} by 前台平板 3 / 王小明 .*, refused seal [0-9a-f]{16}`));
     expect(readFileSync(join(store, 'audits', `${id}.json`), 'utf8')).toBe(before);
   });
 

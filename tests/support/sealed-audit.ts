@@ -100,10 +100,11 @@ export const imagesOf = (photo = photoRed): Map<string, Uint8Array> =>
     ['sig-manager', signatureAlt],
   ]);
 
-export async function sealed(rubric: Rubric, audit: Audit): Promise<SealedEnvelope> {
+/** Seals with the given device key, or a fresh one (an unenrolled signer) when none is given. */
+export async function sealed(rubric: Rubric, audit: Audit, signer?: SealSigner): Promise<SealedEnvelope> {
   const images = imagesOf();
   const blobs = new Map([...images].map(([id, bytes]) => [id, { bytes, type: 'image/jpeg' }]));
-  const result = await sealAudit({ audit, rubric, blobs, sealedAt: at }, await nodeSigner());
+  const result = await sealAudit({ audit, rubric, blobs, sealedAt: at }, signer ?? (await nodeSigner()));
   if (!result.ok) throw new Error(JSON.stringify(result.issues));
   return result.value;
 }

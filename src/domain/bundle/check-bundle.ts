@@ -1,17 +1,27 @@
+import { decodeBase64Url } from '../encoding/base64url';
+import { exceedsDepth, MAX_JSON_DEPTH } from '../encoding/json-depth';
 import { fail, formatPath, ok, type Result } from '../result';
 import { sealedAuditFileSchema } from '../seal/audit-export';
-import { fromBase64Url, verifyEnvelope, type SealVerifier } from '../seal/seal';
-import type { SealedEnvelope } from '../seal/seal-schema';
+import { verifyEnvelope, type SealVerifier } from '../seal/seal';
+import type { SealedEnvelope, SealedImageType } from '../seal/seal-schema';
 import { bundleShellSchema } from './bundle-schema';
 
 export type RefusalKind = 'malformed' | 'unsigned' | 'tampered';
+
+export interface VerifiedBlob {
+  readonly bytes: Uint8Array;
+  readonly type: SealedImageType;
+}
 
 export type EntryVerdict =
   | {
       readonly status: 'valid';
       readonly index: number;
       readonly envelope: SealedEnvelope;
-      readonly blobs: ReadonlyMap<string, { readonly bytes: Uint8Array; readonly type: string }>;
+      /** The signer's full key id. A valid seal says only that this key signed; a register says whose it is. */
+      readonly signer: string;
+      /** Exactly the sealed images, each checked against its hash and type. */
+      readonly blobs: ReadonlyMap<string, VerifiedBlob>;
     }
   | {
       readonly status: 'refused';
@@ -20,6 +30,7 @@ export type EntryVerdict =
       readonly kind: RefusalKind;
       readonly reason: string;
     };
+export type ValidEntry = Extract<EntryVerdict, { status: 'valid' }>;
 
 const idOf = (entry: unknown): string | undefined => {
   if (typeof entry !== 'object' || entry === null) return undefined;
@@ -33,10 +44,14 @@ const idOf = (entry: unknown): string | undefined => {
         ? entry.audit
         : undefined;
   const id = typeof audit === 'object' && audit !== null && 'id' in audit ? audit.id : undefined;
-  return typeof id === 'string' ? id : undefined;
+  return typeof id === 'string' && id.length <= 100 ? id : undefined;
 };
 
-/** Judges one bundle entry: its shape, its seal (signature, hashes, rubric fingerprint, score) and every image. */
+/**
+ * Judges one bundle entry: its shape, its seal (exact bytes, signature, rubric, answers, score) and its
+ * image files, which must be exactly the sealed ones in one canonical encoding. Never throws: whatever
+ * goes wrong refuses this entry alone.
+ */
 export async function checkBundleEntry(
   entry: unknown,
   index: number,
@@ -50,33 +65,47 @@ export async function checkBundleEntry(
     kind,
     reason,
   });
-  if (typeof entry === 'object' && entry !== null && !('envelope' in entry) && 'audit' in entry) {
-    return refuse('unsigned', 'the audit carries no seal');
-  }
-  const parsed = sealedAuditFileSchema.safeParse(entry);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    const where = first ? `${formatPath(first.path)}: ${first.message}` : 'not a sealed audit';
-    return refuse(
-      'malformed',
-      `not a sealed audit (${where}${parsed.error.issues.length > 1 ? ` and ${parsed.error.issues.length - 1} more` : ''})`,
+  try {
+    if (typeof entry === 'object' && entry !== null && !('envelope' in entry) && 'audit' in entry)
+      return refuse('unsigned', 'the audit carries no seal');
+    if (exceedsDepth(entry, MAX_JSON_DEPTH + 1))
+      return refuse('malformed', `not a sealed audit (nested deeper than ${MAX_JSON_DEPTH} levels)`);
+    const parsed = sealedAuditFileSchema.safeParse(entry);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      const where = first ? `${formatPath(first.path)}: ${first.message}` : 'not a sealed audit';
+      const more = parsed.error.issues.length > 1 ? ` and ${parsed.error.issues.length - 1} more` : '';
+      return refuse('malformed', `not a sealed audit (${where}${more})`);
+    }
+    const received =
+      typeof entry === 'object' && entry !== null && 'envelope' in entry ? entry.envelope : undefined;
+    // Image files are matched against the seal's list first; the seal itself is checked once, below.
+    const sealed = new Map(parsed.data.envelope.payload.blobs.map((b) => [b.id, b]));
+    const blobs = new Map<string, VerifiedBlob>();
+    for (const [i, file] of parsed.data.blobs.entries()) {
+      const where = `blobs[${i}]`;
+      const blob = sealed.get(file.id);
+      if (!blob) return refuse('tampered', `${where}: image ${file.id} is not named by the seal`);
+      if (blobs.has(file.id)) return refuse('malformed', `${where}: image ${file.id} is given twice`);
+      if (file.type !== blob.type)
+        return refuse('tampered', `${where}: image ${file.id} is sealed as ${blob.type}, not ${file.type}`);
+      const bytes = decodeBase64Url(file.base64url);
+      if (!bytes.ok) return refuse('malformed', `${where}.base64url: ${bytes.issues[0]?.message ?? 'not base64url'}`);
+      blobs.set(file.id, { bytes: bytes.value, type: blob.type });
+    }
+    const withImages = await verifyEnvelope(
+      received,
+      verify,
+      new Map([...blobs].map(([id, b]) => [id, b.bytes])),
     );
+    if (withImages.status === 'malformed')
+      return refuse('malformed', withImages.issues.map((i) => `envelope.${i.path}: ${i.message}`).join('; '));
+    if (withImages.status === 'tampered')
+      return refuse('tampered', withImages.findings.map((f) => `${f.what}: ${f.message}`).join('; '));
+    return { status: 'valid', index, envelope: withImages.envelope, signer: withImages.signer, blobs };
+  } catch (error) {
+    return refuse('malformed', `could not be checked: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const blobs = new Map<string, { bytes: Uint8Array; type: string }>();
-  for (const blob of parsed.data.blobs)
-    blobs.set(blob.id, { bytes: fromBase64Url(blob.base64url), type: blob.type });
-  const check = await verifyEnvelope(
-    parsed.data.envelope,
-    verify,
-    new Map([...blobs].map(([id, b]) => [id, b.bytes])),
-  );
-  if (check.status === 'malformed')
-    return refuse('malformed', check.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
-  if (check.status === 'tampered')
-    return refuse('tampered', check.findings.map((f) => `${f.what}: ${f.message}`).join('; '));
-  if (check.envelope.payload.audit.status !== 'finalised')
-    return refuse('malformed', 'the sealed audit is not finalised');
-  return { status: 'valid', index, envelope: check.envelope, blobs };
 }
 
 /**

@@ -23,6 +23,8 @@ function fact(
     lineageId: over.lineageId ?? over.id,
     revision: over.revision ?? 1,
     hash: `h-${over.id}`,
+    signer: 'k'.repeat(64),
+    sealedAt: over.at,
     rubricId: over.rubricId ?? 'KF01',
     rubricFingerprint: over.rubricFingerprint ?? 'sha256:v1',
     siteKey: `name:${over.site}`,

@@ -1,7 +1,6 @@
-import { gradesOf } from '../audit/lifecycle';
 import { z } from 'zod';
 import { gradeSchema } from '../rubric/rubric-schema';
-import { scoreAudit } from '../scoring/score-audit';
+import { keyId, scoreSealed } from '../seal/seal';
 import type { SealedEnvelope } from '../seal/seal-schema';
 
 const int = z.number().int();
@@ -30,6 +29,9 @@ export const auditFactSchema = z.strictObject({
   lineageId: z.string(),
   revision: int.min(1),
   hash: z.string(),
+  /** The key id that sealed it: drill-down names the device and auditor from the key register. */
+  signer: z.string(),
+  sealedAt: z.string(),
   rubricId: z.string(),
   rubricFingerprint: z.string(),
   /** The same site on two tablets: by its code when it has one, else by its name. */
@@ -51,7 +53,7 @@ export const siteKeyOf = (site: { name: string; code?: string | undefined }): st
 
 export function auditFactFromEnvelope(envelope: SealedEnvelope): AuditFact {
   const { audit, rubric } = envelope.payload;
-  const score = scoreAudit(rubric, gradesOf(audit.answers));
+  const score = scoreSealed(envelope.payload);
   const byId = new Map(score.nodes.map((n) => [n.id, n]));
   const notes = new Map(audit.answers.map((a) => [a.unitId, a.note]));
   const itemOf = (id: string) => id.split('.')[0] ?? id;
@@ -60,6 +62,8 @@ export function auditFactFromEnvelope(envelope: SealedEnvelope): AuditFact {
     lineageId: audit.lineageId,
     revision: audit.revision,
     hash: envelope.hash,
+    signer: keyId(envelope.payload.publicKey),
+    sealedAt: envelope.payload.sealedAt,
     rubricId: audit.rubricId,
     rubricFingerprint: audit.rubricFingerprint,
     siteKey: siteKeyOf(audit.site),

@@ -2,24 +2,37 @@ import { z } from 'zod';
 import { auditSchema, signerRoleSchema } from '../audit/audit-schema';
 import { rubricSchema } from '../rubric/rubric-schema';
 
-export const SEAL_FORMAT_VERSION = 1;
+/**
+ * v1: as first released (scored with rules 1, any ECDSA signature form).
+ * v2: records the scoring rules it was scored with; low-S signatures only; image types from a closed set.
+ */
+export const SEAL_FORMAT_VERSION = 2;
+export const sealFormatVersionSchema = z.union([z.literal(1), z.literal(2)]);
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lower-case hex SHA-256');
 
 /** An ECDSA P-256 public key as JWK: enough to verify, nothing more. */
-export const publicKeyJwkSchema = z.object({
+const jwkFields = {
   kty: z.literal('EC'),
   crv: z.literal('P-256'),
   x: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
   y: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-});
+};
+/** Reads a key WebCrypto exported (which adds ext and key_ops) down to the four fields that identify it. */
+export const publicKeyJwkSchema = z.object(jwkFields);
+/** Inside a seal or a key file: exactly the four fields, nothing dropped on the way in. */
+export const strictPublicKeyJwkSchema = z.strictObject(jwkFields);
 export type PublicKeyJwk = z.infer<typeof publicKeyJwkSchema>;
+
+export const sealedImageTypeSchema = z.enum(['image/jpeg', 'image/png']);
+export type SealedImageType = z.infer<typeof sealedImageTypeSchema>;
 
 export const sealedBlobSchema = z.strictObject({
   id: z.string().min(1),
   kind: z.enum(['photo', 'signature']),
   unitId: z.string().optional(),
   role: signerRoleSchema.optional(),
-  type: z.string().min(1),
+  /** Images only: a sealed blob that claims to be HTML or SVG is refused. */
+  type: sealedImageTypeSchema,
   size: z.number().int().nonnegative(),
   sha256: hex64,
 });
@@ -38,7 +51,9 @@ export type SealedScore = z.infer<typeof sealedScoreSchema>;
 /** What is signed: the audit, the exact rubric it was scored against, its score and every image's hash. */
 export const sealPayloadSchema = z.strictObject({
   format: z.literal('ducha.sealed-audit'),
-  version: z.literal(SEAL_FORMAT_VERSION),
+  version: sealFormatVersionSchema,
+  /** The scoring rules the score was computed with (v2 and later; a v1 seal was scored with rules 1). */
+  rules: z.union([z.literal(1), z.literal(2)]).optional(),
   audit: auditSchema,
   rubric: rubricSchema,
   score: sealedScoreSchema,
@@ -46,7 +61,12 @@ export const sealPayloadSchema = z.strictObject({
   /** The hash of the sealed revision this one corrects. */
   previousHash: hex64.optional(),
   sealedAt: z.iso.datetime({ offset: true }),
-  publicKey: publicKeyJwkSchema,
+  publicKey: strictPublicKeyJwkSchema,
+}).superRefine((payload, ctx) => {
+  if (payload.version === 1 && payload.rules !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['rules'], message: 'a version 1 seal has no rules field' });
+  if (payload.version >= 2 && payload.rules === undefined)
+    ctx.addIssue({ code: 'custom', path: ['rules'], message: 'a version 2 seal must say which scoring rules it used' });
 });
 export type SealPayload = z.infer<typeof sealPayloadSchema>;
 

@@ -25,8 +25,8 @@ if (!parsed.ok) throw new Error('KF01');
 const rubric = parsed.value;
 const now = '2026-11-24T10:00:00.000Z';
 const ids = ['3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b', '4a3b2c1d-6e5f-4a70-9b8a-1d0c3e2f5a4b'];
-const photo = new Uint8Array([0xff, 0xd8, 1, 2, 3, 0xff, 0xd9]);
-const sigImage = new Uint8Array([0xff, 0xd8, 9, 9, 0xff, 0xd9]);
+const photo = new Uint8Array([0xff, 0xd8, 0xff, 1, 2, 3, 0xff, 0xd9]);
+const sigImage = new Uint8Array([0xff, 0xd8, 0xff, 9, 9, 0xff, 0xd9]);
 
 function finalisedAudit(): Audit {
   const strokes: [number, number][][] = [[[0.1, 0.1]]];

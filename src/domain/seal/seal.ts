@@ -3,20 +3,29 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 import type { Audit } from '../audit/audit-schema';
 import { gradesOf } from '../audit/lifecycle';
 import { canonicalJson } from '../canonical/canonical-json';
-import { fail, formatPath, ok, type Result } from '../result';
+import { decodeBase64Url, fromBase64Url, toBase64Url } from '../encoding/base64url';
+import { signatureForm, toLowS } from '../encoding/ecdsa-p256';
+import { exceedsDepth, MAX_JSON_DEPTH } from '../encoding/json-depth';
+import { fail, formatPath, ok, type Issue, type Result } from '../result';
 import { rubricFingerprint } from '../rubric/fingerprint';
+import { parseRubric } from '../rubric/parse-rubric';
 import type { Rubric } from '../rubric/rubric-schema';
+import { gradeIssues } from '../scoring/grade-issues';
 import { scoreAudit, type ScoreResult } from '../scoring/score-audit';
+import { CURRENT_SCORING_RULES, rubricRulesIssues, type ScoringRulesVersion } from '../scoring/scoring-rules';
 import {
   SEAL_FORMAT_VERSION,
-  publicKeyJwkSchema,
   sealedEnvelopeSchema,
+  sealPayloadSchema,
   type PublicKeyJwk,
   type SealedBlob,
   type SealedEnvelope,
+  type SealedImageType,
   type SealedScore,
   type SealPayload,
 } from './seal-schema';
+
+export { toBase64Url, fromBase64Url };
 
 /** The device key, held by the platform (WebCrypto in the browser, node:crypto in tests). */
 export interface SealSigner {
@@ -33,12 +42,24 @@ export type SealVerifier = (
 
 export const sha256Hex = (bytes: Uint8Array): string => bytesToHex(sha256(bytes));
 
-/** A short, readable key id: the first 16 hex digits of SHA-256 over the canonical public key, grouped. */
-export function keyFingerprint(publicKey: PublicKeyJwk): string {
+/** The full identity of a public key: SHA-256 over its canonical JWK. Registers are keyed by it. */
+export function keyId(publicKey: PublicKeyJwk): string {
   const { kty, crv, x, y } = publicKey;
-  const hex = sha256Hex(utf8ToBytes(canonicalJson({ crv, kty, x, y }))).slice(0, 16);
-  return hex.match(/.{4}/g)?.join(' ') ?? hex;
+  return sha256Hex(utf8ToBytes(canonicalJson({ crv, kty, x, y })));
 }
+
+/** The readable form of a key id people compare by eye: its first 16 hex digits, grouped by four. */
+export const shortKeyId = (id: string): string => (id.slice(0, 16).match(/.{4}/g) ?? []).join(' ');
+
+/** A short, readable key id (see shortKeyId); what 设置 shows and what an admin confirms when enrolling. */
+export const keyFingerprint = (publicKey: PublicKeyJwk): string => shortKeyId(keyId(publicKey));
+
+/** The scoring rules a sealed payload was scored with: recorded from v2 on, rules 1 before. */
+export const rulesOf = (payload: Pick<SealPayload, 'rules'>): ScoringRulesVersion => payload.rules ?? 1;
+
+/** The score exactly as the seal's own rules give it. */
+export const scoreSealed = (payload: Pick<SealPayload, 'rules' | 'rubric' | 'audit'>): ScoreResult =>
+  scoreAudit(payload.rubric, gradesOf(payload.audit.answers), rulesOf(payload));
 
 export function toSealedScore(score: ScoreResult): SealedScore {
   return {
@@ -50,35 +71,6 @@ export function toSealedScore(score: ScoreResult): SealedScore {
   };
 }
 
-const base64Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-export function toBase64Url(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const n = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    const chars = [18, 12, 6, 0].map((shift) => base64Alphabet[(n >> shift) & 63] ?? '');
-    out += chars.slice(0, Math.min(4, bytes.length - i + 1)).join('');
-  }
-  return out;
-}
-
-export function fromBase64Url(text: string): Uint8Array {
-  const bytes: number[] = [];
-  let buffer = 0;
-  let bits = 0;
-  for (const ch of text) {
-    const value = base64Alphabet.indexOf(ch);
-    if (value < 0) throw new Error(`not base64url: "${ch}"`);
-    buffer = (buffer << 6) | value;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes.push((buffer >> bits) & 0xff);
-    }
-  }
-  return Uint8Array.from(bytes);
-}
-
 export interface SealInput {
   readonly audit: Audit;
   readonly rubric: Rubric;
@@ -88,7 +80,10 @@ export interface SealInput {
   readonly sealedAt: string;
 }
 
-/** Seals a finalised audit: canonical payload, its hash, and the device's signature over it. */
+const issuesOf = (error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }, prefix: readonly PropertyKey[] = []): Issue[] =>
+  error.issues.map((i) => ({ path: formatPath([...prefix, ...i.path]), message: i.message }));
+
+/** Seals a finalised audit: canonical payload, its hash, and the device's signature over it (low-S). */
 export async function sealAudit(input: SealInput, signer: SealSigner): Promise<Result<SealedEnvelope>> {
   const { audit, rubric } = input;
   if (audit.status !== 'finalised')
@@ -98,26 +93,37 @@ export async function sealAudit(input: SealInput, signer: SealSigner): Promise<R
       { path: 'rubric', message: 'the rubric given is not the one the audit was scored against' },
     ]);
   }
+  const gradeProblems = gradeIssues(rubric, audit.answers, 'audit.answers');
+  if (gradeProblems.length > 0) return fail(gradeProblems);
   const references = blobReferences(audit);
   const blobs: SealedBlob[] = [];
   for (const ref of references) {
     const blob = input.blobs.get(ref.id);
     if (!blob) return fail([{ path: `blobs["${ref.id}"]`, message: `the ${ref.kind} ${ref.id} is missing` }]);
-    blobs.push({ ...ref, type: blob.type, size: blob.bytes.length, sha256: sha256Hex(blob.bytes) });
+    const type = imageTypeOf(blob.bytes);
+    if (type === undefined)
+      return fail([{ path: `blobs["${ref.id}"]`, message: `the ${ref.kind} ${ref.id} is neither a JPEG nor a PNG image` }]);
+    blobs.push({ ...ref, type, size: blob.bytes.length, sha256: sha256Hex(blob.bytes) });
   }
   const payload: SealPayload = {
     format: 'ducha.sealed-audit',
     version: SEAL_FORMAT_VERSION,
+    rules: CURRENT_SCORING_RULES,
     audit,
     rubric,
-    score: toSealedScore(scoreAudit(rubric, gradesOf(audit.answers))),
+    score: toSealedScore(scoreAudit(rubric, gradesOf(audit.answers), CURRENT_SCORING_RULES)),
     blobs,
     ...(input.previousHash ? { previousHash: input.previousHash } : {}),
     sealedAt: input.sealedAt,
-    publicKey: signer.publicKey,
+    publicKey: { kty: signer.publicKey.kty, crv: signer.publicKey.crv, x: signer.publicKey.x, y: signer.publicKey.y },
   };
+  // A verifier refuses a payload that reading would change, so never sign one.
+  const readBack = sealPayloadSchema.safeParse(payload);
+  if (!readBack.success) return fail(issuesOf(readBack.error));
   const bytes = utf8ToBytes(canonicalJson(payload));
-  const signature = await signer.sign(bytes);
+  if (canonicalJson(readBack.data) !== canonicalJson(payload))
+    return fail([{ path: 'audit', message: 'the audit is not in its stored form (e.g. text with surrounding spaces)' }]);
+  const signature = toLowS(await signer.sign(bytes));
   return ok({ payload, hash: sha256Hex(bytes), signature: toBase64Url(signature) });
 }
 
@@ -133,68 +139,161 @@ export function blobReferences(audit: Audit): Omit<SealedBlob, 'type' | 'size' |
   return [...photos, ...signatures];
 }
 
+/** The image type the bytes really are, by their magic numbers; a claimed type is never trusted. */
+export function imageTypeOf(bytes: Uint8Array): SealedImageType | undefined {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (bytes.length >= 8 && png.every((b, i) => bytes[i] === b)) return 'image/png';
+  return undefined;
+}
+
 export type TamperKind = 'seal' | 'rubric' | 'score' | 'photo' | 'signature' | 'text';
 export interface TamperFinding {
   readonly what: TamperKind;
   readonly message: string;
 }
 export type SealCheck =
-  | { readonly status: 'valid'; readonly envelope: SealedEnvelope }
+  | {
+      readonly status: 'valid';
+      readonly envelope: SealedEnvelope;
+      /** The signer's full key id (see keyId): who signed is a question for a key register. */
+      readonly signer: string;
+    }
   | {
       readonly status: 'tampered';
       readonly envelope: SealedEnvelope;
       readonly findings: readonly TamperFinding[];
     }
-  | { readonly status: 'malformed'; readonly issues: readonly { path: string; message: string }[] };
+  | { readonly status: 'malformed'; readonly issues: readonly Issue[] };
+
+const malformed = (issues: readonly Issue[]): SealCheck => ({ status: 'malformed', issues });
 
 /**
- * Checks an envelope on its own: the signature over the canonical payload, the hash, the rubric
- * fingerprint, the score recomputed from the answers, and (when given) every image's bytes.
+ * Checks an envelope on its own, over exactly what was received: the signature and hash over the
+ * canonical bytes of the payload as read (never over a cleaned-up copy), the rubric against every rule
+ * `validate` applies and the seal's own scoring rules, the answers against the rubric, the score
+ * recomputed, and (when given) every image. Never throws: anything unexpected is `malformed`.
  */
 export async function verifyEnvelope(
   input: unknown,
   verify: SealVerifier,
   blobBytes?: ReadonlyMap<string, Uint8Array>,
 ): Promise<SealCheck> {
-  const parsed = sealedEnvelopeSchema.safeParse(input);
-  if (!parsed.success) {
-    return {
-      status: 'malformed',
-      issues: parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
-    };
+  try {
+    return await checkEnvelope(input, verify, blobBytes);
+  } catch (error) {
+    return malformed([
+      { path: '(root)', message: `could not be checked: ${error instanceof Error ? error.message : String(error)}` },
+    ]);
   }
+}
+
+async function checkEnvelope(
+  input: unknown,
+  verify: SealVerifier,
+  blobBytes?: ReadonlyMap<string, Uint8Array>,
+): Promise<SealCheck> {
+  if (exceedsDepth(input, MAX_JSON_DEPTH))
+    return malformed([{ path: '(root)', message: `nested deeper than ${MAX_JSON_DEPTH} levels` }]);
+  const parsed = sealedEnvelopeSchema.safeParse(input);
+  if (!parsed.success) return malformed(issuesOf(parsed.error));
   const envelope = parsed.data;
   const { payload } = envelope;
+  // What was received, byte for byte in canonical form. Parsing must not have changed a thing.
+  const received = typeof input === 'object' && input !== null && 'payload' in input ? input.payload : undefined;
+  const bytes = utf8ToBytes(canonicalJson(received));
+  if (canonicalJson(payload) !== canonicalJson(received))
+    return malformed([{ path: 'payload', message: 'not in its canonical sealed form: reading it would change it' }]);
+
+  const structural = payloadIssues(payload);
+  if (structural.length > 0) return malformed(structural);
+
   const findings: TamperFinding[] = [];
-  const bytes = utf8ToBytes(canonicalJson(payload));
   if (sha256Hex(bytes) !== envelope.hash)
     findings.push({ what: 'seal', message: 'the sealed content does not match its hash' });
-  const key = publicKeyJwkSchema.parse(payload.publicKey);
-  const isSignatureValid = await verify(key, fromBase64Url(envelope.signature), bytes).catch(() => false);
-  if (!isSignatureValid)
-    findings.push({ what: 'seal', message: 'the device signature does not match the sealed content' });
-  if (rubricFingerprint(payload.rubric) !== payload.audit.rubricFingerprint) {
+  const signature = decodeBase64Url(envelope.signature);
+  const form = signature.ok ? signatureForm(signature.value) : 'invalid';
+  if (!signature.ok || form === 'invalid') {
+    findings.push({ what: 'seal', message: 'the device signature is not a P-256 signature' });
+  } else if (form === 'high-s' && payload.version >= 2) {
+    findings.push({ what: 'seal', message: 'the device signature is not in its one canonical (low-S) form' });
+  } else {
+    const isSignatureValid = await verify(payload.publicKey, signature.value, bytes).catch(() => false);
+    if (!isSignatureValid)
+      findings.push({ what: 'seal', message: 'the device signature does not match the sealed content' });
+  }
+  if (rubricFingerprint(payload.rubric) !== payload.audit.rubricFingerprint)
     findings.push({ what: 'rubric', message: 'the rubric is not the one the audit was scored against' });
-  }
-  const score = toSealedScore(scoreAudit(payload.rubric, gradesOf(payload.audit.answers)));
-  if (canonicalJson(score) !== canonicalJson(payload.score)) {
+  const score = toSealedScore(scoreSealed(payload));
+  if (canonicalJson(score) !== canonicalJson(payload.score))
     findings.push({ what: 'score', message: 'the sealed score does not follow from the sealed grades' });
-  }
-  const sealedIds = new Set(payload.blobs.map((b) => b.id));
-  for (const ref of blobReferences(payload.audit)) {
-    if (!sealedIds.has(ref.id))
-      findings.push({ what: ref.kind, message: `${ref.kind} ${ref.id} is not covered by the seal` });
-  }
   if (blobBytes) {
     for (const blob of payload.blobs) {
       const bytesOfBlob = blobBytes.get(blob.id);
-      if (!bytesOfBlob || sha256Hex(bytesOfBlob) !== blob.sha256) {
-        findings.push({
-          what: blob.kind,
-          message: `${blob.kind} ${blob.id}${blob.unitId ? ` (unit ${blob.unitId})` : ''} differs from the sealed one`,
-        });
-      }
+      const label = `${blob.kind} ${blob.id}${blob.unitId ? ` (unit ${blob.unitId})` : ''}`;
+      if (!bytesOfBlob) findings.push({ what: blob.kind, message: `${label} is missing` });
+      else if (sha256Hex(bytesOfBlob) !== blob.sha256 || bytesOfBlob.length !== blob.size)
+        findings.push({ what: blob.kind, message: `${label} differs from the sealed one` });
+      else if (imageTypeOf(bytesOfBlob) !== blob.type)
+        findings.push({ what: blob.kind, message: `${label} is not the ${blob.type} image the seal says` });
     }
   }
-  return findings.length > 0 ? { status: 'tampered', envelope, findings } : { status: 'valid', envelope };
+  if (findings.length > 0) return { status: 'tampered', envelope, findings };
+  return { status: 'valid', envelope, signer: keyId(payload.publicKey) };
+}
+
+/** Everything about a payload that is wrong whoever signed it: checked before any signature. */
+function payloadIssues(payload: SealPayload): Issue[] {
+  const { audit } = payload;
+  const issues: Issue[] = [];
+  const rubric = parseRubric(payload.rubric);
+  if (!rubric.ok) return rubric.issues.map((i) => ({ path: `payload.rubric.${i.path}`, message: i.message }));
+  issues.push(
+    ...rubricRulesIssues(payload.rubric, rulesOf(payload)).map((i) => ({ path: `payload.rubric.${i.path}`, message: i.message })),
+  );
+  if (issues.length > 0) return issues;
+  const grades = gradeIssues(payload.rubric, audit.answers, 'payload.audit.answers');
+  if (grades.length > 0) return grades;
+  if (audit.status !== 'finalised') issues.push({ path: 'payload.audit.status', message: 'the sealed audit is not finalised' });
+  if (audit.rubricId !== payload.rubric.id)
+    issues.push({ path: 'payload.audit.rubricId', message: `the audit says ${audit.rubricId} but its rubric is ${payload.rubric.id}` });
+  if (audit.revision === 1) {
+    if (audit.lineageId !== audit.id)
+      issues.push({ path: 'payload.audit.lineageId', message: 'revision 1 must start its own lineage (lineageId = id)' });
+    if (audit.previousId !== undefined || payload.previousHash !== undefined)
+      issues.push({ path: 'payload.previousHash', message: 'revision 1 corrects nothing, so it has no predecessor' });
+  } else {
+    if (audit.previousId === undefined)
+      issues.push({ path: 'payload.audit.previousId', message: `revision ${audit.revision} must name the revision it corrects` });
+    if (payload.previousHash === undefined)
+      issues.push({ path: 'payload.previousHash', message: `revision ${audit.revision} must carry its predecessor's seal hash` });
+  }
+  for (const [field, value] of [['x', payload.publicKey.x], ['y', payload.publicKey.y]] as const) {
+    if (!decodeBase64Url(value).ok)
+      issues.push({ path: `payload.publicKey.${field}`, message: 'not canonical base64url' });
+  }
+  // The sealed image list is exactly what the audit refers to: nothing unsealed, nothing extra.
+  const references = blobReferences(audit);
+  const sealed = new Map<string, SealedBlob>();
+  payload.blobs.forEach((blob, index) => {
+    if (sealed.has(blob.id)) issues.push({ path: `payload.blobs[${index}].id`, message: `image ${blob.id} is sealed twice` });
+    sealed.set(blob.id, blob);
+  });
+  const referenced = new Set<string>();
+  for (const ref of references) {
+    if (referenced.has(ref.id)) {
+      issues.push({ path: 'payload.audit', message: `image ${ref.id} is referred to twice` });
+      continue;
+    }
+    referenced.add(ref.id);
+    const blob = sealed.get(ref.id);
+    if (!blob) issues.push({ path: 'payload.blobs', message: `${ref.kind} ${ref.id} is not covered by the seal` });
+    else if (blob.kind !== ref.kind || blob.unitId !== ref.unitId || blob.role !== ref.role)
+      issues.push({ path: 'payload.blobs', message: `image ${ref.id} is sealed as something other than what the audit uses it for` });
+  }
+  payload.blobs.forEach((blob, index) => {
+    if (!referenced.has(blob.id))
+      issues.push({ path: `payload.blobs[${index}]`, message: `image ${blob.id} is sealed but the audit does not use it` });
+  });
+  return issues;
 }

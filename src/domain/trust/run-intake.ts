@@ -1,0 +1,274 @@
+import { checkBundleEntry, type EntryVerdict, type ValidEntry } from '../bundle/check-bundle';
+import type { SealVerifier } from '../seal/seal';
+import { decideIntake, type HoldReason, type StoredRevision } from './intake';
+import type { EnrolledKey } from './key-register';
+
+export interface ConflictRecord {
+  readonly auditId: string;
+  readonly lineageId: string;
+  readonly revision: number;
+  readonly siteName: string;
+  readonly incomingHash: string;
+  readonly incomingSigner: string;
+  readonly existing: StoredRevision;
+  readonly message: string;
+  readonly at: string;
+  readonly source: string;
+}
+
+export interface HeldRef {
+  readonly auditId: string;
+  readonly hash: string;
+}
+
+export interface IntakeLookup {
+  /** Every accepted revision with one of the audit ids, or in one of the lineages, asked for. */
+  readonly accepted: readonly StoredRevision[];
+  /** Held revisions with one of the audit ids asked for. */
+  readonly held: readonly HeldRef[];
+  /** Register entries of the key ids asked for. */
+  readonly keys: readonly EnrolledKey[];
+  /** Of the rubric fingerprints asked for, those shipped with Ducha or accepted by head office. */
+  readonly knownRubrics: readonly string[];
+  /** The receiving device's own key id, whose seals need no enrolment (the app); none on a server. */
+  readonly ownKeyId?: string | undefined;
+}
+
+export interface IntakeChanges {
+  readonly accept: readonly { readonly entry: ValidEntry; readonly source: string }[];
+  readonly hold: readonly {
+    readonly entry: ValidEntry;
+    readonly reason: HoldReason;
+    readonly message: string;
+    readonly source: string;
+  }[];
+  /** Held audits to drop from the held list: accepted or refused now. */
+  readonly release: readonly string[];
+  readonly conflicts: readonly ConflictRecord[];
+}
+
+/** What a receiver implements; each `commit` is all or nothing. */
+export interface IntakeRepository {
+  lookup(query: {
+    readonly auditIds: readonly string[];
+    readonly lineageIds: readonly string[];
+    readonly keyIds: readonly string[];
+    readonly rubricFingerprints: readonly string[];
+  }): Promise<IntakeLookup>;
+  commit(changes: IntakeChanges): Promise<void>;
+  /** Every held entry as it was received (a sealed-audit file: envelope + blobs), to be checked again. */
+  heldEntries(): Promise<readonly { readonly auditId: string; readonly entry: unknown; readonly source: string }[]>;
+}
+
+export interface IntakeReport {
+  readonly accepted: { auditId: string; siteName: string; rubricId: string; revision: number; signer: string }[];
+  readonly unchanged: string[];
+  readonly held: { auditId: string; siteName: string; reason: HoldReason; message: string; signer: string }[];
+  /** Held before, accepted now (a key was enrolled, a rubric accepted, a predecessor arrived). */
+  readonly released: string[];
+  readonly conflicts: ConflictRecord[];
+  readonly refused: { index: number; auditId: string | undefined; kind: string; reason: string }[];
+}
+
+const emptyReport = (): IntakeReport => ({
+  accepted: [],
+  unchanged: [],
+  held: [],
+  released: [],
+  conflicts: [],
+  refused: [],
+});
+
+interface Options {
+  readonly source: string;
+  readonly now: () => string;
+  readonly chunkSize?: number;
+}
+
+/**
+ * Runs verified entries through decideIntake against a store, in revision order so that a predecessor
+ * in the same batch is decided before its successor, and commits chunk by chunk (each audit whole).
+ */
+async function decideAll(
+  verdicts: readonly { verdict: EntryVerdict; source: string; wasHeld: boolean }[],
+  repo: IntakeRepository,
+  options: Options,
+  report: IntakeReport,
+): Promise<number> {
+  let acceptedCount = 0;
+  const valid: { entry: ValidEntry; source: string; wasHeld: boolean }[] = [];
+  const release: string[] = [];
+  for (const { verdict, source, wasHeld } of verdicts) {
+    if (verdict.status === 'valid') valid.push({ entry: verdict, source, wasHeld });
+    else {
+      report.refused.push({ index: verdict.index, auditId: verdict.auditId, kind: verdict.kind, reason: verdict.reason });
+      if (wasHeld && verdict.auditId) release.push(verdict.auditId);
+    }
+  }
+  if (release.length > 0) await repo.commit({ accept: [], hold: [], release, conflicts: [] });
+  valid.sort((a, b) => a.entry.envelope.payload.audit.revision - b.entry.envelope.payload.audit.revision);
+  const size = options.chunkSize ?? 250;
+  for (let start = 0; start < valid.length; start += size) {
+    const chunk = valid.slice(start, start + size);
+    const audits = chunk.map((v) => v.entry.envelope.payload.audit);
+    const found = await repo.lookup({
+      auditIds: audits.map((a) => a.id),
+      lineageIds: [...new Set(audits.map((a) => a.lineageId))],
+      keyIds: [...new Set(chunk.map((v) => v.entry.signer))],
+      rubricFingerprints: [...new Set(audits.map((a) => a.rubricFingerprint))],
+    });
+    const byId = new Map(found.accepted.map((r) => [r.auditId, r]));
+    const byPlace = new Map(found.accepted.map((r) => [`${r.lineageId}#${r.revision}`, r]));
+    const held = new Map(found.held.map((h) => [h.auditId, h.hash]));
+    const keys = new Map(found.keys.map((k) => [k.keyId, k]));
+    const rubrics = new Set(found.knownRubrics);
+    const changes: { accept: IntakeChanges['accept'][number][]; hold: IntakeChanges['hold'][number][]; release: string[]; conflicts: ConflictRecord[] } =
+      { accept: [], hold: [], release: [], conflicts: [] };
+    for (const { entry, source, wasHeld } of chunk) {
+      const { payload, hash } = entry.envelope;
+      const { audit } = payload;
+      const decision = decideIntake(entry, {
+        key: keys.get(entry.signer),
+        isOwnKey: found.ownKeyId !== undefined && entry.signer === found.ownKeyId,
+        isRubricKnown: rubrics.has(audit.rubricFingerprint),
+        sameId: byId.get(audit.id),
+        sameRevision: byPlace.get(`${audit.lineageId}#${audit.revision}`),
+        predecessor: byPlace.get(`${audit.lineageId}#${audit.revision - 1}`),
+      });
+      const heldHash = held.get(audit.id);
+      switch (decision.kind) {
+        case 'accept': {
+          const stored = { auditId: audit.id, lineageId: audit.lineageId, revision: audit.revision, hash, signer: entry.signer };
+          byId.set(audit.id, stored);
+          byPlace.set(`${audit.lineageId}#${audit.revision}`, stored);
+          changes.accept.push({ entry, source });
+          if (heldHash !== undefined) {
+            changes.release.push(audit.id);
+            report.released.push(audit.id);
+          }
+          report.accepted.push({ auditId: audit.id, siteName: audit.site.name, rubricId: audit.rubricId, revision: audit.revision, signer: entry.signer });
+          acceptedCount++;
+          break;
+        }
+        case 'unchanged':
+          report.unchanged.push(audit.id);
+          if (wasHeld) changes.release.push(audit.id);
+          break;
+        case 'conflict': {
+          const record: ConflictRecord = {
+            auditId: audit.id,
+            lineageId: audit.lineageId,
+            revision: audit.revision,
+            siteName: audit.site.name,
+            incomingHash: hash,
+            incomingSigner: entry.signer,
+            existing: decision.existing,
+            message: decision.message,
+            at: options.now(),
+            source,
+          };
+          changes.conflicts.push(record);
+          report.conflicts.push(record);
+          if (wasHeld) changes.release.push(audit.id);
+          break;
+        }
+        case 'hold': {
+          report.held.push({ auditId: audit.id, siteName: audit.site.name, reason: decision.reason, message: decision.message, signer: entry.signer });
+          if (heldHash === undefined) {
+            changes.hold.push({ entry, reason: decision.reason, message: decision.message, source });
+            held.set(audit.id, hash);
+          } else if (heldHash !== hash) {
+            // Two different seals of one audit, neither accepted: keep the first, show the second.
+            const record: ConflictRecord = {
+              auditId: audit.id,
+              lineageId: audit.lineageId,
+              revision: audit.revision,
+              siteName: audit.site.name,
+              incomingHash: hash,
+              incomingSigner: entry.signer,
+              existing: { auditId: audit.id, lineageId: audit.lineageId, revision: audit.revision, hash: heldHash, signer: '' },
+              message: `another seal of audit ${audit.id} is already held aside`,
+              at: options.now(),
+              source,
+            };
+            report.held.pop();
+            changes.conflicts.push(record);
+            report.conflicts.push(record);
+          }
+          break;
+        }
+        case 'refuse':
+          report.refused.push({ index: entry.index, auditId: audit.id, kind: 'revoked', reason: decision.message });
+          if (wasHeld || heldHash !== undefined) changes.release.push(audit.id);
+          break;
+      }
+    }
+    await repo.commit(changes);
+  }
+  return acceptedCount;
+}
+
+/**
+ * Takes checked bundle entries into a store: accepted, unchanged, held aside, conflicting or refused,
+ * each for its own reason. Whatever was held and can now be accepted (its predecessor arrived) is too.
+ */
+export async function runIntake(
+  verdicts: readonly EntryVerdict[],
+  repo: IntakeRepository,
+  verify: SealVerifier,
+  options: Options,
+): Promise<IntakeReport> {
+  const report = emptyReport();
+  const accepted = await decideAll(
+    verdicts.map((verdict) => ({ verdict, source: options.source, wasHeld: false })),
+    repo,
+    options,
+    report,
+  );
+  if (accepted > 0) await reconsiderInto(repo, verify, options, report);
+  return report;
+}
+
+/**
+ * Checks every held audit again (signature and all) and takes in what now passes: after a key is
+ * enrolled, a rubric accepted, or a predecessor stored. Repeats while anything was accepted, so a
+ * held chain of revisions is released in order.
+ */
+export async function reconsiderHeld(
+  repo: IntakeRepository,
+  verify: SealVerifier,
+  options: Omit<Options, 'source'>,
+): Promise<IntakeReport> {
+  const report = emptyReport();
+  await reconsiderInto(repo, verify, { ...options, source: 'held' }, report, true);
+  return report;
+}
+
+async function reconsiderInto(
+  repo: IntakeRepository,
+  verify: SealVerifier,
+  options: Options,
+  report: IntakeReport,
+  isReportingStillHeld = false,
+): Promise<void> {
+  for (let pass = 0; pass < 1000; pass++) {
+    const held = await repo.heldEntries();
+    if (held.length === 0) return;
+    const verdicts = [];
+    for (const [index, h] of held.entries())
+      verdicts.push({ verdict: await checkBundleEntry(h.entry, index, verify), source: h.source, wasHeld: true });
+    const passReport = emptyReport();
+    const accepted = await decideAll(verdicts, repo, options, passReport);
+    report.accepted.push(...passReport.accepted);
+    report.released.push(...passReport.released);
+    report.refused.push(...passReport.refused);
+    report.conflicts.push(...passReport.conflicts);
+    const released = new Set(passReport.released);
+    const stillHeld = report.held.filter((h) => !released.has(h.auditId));
+    report.held.splice(0, report.held.length, ...stillHeld);
+    if (accepted === 0) {
+      if (isReportingStillHeld) report.held.splice(0, report.held.length, ...passReport.held);
+      return;
+    }
+  }
+}
