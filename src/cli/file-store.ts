@@ -214,7 +214,7 @@ export class FileStore implements IntakeRepository {
     const ids = new Set(query.auditIds);
     const lineages = new Set(query.lineageIds);
     const accepted = [...index.values()].filter((r) => ids.has(r.auditId) || lineages.has(r.lineageId));
-    const held = (await this.held()).filter((h) => ids.has(h.auditId)).map((h) => ({ auditId: h.auditId, hash: h.hash }));
+    const held = (await this.held()).filter((h) => ids.has(h.auditId)).map((h) => ({ auditId: h.auditId, hash: h.hash, reason: h.reason }));
     const wanted = new Set(query.keyIds);
     const keys = (await this.keys()).filter((k) => wanted.has(k.keyId));
     const acceptedRubrics = new Set((await this.acceptedRubrics()).map((r) => r.fingerprint));

@@ -3,7 +3,14 @@ import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { jsPDF } from 'jspdf';
 import { describe, expect, it } from 'vitest';
-import { findBetweenMarkers, isPdf, jpegImageHashes, readStreams } from './pdf-inspect';
+import {
+  findBetweenMarkers,
+  isPdf,
+  jpegImageHashes,
+  jpegImages,
+  pageContents,
+  readStreams,
+} from './pdf-inspect';
 
 const BEGIN = 'DUCHA-SEAL-BEGIN:';
 const END = ':DUCHA-SEAL-END';
@@ -202,5 +209,53 @@ describe('pdf-inspect on hand-built PDFs', () => {
       ') >>\nendobj\n',
     );
     expect(findBetweenMarkers(pdf, BEGIN, END)).toBe('督查');
+  });
+});
+
+describe('pageContents and jpegImages, which verify uses to say where a file differs', () => {
+  const twoPages = (): Uint8Array => {
+    const doc = new jsPDF({ compress: true });
+    doc.text('page one', 10, 10);
+    doc.addImage(red, 'JPEG', 10, 20, 40, 30, sha256(red));
+    doc.addPage();
+    doc.text('page two', 10, 10);
+    return new Uint8Array(doc.output('arraybuffer'));
+  };
+  const text = (bytes: Uint8Array | undefined): string =>
+    Buffer.from(bytes ?? new Uint8Array()).toString('latin1');
+
+  it('returns each page content, inflated, in page order', () => {
+    const pages = pageContents(twoPages());
+    expect(pages).toHaveLength(2);
+    expect(text(pages[0])).toContain('(page one) Tj');
+    expect(text(pages[1])).toContain('(page two) Tj');
+    expect(text(pages[1])).not.toContain('page one');
+  });
+
+  it('follows an incremental update: the page redefined later, with an extra content stream, wins', () => {
+    const pdf = twoPages();
+    const raw = text(pdf);
+    const page = /(\d+) 0 obj\n<<\/Type \/Page\n([\s\S]*?)\/Contents (\d+) 0 R/.exec(raw);
+    const [, pageNumber, middle, contents] = page ?? [];
+    const overlay = deflateSync(Buffer.from('BT /F1 12 Tf 10 10 Td (forged) Tj ET', 'latin1'));
+    const updated = handmade(
+      pdf,
+      `\n90 0 obj\n<< /Length ${String(overlay.length)} /Filter /FlateDecode >>\nstream\n`,
+      overlay,
+      `\nendstream\nendobj\n${pageNumber ?? ''} 0 obj\n<</Type /Page\n${middle ?? ''}/Contents [${contents ?? ''} 0 R 90 0 R]\n>>\nendobj\n`,
+    );
+    const pages = pageContents(updated);
+    expect(pages).toHaveLength(2);
+    expect(text(pages[0])).toContain('(page one) Tj');
+    expect(text(pages[0]).endsWith('(forged) Tj ET')).toBe(true);
+    expect(pages[1]).toEqual(pageContents(pdf)[1]);
+  });
+
+  it('returns no pages for a file without a page tree', () => {
+    expect(pageContents(handmade('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n'))).toEqual([]);
+  });
+
+  it('gives each JPEG bytes with its hash, so verify can hand the sealed images back to the renderer', () => {
+    expect(jpegImages(twoPages())).toEqual([{ sha256: sha256(red), bytes: red }]);
   });
 });

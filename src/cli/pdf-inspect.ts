@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { constants, inflateSync } from 'node:zlib';
 
 /**
- * Reads back what the renderer embedded (seal envelope, JPEG photos) straight from PDF bytes, so
- * `ducha verify` never has to re-render. This is a tolerant scanner, not a PDF parser: it does not
- * follow the xref table or object streams, because jsPDF writes neither and a scanner keeps working
- * on files whose xref offsets were damaged.
+ * Reads back what the renderer embedded (seal envelope, renderer record, JPEG photos, page content)
+ * straight from PDF bytes, so `ducha verify` can re-make the sheet and say where a file differs. This is
+ * a tolerant scanner, not a PDF parser: it does not follow the xref table or object streams, because
+ * jsPDF writes neither and a scanner keeps working on files whose xref offsets were damaged.
  */
 
 export interface PdfStream {
@@ -44,16 +44,87 @@ export function readStreams(pdf: Uint8Array): PdfStream[] {
 }
 
 export function jpegImageHashes(pdf: Uint8Array): string[] {
-  const hashes: string[] = [];
+  return jpegImages(pdf).map((image) => image.sha256);
+}
+
+/** Every embedded JPEG file with its SHA-256, in file order. */
+export function jpegImages(pdf: Uint8Array): { sha256: string; bytes: Uint8Array }[] {
+  const images: { sha256: string; bytes: Uint8Array }[] = [];
   for (const stream of scanStreams(pdf)) {
     if (!IMAGE_SUBTYPE.test(stream.dictionary)) continue;
     // Anything other than exactly DCT left over (a Flate layer that failed to inflate, ASCII85, …)
     // means `data` is not the JPEG file, and hashing it would only produce a misleading mismatch.
     const [only, ...rest] = stream.pendingFilters;
     if (only === undefined || rest.length > 0 || !DCT.has(only)) continue;
-    hashes.push(createHash('sha256').update(stream.data).digest('hex'));
+    images.push({ sha256: createHash('sha256').update(stream.data).digest('hex'), bytes: stream.data });
   }
-  return hashes;
+  return images;
+}
+
+/**
+ * Each page's content (its content streams inflated and joined), in page-tree order. Later definitions
+ * of an object win, as in a reader applying incremental updates, so an appended page edit shows here.
+ */
+export function pageContents(pdf: Uint8Array): Uint8Array[] {
+  const text = latin1(pdf);
+  const dictionaries = new Map<number, string>();
+  let catalog: string | undefined;
+  const header = new RegExp(OBJECT_HEADER.source, 'g');
+  let match: RegExpExecArray | null;
+  while ((match = header.exec(text)) !== null) {
+    const dictStart = skipWhitespace(text, header.lastIndex);
+    if (!text.startsWith('<<', dictStart)) continue;
+    const dictEnd = endOfDictionary(text, dictStart);
+    if (dictEnd < 0) continue;
+    const dictionary = text.slice(dictStart, dictEnd);
+    dictionaries.set(Number(match[1]), dictionary);
+    if (isOfType(dictionary, 'Catalog')) catalog = dictionary;
+    // Binary stream data must not be read as object headers.
+    if (text.startsWith('stream', skipWhitespace(text, dictEnd))) {
+      const end = text.indexOf('endstream', dictEnd);
+      if (end > 0) header.lastIndex = end;
+    }
+  }
+  const streams = new Map(scanStreams(pdf).map((s) => [s.objectNumber, s.data]));
+  const pages: Uint8Array[] = [];
+  const seen = new Set<number>();
+  const visit = (objectNumber: number) => {
+    // A page tree that loops back on itself is damage, not pages.
+    if (seen.has(objectNumber)) return;
+    seen.add(objectNumber);
+    const dictionary = dictionaries.get(objectNumber);
+    if (dictionary === undefined) return;
+    if (isOfType(dictionary, 'Pages')) {
+      for (const kid of references(KIDS_ENTRY.exec(dictionary)?.[1] ?? '')) visit(kid);
+      return;
+    }
+    const contents = references(CONTENTS_ENTRY.exec(dictionary)?.[1] ?? '');
+    pages.push(concat(contents.map((n) => streams.get(n) ?? new Uint8Array())));
+  };
+  const root = catalog === undefined ? undefined : PAGES_ENTRY.exec(catalog)?.[1];
+  if (root !== undefined) visit(Number(root));
+  return pages;
+}
+
+const REFERENCE = `\\d+${WS}+\\d+${WS}+R(?![A-Za-z0-9])`;
+const KIDS_ENTRY = new RegExp(`/Kids${WS}*\\[([^\\]]*)\\]`);
+const CONTENTS_ENTRY = new RegExp(`/Contents${WS}*(\\[[^\\]]*\\]|${REFERENCE})`);
+const PAGES_ENTRY = new RegExp(`/Pages${WS}+(\\d+)${WS}+\\d+${WS}+R`);
+
+const isOfType = (dictionary: string, type: string): boolean =>
+  new RegExp(`/Type${WS}*/${type}(?![A-Za-z0-9])`).test(dictionary);
+
+const references = (value: string): number[] =>
+  Array.from(value.matchAll(new RegExp(`(\\d+)${WS}+\\d+${WS}+R(?![A-Za-z0-9])`, 'g')), (m) => Number(m[1]));
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 export function findBetweenMarkers(pdf: Uint8Array, begin: string, end: string): string | undefined {

@@ -5,7 +5,15 @@ import { validateCommand } from './commands/validate';
 import { scoreCommand } from './commands/score';
 import { pdfArgsSchema, pdfCommand } from './commands/pdf';
 import { verifyCommand } from './commands/verify';
+import { FileStore } from './file-store';
 import { DEFAULT_STORE, exportCommand, importCommand, verifyBundleCommand } from './commands/bundle';
+import {
+  heldCommand,
+  keysAddCommand,
+  keysListCommand,
+  keysRevokeCommand,
+  rubricsAcceptCommand,
+} from './commands/keys';
 
 const usage = `督查 ducha — rubric tools
 
@@ -15,9 +23,18 @@ const usage = `督查 ducha — rubric tools
                                                         an unsealed score sheet (未签章)
   ducha pdf --audit <export.json> --out <file.pdf>      the sealed sheet of an audit exported from the app
             [--fallback-font <file.ttf> | --no-fallback-font]
-  ducha verify <file.pdf>                               valid (exit 0), tampered (1) or unsigned (2)
-  ducha verify <bundle.ducha>                           every audit in a bundle: exit 0 only if all are valid
-  ducha import <bundle…> [--store DIR]                  verified audits into the local store (default .ducha-store)
+  ducha verify <file.pdf…> [--store DIR]                valid (0): the pages are what the seal says and the signer is
+                                                        enrolled in the store's key register; tampered or refused (1);
+                                                        unsigned (2); cannot check or signer not enrolled (3)
+  ducha verify <bundle.ducha> [--store DIR]             every audit in a bundle and who signed it: exit 0 only if
+                                                        all are valid and signed by enrolled keys (3: signer not enrolled)
+  ducha import <bundle…> [--store DIR]                  verified audits into the local store (default .ducha-store);
+                                                        exit 1 on refused or conflicting audits, 3 when some are held
+  ducha keys add <file.ducha-key> --fingerprint "<as the tablet shows it>" [--label …] [--auditor …] [--store DIR]
+  ducha keys list [--store DIR]                         the key register, and unknown keys with held audits
+  ducha keys revoke "<fingerprint>" [--reason …] [--store DIR]
+  ducha rubrics accept <rubric.json> [--store DIR]      a rubric version beyond the shipped ones counts from now on
+  ducha held [--store DIR]                              audits held aside (待确认签名 …) and conflicts, with both sides
   ducha export [--store DIR] [--out b.ducha] [--csv audits.csv] [--units-csv units.csv]`;
 
 const scoreArgsSchema = z.strictObject({
@@ -69,12 +86,63 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await pdfCommand(options.data, io);
       }
       case 'verify': {
-        const { positionals } = parseArgs({ args: [...rest], allowPositionals: true, options: {} });
-        const file = positionals[0];
-        // A PDF is a score sheet; anything else is read as a bundle.
-        return file !== undefined && !/\.pdf$/i.test(file)
-          ? await verifyBundleCommand(file, io)
-          : await verifyCommand(file, io);
+        const { positionals, values } = parseArgs({
+          args: [...rest],
+          allowPositionals: true,
+          options: { store: { type: 'string' } },
+        });
+        if (positionals.length === 0) return await verifyCommand(undefined, io);
+        // Every file is checked; the worst outcome is the exit code (tampered 1 over unknown signer 3 over unsigned 2).
+        const rank = (code: number) => [0, 2, 3, 1].indexOf(code);
+        let worst = 0;
+        for (const file of positionals) {
+          // A PDF is a score sheet; anything else is read as a bundle.
+          const code = /\.pdf$/i.test(file)
+            ? await verifyCommand(file, io, { register: await new FileStore(values.store ?? DEFAULT_STORE).keys() })
+            : await verifyBundleCommand(file, values.store ?? DEFAULT_STORE, io);
+          if (rank(code) > rank(worst)) worst = code;
+        }
+        return worst;
+      }
+      case 'keys': {
+        const [sub, ...args] = rest;
+        const { values, positionals } = parseArgs({
+          args,
+          allowPositionals: true,
+          options: {
+            store: { type: 'string' },
+            fingerprint: { type: 'string' },
+            label: { type: 'string' },
+            auditor: { type: 'string' },
+            reason: { type: 'string' },
+          },
+        });
+        const store = values.store ?? DEFAULT_STORE;
+        if (sub === 'add')
+          return await keysAddCommand(
+            positionals[0],
+            { store, fingerprint: values.fingerprint, label: values.label, auditor: values.auditor },
+            io,
+          );
+        if (sub === 'list') return await keysListCommand({ store }, io);
+        if (sub === 'revoke') return await keysRevokeCommand(positionals[0], { store, reason: values.reason }, io);
+        io.err('keys: use keys add | keys list | keys revoke');
+        return 1;
+      }
+      case 'rubrics': {
+        const [sub, ...args] = rest;
+        const { values, positionals } = parseArgs({
+          args,
+          allowPositionals: true,
+          options: { store: { type: 'string' } },
+        });
+        if (sub === 'accept') return await rubricsAcceptCommand(positionals[0], { store: values.store ?? DEFAULT_STORE }, io);
+        io.err('rubrics: use rubrics accept <rubric.json>');
+        return 1;
+      }
+      case 'held': {
+        const { values } = parseArgs({ args: [...rest], options: { store: { type: 'string' } } });
+        return await heldCommand({ store: values.store ?? DEFAULT_STORE }, io);
       }
       case 'import': {
         const { values, positionals } = parseArgs({

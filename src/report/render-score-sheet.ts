@@ -2,7 +2,10 @@ import { GState, jsPDF } from 'jspdf';
 import { autoTable, type CellInput, type RowInput } from 'jspdf-autotable';
 import { create as createQr } from 'qrcode';
 import {
+  canonicalHash,
+  canonicalJson,
   keyFingerprint,
+  rubricFingerprint,
   sha256Hex,
   type Audit,
   type Rubric,
@@ -12,6 +15,7 @@ import {
 import { toBase64 } from './base64';
 import { createFontPicker, FONT_IDS, type SheetFont } from './font-choice';
 import { buildSheetModel, formatSheetTime, sheetText } from './sheet-model';
+import { RENDERER_BEGIN, RENDERER_END, rendererRecord } from './sheet-record';
 
 export const SEAL_BEGIN = 'DUCHA-SEAL-BEGIN:';
 export const SEAL_END = ':DUCHA-SEAL-END';
@@ -44,6 +48,19 @@ function utf8Base64(text: string): string {
 }
 
 /**
+ * A PDF date in UTC. Given a Date, jsPDF writes local time with the machine's offset, so the same sheet
+ * made in Shanghai and in a UTC container would differ; the string form is written as it is.
+ */
+export function pdfDateUtc(iso: string): string {
+  const date = new Date(iso);
+  const year = date.getUTCFullYear();
+  // jsPDF rejects date strings outside 1970–2037; a fixed date keeps such a sheet reproducible.
+  if (Number.isNaN(date.getTime()) || year < 1970 || year > 2037) return "D:19700101000000+00'00'";
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `D:${String(year)}${two(date.getUTCMonth() + 1)}${two(date.getUTCDate())}${two(date.getUTCHours())}${two(date.getUTCMinutes())}${two(date.getUTCSeconds())}+00'00'`;
+}
+
+/**
  * The score sheet as PDF bytes: a pure function of its data. It mirrors the paper 督办记录表 (title,
  * header, 序号|项目|标准|考核与评分方法|标准分值|实际得分, 合计), adds signatures, the seal and an evidence
  * appendix, and embeds the sealed envelope so the PDF alone can be verified.
@@ -55,7 +72,17 @@ export function renderScoreSheet(
   assets: ScoreSheetAssets,
 ): ScoreSheet {
   const model = buildSheetModel(rubric, audit, score);
-  const { subset, fallback } = assets.fonts;
+  // Every line is checked up front, so the note listing undrawable characters (printed mid-sheet) is
+  // complete, and so the fallback font is embedded only when some text needs it: a sheet that does not
+  // need it must not depend on it, or it could not be reproduced where that font is not installed.
+  const lines = [
+    ...sheetText(model).split('\n'),
+    ...model.photos.map((photo) => (photo.note ? `${photo.caption}:${photo.note}` : photo.caption)),
+  ];
+  const probe = createFontPicker(assets.fonts.subset, assets.fonts.fallback);
+  const needsFallback = lines.some((line) => probe(line).font === FONT_IDS.fallback);
+  const { subset } = assets.fonts;
+  const fallback = needsFallback ? assets.fonts.fallback : undefined;
   const pick = createFontPicker(subset, fallback);
   const missing = new Set<string>();
   let usedFallbackFont = false;
@@ -88,16 +115,25 @@ export function renderScoreSheet(
     doc.addFont(`${font.name}.ttf`, id, 'normal', 'normal', 'Identity-H');
   }
   doc.setFont(FONT_IDS.subset, 'normal');
-  // Check every line up front, so the note listing undrawable characters (printed mid-sheet) is complete.
-  for (const line of sheetText(model).split('\n')) t(line);
-  for (const photo of model.photos) t(photo.note ? `${photo.caption}:${photo.note}` : photo.caption);
-  const stamp = new Date(audit.finalisedAt ?? audit.updatedAt);
-  doc.setCreationDate(stamp);
+  for (const line of lines) t(line);
+  // Same inputs, same bytes (so `ducha verify` can re-make the file): jsPDF's file ID is random and its
+  // creation date carries the local time zone unless both are given.
+  doc.setFileId(
+    (assets.seal?.hash ?? canonicalHash({ audit, rubric: rubricFingerprint(rubric) })).slice(0, 32),
+  );
+  doc.setCreationDate(pdfDateUtc(audit.finalisedAt ?? audit.updatedAt));
   doc.setDocumentProperties({
     title: `${rubric.form} ${model.siteLine}`,
     subject: rubric.title,
     creator: 'Ducha 督查',
   });
+  // One XMP block (jsPDF keeps only the first): how to re-make this file, then the seal it shows.
+  // Canonical JSON, so a verifier embeds the same text from the parsed envelope whatever its key order.
+  doc.addMetadata(
+    `${RENDERER_BEGIN}${utf8Base64(canonicalJson(rendererRecord({ subset, ...(fallback ? { fallback } : {}) })))}${RENDERER_END}` +
+      (assets.seal ? `${SEAL_BEGIN}${utf8Base64(canonicalJson(assets.seal))}${SEAL_END}` : ''),
+    SEAL_NAMESPACE,
+  );
 
   // Header, as on the paper form.
   doc.setFontSize(15);
@@ -244,7 +280,6 @@ export function renderScoreSheet(
     doc.text('校验:npm run ducha -- verify <本文件.pdf>', textX, cursorY + 27);
     doc.setTextColor(0, 0, 0);
     cursorY += 32;
-    doc.addMetadata(`${SEAL_BEGIN}${utf8Base64(JSON.stringify(assets.seal))}${SEAL_END}`, SEAL_NAMESPACE);
   } else {
     doc.setTextColor(160, 30, 30);
     doc.setFontSize(12);

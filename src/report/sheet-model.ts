@@ -86,7 +86,8 @@ function earnedCell(rubric: Rubric, node: RubricNode, score: NodeScore | undefin
     return `${points(score.earnedH)}\n${gradeLabel(rubric, score.grade)}`;
   }
   if (score.state === 'all_na') return '不适用';
-  const cap = node.overflow === 'cap' ? `\n(封顶${node.points})` : '';
+  const cap =
+    node.overflow === 'cap' ? `\n(封顶${node.points})` : node.overflow === 'deduct' ? '\n(扣完为止)' : '';
   return `${points(score.earnedH)}/${points(score.possibleH)}${cap}`;
 }
 

@@ -1,14 +1,23 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gradesOf, toBase64Url, type Audit, type AuditExport, type Grade } from '../../src/domain/index';
 import { runCli } from '../../src/cli/run-cli';
+import { verifyCommand } from '../../src/cli/commands/verify';
 import { DEFAULT_FALLBACK_FONT } from '../../src/cli/sheet-fonts';
+import { pdfDateUtc, SEAL_BEGIN } from '../../src/report/render-score-sheet';
+import {
+  RENDERER_BEGIN,
+  RENDERER_END,
+  rendererRecordSchema,
+  SHEET_RENDERER_VERSION,
+} from '../../src/report/sheet-record';
 import { extractFontFromCollection } from '../../src/report/ttc';
 import { loadGrades, loadRubric } from '../support/load';
-import { finalisedAudit, imagesOf, photoBlue, sealed, sheetOf } from '../support/sealed-audit';
+import { finalisedAudit, imagesOf, photoBlue, sealed, sheetOf, subsetFont } from '../support/sealed-audit';
 
 const dir = mkdtempSync(join(tmpdir(), 'ducha-sheet-'));
 let n = 0;
@@ -31,9 +40,10 @@ const pagesOf = (file: string): string[] =>
     .split('\f')
     .filter((p) => p.trim() !== '');
 
+/** The page-level check alone (no key register): who signed is tested in tests/pdf-attacks. */
 async function verify(file: string): Promise<{ code: number; out: string }> {
   const out: string[] = [];
-  const code = await runCli(['verify', file], { out: (l) => out.push(l), err: (l) => out.push(l) });
+  const code = await verifyCommand(file, { out: (l) => out.push(l), err: (l) => out.push(l) });
   return { code, out: out.join('\n') };
 }
 
@@ -71,8 +81,9 @@ describe('the score sheet, read back with pdftotext', { timeout: 30_000 }, () =>
     expect(text).toContain('序号项目标准考核与评分方法标准分值实际得分');
   });
 
-  it('KF3: every item and sub-item name, the cap, 合计 and the exact totals, header repeated on every page', () => {
-    // kf3-mixed-cap-not-hit: 121.2 of 157 → 77.2 %; 二 33.2 of 40 (children 46, capped at 40)
+  it('KF3: every item and sub-item name, 合计 and the exact totals, header repeated on every page', () => {
+    // kf3-mixed-cap-not-hit under 扣完为止 (overflow "deduct"): 二 starts from 40 and loses 2.2 基本 1.2 +
+    // 2.3 一般 2.4 + 2.4 不符合 8 + 2.7 基本 1.2 = 12.8 → 27.2/40; total 121.2 − 6 = 115.2 of 157 → 73.4 %
     const audit = finalisedAudit(kf3, gradesOfFixture(kf3, 'kf3-mixed-cap-not-hit'));
     const sheet = sheetOf(kf3, audit);
     const file = save(sheet.bytes);
@@ -86,8 +97,8 @@ describe('the score sheet, read back with pdftotext', { timeout: 30_000 }, () =>
       '咨询报修',
       '投诉处理',
       '投诉受理',
-      '33.2/40(封顶40)',
-      '121.2/157得分率77.2%',
+      '27.2/40(扣完为止)',
+      '115.2/157得分率73.4%',
       '合计',
     ]) {
       expect(text, expected).toContain(expected);
@@ -142,6 +153,83 @@ describe('the score sheet, read back with pdftotext', { timeout: 30_000 }, () =>
   });
 });
 
+describe(
+  'the sheet is reproducible: a pure function of its inputs, with the renderer recorded',
+  { timeout: 60_000 },
+  () => {
+    const audit = finalisedAudit(kf01, gradesOfFixture(kf01, 'kf01-mixed'), { photoUnit: '7' });
+
+    it('renders the same bytes twice, sealed and unsealed, with the file ID taken from the seal hash', async () => {
+      const seal = await sealed(kf01, audit);
+      const first = sheetOf(kf01, audit, { seal }).bytes;
+      expect(Buffer.from(sheetOf(kf01, audit, { seal }).bytes).equals(Buffer.from(first))).toBe(true);
+      const id = seal.hash.slice(0, 32).toUpperCase();
+      expect(Buffer.from(first).toString('latin1')).toContain(`/ID [ <${id}> <${id}> ]`);
+      const unsealed = sheetOf(kf01, audit).bytes;
+      expect(Buffer.from(sheetOf(kf01, audit).bytes).equals(Buffer.from(unsealed))).toBe(true);
+    });
+
+    it('writes the creation date in UTC', () => {
+      expect(pdfDateUtc('2026-11-24T02:30:00.000Z')).toBe("D:20261124023000+00'00'");
+      expect(pdfDateUtc('2026-11-24T10:30:00+08:00')).toBe("D:20261124023000+00'00'");
+      // jsPDF accepts no date string outside 1970–2037.
+      expect(pdfDateUtc('2040-01-01T00:00:00Z')).toBe("D:19700101000000+00'00'");
+    });
+
+    it('records renderer version 2, the jsPDF version and the font it used (name + SHA-256) beside the seal', async () => {
+      const seal = await sealed(kf01, audit);
+      const raw = Buffer.from(sheetOf(kf01, audit, { seal }).bytes).toString('latin1');
+      const encoded = new RegExp(`${RENDERER_BEGIN}([A-Za-z0-9+/=]+)${RENDERER_END}${SEAL_BEGIN}`).exec(
+        raw,
+      )?.[1];
+      const record = rendererRecordSchema.parse(
+        JSON.parse(Buffer.from(encoded ?? '', 'base64').toString('utf8')),
+      );
+      expect(record).toEqual({
+        renderer: 'ducha.score-sheet',
+        version: SHEET_RENDERER_VERSION,
+        jspdf: '4.2.1',
+        fonts: {
+          subset: {
+            name: 'NotoSansSC-subset',
+            sha256: createHash('sha256').update(subsetFont.bytes).digest('hex'),
+          },
+        },
+      });
+      expect(SHEET_RENDERER_VERSION).toBe(2);
+    });
+
+    it.runIf(existsSync(DEFAULT_FALLBACK_FONT))(
+      'embeds and records the fallback font only when some text needs it',
+      async () => {
+        const fallback = {
+          name: 'CJK-fallback',
+          bytes: extractFontFromCollection(new Uint8Array(readFileSync(DEFAULT_FALLBACK_FONT))),
+        };
+        const seal = await sealed(kf01, audit);
+        // Nothing here needs it: the sheet is the same bytes as one made where the fallback is not installed.
+        const offered = sheetOf(kf01, audit, { seal, fallback });
+        expect(offered.usedFallbackFont).toBe(false);
+        expect(Buffer.from(offered.bytes).equals(Buffer.from(sheetOf(kf01, audit, { seal }).bytes))).toBe(
+          true,
+        );
+        const rare = { ...audit, auditor: '王堃' };
+        const needed = sheetOf(kf01, rare, { seal: await sealed(kf01, rare), fallback });
+        expect(needed.usedFallbackFont).toBe(true);
+        const raw = Buffer.from(needed.bytes).toString('latin1');
+        const encoded = new RegExp(`${RENDERER_BEGIN}([A-Za-z0-9+/=]+)${RENDERER_END}`).exec(raw)?.[1];
+        const record = rendererRecordSchema.parse(
+          JSON.parse(Buffer.from(encoded ?? '', 'base64').toString('utf8')),
+        );
+        expect(record.fonts.fallback).toEqual({
+          name: 'CJK-fallback',
+          sha256: createHash('sha256').update(fallback.bytes).digest('hex'),
+        });
+      },
+    );
+  },
+);
+
 describe('ducha verify', () => {
   it(
     'accepts an untouched sealed sheet and names what was changed after sealing',
@@ -164,7 +252,9 @@ describe('ducha verify', () => {
       };
       const score = await verify(save(sheetOf(kf01, betterScore, { seal }).bytes));
       expect(score.code).toBe(1);
-      expect(score.out).toMatch(/tampered — score/);
+      expect(score.out).toMatch(
+        /tampered — pages: the pages do not show what the seal says \(page 1 of 2 differs\)$/,
+      );
 
       const softerNote = {
         ...audit,
@@ -172,7 +262,10 @@ describe('ducha verify', () => {
       };
       const note = await verify(save(sheetOf(kf01, softerNote, { seal }).bytes));
       expect(note.code).toBe(1);
-      expect(note.out).toMatch(/tampered — text/);
+      // The note is printed in the table (page 1) and under the photo (page 2).
+      expect(note.out).toMatch(
+        /tampered — pages: the pages do not show what the seal says \(pages 1, 2 of 2 differ\)$/,
+      );
 
       const swapped = await verify(save(sheetOf(kf01, audit, { seal, images: imagesOf(photoBlue) }).bytes));
       expect(swapped.code).toBe(1);

@@ -15,6 +15,7 @@ import {
 } from '../../domain/index';
 import { webCryptoVerifier } from '../../crypto/webcrypto-verifier';
 import { renderScoreSheet } from '../../report/render-score-sheet';
+import { renderSealedSheet } from '../../report/sealed-sheet';
 import { readJsonFile, type CliIo } from '../io';
 import { loadRubricAndGrades } from '../load-inputs';
 import { DEFAULT_FALLBACK_FONT, describeMissing, loadSheetFonts } from '../sheet-fonts';
@@ -77,8 +78,8 @@ export async function pdfCommand(args: PdfArgs, io: CliIo): Promise<number> {
         io.err(`${args.audit}: refused, the export does not match its seal: ${reason}`);
       return 1;
     }
-    ({ audit, rubric } = parsed.data.envelope.payload);
-    seal = parsed.data.envelope;
+    ({ audit, rubric } = check.envelope.payload);
+    seal = check.envelope;
   } else {
     const inputs = await loadRubricAndGrades(args.rubric ?? '', args.answers ?? '', io);
     if (inputs === undefined) return 1;
@@ -114,8 +115,10 @@ export async function pdfCommand(args: PdfArgs, io: CliIo): Promise<number> {
   const fonts = await loadSheetFonts(
     args['no-fallback-font'] ? false : (args['fallback-font'] ?? DEFAULT_FALLBACK_FONT),
   );
-  const score = scoreAudit(rubric, gradesOf(audit.answers));
-  const sheet = renderScoreSheet(rubric, audit, score, { fonts, images, ...(seal ? { seal } : {}) });
+  // A sealed sheet is drawn from the seal alone, exactly as `ducha verify` re-makes it.
+  const sheet = seal
+    ? renderSealedSheet(seal, { fonts, images })
+    : renderScoreSheet(rubric, audit, scoreAudit(rubric, gradesOf(audit.answers)), { fonts, images });
   if (sheet.missingCharacters.length > 0) {
     io.err(
       `warning: no available font has ${describeMissing(sheet.missingCharacters)}; they are printed as □ and listed on the sheet`,

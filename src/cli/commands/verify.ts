@@ -1,88 +1,106 @@
-import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import {
-  gradesOf,
-  scoreAudit,
+  keyId,
+  type EnrolledKey,
+  fromHundredths,
+  fromTenths,
+  keyFingerprint,
   verifyEnvelope,
   type SealedEnvelope,
-  type TamperFinding,
 } from '../../domain/index';
 import { webCryptoVerifier } from '../../crypto/webcrypto-verifier';
+import type { SheetFont } from '../../report/font-choice';
 import { SEAL_BEGIN, SEAL_END } from '../../report/render-score-sheet';
-import { buildSheetModel } from '../../report/sheet-model';
+import { renderSealedSheet } from '../../report/sealed-sheet';
+import { formatSheetDate, formatSheetTime } from '../../report/sheet-model';
+import {
+  JSPDF_VERSION,
+  RENDERER_BEGIN,
+  RENDERER_END,
+  REPRODUCIBLE_RENDERER_VERSIONS,
+  rendererRecordSchema,
+  type FontIdentity,
+  type RendererRecord,
+} from '../../report/sheet-record';
+import { extractFontFromCollection } from '../../report/ttc';
 import type { CliIo } from '../io';
-import { findBetweenMarkers, isPdf, jpegImageHashes } from '../pdf-inspect';
+import { findBetweenMarkers, isPdf, jpegImages, pageContents } from '../pdf-inspect';
+import { DEFAULT_FALLBACK_FONT, SUBSET_FONT_PATH } from '../sheet-fonts';
 
-export const EXIT = { valid: 0, tampered: 1, unsigned: 2 } as const;
+/** 3 is neither valid nor tampered: this verifier cannot re-make the sheet, so it proves nothing either way. */
+export const EXIT = { valid: 0, tampered: 1, unsigned: 2, cannotCheck: 3 } as const;
 
-/** Whitespace-free, so line wrapping inside table cells does not matter. */
-const squash = (text: string): string => text.replace(/\s+/g, '');
-
-/** True when `needle` is printed, allowing □ wherever the font lacked a character. */
-function isPrinted(haystack: string, needle: string): boolean {
-  const wanted = squash(needle);
-  if (wanted === '' || haystack.includes(wanted)) return true;
-  const pattern = Array.from(wanted, (ch) => {
-    const escaped = ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    return (ch.codePointAt(0) ?? 0) > 0x7f ? `(?:${escaped}|□)` : escaped;
-  }).join('');
-  return new RegExp(pattern, 'u').test(haystack);
+export interface VerifyOptions {
+  /**
+   * The receiver's key register (`--store`). When given, only a signer enrolled in it makes a sheet
+   * valid: an unknown key is "intact, signer not enrolled" (exit 3), a key revoked before the seal was
+   * made is refused (exit 1). A seal proves only that *some* key signed.
+   */
+  readonly register?: readonly EnrolledKey[];
+  /** More font files (TTF or TTC) to look for the recorded fonts in, besides the bundled subset and wqy. */
+  readonly fontFiles?: readonly string[];
+  /**
+   * Who holds a signing key, from a key register (e.g. "设备 平板3 · 王小明"); undefined when the key is not
+   * enrolled. Without it the fingerprint is printed as not checked against any register.
+   */
+  readonly describeSigner?: (
+    fingerprint: string,
+    envelope: SealedEnvelope,
+  ) => string | undefined | Promise<string | undefined>;
 }
 
-function printedText(file: string): string | undefined {
-  const result = spawnSync('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-'], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return result.status === 0 ? squash(result.stdout) : undefined;
+const REMAKE_HINT =
+  're-make the sheet from the audit export with `ducha pdf --audit <export> --out sheet.pdf`';
+
+/**
+ * What the seal says, line by line, for a reader to hold against the paper. `signer` is how a key
+ * register names the key, when one was consulted.
+ */
+export function sealedValues(envelope: SealedEnvelope, signer?: string): string[] {
+  const { payload, hash } = envelope;
+  const { audit, rubric, score } = payload;
+  const percent = score.percentTenths === null ? '—' : `${fromTenths(score.percentTenths).toFixed(1)}%`;
+  const revision = [
+    String(audit.revision),
+    audit.amendReason ? `amended: ${audit.amendReason}` : '',
+    payload.previousHash ? `corrects seal ${payload.previousHash}` : '',
+  ].filter((s) => s !== '');
+  const rows: [string, string][] = [
+    ['site 被考核单位', audit.site.code ? `${audit.site.name} (code ${audit.site.code})` : audit.site.name],
+    ['考核时间', `${formatSheetDate(audit.auditedAt)} (${audit.auditedAt})`],
+    ['auditor 考核人', audit.auditor],
+    ['revision 修订', revision.join(' — ')],
+    [
+      'signer key',
+      `${keyFingerprint(payload.publicKey)} — ${signer ?? 'not checked against a key register'}`,
+    ],
+    ['sealed at', `${formatSheetTime(payload.sealedAt)} (${payload.sealedAt})`],
+    [
+      'score 合计',
+      `${String(fromHundredths(score.earnedH))} / ${String(fromHundredths(score.possibleH))} (${percent})`,
+    ],
+    ['rubric', `${rubric.id} ${audit.rubricFingerprint}`],
+    ['seal hash', hash],
+  ];
+  const width = Math.max(...rows.map(([label]) => displayWidth(label)));
+  return rows.map(([label, value]) => `  ${label}${' '.repeat(width - displayWidth(label))}  ${value}`);
 }
 
-/** What the PDF shows must be what was sealed: the score, the texts and every image. */
-function compareSheet(envelope: SealedEnvelope, pdf: Uint8Array, text: string): TamperFinding[] {
-  const { audit, rubric } = envelope.payload;
-  const model = buildSheetModel(rubric, audit, scoreAudit(rubric, gradesOf(audit.answers)));
-  const findings: TamperFinding[] = [];
-  if (!isPrinted(text, model.total))
-    findings.push({
-      what: 'score',
-      message: `the printed 合计 is not the sealed ${model.total.replace(/\n/g, ' ')}`,
-    });
-  for (const row of model.rows) {
-    const [, title, standard, , points, earned] = row.cells;
-    if (!isPrinted(text, `${points}${earned}`))
-      findings.push({
-        what: 'score',
-        message: `item ${row.id}: the printed score is not the sealed ${earned.replace(/\n/g, ' ')}`,
-      });
-    if (!isPrinted(text, title) || !isPrinted(text, standard))
-      findings.push({
-        what: 'text',
-        message: `item ${row.id}: the printed text (standard or note) differs from the sealed one`,
-      });
-  }
-  for (const line of [
-    model.title,
-    model.siteLine,
-    model.metaLine,
-    ...model.signers.map((s) => `${s.role}签名:${s.name}`),
-  ]) {
-    if (!isPrinted(text, line))
-      findings.push({ what: 'text', message: `"${line}" is not printed as sealed` });
-  }
-  const hashes = new Set(jpegImageHashes(pdf));
-  for (const blob of envelope.payload.blobs) {
-    if (!hashes.has(blob.sha256)) {
-      findings.push({
-        what: blob.kind,
-        message: `${blob.kind === 'photo' ? `photo of unit ${blob.unitId ?? '?'}` : `${blob.role ?? ''} signature`} is not the sealed image`,
-      });
-    }
-  }
-  return findings;
-}
+/** Columns a label takes in a terminal: CJK characters are two wide. */
+const displayWidth = (text: string): number =>
+  Array.from(text).reduce((n, ch) => n + ((ch.codePointAt(0) ?? 0) > 0x2e80 ? 2 : 1), 0);
 
-/** `ducha verify <file.pdf>`: valid (0), tampered (1, saying what) or unsigned (2). */
-export async function verifyCommand(file: string | undefined, io: CliIo): Promise<number> {
+/**
+ * `ducha verify <file.pdf>`: valid (0) only when re-making the sheet from its embedded seal, images and
+ * recorded fonts gives this file byte for byte; tampered (1, saying what); unsigned (2); cannot check (3).
+ */
+export async function verifyCommand(
+  file: string | undefined,
+  io: CliIo,
+  options: VerifyOptions = {},
+): Promise<number> {
   if (file === undefined) {
     io.err('verify: name a PDF, e.g. ducha verify sheet.pdf');
     return EXIT.tampered;
@@ -103,10 +121,8 @@ export async function verifyCommand(file: string | undefined, io: CliIo): Promis
     io.out(`${file}: unsigned — no Ducha seal is embedded (a draft or 未签章 sheet)`);
     return EXIT.unsigned;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(embedded, 'base64').toString('utf8'));
-  } catch {
+  const json = decodeEmbeddedJson(embedded);
+  if (json === undefined) {
     io.out(`${file}: tampered — seal: the embedded seal cannot be read`);
     return EXIT.tampered;
   }
@@ -117,24 +133,186 @@ export async function verifyCommand(file: string | undefined, io: CliIo): Promis
     );
     return EXIT.tampered;
   }
-  const text = printedText(file);
-  if (text === undefined) {
-    io.err('verify: cannot read the printed text: install pdftotext (Debian: apt-get install poppler-utils)');
-    return EXIT.tampered;
-  }
-  const findings = [
-    ...(check.status === 'tampered' ? check.findings : []),
-    ...compareSheet(check.envelope, pdf, text),
-  ];
-  const { payload, hash } = check.envelope;
+  const { envelope } = check;
+  const images = imagesOfSeal(envelope, pdf);
+  const findings = [...(check.status === 'tampered' ? check.findings : []), ...images.findings];
   if (findings.length > 0) {
     const kinds = [...new Set(findings.map((f) => f.what))].join(', ');
     io.out(`${file}: tampered — ${kinds}`);
     for (const f of findings) io.out(`  ${f.what}: ${f.message}`);
     return EXIT.tampered;
   }
+
+  const record = readRendererRecord(pdf);
+  if (record.kind === 'absent') {
+    io.out(
+      `${file}: cannot check — made before renderer versions were recorded, so its pages cannot be re-made and compared; ${REMAKE_HINT}`,
+    );
+    return EXIT.cannotCheck;
+  }
+  if (record.kind === 'damaged') {
+    io.out(`${file}: tampered — the renderer record embedded beside the seal is damaged`);
+    return EXIT.tampered;
+  }
+  const { version, jspdf } = record.value;
+  if (!REPRODUCIBLE_RENDERER_VERSIONS.includes(version)) {
+    io.out(
+      `${file}: cannot check — made by renderer version ${String(version)}; this verifier re-makes version ${REPRODUCIBLE_RENDERER_VERSIONS.join(', ')}; ${REMAKE_HINT}, or use a verifier of that version`,
+    );
+    return EXIT.cannotCheck;
+  }
+  if (jspdf !== JSPDF_VERSION) {
+    io.out(
+      `${file}: cannot check — made with jsPDF ${jspdf}; this verifier draws with jsPDF ${JSPDF_VERSION}; ${REMAKE_HINT}`,
+    );
+    return EXIT.cannotCheck;
+  }
+  const fonts = await findRecordedFonts(record.value, options.fontFiles ?? []);
+  if (!fonts.ok) {
+    io.out(
+      `${file}: cannot check — font "${fonts.missing.name}" (sha256 ${fonts.missing.sha256}) is not installed here; install it, or ${REMAKE_HINT}`,
+    );
+    return EXIT.cannotCheck;
+  }
+
+  let expected: Uint8Array;
+  try {
+    expected = renderSealedSheet(envelope, { fonts: fonts.value, images: images.byId }).bytes;
+  } catch (error) {
+    io.out(
+      `${file}: cannot check — re-making the sheet failed (${error instanceof Error ? error.message : String(error)}); ${REMAKE_HINT}`,
+    );
+    return EXIT.cannotCheck;
+  }
+  const difference = compareWithRemade(expected, pdf);
+  if (difference !== undefined) {
+    io.out(`${file}: tampered — ${difference}`);
+    return EXIT.tampered;
+  }
+  const fingerprint = keyFingerprint(envelope.payload.publicKey);
+  if (options.register) {
+    const signerId = keyId(envelope.payload.publicKey);
+    const key = options.register.find((k) => k.keyId === signerId);
+    const pages = `the pages show exactly what the seal says (re-made byte for byte by renderer version ${String(version)})`;
+    if (key === undefined) {
+      io.out(
+        `${file}: intact, signer not enrolled (待确认签名) — ${pages}, but key ${fingerprint} is not in the key register: a seal proves only that this key signed. Enrol the tablet's key with \`ducha keys add\` after comparing its fingerprint.`,
+      );
+      for (const line of sealedValues(envelope, 'NOT ENROLLED')) io.out(line);
+      return EXIT.cannotCheck;
+    }
+    if (key.revokedAt !== undefined && Date.parse(envelope.payload.sealedAt) >= Date.parse(key.revokedAt)) {
+      io.out(
+        `${file}: refused — sealed on ${envelope.payload.sealedAt} by key ${fingerprint} (${key.deviceLabel} / ${key.auditor}), which was revoked on ${key.revokedAt}`,
+      );
+      return EXIT.tampered;
+    }
+    io.out(`${file}: valid — ${pages}`);
+    const label = `${key.deviceLabel} / ${key.auditor} (enrolled ${key.enrolledAt}${key.revokedAt ? `, revoked ${key.revokedAt}` : ''})`;
+    for (const line of sealedValues(envelope, label)) io.out(line);
+    return EXIT.valid;
+  }
+  const signer = await options.describeSigner?.(fingerprint, envelope);
   io.out(
-    `${file}: valid — ${payload.audit.rubricId} ${payload.audit.site.name}, revision ${payload.audit.revision}, sealed ${payload.sealedAt}, hash ${hash}`,
+    `${file}: valid — the pages show exactly what the seal says (re-made byte for byte by renderer version ${String(version)})`,
   );
+  for (const line of sealedValues(envelope, signer)) io.out(line);
   return EXIT.valid;
+}
+
+function decodeEmbeddedJson(base64: string): unknown {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(base64, 'base64').toString('utf8'));
+    return parsed;
+  } catch {
+    return undefined;
+  }
+}
+
+type RecordRead = { kind: 'absent' } | { kind: 'damaged' } | { kind: 'found'; value: RendererRecord };
+
+function readRendererRecord(pdf: Uint8Array): RecordRead {
+  const embedded = findBetweenMarkers(pdf, RENDERER_BEGIN, RENDERER_END);
+  if (embedded === undefined) return { kind: 'absent' };
+  const parsed = rendererRecordSchema.safeParse(decodeEmbeddedJson(embedded));
+  return parsed.success ? { kind: 'found', value: parsed.data } : { kind: 'damaged' };
+}
+
+/** The sealed images, found in the PDF by their sealed SHA-256: a missing one is a swapped image. */
+function imagesOfSeal(
+  envelope: SealedEnvelope,
+  pdf: Uint8Array,
+): { byId: Map<string, Uint8Array>; findings: { what: string; message: string }[] } {
+  const byHash = new Map(jpegImages(pdf).map((image) => [image.sha256, image.bytes]));
+  const byId = new Map<string, Uint8Array>();
+  const findings: { what: string; message: string }[] = [];
+  for (const blob of envelope.payload.blobs) {
+    const bytes = byHash.get(blob.sha256);
+    if (bytes) byId.set(blob.id, bytes);
+    else
+      findings.push({
+        what: blob.kind,
+        message: `${blob.kind === 'photo' ? `photo of unit ${blob.unitId ?? '?'}` : `${blob.role ?? ''} signature`} is not the sealed image`,
+      });
+  }
+  return { byId, findings };
+}
+
+type FontsFound =
+  { ok: true; value: { subset: SheetFont; fallback?: SheetFont } } | { ok: false; missing: FontIdentity };
+
+/** The recorded fonts, found by hash among the fonts this machine has; the recorded names are used as written. */
+async function findRecordedFonts(record: RendererRecord, extraFiles: readonly string[]): Promise<FontsFound> {
+  const candidates = [SUBSET_FONT_PATH, DEFAULT_FALLBACK_FONT, ...extraFiles];
+  const wanted = [record.fonts.subset, record.fonts.fallback].filter((f) => f !== undefined);
+  const found = new Map<string, Uint8Array>();
+  for (const path of candidates) {
+    if (wanted.every((f) => found.has(f.sha256))) break;
+    if (!existsSync(path)) continue;
+    let bytes: Uint8Array;
+    try {
+      // jsPDF was given the single font extracted from a collection, so that is what was hashed.
+      bytes = extractFontFromCollection(new Uint8Array(await readFile(path)));
+    } catch {
+      continue;
+    }
+    found.set(createHash('sha256').update(bytes).digest('hex'), bytes);
+  }
+  const load = (identity: FontIdentity): SheetFont | undefined => {
+    const bytes = found.get(identity.sha256);
+    return bytes ? { name: identity.name, bytes } : undefined;
+  };
+  const subset = load(record.fonts.subset);
+  if (!subset) return { ok: false, missing: record.fonts.subset };
+  if (!record.fonts.fallback) return { ok: true, value: { subset } };
+  const fallback = load(record.fonts.fallback);
+  if (!fallback) return { ok: false, missing: record.fonts.fallback };
+  return { ok: true, value: { subset, fallback } };
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.length === b.length && Buffer.compare(a, b) === 0;
+
+/** Undefined when the file is the re-made sheet exactly; otherwise what differs, for the reader. */
+function compareWithRemade(expected: Uint8Array, actual: Uint8Array): string | undefined {
+  if (sameBytes(expected, actual)) return undefined;
+  const pages = differingPages(expected, actual);
+  if (actual.length > expected.length && sameBytes(expected, actual.subarray(0, expected.length))) {
+    const extra = actual.length - expected.length;
+    return `appended: the PDF was changed after it was made (${String(extra)} bytes appended after the sheet${pages ? `; a PDF reader shows them: ${pages}` : ''})`;
+  }
+  return `pages: the pages do not show what the seal says (${pages ?? 'the page drawing is the same, but the fonts, images or document data differ'})`;
+}
+
+/** "page 2 of 3 differs", "pages 1, 3 of 3 differ", or undefined when every page draws the same. */
+function differingPages(expected: Uint8Array, actual: Uint8Array): string | undefined {
+  const want = pageContents(expected);
+  const have = pageContents(actual);
+  if (want.length !== have.length)
+    return `the sheet has ${String(have.length)} page(s) where the seal's has ${String(want.length)}`;
+  const differ = want.flatMap((page, i) => (sameBytes(page, have[i] ?? new Uint8Array()) ? [] : [i + 1]));
+  if (differ.length === 0) return undefined;
+  return differ.length === 1
+    ? `page ${String(differ[0])} of ${String(want.length)} differs`
+    : `pages ${differ.join(', ')} of ${String(want.length)} differ`;
 }
