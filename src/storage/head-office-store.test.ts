@@ -1,12 +1,24 @@
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { toBase64Url, type Bundle, type SealedEnvelope } from '../domain/index';
+import {
+  keyFingerprint,
+  keyId,
+  makeDeviceKeyFile,
+  sealAudit,
+  sha256Hex,
+  toBase64Url,
+  type Audit,
+  type Bundle,
+  type SealedEnvelope,
+  type SealSigner,
+} from '../domain/index';
 import { webCryptoVerifier } from '../crypto/webcrypto-verifier';
 import { loadGrades, loadRubric } from '../../tests/support/load';
-import { finalisedAudit, imagesOf, sealed } from '../../tests/support/sealed-audit';
+import { finalisedAudit, imagesOf, nodeSigner, photoBlue } from '../../tests/support/sealed-audit';
 import { AuditStore } from './audit-store';
 import { DuchaDb } from './db';
+import { getDeviceSigner } from './device-key';
 import { HeadOfficeStore } from './head-office-store';
 
 const kf01 = loadRubric('KF01');
@@ -26,22 +38,67 @@ const bundleOf = (audits: unknown[]): unknown => ({
   audits,
 });
 
-async function sealedAudit(id: string, fixture: string, site: string): Promise<SealedEnvelope> {
-  const audit = {
-    ...finalisedAudit(
-      kf01,
-      { ...loadGrades(kf01, fixture) },
-      { photoUnit: '7', notes: { '4': '未主动致歉' } },
-    ),
-    id,
-    lineageId: id,
-    site: { id: 's', name: site },
-  };
-  return sealed(kf01, audit);
+const SEALED_AT = '2026-11-24T02:30:00.000Z';
+
+/** Seals with a chosen key: a tablet signs every audit it makes with its one key. */
+async function sealWith(
+  signer: SealSigner,
+  audit: Audit,
+  options: { previousHash?: string; sealedAt?: string } = {},
+): Promise<SealedEnvelope> {
+  const blobs = new Map([...imagesOf()].map(([id, bytes]) => [id, { bytes, type: 'image/jpeg' }]));
+  const result = await sealAudit(
+    {
+      audit,
+      rubric: kf01,
+      blobs,
+      sealedAt: options.sealedAt ?? SEALED_AT,
+      ...(options.previousHash ? { previousHash: options.previousHash } : {}),
+    },
+    signer,
+  );
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  return result.value;
 }
 
-beforeEach(() => {
+const auditOf = (id: string, fixture: string, site: string): Audit => ({
+  ...finalisedAudit(kf01, { ...loadGrades(kf01, fixture) }, { photoUnit: '7', notes: { '4': '未主动致歉' } }),
+  id,
+  lineageId: id,
+  site: { id: 's', name: site },
+});
+
+let tablet: SealSigner;
+async function sealedAudit(
+  id: string,
+  fixture: string,
+  site: string,
+  signer = tablet,
+): Promise<SealedEnvelope> {
+  return sealWith(signer, auditOf(id, fixture, site));
+}
+
+/** A `.ducha-key` file as the tablet's 设置 screen exports it (JSON round trip included). */
+async function keyFileOf(signer: SealSigner, deviceLabel: string, auditor = '王小明'): Promise<unknown> {
+  const file = await makeDeviceKeyFile(signer, {
+    deviceLabel,
+    auditor,
+    createdAt: '2026-11-01T00:00:00.000Z',
+  });
+  if (!file.ok) throw new Error(JSON.stringify(file.issues));
+  return JSON.parse(JSON.stringify(file.value));
+}
+
+async function enrolled(store: HeadOfficeStore, signer: SealSigner, deviceLabel: string): Promise<void> {
+  const result = await store.enrol(await keyFileOf(signer, deviceLabel), {
+    fingerprint: keyFingerprint(signer.publicKey),
+  });
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+}
+
+beforeEach(async () => {
   dbName = `ducha-ho-${Math.random().toString(36).slice(2)}`;
+  tablet = await nodeSigner();
 });
 afterEach(async () => {
   await Dexie.delete(dbName);
@@ -60,10 +117,13 @@ describe('importing bundles', () => {
     ]);
 
     const store = open();
+    await enrolled(store, tablet, '前台平板 1');
     const first = await store.importBundle(bundle, 'a.ducha');
     expect(first.ok).toBe(true);
     if (!first.ok) return;
-    expect(first.value.stored.map((s) => s.siteName)).toEqual(['甲管理处']);
+    expect(first.value.accepted.map((s) => [s.siteName, s.signer])).toEqual([
+      ['甲管理处', keyId(tablet.publicKey)],
+    ]);
     expect(first.value.refused.map((r) => [r.index, r.kind])).toEqual([
       [1, 'tampered'],
       [2, 'malformed'],
@@ -83,7 +143,7 @@ describe('importing bundles', () => {
 
     const again = await open().importBundle(bundle, 'a.ducha');
     expect(again.ok && again.value).toMatchObject({
-      stored: [],
+      accepted: [],
       unchanged: ['0f6c2b1a-1111-4aaa-8bbb-000000000001'],
       conflicts: [],
     });
@@ -93,13 +153,29 @@ describe('importing bundles', () => {
   it('the same audit id with a different content is a conflict: shown, and the stored one is kept', async () => {
     const id = '0f6c2b1a-1111-4aaa-8bbb-000000000003';
     const original = await sealedAudit(id, 'kf01-mixed', '甲管理处');
-    const different = await sealedAudit(id, 'kf01-all-compliant', '甲管理处');
+    const other = await nodeSigner();
+    const different = await sealedAudit(id, 'kf01-all-compliant', '甲管理处', other);
     const store = open();
+    await enrolled(store, tablet, '前台平板 1');
+    await enrolled(store, other, '前台平板 2');
     await store.importBundle(bundleOf([entryOf(original)]), 'a.ducha');
     const result = await store.importBundle(bundleOf([entryOf(different)]), 'b.ducha');
-    expect(result.ok && result.value.conflicts).toEqual([
-      { auditId: id, siteName: '甲管理处', existingHash: original.hash, incomingHash: different.hash },
-    ]);
+    // Both sides: the stored seal kept, and the one that arrived and was not taken.
+    const both = {
+      auditId: id,
+      siteName: '甲管理处',
+      incomingHash: different.hash,
+      incomingSigner: keyId(other.publicKey),
+      existing: {
+        auditId: id,
+        hash: original.hash,
+        signer: keyId(tablet.publicKey),
+        revision: 1,
+      },
+      source: 'b.ducha',
+    };
+    expect(result.ok && result.value.conflicts).toMatchObject([both]);
+    expect(await store.conflictRecords()).toMatchObject([both]);
     expect((await store.dashboardFacts())[0]?.earnedH).toBe(6300);
   });
 
@@ -135,7 +211,7 @@ describe('importing bundles', () => {
         [0.5, 0.5],
       ],
     ];
-    const jpeg = new Blob([Uint8Array.from([0xff, 0xd8, 1, 0xff, 0xd9])], { type: 'image/jpeg' });
+    const jpeg = new Blob([Uint8Array.from(photoBlue)], { type: 'image/jpeg' });
     await audits.confirmSignature(header.id, 'auditor', { name: '王小明', strokes, image: jpeg });
     await audits.confirmSignature(header.id, 'siteManager', { name: '李国强', strokes, image: jpeg });
     await audits.finalise(header.id);
@@ -145,12 +221,149 @@ describe('importing bundles', () => {
     const otherName = `${dbName}-hq`;
     const otherDb = new DuchaDb(otherName);
     const hq = new HeadOfficeStore(otherDb, new AuditStore(otherDb), webCryptoVerifier);
+    const tabletKey = await getDeviceSigner(db, () => '2026-11-01T00:00:00.000Z');
+    await enrolled(hq, tabletKey, '丙区平板');
     const result = await hq.importBundle(JSON.parse(JSON.stringify(bundle)), 'tablet.ducha');
-    expect(result.ok && result.value.stored).toHaveLength(1);
+    expect(result.ok && result.value.accepted).toHaveLength(1);
     // 7: 25 × 0.6 = 15 → 90 of 100
     expect((await hq.dashboardFacts()).map((f) => [f.siteKey, f.percentTenths])).toEqual([
       ['code:GZ-07', 900],
     ]);
     await Dexie.delete(otherName);
+  });
+});
+
+describe('known signers', () => {
+  const id = (n: number) => `0f6c2b1a-2222-4aaa-8bbb-00000000000${String(n)}`;
+
+  it('holds an audit signed by a key nobody enrolled (待确认签名), and counts it once the key is enrolled', async () => {
+    const store = open();
+    const envelope = await sealedAudit(id(1), 'kf01-mixed', '甲管理处');
+    const result = await store.importBundle(bundleOf([entryOf(envelope)]), 'a.ducha');
+    expect(result.ok && result.value).toMatchObject({
+      accepted: [],
+      held: [{ auditId: id(1), reason: 'unknown-key', signer: keyId(tablet.publicKey) }],
+    });
+    expect(await store.dashboardFacts()).toEqual([]);
+    expect(await store.heldAudits()).toMatchObject([
+      {
+        auditId: id(1),
+        siteName: '甲管理处',
+        rubricId: 'KF01',
+        revision: 1,
+        reason: 'unknown-key',
+        source: 'a.ducha',
+      },
+    ]);
+
+    const enrolment = await open().enrol(await keyFileOf(tablet, '前台平板 3'), {
+      fingerprint: keyFingerprint(tablet.publicKey),
+    });
+    expect(enrolment.ok && enrolment.value.key).toMatchObject({
+      deviceLabel: '前台平板 3',
+      auditor: '王小明',
+    });
+    expect(enrolment.ok && enrolment.value.report.accepted.map((a) => a.auditId)).toEqual([id(1)]);
+    expect(await open().heldAudits()).toEqual([]);
+    expect((await open().dashboardFacts()).map((f) => [f.auditId, f.signer])).toEqual([
+      [id(1), keyId(tablet.publicKey)],
+    ]);
+  });
+
+  it('refuses to enrol a key whose fingerprint was not confirmed, and reading a key file enrols nothing', async () => {
+    const store = open();
+    const file = await keyFileOf(tablet, '前台平板 3');
+    const read = await store.readKeyFile(file);
+    expect(read.ok && read.value.fingerprint).toBe(keyFingerprint(tablet.publicKey));
+    const someoneElse = keyFingerprint((await nodeSigner()).publicKey);
+    for (const fingerprint of [someoneElse, '', keyFingerprint(tablet.publicKey).slice(0, 9)]) {
+      const result = await store.enrol(file, { fingerprint });
+      expect(result.ok).toBe(false);
+      expect(!result.ok && result.issues[0]?.path).toBe('fingerprint');
+    }
+    expect(await store.keys()).toEqual([]);
+  });
+
+  it('refuses an audit sealed by a revoked key after its revocation, and keeps the one sealed before', async () => {
+    const store = open(); // now = 2026-11-30T00:00:00.000Z
+    await enrolled(store, tablet, '前台平板 3');
+    const revoked = await store.revoke(keyFingerprint(tablet.publicKey), '平板丢失');
+    expect(revoked.ok && revoked.value).toMatchObject({
+      revokedAt: '2026-11-30T00:00:00.000Z',
+      revokedReason: '平板丢失',
+    });
+    const before = await sealWith(tablet, auditOf(id(1), 'kf01-mixed', '甲管理处'), {
+      sealedAt: '2026-11-29T08:00:00.000Z',
+    });
+    const after = await sealWith(tablet, auditOf(id(2), 'kf01-mixed', '乙管理处'), {
+      sealedAt: '2026-12-01T08:00:00.000Z',
+    });
+    const result = await store.importBundle(bundleOf([entryOf(before), entryOf(after)]), 'a.ducha');
+    expect(result.ok && result.value.accepted.map((a) => a.auditId)).toEqual([id(1)]);
+    expect(result.ok && result.value.refused).toEqual([
+      expect.objectContaining({ index: 1, auditId: id(2), kind: 'revoked' }),
+    ]);
+    expect((await store.dashboardFacts()).map((f) => f.auditId)).toEqual([id(1)]);
+    // Revoked stays revoked: the same key file cannot bring it back.
+    const again = await store.enrol(await keyFileOf(tablet, '前台平板 3'), {
+      fingerprint: keyFingerprint(tablet.publicKey),
+    });
+    expect(again.ok).toBe(false);
+  });
+
+  it('records a forged revision 2 by another enrolled key as a conflict with both sides; the genuine audit stays compared', async () => {
+    const forger = await nodeSigner();
+    const store = open();
+    await enrolled(store, tablet, '前台平板 3');
+    await enrolled(store, forger, '前台平板 9');
+    const genuine = await sealedAudit(id(1), 'kf01-mixed', '甲管理处');
+    const forged = await sealWith(
+      forger,
+      {
+        ...auditOf(id(2), 'kf01-all-compliant', '甲管理处'),
+        lineageId: id(1),
+        revision: 2,
+        previousId: id(1),
+        amendReason: '更正',
+      },
+      { previousHash: sha256Hex(new TextEncoder().encode('not the genuine seal')) },
+    ); // a revision 2 without previousHash is refused as malformed
+    await store.importBundle(bundleOf([entryOf(genuine)]), 'a.ducha');
+    const result = await store.importBundle(bundleOf([entryOf(forged)]), 'forged.ducha');
+    const both = {
+      auditId: id(2),
+      revision: 2,
+      incomingHash: forged.hash,
+      incomingSigner: keyId(forger.publicKey),
+      existing: {
+        auditId: id(1),
+        revision: 1,
+        hash: genuine.hash,
+        signer: keyId(tablet.publicKey),
+      },
+      source: 'forged.ducha',
+    };
+    expect(result.ok && result.value.accepted).toEqual([]);
+    expect(result.ok && result.value.conflicts).toMatchObject([both]);
+    expect(await store.conflictRecords()).toMatchObject([both]);
+    // kf01-mixed 63 / 95 = 66.3 %, not the forged 100 %.
+    expect((await store.dashboardFacts()).map((f) => [f.auditId, f.percentTenths])).toEqual([[id(1), 663]]);
+  });
+
+  it('counts a sealed audit of this device without enrolment', async () => {
+    const db = new DuchaDb(dbName);
+    const own = await getDeviceSigner(db, () => '2026-11-01T00:00:00.000Z');
+    const store = new HeadOfficeStore(
+      db,
+      new AuditStore(db),
+      webCryptoVerifier,
+      () => '2026-11-30T00:00:00.000Z',
+    );
+    expect(await store.ownKeyId()).toBe(keyId(own.publicKey));
+    const envelope = await sealWith(own, auditOf(id(1), 'kf01-mixed', '甲管理处'));
+    const result = await store.importBundle(bundleOf([entryOf(envelope)]), 'own.ducha');
+    expect(result.ok && result.value.accepted.map((a) => a.signer)).toEqual([keyId(own.publicKey)]);
+    expect(await store.keys()).toEqual([]);
+    expect(await store.heldAudits()).toEqual([]);
   });
 });

@@ -37,6 +37,7 @@ import { StorageError, toStorageError } from './storage-error';
 
 export type ImportReport = IntakeReport;
 
+const holdReasonSchema = z.enum(['unknown-key', 'unknown-rubric', 'missing-predecessor']);
 const storedRevisionSchema = z.strictObject({
   auditId: z.string(),
   lineageId: z.string(),
@@ -120,7 +121,7 @@ export class HeadOfficeStore implements IntakeRepository {
             const { audit } = envelope.data.payload;
             accepted.push({ auditId: audit.id, lineageId: audit.lineageId, revision: audit.revision, hash: row.hash, signer: keyId(envelope.data.payload.publicKey) });
           }
-          const held = (await this.db.held.bulkGet([...query.auditIds])).flatMap((h) => (h ? [{ auditId: h.auditId, hash: h.hash }] : []));
+          const held = (await this.db.held.bulkGet([...query.auditIds])).flatMap((h) => (h ? [{ auditId: h.auditId, hash: h.hash, reason: this.parseReason(h) }] : []));
           const keys = (await this.db.keys.bulkGet([...query.keyIds])).flatMap((row) => (row ? [this.parseKey(row.key)] : []));
           const acceptedRubrics = new Set(
             (await this.db.acceptedRubrics.bulkGet([...query.rubricFingerprints])).flatMap((r) => (r ? [r.fingerprint] : [])),
@@ -142,6 +143,12 @@ export class HeadOfficeStore implements IntakeRepository {
   private ownKeyIdOf(publicKey: unknown): string | undefined {
     const parsed = z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string() }).safeParse(publicKey);
     return parsed.success ? keyId(parsed.data) : undefined;
+  }
+
+  private parseReason(row: HeldRow): z.infer<typeof holdReasonSchema> {
+    const parsed = holdReasonSchema.safeParse(row.reason);
+    if (!parsed.success) throw new StorageError('corrupt', `held audit ${row.auditId} has no valid reason`);
+    return parsed.data;
   }
 
   private parseKey(value: unknown): EnrolledKey {

@@ -3,16 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { bundleSchema, toBase64Url, type Bundle, type Grades, type Rubric } from '../../src/domain/index';
+import { bundleSchema, type Bundle, type Grades, type Rubric, type SealSigner } from '../../src/domain/index';
 import { loadGrades, loadRubric } from '../support/load';
-import { finalisedAudit, imagesOf, sealed } from '../support/sealed-audit';
+import { finalisedAudit, nodeSigner } from '../support/sealed-audit';
 import { seriousViolations, smallTouchTargets } from './support/a11y';
 import { launch, newProfileDir } from './support/browser';
 import { AuditApp, eventually, text } from './support/pages';
+import { enrolThroughPanel, fingerprintOf, sealedEntry, writeKeyFile } from './support/trust';
 
 const STRONG = '万科·喆园管理处';
 const WEAK = '碧桂园·凤凰城管理处';
 const NOTE = '未使用规范欢迎词,语气生硬';
+const TABLET = '前台平板 1';
+/** The tablet that sealed every audit here; head office enrols its key before importing. */
+let tablet: SealSigner;
 
 async function entry(
   rubric: Rubric,
@@ -31,16 +35,7 @@ async function entry(
     site: { id: `site-${options.site}`, name: options.site, region: options.region },
     auditedAt: options.auditedAt,
   };
-  const envelope = await sealed(rubric, audit);
-  const images = imagesOf();
-  return {
-    envelope,
-    blobs: envelope.payload.blobs.map((b) => {
-      const bytes = images.get(b.id);
-      if (!bytes) throw new Error(`no image ${b.id}`);
-      return { id: b.id, type: b.type, base64url: toBase64Url(bytes) };
-    }),
-  };
+  return (await sealedEntry(tablet, rubric, audit)).entry;
 }
 
 /**
@@ -135,6 +130,7 @@ let context: BrowserContext;
 let app: AuditApp;
 let bundlePath: string;
 beforeAll(async () => {
+  tablet = await nodeSigner();
   bundlePath = await writeBundle();
   const launched = await launch(newProfileDir());
   context = launched.context;
@@ -153,15 +149,22 @@ const cell = async (siteName: string, itemId: string) => {
 };
 
 describe('the head-office dashboard', () => {
-  it('imports a bundle, and a second import of the same file changes nothing', async () => {
+  it('imports a bundle from an enrolled tablet, naming who signed, and a second import of the same file changes nothing', async () => {
     await app.open('#/dashboard');
     await app.page.getByTestId('dashboard-empty').waitFor();
+    expect(
+      await enrolThroughPanel(app.page, await writeKeyFile(tablet, TABLET, '王小明'), fingerprintOf(tablet)),
+    ).toBe(`已登记 ${TABLET} · 王小明。原待确认的考核中有 0 份现已纳入比较。`);
     await app.page.getByTestId('import-file').setInputFiles(bundlePath);
     await eventually(async () => {
       expect(await app.page.getByTestId('import-stored').getAttribute('data-count')).toBe('3');
     });
     expect(await text(app.page.getByTestId('import-stored'))).toBe('新存入 3 份');
     expect(await text(app.page.getByTestId('import-unchanged'))).toBe('已导入过、无变化 0 份');
+    const accepted = app.page.getByTestId('import-accepted-entry');
+    expect(await accepted.count()).toBe(3);
+    expect(await text(accepted.first())).toBe(`${STRONG} · KF01 修订 1 · 签章:${TABLET} · 王小明`);
+    expect(await app.page.getByTestId('import-held').count()).toBe(0);
 
     await app.page.getByTestId('import-file').setInputFiles(bundlePath);
     await eventually(async () => {
@@ -177,12 +180,18 @@ describe('the head-office dashboard', () => {
     await eventually(async () => {
       expect(await app.page.getByTestId('import-result').getAttribute('data-kind')).toBe('parseError');
     });
-    expect(await text(app.page.getByTestId('import-error'))).toContain('不是有效的 JSON 文件,未写入任何数据');
+    expect(await text(app.page.getByTestId('import-error').locator('p').first())).toBe(
+      '不是有效的 JSON 文件,未写入任何数据。',
+    );
+    // The parser's own (English) words only on the smaller technical line.
+    expect(await text(app.page.getByTestId('import-error-detail'))).toMatch(/^技术信息:/);
     await dropFile(app.page, 'list.json', '[1, 2, 3]');
     await eventually(async () => {
       expect(await app.page.getByTestId('import-result').getAttribute('data-kind')).toBe('notBundle');
     });
-    expect(await text(app.page.getByTestId('import-error'))).toContain('不是督查数据包,未写入任何数据');
+    expect(await text(app.page.getByTestId('import-error').locator('p').first())).toBe(
+      '不是督查数据包,未写入任何数据。',
+    );
     expect(await text(app.page.getByTestId('in-view'))).toBe('当前范围内共 3 份考核');
   });
 
@@ -193,8 +202,15 @@ describe('the head-office dashboard', () => {
     });
     expect(await text(app.page.getByTestId('import-stored'))).toBe('新存入 0 份');
     expect(await text(app.page.getByTestId('import-conflicts'))).toBe('冲突 1 份');
-    expect(await text(app.page.getByTestId('import-conflict'))).toBe(
-      `${STRONG}(考核编号 0b6c1f3e-1a2b-4c3d-8e4f-5a6b7c8d9e01):本机已有内容不同的同一份考核,保留原有记录,未覆盖。`,
+    const conflict = app.page.getByTestId('import-result').getByTestId('conflict');
+    expect(await text(conflict.locator('.conflict__what'))).toBe(
+      `${STRONG}(考核编号 0b6c1f3e-1a2b-4c3d-8e4f-5a6b7c8d9e01):已有签章不同的同一份考核,保留原有记录,未覆盖。`,
+    );
+    expect(await text(conflict.getByTestId('conflict-kept'))).toMatch(
+      new RegExp(`^保留:签章 [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} · ${TABLET} · 王小明$`),
+    );
+    expect(await text(conflict.getByTestId('conflict-refused'))).toMatch(
+      /^未采用:签章 .* · 来自 tablet-2\.ducha$/,
     );
     expect(await text(app.page.getByTestId('import-refused'))).toBe('拒收 1 份');
     expect(await text(app.page.getByTestId('import-refusal'))).toContain(
@@ -244,6 +260,7 @@ describe('the head-office dashboard', () => {
     const unit = audit.locator('tr[data-unit-id="4"]');
     expect(await text(unit.locator('td').first())).toBe('不符合');
     expect(await text(unit.getByTestId('drill-note'))).toBe(NOTE);
+    expect(await text(audit.getByTestId('drill-signer'))).toBe(`签章:${TABLET} · 王小明`);
   });
 
   it('has no serious or critical axe violations, and 44 px touch targets on a phone', async () => {

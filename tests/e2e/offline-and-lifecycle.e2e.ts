@@ -85,10 +85,16 @@ describe('offline after one visit', () => {
     const pdfFile = join(mkdtempSync(join(tmpdir(), 'ducha-dl-')), download.suggestedFilename());
     await download.saveAs(pdfFile);
     expect(download.suggestedFilename()).toMatch(/^督办记录表KF01-金地·燊海湾-\d{4}-\d{2}-\d{2}-r1\.pdf$/);
-    const lines: string[] = [];
-    const code = await runCli(['verify', pdfFile], { out: (l) => lines.push(l), err: (l) => lines.push(l) });
-    expect(lines.join('\n')).toContain('valid');
-    expect(code).toBe(0);
+    const cli = async (...args: string[]) => {
+      const lines: string[] = [];
+      const code = await runCli(args, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+      return { code, out: lines.join('\n') };
+    };
+    // Head office does not know this tablet yet: the pages are intact, but that proves only that some key signed.
+    const store = mkdtempSync(join(tmpdir(), 'ducha-ho-store-'));
+    const unknown = await cli('verify', pdfFile, '--store', store);
+    expect(unknown.out).toContain('intact, signer not enrolled (待确认签名)');
+    expect(unknown.code).toBe(3);
     const printed = execFileSync('pdftotext', ['-raw', pdfFile, '-'], { encoding: 'utf8' }).replace(
       /\s+/g,
       '',
@@ -97,10 +103,26 @@ describe('offline after one visit', () => {
     expect(printed).toContain('金地·□海湾');
     expect(printed).toContain('U+71CA、U+5803、U+5586');
 
+    // The tablet's 设置 shows its fingerprint and exports its key file; head office enrols it with the
+    // fingerprint read off the screen, and the same sheet is now valid, naming device and auditor.
     await app.open('#/settings');
     await expect
       .poll(() => text(app.page.getByTestId('key-fingerprint')))
       .toMatch(/^[0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4}$/);
+    const fingerprint = await text(app.page.getByTestId('key-fingerprint'));
+    await app.page.getByTestId('key-device-label').fill('前台平板 3');
+    await app.page.getByTestId('key-auditor').fill('周堃');
+    const [keyDownload] = await Promise.all([
+      app.page.waitForEvent('download'),
+      app.page.getByTestId('export-key').click(),
+    ]);
+    const keyFile = join(mkdtempSync(join(tmpdir(), 'ducha-key-')), keyDownload.suggestedFilename());
+    await keyDownload.saveAs(keyFile);
+    expect((await cli('keys', 'add', keyFile, '--fingerprint', fingerprint, '--store', store)).code).toBe(0);
+    const valid = await cli('verify', pdfFile, '--store', store);
+    expect(valid.out).toContain('valid — the pages show exactly what the seal says');
+    expect(valid.out).toContain('前台平板 3 / 周堃');
+    expect(valid.code).toBe(0);
 
     await app.open('#/');
     await expect.poll(() => app.page.getByTestId('unexported-count').getAttribute('data-count')).toBe('1');

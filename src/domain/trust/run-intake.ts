@@ -19,6 +19,7 @@ export interface ConflictRecord {
 export interface HeldRef {
   readonly auditId: string;
   readonly hash: string;
+  readonly reason: HoldReason;
 }
 
 export interface IntakeLookup {
@@ -120,6 +121,7 @@ async function decideAll(
     const byId = new Map(found.accepted.map((r) => [r.auditId, r]));
     const byPlace = new Map(found.accepted.map((r) => [`${r.lineageId}#${r.revision}`, r]));
     const held = new Map(found.held.map((h) => [h.auditId, h.hash]));
+    const heldReasons = new Map(found.held.map((h) => [h.auditId, h.reason]));
     const keys = new Map(found.keys.map((k) => [k.keyId, k]));
     const rubrics = new Set(found.knownRubrics);
     const changes: { accept: IntakeChanges['accept'][number][]; hold: IntakeChanges['hold'][number][]; release: string[]; conflicts: ConflictRecord[] } =
@@ -174,9 +176,12 @@ async function decideAll(
         }
         case 'hold': {
           report.held.push({ auditId: audit.id, siteName: audit.site.name, reason: decision.reason, message: decision.message, signer: entry.signer });
-          if (heldHash === undefined) {
+          if (heldHash === undefined || (heldHash === hash && heldReasons.get(audit.id) !== decision.reason)) {
+            // New, or still held for another reason than before (its key is enrolled now, its rubric is not):
+            // the row must say why it waits today, or nobody can act on it.
             changes.hold.push({ entry, reason: decision.reason, message: decision.message, source });
             held.set(audit.id, hash);
+            heldReasons.set(audit.id, decision.reason);
           } else if (heldHash !== hash) {
             // Two different seals of one audit, neither accepted: keep the first, show the second.
             const record: ConflictRecord = {

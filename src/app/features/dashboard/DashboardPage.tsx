@@ -16,11 +16,14 @@ import { useHeadOffice } from '../../providers/store-provider';
 import { DashboardFilters, type FilterState } from './DashboardFilters';
 import { DrillDown } from './DrillDown';
 import { ExportPanel } from './ExportPanel';
+import { HeldPanel } from './HeldPanel';
 import { HeatMapTable, type HeatCellRef } from './HeatMapTable';
 import { ImportPanel } from './ImportPanel';
+import { KeyRegisterPanel } from './KeyRegisterPanel';
 import { customBounds, presetBounds, toDayValue, type Bounds } from './period';
 import { RankingTable, type RankedSite } from './RankingTable';
 import { TrendChart } from './TrendChart';
+import { useSignerLabel } from './signers';
 import { chosen, filterOptions, rubricChoices, visibleEnds } from './view';
 
 const initialFilters: FilterState = {
@@ -92,6 +95,8 @@ function DashboardView({ facts }: { facts: readonly AuditFact[] }) {
     () => (cellSite && cellItem ? drillDown(inView, cellSite.siteKey, cellItem.id) : []),
     [inView, cellSite, cellItem],
   );
+  const signerLabel = useSignerLabel();
+  const signers = useMemo(() => new Map(inView.map((f) => [f.auditId, f.signer])), [inView]);
 
   const changeFilters = (change: Partial<FilterState>) => {
     setFilters((current) => {
@@ -160,6 +165,7 @@ function DashboardView({ facts }: { facts: readonly AuditFact[] }) {
               siteName={cellSite.siteName}
               item={cellItem}
               entries={drill}
+              signerOf={(auditId) => signerLabel(signers.get(auditId) ?? '')}
               onClose={() => {
                 setCellChoice(undefined);
               }}
@@ -185,6 +191,8 @@ export function DashboardPage() {
     <section aria-labelledby="dashboard-title" className="page dashboard">
       <h1 id="dashboard-title">{t('dashboard.title')}</h1>
       <ImportPanel />
+      <HeldPanel />
+      <KeyRegisterPanel />
       {facts === undefined ? (
         <p className="loading">{t('dashboard.loading')}</p>
       ) : (

@@ -10,11 +10,14 @@ export function DrillDown({
   siteName,
   item,
   entries,
+  signerOf,
   onClose,
 }: {
   siteName: string;
   item: { id: string; title: string };
   entries: readonly Entry[];
+  /** Who sealed the audit, in words (register label, 本机, or the fingerprint). */
+  signerOf: (auditId: string) => string;
   onClose: () => void;
 }) {
   const { t, i18n } = useTranslation();
@@ -50,6 +53,9 @@ export function DrillDown({
                 earned: formatPoints(entry.earnedH),
                 possible: formatPoints(entry.possibleH),
               })}
+            </p>
+            <p className="subtitle" data-testid="drill-signer">
+              {t('dashboard.drill.signedBy', { signer: signerOf(entry.auditId) })}
             </p>
             <table className="data-table">
               <thead>

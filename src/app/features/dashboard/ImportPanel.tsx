@@ -2,6 +2,8 @@ import { useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HeadOfficeStore, ImportReport } from '../../../storage/head-office-store';
 import { useHeadOffice } from '../../providers/store-provider';
+import { ConflictItem } from './ConflictItem';
+import { holdReasonKey, useSignerLabel } from './signers';
 
 type Outcome =
   | { readonly kind: 'parseError' | 'notBundle' | 'failed'; readonly file: string; readonly detail: string }
@@ -25,66 +27,125 @@ async function importFile(headOffice: HeadOfficeStore, file: File): Promise<Outc
   try {
     const result = await headOffice.importBundle(json, file.name);
     if (!result.ok)
-      return { kind: 'notBundle', file: file.name, detail: result.issues.map((i) => i.message).join('; ') };
+      return {
+        kind: 'notBundle',
+        file: file.name,
+        detail: result.issues.map((i) => i.message.replace(/^not a Ducha bundle: /, '')).join('; '),
+      };
     return { kind: 'report', file: file.name, report: result.value };
   } catch (error) {
     return { kind: 'failed', file: file.name, detail: messageOf(error) };
   }
 }
 
+const refusalKindKeys = {
+  malformed: 'dashboard.import.kind.malformed',
+  unsigned: 'dashboard.import.kind.unsigned',
+  tampered: 'dashboard.import.kind.tampered',
+  revoked: 'dashboard.import.kind.revoked',
+} as const;
+const isRefusalKind = (kind: string): kind is keyof typeof refusalKindKeys => kind in refusalKindKeys;
+
+function Count({
+  testId,
+  count,
+  className,
+  children,
+}: {
+  testId: string;
+  count: number;
+  className?: string;
+  children: string;
+}) {
+  return (
+    <li data-testid={testId} data-count={count} {...(className ? { className } : {})}>
+      {children}
+    </li>
+  );
+}
+
 function Report({ report }: { report: ImportReport }) {
   const { t } = useTranslation();
+  const signerLabel = useSignerLabel();
   return (
     <>
       <ul className="import-counts">
-        <li data-testid="import-stored" data-count={report.stored.length}>
-          {t('dashboard.import.stored', { count: report.stored.length })}
-        </li>
-        <li data-testid="import-unchanged" data-count={report.unchanged.length}>
+        <Count testId="import-stored" count={report.accepted.length}>
+          {t('dashboard.import.accepted', { count: report.accepted.length })}
+        </Count>
+        <Count testId="import-unchanged" count={report.unchanged.length}>
           {t('dashboard.import.unchanged', { count: report.unchanged.length })}
-        </li>
+        </Count>
+        {report.held.length > 0 && (
+          <Count testId="import-held" count={report.held.length} className="import-counts--warn">
+            {t('dashboard.import.held', { count: report.held.length })}
+          </Count>
+        )}
+        {report.released.length > 0 && (
+          <Count testId="import-released" count={report.released.length}>
+            {t('dashboard.import.released', { count: report.released.length })}
+          </Count>
+        )}
         {report.conflicts.length > 0 && (
-          <li
-            data-testid="import-conflicts"
-            data-count={report.conflicts.length}
-            className="import-counts--warn"
-          >
+          <Count testId="import-conflicts" count={report.conflicts.length} className="import-counts--warn">
             {t('dashboard.import.conflicts', { count: report.conflicts.length })}
-          </li>
+          </Count>
         )}
         {report.refused.length > 0 && (
-          <li
-            data-testid="import-refused"
-            data-count={report.refused.length}
-            className="import-counts--error"
-          >
+          <Count testId="import-refused" count={report.refused.length} className="import-counts--error">
             {t('dashboard.import.refused', { count: report.refused.length })}
-          </li>
+          </Count>
         )}
       </ul>
-      {report.conflicts.length > 0 && (
-        <ul className="import-details">
-          {report.conflicts.map((c) => (
-            <li key={c.auditId} data-testid="import-conflict">
-              {t('dashboard.import.conflict', { site: c.siteName, id: c.auditId })}
+      {report.accepted.length > 0 && (
+        <ul className="import-entries">
+          {report.accepted.map((a) => (
+            <li key={a.auditId} data-testid="import-accepted-entry" data-audit-id={a.auditId}>
+              {t('dashboard.import.acceptedEntry', {
+                site: a.siteName,
+                rubric: a.rubricId,
+                revision: a.revision,
+                signer: signerLabel(a.signer),
+              })}
             </li>
+          ))}
+        </ul>
+      )}
+      {report.held.length > 0 && (
+        <ul className="import-entries import-entries--warn">
+          {report.held.map((h) => (
+            <li
+              key={h.auditId}
+              data-testid="import-held-entry"
+              data-audit-id={h.auditId}
+              data-reason={h.reason}
+            >
+              {t('dashboard.import.heldEntry', {
+                site: h.siteName,
+                reason: t(holdReasonKey(h.reason)),
+                signer: signerLabel(h.signer),
+              })}
+            </li>
+          ))}
+        </ul>
+      )}
+      {report.conflicts.length > 0 && (
+        <ul className="import-details conflict-list">
+          {report.conflicts.map((c) => (
+            <ConflictItem key={`${c.auditId}:${c.incomingHash}`} record={c} signerLabel={signerLabel} />
           ))}
         </ul>
       )}
       {report.refused.length > 0 && (
         <ul className="import-details">
           {report.refused.map((r) => (
-            <li key={r.index} data-testid="import-refusal">
+            <li key={`${String(r.index)}:${r.auditId ?? ''}`} data-testid="import-refusal" data-kind={r.kind}>
               {t('dashboard.import.refusedEntry', {
                 n: r.index + 1,
                 id: r.auditId ?? t('dashboard.import.unknownId'),
-                kind: t(
-                  r.kind === 'unsigned' || r.kind === 'tampered'
-                    ? `dashboard.import.kind.${r.kind}`
-                    : 'dashboard.import.kind.malformed',
-                ),
-                reason: r.reason,
+                kind: t(isRefusalKind(r.kind) ? refusalKindKeys[r.kind] : 'dashboard.import.kind.malformed'),
               })}
+              <span className="technical">{r.reason}</span>
             </li>
           ))}
         </ul>
@@ -175,9 +236,12 @@ export function ImportPanel() {
                 {o.kind === 'report' ? (
                   <Report report={o.report} />
                 ) : (
-                  <p role="alert" className="field__error" data-testid="import-error">
-                    {t(`dashboard.import.${o.kind}`, { detail: o.detail })}
-                  </p>
+                  <div role="alert" data-testid="import-error">
+                    <p className="field__error">{t(`dashboard.import.${o.kind}`)}</p>
+                    <p className="technical" data-testid="import-error-detail">
+                      {t('dashboard.import.technical', { detail: o.detail })}
+                    </p>
+                  </div>
                 )}
               </li>
             ))}

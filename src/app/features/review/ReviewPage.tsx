@@ -59,6 +59,7 @@ function Review({ audit }: { audit: StoredAudit }) {
                   <th scope="row">
                     {item.label ?? item.id} {item.title}
                     {s?.isCapApplied && ` (${t('scoring.capNote', { points: item.points })})`}
+                    {s?.overflow === 'deduct' && s.lostH > 0 && ` (${t('scoring.deductLost', { lost: formatPoints(s.lostH) })})`}
                   </th>
                   <td>{s ? formatPoints(s.earnedH) : '—'}</td>
                   <td>{s ? formatPoints(s.possibleH) : '—'}</td>

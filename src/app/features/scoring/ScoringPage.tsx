@@ -94,6 +94,9 @@ function ScoringForm({ audit }: { audit: StoredAudit }) {
         {node.overflow === 'cap' && (
           <p className="item__cap">{t('scoring.capNote', { points: node.points })}</p>
         )}
+        {node.overflow === 'deduct' && (
+          <p className="item__cap">{t('scoring.deductNote', { points: node.points })}</p>
+        )}
         {node.method && (
           <details className="item__method">
             <summary>{t('scoring.method')}</summary>
