@@ -191,11 +191,15 @@ describe('a rubric version head office does not know', { timeout: 30_000 }, () =
         audits: [{ envelope, blobs: [...imagesOf()].map(([id, bytes]) => ({ id, type: 'image/jpeg', base64url: b64(bytes) })) }],
       }),
     );
-    const keyFile = await keyFileOf(tablet, 'rubric-tablet.ducha-key');
-    expect((await run('keys', 'add', keyFile, '--fingerprint', keyFingerprint(tablet.publicKey), '--store', store)).code).toBe(0);
+    // Unknown key and unknown rubric at once: held for the key first, then, once the key is enrolled,
+    // still held, and now saying it is the rubric that waits (so someone can act on it).
     const imported = await run('import', bundle, '--store', store);
     expect(imported.code).toBe(3);
-    expect(imported.out).toMatch(/held: scored against a rubric version head office does not know/);
+    expect(imported.out).toMatch(/held \(待确认签名\)/);
+    const keyFile = await keyFileOf(tablet, 'rubric-tablet.ducha-key');
+    const enrolled = await run('keys', 'add', keyFile, '--fingerprint', keyFingerprint(tablet.publicKey), '--store', store);
+    expect(enrolled.out).toContain('0 held audits now stored, 1 still held');
+    expect((await run('held', '--store', store)).out).toMatch(/held \S+ unknown-rubric: scored against a KF01 version head office does not know/);
     expect(await new FileStore(store).facts()).toEqual([]);
     const rubricFile = join(dir, 'KF01-trial.json');
     writeFileSync(rubricFile, JSON.stringify(edited));
