@@ -4,7 +4,10 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import {
   auditFactFromEnvelope,
+  conflictRecordSchema,
   enrolledKeySchema,
+  holdReasonSchema,
+  storedRevisionSchema,
   isShippedRubric,
   keyId,
   sealedAuditFileSchema,
@@ -20,13 +23,6 @@ import {
   type ValidEntry,
 } from '../domain/index';
 
-const storedRevisionSchema = z.strictObject({
-  auditId: z.string(),
-  lineageId: z.string(),
-  revision: z.number().int().min(1),
-  hash: z.string(),
-  signer: z.string(),
-});
 const indexSchema = z.strictObject({ version: z.literal(1), accepted: z.array(storedRevisionSchema) });
 const keysFileSchema = z.strictObject({ version: z.literal(1), keys: z.array(enrolledKeySchema) });
 const rubricsFileSchema = z.strictObject({
@@ -38,26 +34,14 @@ const heldFileSchema = z.strictObject({
   auditId: z.string(),
   hash: z.string(),
   signer: z.string(),
-  reason: z.enum(['unknown-key', 'unknown-rubric', 'missing-predecessor']),
+  reason: holdReasonSchema,
   message: z.string(),
   source: z.string(),
   heldAt: z.string(),
   entry: z.unknown(),
 });
 export type HeldFile = z.infer<typeof heldFileSchema>;
-const conflictFileSchema = z.strictObject({
-  version: z.literal(1),
-  auditId: z.string(),
-  lineageId: z.string(),
-  revision: z.number(),
-  siteName: z.string(),
-  incomingHash: z.string(),
-  incomingSigner: z.string(),
-  existing: storedRevisionSchema,
-  message: z.string(),
-  at: z.string(),
-  source: z.string(),
-});
+const conflictFileSchema = conflictRecordSchema.extend({ version: z.literal(1) });
 
 const safeName = (id: string): string => id.replace(/[^0-9a-zA-Z-]/g, '_');
 
@@ -177,7 +161,11 @@ export class FileStore implements IntakeRepository {
     if (isShippedRubric(fingerprint) || rubrics.some((r) => r.fingerprint === fingerprint)) return false;
     await writeFileDurably(
       this.path('rubrics.json'),
-      JSON.stringify({ version: 1, rubrics: [...rubrics, { fingerprint, rubricId, acceptedAt: at }] }, null, 2),
+      JSON.stringify(
+        { version: 1, rubrics: [...rubrics, { fingerprint, rubricId, acceptedAt: at }] },
+        null,
+        2,
+      ),
     );
     return true;
   }
@@ -200,7 +188,8 @@ export class FileStore implements IntakeRepository {
     const out: ConflictRecord[] = [];
     for (const name of (await readdir(dir)).filter((n) => n.endsWith('.json')).sort()) {
       const parsed = conflictFileSchema.safeParse(await readJson(join(dir, name)));
-      if (!parsed.success) throw new Error(`${join(dir, name)}: the conflict record does not match the schema`);
+      if (!parsed.success)
+        throw new Error(`${join(dir, name)}: the conflict record does not match the schema`);
       const { version: _version, ...record } = parsed.data;
       out.push(record);
     }
@@ -214,7 +203,9 @@ export class FileStore implements IntakeRepository {
     const ids = new Set(query.auditIds);
     const lineages = new Set(query.lineageIds);
     const accepted = [...index.values()].filter((r) => ids.has(r.auditId) || lineages.has(r.lineageId));
-    const held = (await this.held()).filter((h) => ids.has(h.auditId)).map((h) => ({ auditId: h.auditId, hash: h.hash, reason: h.reason }));
+    const held = (await this.held())
+      .filter((h) => ids.has(h.auditId))
+      .map((h) => ({ auditId: h.auditId, hash: h.hash, reason: h.reason }));
     const wanted = new Set(query.keyIds);
     const keys = (await this.keys()).filter((k) => wanted.has(k.keyId));
     const acceptedRubrics = new Set((await this.acceptedRubrics()).map((r) => r.fingerprint));
@@ -226,7 +217,10 @@ export class FileStore implements IntakeRepository {
     const index = await this.loadIndex();
     for (const { entry } of changes.accept) {
       const { audit } = entry.envelope.payload;
-      await writeFileDurably(this.path('audits', `${safeName(audit.id)}.json`), JSON.stringify(fileOfEntry(entry)));
+      await writeFileDurably(
+        this.path('audits', `${safeName(audit.id)}.json`),
+        JSON.stringify(fileOfEntry(entry)),
+      );
       index.set(audit.id, {
         auditId: audit.id,
         lineageId: audit.lineageId,
@@ -236,7 +230,10 @@ export class FileStore implements IntakeRepository {
       });
     }
     if (changes.accept.length > 0)
-      await writeFileDurably(this.path('index.json'), JSON.stringify({ version: 1, accepted: [...index.values()] }));
+      await writeFileDurably(
+        this.path('index.json'),
+        JSON.stringify({ version: 1, accepted: [...index.values()] }),
+      );
     for (const { entry, reason, message, source } of changes.hold) {
       const { audit } = entry.envelope.payload;
       const held: HeldFile = {
@@ -252,7 +249,8 @@ export class FileStore implements IntakeRepository {
       };
       await writeFileDurably(this.path('held', `${safeName(audit.id)}.json`), JSON.stringify(held));
     }
-    for (const auditId of changes.release) await rm(this.path('held', `${safeName(auditId)}.json`), { force: true });
+    for (const auditId of changes.release)
+      await rm(this.path('held', `${safeName(auditId)}.json`), { force: true });
     for (const conflict of changes.conflicts) {
       const name = `${conflict.at.replace(/[^0-9]/g, '')}-${safeName(conflict.auditId)}-${conflict.incomingHash.slice(0, 12)}.json`;
       await writeFileDurably(this.path('conflicts', name), JSON.stringify({ version: 1, ...conflict }));

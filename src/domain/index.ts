@@ -157,6 +157,9 @@ export {
 export {
   runIntake,
   reconsiderHeld,
+  holdReasonSchema,
+  storedRevisionSchema,
+  conflictRecordSchema,
   type ConflictRecord,
   type HeldRef,
   type IntakeChanges,

@@ -4,6 +4,8 @@ import {
   auditFactSchema,
   BUNDLE_FORMAT_VERSION,
   checkBundle,
+  conflictRecordSchema,
+  holdReasonSchema,
   enrolKey,
   enrolledKeySchema,
   findKey,
@@ -36,27 +38,6 @@ import type { DuchaDb, HeldRow } from './db';
 import { StorageError, toStorageError } from './storage-error';
 
 export type ImportReport = IntakeReport;
-
-const holdReasonSchema = z.enum(['unknown-key', 'unknown-rubric', 'missing-predecessor']);
-const storedRevisionSchema = z.strictObject({
-  auditId: z.string(),
-  lineageId: z.string(),
-  revision: z.number().int(),
-  hash: z.string(),
-  signer: z.string(),
-});
-const conflictRecordSchema = z.strictObject({
-  auditId: z.string(),
-  lineageId: z.string(),
-  revision: z.number().int(),
-  siteName: z.string(),
-  incomingHash: z.string(),
-  incomingSigner: z.string(),
-  existing: storedRevisionSchema,
-  message: z.string(),
-  at: z.string(),
-  source: z.string(),
-});
 
 const entryFile = (entry: ValidEntry) => ({
   envelope: entry.envelope,
@@ -97,34 +78,66 @@ export class HeadOfficeStore implements IntakeRepository {
     return this.run(() =>
       this.db.transaction(
         'r',
-        [this.db.imports, this.db.facts, this.db.seals, this.db.audits, this.db.held, this.db.keys, this.db.acceptedRubrics, this.db.deviceKeys],
+        [
+          this.db.imports,
+          this.db.facts,
+          this.db.seals,
+          this.db.audits,
+          this.db.held,
+          this.db.keys,
+          this.db.acceptedRubrics,
+          this.db.deviceKeys,
+        ],
         async () => {
-          const byLineage = await this.db.imports.where('lineageId').anyOf([...query.lineageIds]).primaryKeys();
+          const byLineage = await this.db.imports
+            .where('lineageId')
+            .anyOf([...query.lineageIds])
+            .primaryKeys();
           const importIds = [...new Set([...query.auditIds, ...byLineage])];
           const factRows = await this.db.facts.bulkGet(importIds);
           const accepted: StoredRevision[] = [];
           for (const row of factRows) {
             if (!row) continue;
             const fact = auditFactSchema.safeParse(row.fact);
-            if (!fact.success) throw new StorageError('corrupt', `stored facts of imported audit ${row.auditId} do not match the schema`);
+            if (!fact.success)
+              throw new StorageError(
+                'corrupt',
+                `stored facts of imported audit ${row.auditId} do not match the schema`,
+              );
             const { auditId, lineageId, revision, hash, signer } = fact.data;
             accepted.push({ auditId, lineageId, revision, hash, signer });
           }
           // This device's own sealed audits count as accepted too.
-          const ownByLineage = await this.db.audits.where('lineageId').anyOf([...query.lineageIds]).primaryKeys();
+          const ownByLineage = await this.db.audits
+            .where('lineageId')
+            .anyOf([...query.lineageIds])
+            .primaryKeys();
           const ownIds = [...new Set([...query.auditIds, ...ownByLineage])];
           const seen = new Set(accepted.map((a) => a.auditId));
           for (const row of await this.db.seals.bulkGet(ownIds)) {
             if (!row || seen.has(row.auditId)) continue;
             const envelope = sealedEnvelopeSchema.safeParse(row.envelope);
-            if (!envelope.success) throw new StorageError('corrupt', `stored seal of ${row.auditId} does not match the schema`);
+            if (!envelope.success)
+              throw new StorageError('corrupt', `stored seal of ${row.auditId} does not match the schema`);
             const { audit } = envelope.data.payload;
-            accepted.push({ auditId: audit.id, lineageId: audit.lineageId, revision: audit.revision, hash: row.hash, signer: keyId(envelope.data.payload.publicKey) });
+            accepted.push({
+              auditId: audit.id,
+              lineageId: audit.lineageId,
+              revision: audit.revision,
+              hash: row.hash,
+              signer: keyId(envelope.data.payload.publicKey),
+            });
           }
-          const held = (await this.db.held.bulkGet([...query.auditIds])).flatMap((h) => (h ? [{ auditId: h.auditId, hash: h.hash, reason: this.parseReason(h) }] : []));
-          const keys = (await this.db.keys.bulkGet([...query.keyIds])).flatMap((row) => (row ? [this.parseKey(row.key)] : []));
+          const held = (await this.db.held.bulkGet([...query.auditIds])).flatMap((h) =>
+            h ? [{ auditId: h.auditId, hash: h.hash, reason: this.parseReason(h) }] : [],
+          );
+          const keys = (await this.db.keys.bulkGet([...query.keyIds])).flatMap((row) =>
+            row ? [this.parseKey(row.key)] : [],
+          );
           const acceptedRubrics = new Set(
-            (await this.db.acceptedRubrics.bulkGet([...query.rubricFingerprints])).flatMap((r) => (r ? [r.fingerprint] : [])),
+            (await this.db.acceptedRubrics.bulkGet([...query.rubricFingerprints])).flatMap((r) =>
+              r ? [r.fingerprint] : [],
+            ),
           );
           const device = await this.db.deviceKeys.get('device');
           const ownKey = device ? this.ownKeyIdOf(device.publicKey) : undefined;
@@ -132,7 +145,9 @@ export class HeadOfficeStore implements IntakeRepository {
             accepted,
             held,
             keys,
-            knownRubrics: query.rubricFingerprints.filter((f) => isShippedRubric(f) || acceptedRubrics.has(f)),
+            knownRubrics: query.rubricFingerprints.filter(
+              (f) => isShippedRubric(f) || acceptedRubrics.has(f),
+            ),
             ownKeyId: ownKey,
           };
         },
@@ -141,7 +156,9 @@ export class HeadOfficeStore implements IntakeRepository {
   }
 
   private ownKeyIdOf(publicKey: unknown): string | undefined {
-    const parsed = z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string() }).safeParse(publicKey);
+    const parsed = z
+      .object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string() })
+      .safeParse(publicKey);
     return parsed.success ? keyId(parsed.data) : undefined;
   }
 
@@ -160,59 +177,72 @@ export class HeadOfficeStore implements IntakeRepository {
   async commit(changes: IntakeChanges): Promise<void> {
     const at = this.now();
     await this.run(() =>
-      this.db.transaction('rw', [this.db.imports, this.db.facts, this.db.blobs, this.db.held, this.db.conflicts], async () => {
-        const accepted = changes.accept.map((a) => a.entry);
-        await this.db.imports.bulkPut(
-          changes.accept.map(({ entry, source }) => ({
-            auditId: entry.envelope.payload.audit.id,
-            hash: entry.envelope.hash,
-            lineageId: entry.envelope.payload.audit.lineageId,
-            envelope: entry.envelope,
-            importedAt: at,
-            source,
-          })),
-        );
-        await this.db.facts.bulkPut(
-          accepted.map((entry) => {
-            const fact = auditFactFromEnvelope(entry.envelope);
-            return { auditId: fact.auditId, hash: fact.hash, rubricId: fact.rubricId, siteKey: fact.siteKey, auditedAt: fact.auditedAt, fact };
-          }),
-        );
-        await this.db.blobs.bulkPut(
-          accepted.flatMap((entry) =>
-            [...entry.blobs].map(([id, blob]) => ({
-              id: `${entry.envelope.payload.audit.id}:${id}`,
+      this.db.transaction(
+        'rw',
+        [this.db.imports, this.db.facts, this.db.blobs, this.db.held, this.db.conflicts],
+        async () => {
+          const accepted = changes.accept.map((a) => a.entry);
+          await this.db.imports.bulkPut(
+            changes.accept.map(({ entry, source }) => ({
               auditId: entry.envelope.payload.audit.id,
-              kind: entry.envelope.payload.blobs.find((b) => b.id === id)?.kind ?? 'photo',
-              blob: new Blob([Uint8Array.from(blob.bytes)], { type: blob.type }),
-              type: blob.type,
-              size: blob.bytes.length,
-              createdAt: at,
-            })),
-          ),
-        );
-        await this.db.held.bulkPut(
-          changes.hold.map(({ entry, reason, message, source }): HeldRow => {
-            const { audit } = entry.envelope.payload;
-            return {
-              auditId: audit.id,
               hash: entry.envelope.hash,
-              lineageId: audit.lineageId,
-              revision: audit.revision,
-              signer: entry.signer,
-              siteName: audit.site.name,
-              rubricId: audit.rubricId,
-              reason,
-              message,
+              lineageId: entry.envelope.payload.audit.lineageId,
+              envelope: entry.envelope,
+              importedAt: at,
               source,
-              heldAt: at,
-              entry: entryFile(entry),
-            };
-          }),
-        );
-        await this.db.held.bulkDelete([...changes.release]);
-        await this.db.conflicts.bulkAdd(changes.conflicts.map((record) => ({ auditId: record.auditId, record })));
-      }),
+            })),
+          );
+          await this.db.facts.bulkPut(
+            accepted.map((entry) => {
+              const fact = auditFactFromEnvelope(entry.envelope);
+              return {
+                auditId: fact.auditId,
+                hash: fact.hash,
+                rubricId: fact.rubricId,
+                siteKey: fact.siteKey,
+                auditedAt: fact.auditedAt,
+                fact,
+              };
+            }),
+          );
+          await this.db.blobs.bulkPut(
+            accepted.flatMap((entry) =>
+              [...entry.blobs].map(([id, blob]) => ({
+                id: `${entry.envelope.payload.audit.id}:${id}`,
+                auditId: entry.envelope.payload.audit.id,
+                kind: entry.envelope.payload.blobs.find((b) => b.id === id)?.kind ?? 'photo',
+                blob: new Blob([Uint8Array.from(blob.bytes)], { type: blob.type }),
+                type: blob.type,
+                size: blob.bytes.length,
+                createdAt: at,
+              })),
+            ),
+          );
+          await this.db.held.bulkPut(
+            changes.hold.map(({ entry, reason, message, source }): HeldRow => {
+              const { audit } = entry.envelope.payload;
+              return {
+                auditId: audit.id,
+                hash: entry.envelope.hash,
+                lineageId: audit.lineageId,
+                revision: audit.revision,
+                signer: entry.signer,
+                siteName: audit.site.name,
+                rubricId: audit.rubricId,
+                reason,
+                message,
+                source,
+                heldAt: at,
+                entry: entryFile(entry),
+              };
+            }),
+          );
+          await this.db.held.bulkDelete([...changes.release]);
+          await this.db.conflicts.bulkAdd(
+            changes.conflicts.map((record) => ({ auditId: record.auditId, record })),
+          );
+        },
+      ),
     );
   }
 
@@ -273,7 +303,8 @@ export class HeadOfficeStore implements IntakeRepository {
     const rows = await this.run(() => this.db.conflicts.toArray());
     return rows.map((row) => {
       const parsed = conflictRecordSchema.safeParse(row.record);
-      if (!parsed.success) throw new StorageError('corrupt', `conflict record of ${row.auditId} does not match the schema`);
+      if (!parsed.success)
+        throw new StorageError('corrupt', `conflict record of ${row.auditId} does not match the schema`);
       return parsed.data;
     });
   }
@@ -285,11 +316,16 @@ export class HeadOfficeStore implements IntakeRepository {
   async acceptRubricOf(auditId: string): Promise<Result<IntakeReport>> {
     const row = await this.run(() => this.db.held.get(auditId));
     const envelope = z.object({ envelope: sealedEnvelopeSchema }).safeParse(row?.entry);
-    if (!row || !envelope.success) return { ok: false, issues: [{ path: auditId, message: 'no such held audit' }] };
+    if (!row || !envelope.success)
+      return { ok: false, issues: [{ path: auditId, message: 'no such held audit' }] };
     const rubric = parseRubric(envelope.data.envelope.payload.rubric);
     if (!rubric.ok) return rubric;
     await this.run(() =>
-      this.db.acceptedRubrics.put({ fingerprint: rubricFingerprint(rubric.value), rubricId: rubric.value.id, acceptedAt: this.now() }),
+      this.db.acceptedRubrics.put({
+        fingerprint: rubricFingerprint(rubric.value),
+        rubricId: rubric.value.id,
+        acceptedAt: this.now(),
+      }),
     );
     return { ok: true, value: await reconsiderHeld(this, this.verify, { now: this.now }) };
   }

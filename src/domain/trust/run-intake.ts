@@ -1,20 +1,33 @@
+import { z } from 'zod';
 import { checkBundleEntry, type EntryVerdict, type ValidEntry } from '../bundle/check-bundle';
 import type { SealVerifier } from '../seal/seal';
 import { decideIntake, type HoldReason, type StoredRevision } from './intake';
 import type { EnrolledKey } from './key-register';
 
-export interface ConflictRecord {
-  readonly auditId: string;
-  readonly lineageId: string;
-  readonly revision: number;
-  readonly siteName: string;
-  readonly incomingHash: string;
-  readonly incomingSigner: string;
-  readonly existing: StoredRevision;
-  readonly message: string;
-  readonly at: string;
-  readonly source: string;
-}
+export const holdReasonSchema = z.enum(['unknown-key', 'unknown-rubric', 'missing-predecessor']);
+
+export const storedRevisionSchema = z.strictObject({
+  auditId: z.string(),
+  lineageId: z.string(),
+  revision: z.number().int().min(1),
+  hash: z.string(),
+  signer: z.string(),
+});
+
+/** A refused newcomer beside what it collided with: stores keep these for people to see both sides. */
+export const conflictRecordSchema = z.strictObject({
+  auditId: z.string(),
+  lineageId: z.string(),
+  revision: z.number().int().min(1),
+  siteName: z.string(),
+  incomingHash: z.string(),
+  incomingSigner: z.string(),
+  existing: storedRevisionSchema,
+  message: z.string(),
+  at: z.string(),
+  source: z.string(),
+});
+export type ConflictRecord = z.infer<typeof conflictRecordSchema>;
 
 export interface HeldRef {
   readonly auditId: string;
@@ -58,11 +71,19 @@ export interface IntakeRepository {
   }): Promise<IntakeLookup>;
   commit(changes: IntakeChanges): Promise<void>;
   /** Every held entry as it was received (a sealed-audit file: envelope + blobs), to be checked again. */
-  heldEntries(): Promise<readonly { readonly auditId: string; readonly entry: unknown; readonly source: string }[]>;
+  heldEntries(): Promise<
+    readonly { readonly auditId: string; readonly entry: unknown; readonly source: string }[]
+  >;
 }
 
 export interface IntakeReport {
-  readonly accepted: { auditId: string; siteName: string; rubricId: string; revision: number; signer: string }[];
+  readonly accepted: {
+    auditId: string;
+    siteName: string;
+    rubricId: string;
+    revision: number;
+    signer: string;
+  }[];
   readonly unchanged: string[];
   readonly held: { auditId: string; siteName: string; reason: HoldReason; message: string; signer: string }[];
   /** Held before, accepted now (a key was enrolled, a rubric accepted, a predecessor arrived). */
@@ -79,6 +100,28 @@ const emptyReport = (): IntakeReport => ({
   conflicts: [],
   refused: [],
 });
+
+const conflictOf = (
+  entry: ValidEntry,
+  existing: StoredRevision,
+  message: string,
+  at: string,
+  source: string,
+): ConflictRecord => {
+  const { audit } = entry.envelope.payload;
+  return {
+    auditId: audit.id,
+    lineageId: audit.lineageId,
+    revision: audit.revision,
+    siteName: audit.site.name,
+    incomingHash: entry.envelope.hash,
+    incomingSigner: entry.signer,
+    existing,
+    message,
+    at,
+    source,
+  };
+};
 
 interface Options {
   readonly source: string;
@@ -102,7 +145,12 @@ async function decideAll(
   for (const { verdict, source, wasHeld } of verdicts) {
     if (verdict.status === 'valid') valid.push({ entry: verdict, source, wasHeld });
     else {
-      report.refused.push({ index: verdict.index, auditId: verdict.auditId, kind: verdict.kind, reason: verdict.reason });
+      report.refused.push({
+        index: verdict.index,
+        auditId: verdict.auditId,
+        kind: verdict.kind,
+        reason: verdict.reason,
+      });
       if (wasHeld && verdict.auditId) release.push(verdict.auditId);
     }
   }
@@ -124,8 +172,12 @@ async function decideAll(
     const heldReasons = new Map(found.held.map((h) => [h.auditId, h.reason]));
     const keys = new Map(found.keys.map((k) => [k.keyId, k]));
     const rubrics = new Set(found.knownRubrics);
-    const changes: { accept: IntakeChanges['accept'][number][]; hold: IntakeChanges['hold'][number][]; release: string[]; conflicts: ConflictRecord[] } =
-      { accept: [], hold: [], release: [], conflicts: [] };
+    const changes: {
+      accept: IntakeChanges['accept'][number][];
+      hold: IntakeChanges['hold'][number][];
+      release: string[];
+      conflicts: ConflictRecord[];
+    } = { accept: [], hold: [], release: [], conflicts: [] };
     for (const { entry, source, wasHeld } of chunk) {
       const { payload, hash } = entry.envelope;
       const { audit } = payload;
@@ -140,7 +192,13 @@ async function decideAll(
       const heldHash = held.get(audit.id);
       switch (decision.kind) {
         case 'accept': {
-          const stored = { auditId: audit.id, lineageId: audit.lineageId, revision: audit.revision, hash, signer: entry.signer };
+          const stored = {
+            auditId: audit.id,
+            lineageId: audit.lineageId,
+            revision: audit.revision,
+            hash,
+            signer: entry.signer,
+          };
           byId.set(audit.id, stored);
           byPlace.set(`${audit.lineageId}#${audit.revision}`, stored);
           changes.accept.push({ entry, source });
@@ -148,7 +206,13 @@ async function decideAll(
             changes.release.push(audit.id);
             report.released.push(audit.id);
           }
-          report.accepted.push({ auditId: audit.id, siteName: audit.site.name, rubricId: audit.rubricId, revision: audit.revision, signer: entry.signer });
+          report.accepted.push({
+            auditId: audit.id,
+            siteName: audit.site.name,
+            rubricId: audit.rubricId,
+            revision: audit.revision,
+            signer: entry.signer,
+          });
           acceptedCount++;
           break;
         }
@@ -157,26 +221,24 @@ async function decideAll(
           if (wasHeld) changes.release.push(audit.id);
           break;
         case 'conflict': {
-          const record: ConflictRecord = {
-            auditId: audit.id,
-            lineageId: audit.lineageId,
-            revision: audit.revision,
-            siteName: audit.site.name,
-            incomingHash: hash,
-            incomingSigner: entry.signer,
-            existing: decision.existing,
-            message: decision.message,
-            at: options.now(),
-            source,
-          };
+          const record = conflictOf(entry, decision.existing, decision.message, options.now(), source);
           changes.conflicts.push(record);
           report.conflicts.push(record);
           if (wasHeld) changes.release.push(audit.id);
           break;
         }
         case 'hold': {
-          report.held.push({ auditId: audit.id, siteName: audit.site.name, reason: decision.reason, message: decision.message, signer: entry.signer });
-          if (heldHash === undefined || (heldHash === hash && heldReasons.get(audit.id) !== decision.reason)) {
+          report.held.push({
+            auditId: audit.id,
+            siteName: audit.site.name,
+            reason: decision.reason,
+            message: decision.message,
+            signer: entry.signer,
+          });
+          if (
+            heldHash === undefined ||
+            (heldHash === hash && heldReasons.get(audit.id) !== decision.reason)
+          ) {
             // New, or still held for another reason than before (its key is enrolled now, its rubric is not):
             // the row must say why it waits today, or nobody can act on it.
             changes.hold.push({ entry, reason: decision.reason, message: decision.message, source });
@@ -184,18 +246,19 @@ async function decideAll(
             heldReasons.set(audit.id, decision.reason);
           } else if (heldHash !== hash) {
             // Two different seals of one audit, neither accepted: keep the first, show the second.
-            const record: ConflictRecord = {
-              auditId: audit.id,
-              lineageId: audit.lineageId,
-              revision: audit.revision,
-              siteName: audit.site.name,
-              incomingHash: hash,
-              incomingSigner: entry.signer,
-              existing: { auditId: audit.id, lineageId: audit.lineageId, revision: audit.revision, hash: heldHash, signer: '' },
-              message: `another seal of audit ${audit.id} is already held aside`,
-              at: options.now(),
+            const record = conflictOf(
+              entry,
+              {
+                auditId: audit.id,
+                lineageId: audit.lineageId,
+                revision: audit.revision,
+                hash: heldHash,
+                signer: '',
+              },
+              `another seal of audit ${audit.id} is already held aside`,
+              options.now(),
               source,
-            };
+            );
             report.held.pop();
             changes.conflicts.push(record);
             report.conflicts.push(record);
@@ -203,7 +266,12 @@ async function decideAll(
           break;
         }
         case 'refuse':
-          report.refused.push({ index: entry.index, auditId: audit.id, kind: 'revoked', reason: decision.message });
+          report.refused.push({
+            index: entry.index,
+            auditId: audit.id,
+            kind: 'revoked',
+            reason: decision.message,
+          });
           if (wasHeld || heldHash !== undefined) changes.release.push(audit.id);
           break;
       }
@@ -261,7 +329,11 @@ async function reconsiderInto(
     if (held.length === 0) return;
     const verdicts = [];
     for (const [index, h] of held.entries())
-      verdicts.push({ verdict: await checkBundleEntry(h.entry, index, verify), source: h.source, wasHeld: true });
+      verdicts.push({
+        verdict: await checkBundleEntry(h.entry, index, verify),
+        source: h.source,
+        wasHeld: true,
+      });
     const passReport = emptyReport();
     const accepted = await decideAll(verdicts, repo, options, passReport);
     report.accepted.push(...passReport.accepted);
