@@ -9,6 +9,7 @@ import {
   latestRevisions,
   previousPeriod,
   rankSites,
+  siteTrend,
 } from './aggregate';
 
 /** A KF-like fact with two items: 1 (10 points) and 2 (20 points); earned given in points. */
@@ -117,6 +118,35 @@ describe('head-office aggregation', () => {
       ['丙', 1, 600, 600, null, false],
       // 乙: 33.3 % now, 60.0 % in October → −26.7
       ['乙', 1, 333, 333, -267, true],
+    ]);
+  });
+
+  it('compares times as instants whatever their offset, and sorts by instant', () => {
+    // November in UTC. 2026-12-01T01:00+08:00 is 2026-11-30T17:00Z: inside, though as text it sorts after
+    // "2026-11-30T23:59:59.999Z". 2026-11-01T07:00+08:00 is 2026-10-31T23:00Z: outside, though as text it is inside.
+    const lateBeijing = fact({ id: 'late', site: '丁', at: '2026-12-01T01:00:00+08:00', e1: 10, e2: 20 });
+    const earlyBeijing = fact({ id: 'early', site: '丁', at: '2026-11-01T07:00:00+08:00', e1: 0, e2: 0 });
+    const utc = fact({ id: 'utc', site: '丁', at: '2026-11-30T18:00:00.000Z', e1: 5, e2: 10 });
+    const inNovember = applyFilter([lateBeijing, earlyBeijing, utc], {
+      rubricId: 'KF01',
+      from: '2026-11-01T00:00:00.000Z',
+      to: '2026-11-30T23:59:59.999Z',
+    });
+    expect(inNovember.map((f) => f.auditId)).toEqual(['late', 'utc']);
+    // The latest of the two is the UTC one (18:00Z after 17:00Z), not the one whose text sorts last.
+    const [row] = rankSites(inNovember, [], 0);
+    expect(row?.latestPercentTenths).toBe(500);
+    expect(siteTrend(inNovember, row?.siteKey ?? '').map((p) => p.auditId)).toEqual(['late', 'utc']);
+  });
+
+  it('never marks a lone site, or every site, as 末位', () => {
+    const one = [fact({ id: 'a', site: '甲', at: '2026-11-03T00:00:00.000Z', e1: 0, e2: 0 })];
+    expect(rankSites(one, [], 1).map((r) => r.isBottom)).toEqual([false]);
+    const two = [...one, fact({ id: 'b', site: '乙', at: '2026-11-04T00:00:00.000Z', e1: 10, e2: 20 })];
+    expect(rankSites(two, [], 2).map((r) => r.isBottom)).toEqual([false, false]);
+    expect(rankSites(two, [], 1).map((r) => [r.siteName, r.isBottom])).toEqual([
+      ['乙', false],
+      ['甲', true],
     ]);
   });
 

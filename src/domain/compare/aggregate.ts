@@ -24,12 +24,23 @@ export function latestRevisions(facts: readonly AuditFact[]): AuditFact[] {
   return [...latest.values()];
 }
 
+/**
+ * Milliseconds since the epoch of an ISO date-time. Times carry their own offsets (a tablet in +08:00,
+ * a filter in UTC), so they are compared as instants, never as strings: "2026-12-01T01:00+08:00" is
+ * 30 November in UTC and sorts after "2026-11-30T20:00Z" only as text.
+ */
+export const instantOf = (iso: string): number => Date.parse(iso);
+
+const byInstant = (a: AuditFact, b: AuditFact): number => instantOf(a.auditedAt) - instantOf(b.auditedAt);
+
 export function applyFilter(facts: readonly AuditFact[], filter: DashboardFilter): AuditFact[] {
+  const from = filter.from === undefined ? undefined : instantOf(filter.from);
+  const to = filter.to === undefined ? undefined : instantOf(filter.to);
   return facts.filter(
     (f) =>
       f.rubricId === filter.rubricId &&
-      (filter.from === undefined || f.auditedAt >= filter.from) &&
-      (filter.to === undefined || f.auditedAt <= filter.to) &&
+      (from === undefined || instantOf(f.auditedAt) >= from) &&
+      (to === undefined || instantOf(f.auditedAt) <= to) &&
       (filter.region === undefined || f.region === filter.region) &&
       (filter.siteKey === undefined || f.siteKey === filter.siteKey) &&
       (filter.auditor === undefined || f.auditor === filter.auditor),
@@ -74,7 +85,7 @@ export function rankSites(
 ): SiteRanking[] {
   const before = bySite(previous);
   const rows = [...bySite(current)].map(([siteKey, facts]): Omit<SiteRanking, 'isBottom'> => {
-    const sorted = [...facts].sort((a, b) => a.auditedAt.localeCompare(b.auditedAt));
+    const sorted = [...facts].sort(byInstant);
     const latest = sorted[sorted.length - 1] ?? sorted[0];
     const average = averagePercentTenths(facts);
     const previousAverage = averagePercentTenths(before.get(siteKey) ?? []);
@@ -95,12 +106,9 @@ export function rankSites(
       (b.averagePercentTenths ?? -1) - (a.averagePercentTenths ?? -1) ||
       a.siteName.localeCompare(b.siteName, 'zh-CN'),
   );
-  const bottom = new Set(
-    ordered
-      .filter((r) => r.averagePercentTenths !== null)
-      .slice(-bottomN)
-      .map((r) => r.siteKey),
-  );
+  // 末位 means behind the others: with no more ranked sites than N, nobody is (a lone site is not 末位).
+  const ranked = ordered.filter((r) => r.averagePercentTenths !== null);
+  const bottom = new Set(ranked.length > bottomN ? ranked.slice(-bottomN).map((r) => r.siteKey) : []);
   return ordered.map((r) => ({ ...r, isBottom: bottomN > 0 && bottom.has(r.siteKey) }));
 }
 
@@ -110,7 +118,7 @@ export function siteTrend(
 ): { auditId: string; auditedAt: string; percentTenths: number | null }[] {
   return facts
     .filter((f) => f.siteKey === siteKey)
-    .sort((a, b) => a.auditedAt.localeCompare(b.auditedAt))
+    .sort(byInstant)
     .map((f) => ({ auditId: f.auditId, auditedAt: f.auditedAt, percentTenths: f.percentTenths }));
 }
 
@@ -172,7 +180,7 @@ export function heatMap(facts: readonly AuditFact[]): HeatMap {
 export function drillDown(facts: readonly AuditFact[], siteKey: string, itemId: string) {
   return facts
     .filter((f) => f.siteKey === siteKey)
-    .sort((a, b) => b.auditedAt.localeCompare(a.auditedAt))
+    .sort((a, b) => byInstant(b, a))
     .map((f) => {
       const item = f.items.find((i) => i.id === itemId);
       return {
