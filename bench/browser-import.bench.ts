@@ -1,11 +1,11 @@
 // npm run bench:browser — the head-office path in real Chromium: import the 10,000-audit bundle through the
 // dashboard's file picker, then time the dashboard after the import and after reopening the page.
 // Needs `npm run build` first (the production app with its service worker) and Debian's chromium.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { preview } from 'vite';
 import { chromiumArgs, chromiumExecutable } from '../tests/support/chromium';
 
 const root = join(import.meta.dirname, '..');
@@ -16,12 +16,14 @@ if (!existsSync(join(root, 'dist', 'index.html')))
   throw new Error('dist/ is missing: run npm run build first');
 
 const port = 4356;
-const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], {
-  cwd: root,
-  stdio: 'ignore',
+// In this process, not `npx vite preview`: killing an npx child kills only the wrapper and left the
+// preview server holding the port after every run.
+const server = await preview({
+  root,
+  preview: { host: '127.0.0.1', port, strictPort: true },
+  logLevel: 'warn',
 });
 try {
-  await new Promise((resolve) => setTimeout(resolve, 3000));
   const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'ducha-bench-')), {
     executablePath: chromiumExecutable,
     headless: true,
@@ -54,5 +56,5 @@ try {
   );
   await context.close();
 } finally {
-  server.kill();
+  await server.close();
 }
