@@ -139,6 +139,22 @@ describe('head-office aggregation', () => {
     expect(siteTrend(inNovember, row?.siteKey ?? '').map((p) => p.auditId)).toEqual(['late', 'utc']);
   });
 
+  it('heat-map columns carry the printed 序号 (KF3: 一…五) from the facts', async () => {
+    const { auditFactFromEnvelope } = await import('./audit-fact');
+    const { loadRubric, loadGrades } = await import('../../../tests/support/load');
+    const { finalisedAudit, sealed } = await import('../../../tests/support/sealed-audit');
+    const kf3 = loadRubric('KF3');
+    const envelope = await sealed(kf3, finalisedAudit(kf3, { ...loadGrades(kf3, 'kf3-all-compliant') }));
+    const map = heatMap([auditFactFromEnvelope(envelope)]);
+    expect(map.items.map((i) => `${i.label} ${i.title}`)).toEqual([
+      '一 入伙办理',
+      '二 装修服务',
+      '三 收费服务',
+      '四 咨询报修',
+      '五 投诉处理',
+    ]);
+  });
+
   it('never marks a lone site, or every site, as 末位', () => {
     const one = [fact({ id: 'a', site: '甲', at: '2026-11-03T00:00:00.000Z', e1: 0, e2: 0 })];
     expect(rankSites(one, [], 1).map((r) => r.isBottom)).toEqual([false]);
@@ -191,9 +207,10 @@ describe('head-office aggregation', () => {
         { id: '3', title: '新增项', earnedH: 0, possibleH: 500 },
       ],
     });
-    const map = heatMap([...applyFilter(facts, november), newer]);
+    const map = heatMap([newer, ...applyFilter(facts, november)]);
     expect(map.rubricVersions).toBe(2);
     expect(map.items.map((i) => i.id)).toEqual(['1', '2']);
+    expect(map.items.map((i) => i.label)).toEqual(['1', '2']);
     expect(map.droppedItemIds).toEqual(['3']);
   });
 });

@@ -124,7 +124,7 @@ export function siteTrend(
 
 export interface HeatMap {
   /** Items every rubric version in view has; an older version is compared on these only. */
-  readonly items: readonly { id: string; title: string }[];
+  readonly items: readonly { id: string; label: string; title: string }[];
   readonly sites: readonly { siteKey: string; siteName: string }[];
   /** `${siteKey}|${itemId}` → share of applicable points lost, tenths of a percent (null: all 不适用). */
   readonly cells: ReadonlyMap<
@@ -168,7 +168,8 @@ export function heatMap(facts: readonly AuditFact[]): HeatMap {
     }
   }
   return {
-    items: shared.map((i) => ({ id: i.id, title: i.title })),
+    // Columns read as the paper does: KF3's 一…五, the number elsewhere.
+    items: shared.map((i) => ({ id: i.id, label: i.label ?? i.id, title: i.title })),
     sites: [...sites].map(([siteKey, siteName]) => ({ siteKey, siteName })),
     cells,
     rubricVersions: versions.size,

@@ -7,6 +7,8 @@ const int = z.number().int();
 
 export const itemFactSchema = z.strictObject({
   id: z.string(),
+  /** The 序号 as printed where it differs from the id (KF3 一…五); absent in facts stored before it was kept. */
+  label: z.string().optional(),
   title: z.string(),
   earnedH: int,
   possibleH: int,
@@ -76,6 +78,7 @@ export function auditFactFromEnvelope(envelope: SealedEnvelope): AuditFact {
     percentTenths: score.percentTenths,
     items: rubric.items.map((item) => ({
       id: item.id,
+      ...(item.label ? { label: item.label } : {}),
       title: item.title ?? item.id,
       earnedH: byId.get(item.id)?.earnedH ?? 0,
       possibleH: byId.get(item.id)?.possibleH ?? 0,

@@ -40,7 +40,7 @@ export function HeatMapTable({
         const cell = heat.cells.get(heatKey(site.siteKey, item.id));
         const lost = cell?.lostTenths ?? null;
         const colour = heatColour(lost);
-        const itemName = `${item.id} ${item.title}`;
+        const itemName = `${item.label} ${item.title}`;
         const isSelected = selected?.siteKey === site.siteKey && selected.itemId === item.id;
         return (
           <td key={item.id}>
@@ -92,7 +92,7 @@ export function HeatMapTable({
               <th scope="col">{t('dashboard.heat.site')}</th>
               {heat.items.map((item) => (
                 <th scope="col" key={item.id} className="heat-map__item" title={item.title}>
-                  <span className="heat-map__item-id">{item.id}</span>
+                  <span className="heat-map__item-id">{item.label}</span>
                   <span className="heat-map__item-title">{item.title}</span>
                 </th>
               ))}
