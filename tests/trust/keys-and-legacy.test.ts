@@ -155,6 +155,13 @@ describe('seals made by the released app (format v1, rules v1, KF3 with cap)', {
     const verified = await run('verify', legacy, '--store', store);
     expect(verified.code).toBe(0);
     expect(verified.out).toContain('2 valid, 0 signer not enrolled, 0 refused');
+    // Every file named is checked, and the exit code is the worst outcome: the legacy sheet cannot be
+    // re-made (no renderer version), so 3, although the bundle beside it is valid.
+    const legacySheet = join(repoRoot, 'tests', 'fixtures', 'legacy', 'kf01-sheet-before-renderer-versions.pdf');
+    const both = await run('verify', legacy, legacySheet, '--store', store);
+    expect(both.out).toContain(`${legacy}: 2 valid`);
+    expect(both.out).toContain(`${legacySheet}: cannot check — made before renderer versions were recorded`);
+    expect(both.code).toBe(3);
     const imported = await run('import', legacy, '--store', store);
     expect(imported.code).toBe(0);
     expect(readdirSync(join(store, 'audits'))).toHaveLength(2);
