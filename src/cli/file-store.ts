@@ -257,7 +257,14 @@ export class FileStore implements IntakeRepository {
     }
   }
 
-  async heldEntries(): Promise<{ auditId: string; entry: unknown; source: string }[]> {
-    return (await this.held()).map((h) => ({ auditId: h.auditId, entry: h.entry, source: h.source }));
+  async heldEntries(): Promise<
+    { auditId: string; reason: HeldFile['reason']; entry: unknown; source: string }[]
+  > {
+    return (await this.held()).map((h) => ({
+      auditId: h.auditId,
+      reason: h.reason,
+      entry: h.entry,
+      source: h.source,
+    }));
   }
 }

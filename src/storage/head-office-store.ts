@@ -24,6 +24,7 @@ import {
   type Bundle,
   type ConflictRecord,
   type EnrolledKey,
+  type HoldReason,
   type IntakeChanges,
   type IntakeLookup,
   type IntakeReport,
@@ -162,7 +163,7 @@ export class HeadOfficeStore implements IntakeRepository {
     return parsed.success ? keyId(parsed.data) : undefined;
   }
 
-  private parseReason(row: HeldRow): z.infer<typeof holdReasonSchema> {
+  private parseReason(row: HeldRow): HoldReason {
     const parsed = holdReasonSchema.safeParse(row.reason);
     if (!parsed.success) throw new StorageError('corrupt', `held audit ${row.auditId} has no valid reason`);
     return parsed.data;
@@ -246,9 +247,14 @@ export class HeadOfficeStore implements IntakeRepository {
     );
   }
 
-  async heldEntries(): Promise<{ auditId: string; entry: unknown; source: string }[]> {
+  async heldEntries(): Promise<{ auditId: string; reason: HoldReason; entry: unknown; source: string }[]> {
     const rows = await this.run(() => this.db.held.toArray());
-    return rows.map((r) => ({ auditId: r.auditId, entry: r.entry, source: r.source }));
+    return rows.map((r) => ({
+      auditId: r.auditId,
+      reason: this.parseReason(r),
+      entry: r.entry,
+      source: r.source,
+    }));
   }
 
   // Key register, held audits and conflicts, for head office's screens.

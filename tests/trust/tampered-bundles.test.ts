@@ -426,6 +426,31 @@ describe('who signed, and which revision counts', () => {
     expect(await second.store.held()).toEqual([]);
   });
 
+  it('does not re-verify audits held for their key on every import (only an admin act can release them)', async () => {
+    const dir = freshDir();
+    const strangers = [];
+    for (let i = 0; i < 3; i++)
+      strangers.push(
+        entryOf(await sealAs(kf01, 'kf01-mixed', `0f6c2b1a-1111-4aaa-8bbb-0000000001${String(i).padStart(2, '0')}`, stranger)),
+      );
+    const first = await importInto(dir, strangers);
+    expect(first.report.held).toHaveLength(3);
+    let calls = 0;
+    const counting: typeof webCryptoVerifier = (key, signature, data) => {
+      calls++;
+      return webCryptoVerifier(key, signature, data);
+    };
+    const checked = await checkBundle(bundleOf([entryOf(genuineKf01)]), counting);
+    if (!checked.ok) throw new Error('bundle');
+    const report = await runIntake(checked.value, first.store, counting, {
+      source: 'next.ducha',
+      now: () => '2026-11-30T00:00:00.000Z',
+    });
+    expect(report.accepted).toHaveLength(1);
+    expect(calls).toBe(1);
+    expect(await first.store.held()).toHaveLength(3);
+  });
+
   it('refuses an audit sealed by a revoked key after its revocation, and keeps one sealed before', async () => {
     const dir = freshDir();
     const store = new FileStore(dir);

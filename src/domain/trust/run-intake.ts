@@ -72,7 +72,12 @@ export interface IntakeRepository {
   commit(changes: IntakeChanges): Promise<void>;
   /** Every held entry as it was received (a sealed-audit file: envelope + blobs), to be checked again. */
   heldEntries(): Promise<
-    readonly { readonly auditId: string; readonly entry: unknown; readonly source: string }[]
+    readonly {
+      readonly auditId: string;
+      readonly reason: HoldReason;
+      readonly entry: unknown;
+      readonly source: string;
+    }[]
   >;
 }
 
@@ -298,7 +303,10 @@ export async function runIntake(
     options,
     report,
   );
-  if (accepted > 0) await reconsiderInto(repo, verify, options, report);
+  // Only an arriving predecessor can release a held audit here; an unknown key or rubric waits for an
+  // admin's act (reconsiderHeld), so those are not re-verified on every import.
+  if (accepted > 0)
+    await reconsiderInto(repo, verify, options, report, (h) => h.reason === 'missing-predecessor');
   return report;
 }
 
@@ -313,7 +321,7 @@ export async function reconsiderHeld(
   options: Omit<Options, 'source'>,
 ): Promise<IntakeReport> {
   const report = emptyReport();
-  await reconsiderInto(repo, verify, { ...options, source: 'held' }, report, true);
+  await reconsiderInto(repo, verify, { ...options, source: 'held' }, report, () => true, true);
   return report;
 }
 
@@ -322,10 +330,11 @@ async function reconsiderInto(
   verify: SealVerifier,
   options: Options,
   report: IntakeReport,
+  isCandidate: (held: { readonly reason: HoldReason }) => boolean,
   isReportingStillHeld = false,
 ): Promise<void> {
   for (let pass = 0; pass < 1000; pass++) {
-    const held = await repo.heldEntries();
+    const held = (await repo.heldEntries()).filter(isCandidate);
     if (held.length === 0) return;
     const verdicts = [];
     for (const [index, h] of held.entries())
