@@ -18,6 +18,10 @@ export const en: Messages = {
       'The browser may clear data on this device when space runs low; export finalised audits promptly.',
     loading: 'Loading…',
     notFound: 'This audit could not be found.',
+    versionChange: 'Ducha was updated in another window. Please save, then refresh this page before you continue.',
+    versionChangeSaving: 'Saving what was just entered…',
+    versionChangeUnsaved: 'Some input is not saved: note it down or retry before refreshing.',
+    reload: 'Refresh',
     backToList: 'Back to the list',
   },
   save: {

@@ -16,6 +16,10 @@ export const zhCN = {
     storageNotPersisted: '浏览器可能在空间不足时清除本机数据,请及时导出已定稿的考核。',
     loading: '加载中…',
     notFound: '找不到这条考核记录。',
+    versionChange: '督查已在另一个窗口更新到新版本。请保存后刷新本页再继续。',
+    versionChangeSaving: '正在保存刚才的输入…',
+    versionChangeUnsaved: '有输入尚未保存:刷新前请先抄下或重试。',
+    reload: '刷新',
     backToList: '返回列表',
   },
   save: {

@@ -392,6 +392,38 @@ describe('schema upgrade v5 → v6', () => {
   });
 });
 
+describe('a newer version opened in another tab', () => {
+  it('tells the app at once and closes this connection only after its running writes settled', async () => {
+    const store = open();
+    const header = await store.createAudit(newAudit());
+    let release: () => void = () => undefined;
+    const writesSettled = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let told = 0;
+    const unsubscribe = store.onVersionChange(() => {
+      told++;
+    }, () => writesSettled);
+    const newerVersion = Math.max(...Object.keys(schemaVersions).map(Number)) + 1;
+    const newer = new Dexie(dbName);
+    for (const v of [1, 2, 3, 4, 5, 6, 7] as const) newer.version(v).stores(schemaVersions[v]);
+    newer.version(newerVersion).stores({ extra: 'id' });
+    const opening = newer.open();
+    await expect.poll(() => told).toBe(1);
+    // Still open: a write that was under way (or queued just now) completes.
+    expect(store.db.isOpen()).toBe(true);
+    await store.saveNote(header.id, '3.2', '换版本前写的备注');
+    release();
+    await opening;
+    expect(store.db.isOpen()).toBe(false);
+    expect(newer.verno).toBe(newerVersion);
+    const answer: unknown = await newer.table('answers').get([header.id, '3.2']);
+    expect(answer).toMatchObject({ note: '换版本前写的备注' });
+    newer.close();
+    unsubscribe();
+  });
+});
+
 describe('toStorageError', () => {
   it('recognises a quota error wrapped by Dexie', () => {
     const wrapped = Object.assign(new Error('Transaction aborted'), {

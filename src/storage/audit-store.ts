@@ -94,6 +94,27 @@ export class AuditStore {
     }
   }
 
+  /**
+   * Another tab opened a newer version of the database. `onChange` is told at once (the app asks the
+   * auditor to refresh); this connection stays open until `settled` resolves, so every write already
+   * running finishes before it closes (the newer tab waits for it meanwhile). Returns the unsubscribe.
+   */
+  onVersionChange(onChange: () => void, settled: () => Promise<void>): () => void {
+    const handler = () => {
+      onChange();
+      void settled()
+        .catch(() => undefined)
+        .then(() => {
+          this.db.close();
+        });
+      return false; // stops Dexie's default handler, which would close at once
+    };
+    this.db.on('versionchange', handler);
+    return () => {
+      this.db.on('versionchange').unsubscribe(handler);
+    };
+  }
+
   // ── rubrics ──────────────────────────────────────────────────────────────
 
   async getRubric(fingerprint: string): Promise<Rubric> {
