@@ -287,6 +287,36 @@ describe('AuditStore', () => {
     expect(await store.countUnexported()).toBe(0);
   });
 
+  it('counts exported only once marked, per revision: making the export marks nothing, and 更正 counts the unexported revision 1', async () => {
+    const store = open();
+    const finaliseSigned = async (id: string) => {
+      await store.confirmSignature(id, 'auditor', { name: '王堃', strokes, image: png() });
+      await store.confirmSignature(id, 'siteManager', { name: '李喆', strokes, image: png() });
+      await store.finalise(id);
+    };
+    const audit = await store.createAudit(newAudit());
+    for (const unit of kf02Units) await store.saveGrade(audit.id, unit, 'compliant');
+    await finaliseSigned(audit.id);
+    expect(await store.countUnexported()).toBe(1);
+
+    // The file is made but (say) the download was cancelled: still unexported.
+    const file = await store.exportAudit(audit.id);
+    expect(file.envelope.payload.audit.id).toBe(audit.id);
+    expect((await store.getHeader(audit.id))?.exportedAt).toBeUndefined();
+    expect(await store.countUnexported()).toBe(1);
+
+    // Corrected before it was ever exported: revision 1 still counts while revision 2 is a draft.
+    const rev2 = await store.amend(audit.id, '3.4 复核后为基本符合');
+    expect(await store.countUnexported()).toBe(1);
+    await store.markExported([audit.id, rev2.id]); // a draft is never marked
+    expect(await store.countUnexported()).toBe(0);
+    expect((await store.getHeader(rev2.id))?.exportedAt).toBeUndefined();
+    await finaliseSigned(rev2.id);
+    expect(await store.countUnexported()).toBe(1);
+    await store.markExported([rev2.id]);
+    expect(await store.countUnexported()).toBe(0);
+  });
+
   it('reports a stored row that does not match the schema instead of trusting it', async () => {
     const store = open();
     const audit = await store.createAudit(newAudit());

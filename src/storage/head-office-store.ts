@@ -361,7 +361,7 @@ export class HeadOfficeStore implements IntakeRepository {
         })),
       });
     }
-    await this.audits.markExported(auditIds);
+    // Marked exported by the caller once the file is handed over, not here.
     return { format: 'ducha.bundle', version: BUNDLE_FORMAT_VERSION, createdAt: this.now(), audits };
   }
 }

@@ -99,5 +99,30 @@ describe('data safety', () => {
     expect(await app.page.getByTestId('note-3').inputValue()).toBe(note);
     expect(await app.page.locator('[data-unit-id="4"]').getAttribute('data-grade')).toBe('partly');
     expect(await text(app.page.getByTestId('audit-status'))).toBe('已定稿');
+
+    // "Exported" means the user has the file, per revision: corrected before export, revision 1 still counts.
+    const unexported = async () => {
+      await app.open('#/');
+      return app.page.getByTestId('unexported-count').getAttribute('data-count');
+    };
+    expect(await unexported()).toBe('1');
+    await app.open(`#/audits/${id}`);
+    await app.page.getByTestId('amend').click();
+    await app.page.getByTestId('amend-reason').fill('第 4 项复核后为一般符合');
+    await app.page.getByTestId('amend-confirm').click();
+    await app.page.waitForURL((url) => !url.hash.endsWith(id));
+    expect(await unexported()).toBe('1');
+    expect(await text(app.page.getByTestId('unexported-count'))).toBe('1 份已定稿考核尚未导出或发送');
+
+    await app.open(`#/audits/${id}`);
+    const [download] = await Promise.all([
+      app.page.waitForEvent('download'),
+      app.page.getByTestId('export-audit').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/-r1\.ducha-audit\.json$/);
+    await app.waitSaved();
+    await eventually(async () => {
+      expect(await unexported()).toBe('0');
+    });
   });
 });

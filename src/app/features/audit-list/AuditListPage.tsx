@@ -2,7 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { AuditListEntry } from '../../../storage/audit-store';
+import { unexportedRevisions, type AuditListEntry } from '../../../storage/audit-store';
 import { formatDateTime, formatPercent, formatPoints } from '../../format';
 import { useStore } from '../../providers/store-provider';
 
@@ -20,9 +20,7 @@ export function AuditListPage() {
   const [query, setQuery] = useState('');
   if (entries === undefined) return <p className="loading">{t('app.loading')}</p>;
 
-  const unexported = entries.filter(
-    (e) => e.header.status === 'finalised' && e.header.exportedAt === undefined,
-  ).length;
+  const unexported = unexportedRevisions(entries).length;
   const shown = entries.filter((e) => matches(e, query));
   return (
     <section aria-labelledby="list-title" className="page">
