@@ -317,6 +317,80 @@ describe('AuditStore', () => {
     expect(await store.countUnexported()).toBe(0);
   });
 
+  it('deletes an orphaned image in the same transaction that orphans it; a sealed revision keeps its own', async () => {
+    const store = open();
+    const audit = await store.createAudit(newAudit());
+    const photo = () => new Blob([new Uint8Array([0xff, 0xd8, 0xff, 1, 2, 0xff, 0xd9])], { type: 'image/jpeg' });
+    const kept = await store.addPhoto(audit.id, '3.4', photo());
+    const removed = await store.addPhoto(audit.id, '3.4', photo());
+    await store.removePhoto(audit.id, '3.4', removed);
+    expect(await store.getBlob(removed)).toBeUndefined();
+    expect(await store.getBlob(kept)).toBeDefined();
+
+    // Confirming again, or changing the name after confirming, replaces the signature image.
+    const first = await store.confirmSignature(audit.id, 'auditor', { name: '王堃', strokes, image: png() });
+    const second = await store.confirmSignature(audit.id, 'auditor', { name: '王堃', strokes, image: png() });
+    expect(await store.getBlob(first.imageId ?? '')).toBeUndefined();
+    expect(await store.getBlob(second.imageId ?? '')).toBeDefined();
+    await store.saveSignatureDraft(audit.id, 'auditor', { name: '王堃堃', strokes });
+    expect(await store.getBlob(second.imageId ?? '')).toBeUndefined();
+    const third = await store.confirmSignature(audit.id, 'auditor', { name: '王堃', strokes, image: png() });
+    await store.clearSignature(audit.id, 'auditor');
+    expect(await store.getBlob(third.imageId ?? '')).toBeUndefined();
+    expect(await store.db.blobs.where('auditId').equals(audit.id).count()).toBe(1); // only the kept photo
+
+    // A failed write orphans nothing: the photo and its reference stay together.
+    await expectStorageError(store.removePhoto(audit.id, 'no-such-unit', kept), 'invalid');
+    expect(await store.getBlob(kept)).toBeDefined();
+
+    // Revision 2 starts from revision 1's photos: removing one there keeps revision 1's file.
+    for (const unit of kf02Units) await store.saveGrade(audit.id, unit, 'compliant');
+    await store.confirmSignature(audit.id, 'auditor', { name: '王堃', strokes, image: png() });
+    await store.confirmSignature(audit.id, 'siteManager', { name: '李喆', strokes, image: png() });
+    await store.finalise(audit.id);
+    const rev2 = await store.amend(audit.id, '照片拍错');
+    await store.removePhoto(rev2.id, '3.4', kept);
+    expect((await store.getAudit(rev2.id))?.answers.find((a) => a.unitId === '3.4')?.photoIds).toEqual([]);
+    expect(await store.getBlob(kept)).toBeDefined();
+  });
+
+  it('refuses a signer name past 200 characters instead of cutting it', async () => {
+    const store = open();
+    const audit = await store.createAudit(newAudit());
+    await expectStorageError(
+      store.saveSignatureDraft(audit.id, 'auditor', { name: '王'.repeat(201), strokes }),
+      'invalid',
+    );
+    await store.saveSignatureDraft(audit.id, 'auditor', { name: '王'.repeat(200), strokes });
+    expect((await store.getHeader(audit.id))?.signatures.auditor?.name).toBe('王'.repeat(200));
+  });
+
+  it('deletes a draft with its answers and images; never a finalised revision', async () => {
+    const store = open();
+    const draft = await store.createAudit(newAudit());
+    await store.saveNote(draft.id, '3.4', '草稿');
+    await store.addPhoto(draft.id, '3.4', png());
+    await store.deleteDraft(draft.id);
+    expect(await store.getHeader(draft.id)).toBeUndefined();
+    expect(await store.db.answers.where('auditId').equals(draft.id).count()).toBe(0);
+    expect(await store.db.blobs.where('auditId').equals(draft.id).count()).toBe(0);
+
+    const audit = await store.createAudit(newAudit());
+    for (const unit of kf02Units) await store.saveGrade(audit.id, unit, 'compliant');
+    await store.addPhoto(audit.id, '3.4', png());
+    await store.confirmSignature(audit.id, 'auditor', { name: '王堃', strokes, image: png() });
+    await store.confirmSignature(audit.id, 'siteManager', { name: '李喆', strokes, image: png() });
+    await store.finalise(audit.id);
+    await expectStorageError(store.deleteDraft(audit.id), 'locked');
+    const rev2 = await store.amend(audit.id, '误操作');
+    await store.deleteDraft(rev2.id);
+    const rev1 = await store.getAudit(audit.id);
+    expect(rev1?.header.status).toBe('finalised');
+    expect(rev1?.answers.find((a) => a.unitId === '3.4')?.photoIds).toHaveLength(1);
+    expect(await store.db.blobs.where('auditId').equals(audit.id).count()).toBe(3);
+    expect((await store.listAudits()).map((e) => e.header.id)).toEqual([audit.id]);
+  });
+
   it('reports a stored row that does not match the schema instead of trusting it', async () => {
     const store = open();
     const audit = await store.createAudit(newAudit());
