@@ -125,4 +125,53 @@ describe('data safety', () => {
       expect(await unexported()).toBe('0');
     });
   });
+
+  it('inputs show their limits and keep what was typed: a 242-character site name, a 5,000-character note, a signer name typed without leaving the field', async () => {
+    const launched = await launch(newProfileDir());
+    context = launched.context;
+    const app = new AuditApp(launched.page);
+    await app.open('#/new');
+    await app.page.getByTestId('rubric-select').selectOption('KF01');
+    const longSite = '碧桂园'.repeat(80) + '燊城'; // 242 characters
+    await app.page.getByTestId('site-name').fill(longSite);
+    await app.page.getByTestId('auditor').fill('周堃');
+    await app.page.getByTestId('start-audit').click();
+    const siteError = app.page.getByText('单位名称最多 200 字,请删减后再开始考核');
+    await siteError.waitFor();
+    expect(app.page.url()).toMatch(/#\/new$/);
+    expect(await app.page.getByTestId('site-name').inputValue()).toBe(longSite);
+    expect(await text(app.page.locator('.char-count--over'))).toBe('242/200');
+
+    await app.page.getByTestId('site-name').fill('碧桂园·燊城');
+    await app.page.getByTestId('start-audit').click();
+    await app.page.waitForURL(/#\/audits\/[0-9a-f-]{36}$/);
+    const id = /#\/audits\/([0-9a-f-]{36})/.exec(app.page.url())?.[1] ?? '';
+    await app.page.getByTestId('running-total').waitFor();
+
+    // 5,000 characters: kept on screen, counted, refused in Chinese, and the header says 未保存.
+    const long = '服务'.repeat(2500);
+    const note = app.page.getByTestId('note-3');
+    await note.fill(long);
+    await app.page.getByTestId('note-error-3').waitFor();
+    expect(await text(app.page.getByTestId('note-error-3'))).toContain('备注最多 4000 字,现在超出 1000 字');
+    expect(await note.inputValue()).toBe(long);
+    await eventually(async () => {
+      expect(await app.page.getByTestId('save-status').getAttribute('data-state')).toBe('failed');
+    });
+    // Shortened to the limit: stored, and there after a reload.
+    await note.fill(long.slice(0, 4000));
+    await app.waitSaved();
+    expect(await app.page.getByTestId('note-error-3').count()).toBe(0);
+
+    // The signer's name is stored as it is typed, with no blur.
+    await app.open(`#/audits/${id}/review`);
+    await app.page.getByTestId('signer-name-siteManager').pressSequentially('钱堃');
+    await app.waitSaved();
+    await app.page.reload();
+    await app.page.getByTestId('signer-name-siteManager').waitFor();
+    expect(await app.page.getByTestId('signer-name-siteManager').inputValue()).toBe('钱堃');
+    await app.open(`#/audits/${id}`);
+    await app.page.getByTestId('note-3').waitFor();
+    expect((await app.page.getByTestId('note-3').inputValue()).length).toBe(4000);
+  });
 });
