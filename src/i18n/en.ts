@@ -388,6 +388,12 @@ export const en: Messages = {
     },
     drill: {
       title: '{{site}} · {{item}}: details',
+      removeImport: 'Remove this imported audit',
+      removeTitle: 'Remove the imported audit of {{date}} by {{auditor}}?',
+      removeBody: 'It leaves the comparison, and its imported photos and signature images are deleted. The audit on its tablet is not affected and can be imported again. This device’s own audits are never removed.',
+      removeConfirm: 'Remove',
+      removeCancel: 'Cancel',
+      removeFailed: 'Could not remove: {{detail}}',
       close: 'Close details',
       audit: '{{date}} · auditor {{auditor}} · item score {{earned}} / {{possible}}',
       unit: 'Unit',

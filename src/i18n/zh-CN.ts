@@ -375,6 +375,12 @@ export const zhCN = {
     },
     drill: {
       title: '{{site}} · {{item}} 明细',
+      removeImport: '移除此导入的考核',
+      removeTitle: '移除 {{date}} {{auditor}} 的导入考核?',
+      removeBody: '它将不再参与对比,导入的照片和签名图片一并删除。原平板上的考核不受影响,需要时可重新导入。本机自己的考核不会被移除。',
+      removeConfirm: '移除',
+      removeCancel: '取消',
+      removeFailed: '移除失败:{{detail}}',
       close: '关闭明细',
       audit: '{{date}} · 考核人 {{auditor}} · 本项得分 {{earned}} / {{possible}}',
       unit: '评分单元',

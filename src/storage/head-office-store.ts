@@ -320,6 +320,11 @@ export class HeadOfficeStore implements IntakeRepository {
     this.factCache.delete(auditId);
   }
 
+  /** The ids of every audit imported from another device's bundle (head office may remove those). */
+  async importedIds(): Promise<string[]> {
+    return this.run(() => this.db.imports.toCollection().primaryKeys());
+  }
+
   /** Whether this audit came from another device's bundle (and so head office may remove it). */
   async isImported(auditId: string): Promise<boolean> {
     return (await this.run(() => this.db.imports.get(auditId))) !== undefined;

@@ -174,4 +174,28 @@ describe('data safety', () => {
     await app.page.getByTestId('note-3').waitFor();
     expect((await app.page.getByTestId('note-3').inputValue()).length).toBe(4000);
   });
+
+  it('a draft can be deleted after confirming, and stays deleted after a reload', async () => {
+    const launched = await launch(newProfileDir());
+    context = launched.context;
+    const app = new AuditApp(launched.page);
+    const id = await app.newAudit({ rubric: 'KF01', site: '招商·雍景湾', auditor: '郑昇' });
+    await app.grade('1', 'compliant');
+    await app.open('#/');
+    const row = app.page.locator(`[data-testid="audit-row"][data-audit-id="${id}"]`);
+    await row.getByTestId('delete-draft').click();
+    const dialog = app.page.getByTestId('delete-draft-dialog');
+    await dialog.waitFor();
+    expect(await text(dialog.locator('h2'))).toBe('删除 招商·雍景湾 的这份草稿?');
+    await dialog.getByRole('button', { name: '取消' }).click();
+    expect(await row.count()).toBe(1);
+    await row.getByTestId('delete-draft').click();
+    await app.page.getByTestId('delete-draft-dialog-confirm').click();
+    await eventually(async () => {
+      expect(await row.count()).toBe(0);
+    });
+    await app.page.reload();
+    await app.page.getByTestId('unexported-count').waitFor();
+    expect(await app.page.getByTestId('audit-row').count()).toBe(0);
+  });
 });
