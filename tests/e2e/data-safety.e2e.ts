@@ -198,4 +198,37 @@ describe('data safety', () => {
     await app.page.getByTestId('unexported-count').waitFor();
     expect(await app.page.getByTestId('audit-row').count()).toBe(0);
   });
+
+  it('a tab left on an old version hears the newer one: 请保存后刷新, and its typed note is stored before it lets go', async () => {
+    const launched = await launch(newProfileDir());
+    context = launched.context;
+    const app = new AuditApp(launched.page);
+    const id = await app.newAudit({ rubric: 'KF01', site: '龙湖·天街', auditor: '冯赟' });
+    await app.page.getByTestId('note-3').fill('升级前输入的备注');
+    // Another tab opens the database at a newer version (as a new release would).
+    const other = await context.newPage();
+    await other.goto(`${app.page.url().split('#')[0] ?? ''}manifest.webmanifest`);
+    const banner = app.page.getByTestId('version-change');
+    const upgraded = other.evaluate(
+      async ([auditId]) =>
+        new Promise<string>((resolve, reject) => {
+          const request = indexedDB.open('ducha', 1000);
+          request.onerror = () => {
+            reject(new Error(request.error?.message ?? 'open failed'));
+          };
+          request.onsuccess = () => {
+            const db = request.result;
+            const get = db.transaction('answers').objectStore('answers').get([auditId ?? '', '3']);
+            get.onsuccess = () => {
+              const row: unknown = get.result;
+              resolve(typeof row === 'object' && row !== null && 'note' in row ? String(row.note) : '');
+            };
+          };
+        }),
+      [id],
+    );
+    await banner.waitFor();
+    expect(await text(banner)).toContain('请保存后刷新');
+    expect(await upgraded).toBe('升级前输入的备注');
+  });
 });
