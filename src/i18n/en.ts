@@ -79,7 +79,7 @@ export const en: Messages = {
       status: 'Status',
     },
     deleteDraft: 'Delete draft',
-    deleteDraftOf: 'Delete the draft for {{site}}',
+    deleteDraftOf: 'Delete draft ({{site}})',
     deleteDraftTitle: 'Delete this draft for {{site}}?',
     deleteDraftBody: 'Its grades, notes, photos and signatures are removed from this device and cannot be restored.',
     deleteDraftKeepsFinalised: 'Finalised revision {{revision}} stays as it is.',

@@ -75,7 +75,7 @@ export const zhCN = {
       status: '状态',
     },
     deleteDraft: '删除草稿',
-    deleteDraftOf: '删除 {{site}} 的草稿',
+    deleteDraftOf: '删除草稿({{site}})',
     deleteDraftTitle: '删除 {{site}} 的这份草稿?',
     deleteDraftBody: '草稿中的评分、备注、照片和签名都会从本机删除,无法恢复。',
     deleteDraftKeepsFinalised: '已定稿的修订 {{revision}} 保持不变。',
