@@ -5,6 +5,7 @@ import { currentLanguage, setLanguage } from '../i18n/index';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { SaveErrorBanner, SaveStatus } from './components/SaveStatus';
 import { UpdatePrompt } from './components/UpdatePrompt';
+import { VersionChangeBanner } from './components/VersionChangeBanner';
 import { useStoragePersistence } from './hooks/use-storage-persistence';
 
 // Each screen is its own chunk: the list opens fast, the scoring form loads on first use.
@@ -68,6 +69,7 @@ export function App() {
       </header>
       <UpdatePrompt />
       <SaveErrorBanner />
+      <VersionChangeBanner />
       {persistence === 'best-effort' && (
         <p className="banner banner--warn" role="note">
           {t('app.storageNotPersisted')}

@@ -1,4 +1,7 @@
-/** Hands bytes to the browser as a file download (works offline: nothing leaves the device). */
+/**
+ * Hands bytes to the browser as a file download (works offline: nothing leaves the device). Returns once
+ * the browser took the file; throws when it could not, so nothing is marked exported that was not handed over.
+ */
 export function downloadBytes(bytes: Uint8Array | string, fileName: string, type: string): void {
   const blob = new Blob([typeof bytes === 'string' ? bytes : Uint8Array.from(bytes)], { type });
   const url = URL.createObjectURL(blob);

@@ -287,6 +287,110 @@ describe('AuditStore', () => {
     expect(await store.countUnexported()).toBe(0);
   });
 
+  it('counts exported only once marked, per revision: making the export marks nothing, and 更正 counts the unexported revision 1', async () => {
+    const store = open();
+    const finaliseSigned = async (id: string) => {
+      await store.confirmSignature(id, 'auditor', { name: '王堃', strokes, image: png() });
+      await store.confirmSignature(id, 'siteManager', { name: '李喆', strokes, image: png() });
+      await store.finalise(id);
+    };
+    const audit = await store.createAudit(newAudit());
+    for (const unit of kf02Units) await store.saveGrade(audit.id, unit, 'compliant');
+    await finaliseSigned(audit.id);
+    expect(await store.countUnexported()).toBe(1);
+
+    // The file is made but (say) the download was cancelled: still unexported.
+    const file = await store.exportAudit(audit.id);
+    expect(file.envelope.payload.audit.id).toBe(audit.id);
+    expect((await store.getHeader(audit.id))?.exportedAt).toBeUndefined();
+    expect(await store.countUnexported()).toBe(1);
+
+    // Corrected before it was ever exported: revision 1 still counts while revision 2 is a draft.
+    const rev2 = await store.amend(audit.id, '3.4 复核后为基本符合');
+    expect(await store.countUnexported()).toBe(1);
+    await store.markExported([audit.id, rev2.id]); // a draft is never marked
+    expect(await store.countUnexported()).toBe(0);
+    expect((await store.getHeader(rev2.id))?.exportedAt).toBeUndefined();
+    await finaliseSigned(rev2.id);
+    expect(await store.countUnexported()).toBe(1);
+    await store.markExported([rev2.id]);
+    expect(await store.countUnexported()).toBe(0);
+  });
+
+  it('deletes an orphaned image in the same transaction that orphans it; a sealed revision keeps its own', async () => {
+    const store = open();
+    const audit = await store.createAudit(newAudit());
+    const photo = () => new Blob([new Uint8Array([0xff, 0xd8, 0xff, 1, 2, 0xff, 0xd9])], { type: 'image/jpeg' });
+    const kept = await store.addPhoto(audit.id, '3.4', photo());
+    const removed = await store.addPhoto(audit.id, '3.4', photo());
+    await store.removePhoto(audit.id, '3.4', removed);
+    expect(await store.getBlob(removed)).toBeUndefined();
+    expect(await store.getBlob(kept)).toBeDefined();
+
+    // Confirming again, or changing the name after confirming, replaces the signature image.
+    const first = await store.confirmSignature(audit.id, 'auditor', { name: '王堃', strokes, image: png() });
+    const second = await store.confirmSignature(audit.id, 'auditor', { name: '王堃', strokes, image: png() });
+    expect(await store.getBlob(first.imageId ?? '')).toBeUndefined();
+    expect(await store.getBlob(second.imageId ?? '')).toBeDefined();
+    await store.saveSignatureDraft(audit.id, 'auditor', { name: '王堃堃', strokes });
+    expect(await store.getBlob(second.imageId ?? '')).toBeUndefined();
+    const third = await store.confirmSignature(audit.id, 'auditor', { name: '王堃', strokes, image: png() });
+    await store.clearSignature(audit.id, 'auditor');
+    expect(await store.getBlob(third.imageId ?? '')).toBeUndefined();
+    expect(await store.db.blobs.where('auditId').equals(audit.id).count()).toBe(1); // only the kept photo
+
+    // A failed write orphans nothing: the photo and its reference stay together.
+    await expectStorageError(store.removePhoto(audit.id, 'no-such-unit', kept), 'invalid');
+    expect(await store.getBlob(kept)).toBeDefined();
+
+    // Revision 2 starts from revision 1's photos: removing one there keeps revision 1's file.
+    for (const unit of kf02Units) await store.saveGrade(audit.id, unit, 'compliant');
+    await store.confirmSignature(audit.id, 'auditor', { name: '王堃', strokes, image: png() });
+    await store.confirmSignature(audit.id, 'siteManager', { name: '李喆', strokes, image: png() });
+    await store.finalise(audit.id);
+    const rev2 = await store.amend(audit.id, '照片拍错');
+    await store.removePhoto(rev2.id, '3.4', kept);
+    expect((await store.getAudit(rev2.id))?.answers.find((a) => a.unitId === '3.4')?.photoIds).toEqual([]);
+    expect(await store.getBlob(kept)).toBeDefined();
+  });
+
+  it('refuses a signer name past 200 characters instead of cutting it', async () => {
+    const store = open();
+    const audit = await store.createAudit(newAudit());
+    await expectStorageError(
+      store.saveSignatureDraft(audit.id, 'auditor', { name: '王'.repeat(201), strokes }),
+      'invalid',
+    );
+    await store.saveSignatureDraft(audit.id, 'auditor', { name: '王'.repeat(200), strokes });
+    expect((await store.getHeader(audit.id))?.signatures.auditor?.name).toBe('王'.repeat(200));
+  });
+
+  it('deletes a draft with its answers and images; never a finalised revision', async () => {
+    const store = open();
+    const draft = await store.createAudit(newAudit());
+    await store.saveNote(draft.id, '3.4', '草稿');
+    await store.addPhoto(draft.id, '3.4', png());
+    await store.deleteDraft(draft.id);
+    expect(await store.getHeader(draft.id)).toBeUndefined();
+    expect(await store.db.answers.where('auditId').equals(draft.id).count()).toBe(0);
+    expect(await store.db.blobs.where('auditId').equals(draft.id).count()).toBe(0);
+
+    const audit = await store.createAudit(newAudit());
+    for (const unit of kf02Units) await store.saveGrade(audit.id, unit, 'compliant');
+    await store.addPhoto(audit.id, '3.4', png());
+    await store.confirmSignature(audit.id, 'auditor', { name: '王堃', strokes, image: png() });
+    await store.confirmSignature(audit.id, 'siteManager', { name: '李喆', strokes, image: png() });
+    await store.finalise(audit.id);
+    await expectStorageError(store.deleteDraft(audit.id), 'locked');
+    const rev2 = await store.amend(audit.id, '误操作');
+    await store.deleteDraft(rev2.id);
+    const rev1 = await store.getAudit(audit.id);
+    expect(rev1?.header.status).toBe('finalised');
+    expect(rev1?.answers.find((a) => a.unitId === '3.4')?.photoIds).toHaveLength(1);
+    expect(await store.db.blobs.where('auditId').equals(audit.id).count()).toBe(3);
+    expect((await store.listAudits()).map((e) => e.header.id)).toEqual([audit.id]);
+  });
+
   it('reports a stored row that does not match the schema instead of trusting it', async () => {
     const store = open();
     const audit = await store.createAudit(newAudit());
@@ -318,7 +422,7 @@ describe('schema upgrade', () => {
     const upgraded = new AuditStore(new DuchaDb(dbName), clock);
     await upgraded.db.open();
     expect(upgraded.db.verno).toBe(Math.max(...Object.keys(schemaVersions).map(Number)));
-    expect(upgraded.db.verno).toBe(6);
+    expect(upgraded.db.verno).toBe(7);
     expect(await upgraded.db.seals.count()).toBe(0);
     expect(await upgraded.db.imports.count()).toBe(0);
     const stored = await upgraded.getAudit(header.id);
@@ -389,6 +493,38 @@ describe('schema upgrade v5 → v6', () => {
     expect(row?.fact).toEqual({ ...v5fact, signer: keyId(envelope.payload.publicKey), sealedAt: envelope.payload.sealedAt });
     expect(await db.keys.count()).toBe(0);
     db.close();
+  });
+});
+
+describe('a newer version opened in another tab', () => {
+  it('tells the app at once and closes this connection only after its running writes settled', async () => {
+    const store = open();
+    const header = await store.createAudit(newAudit());
+    let release: () => void = () => undefined;
+    const writesSettled = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let told = 0;
+    const unsubscribe = store.onVersionChange(() => {
+      told++;
+    }, () => writesSettled);
+    const newerVersion = Math.max(...Object.keys(schemaVersions).map(Number)) + 1;
+    const newer = new Dexie(dbName);
+    for (const v of [1, 2, 3, 4, 5, 6, 7] as const) newer.version(v).stores(schemaVersions[v]);
+    newer.version(newerVersion).stores({ extra: 'id' });
+    const opening = newer.open();
+    await expect.poll(() => told).toBe(1);
+    // Still open: a write that was under way (or queued just now) completes.
+    expect(store.db.isOpen()).toBe(true);
+    await store.saveNote(header.id, '3.2', '换版本前写的备注');
+    release();
+    await opening;
+    expect(store.db.isOpen()).toBe(false);
+    expect(newer.verno).toBe(newerVersion);
+    const answer: unknown = await newer.table('answers').get([header.id, '3.2']);
+    expect(answer).toMatchObject({ note: '换版本前写的备注' });
+    newer.close();
+    unsubscribe();
   });
 });
 

@@ -71,6 +71,12 @@ export interface NewAudit {
 }
 
 const AUDITOR_SETTING = 'auditorName';
+/** The signer name's limit (the schema's and the input's). */
+export const SIGNER_NAME_MAX = 200;
+
+/** Every finalised revision (not only the latest) that has not been exported or sent. */
+export const unexportedRevisions = (entries: readonly AuditListEntry[]): AuditHeader[] =>
+  entries.flatMap((e) => e.history.filter((h) => h.status === 'finalised' && h.exportedAt === undefined));
 
 /**
  * The only way the app reads or writes audits. Every write is one small IndexedDB transaction that
@@ -92,6 +98,27 @@ export class AuditStore {
     } catch (error) {
       throw toStorageError(error);
     }
+  }
+
+  /**
+   * Another tab opened a newer version of the database. `onChange` is told at once (the app asks the
+   * auditor to refresh); this connection stays open until `settled` resolves, so every write already
+   * running finishes before it closes (the newer tab waits for it meanwhile). Returns the unsubscribe.
+   */
+  onVersionChange(onChange: () => void, settled: () => Promise<void>): () => void {
+    const handler = () => {
+      onChange();
+      void settled()
+        .catch(() => undefined)
+        .then(() => {
+          this.db.close();
+        });
+      return false; // stops Dexie's default handler, which would close at once
+    };
+    this.db.on('versionchange', handler);
+    return () => {
+      this.db.on('versionchange').unsubscribe(handler);
+    };
   }
 
   // ── rubrics ──────────────────────────────────────────────────────────────
@@ -260,19 +287,25 @@ export class AuditStore {
     );
   }
 
-  /** Finalised audits (latest revisions) that have not yet left the device. */
+  /** Finalised revisions that have not yet left the device (a corrected revision 1 still counts). */
   async countUnexported(): Promise<number> {
-    return (await this.listAudits()).filter(
-      (e) => e.header.status === 'finalised' && e.header.exportedAt === undefined,
-    ).length;
+    return unexportedRevisions(await this.listAudits()).length;
   }
 
+  /**
+   * Records that these finalised revisions left the device. Call it only once the file was handed over
+   * (the download started, the share sheet or file picker resolved), never when it was merely made.
+   */
   async markExported(ids: readonly string[]): Promise<void> {
     const at = this.now();
     await this.run(() =>
-      this.db.transaction('rw', this.db.audits, () =>
-        Promise.all(ids.map((id) => this.db.audits.update(id, { exportedAt: at }))),
-      ),
+      this.db.transaction('rw', this.db.audits, async () => {
+        for (const id of ids) {
+          const row = await this.db.audits.get(id);
+          if (row !== undefined && this.parseHeader(row).status === 'finalised')
+            await this.db.audits.update(id, { exportedAt: at });
+        }
+      }),
     );
   }
 
@@ -366,11 +399,29 @@ export class AuditStore {
     return id;
   }
 
+  /** Removes the reference and, in the same transaction, the photo file when this revision added it. */
   async removePhoto(auditId: string, unitId: string, photoId: string): Promise<void> {
-    await this.updateAnswer(auditId, unitId, (current) => ({
-      ...current,
-      photoIds: current.photoIds.filter((p) => p !== photoId),
-    }));
+    await this.updateAnswer(
+      auditId,
+      unitId,
+      (current) => ({ ...current, photoIds: current.photoIds.filter((p) => p !== photoId) }),
+      () => this.deleteOwnBlob(auditId, photoId),
+    );
+  }
+
+  /**
+   * Deletes a blob this revision no longer references, inside the caller's transaction. A blob an earlier
+   * revision made (a correction starts from its photos) belongs to that sealed revision and is kept.
+   */
+  private async deleteOwnBlob(auditId: string, blobId: string | undefined): Promise<void> {
+    if (blobId === undefined) return;
+    const row = await this.db.blobs.get(blobId);
+    if (row?.auditId === auditId) await this.db.blobs.delete(blobId);
+  }
+
+  /** The confirmed signature image a change is about to replace or un-confirm, deleted with that change. */
+  private async dropSignatureImage(header: AuditHeader, role: SignerRole): Promise<void> {
+    await this.deleteOwnBlob(header.id, header.signatures[role]?.imageId);
   }
 
   async getBlob(id: string): Promise<Blob | undefined> {
@@ -386,14 +437,18 @@ export class AuditStore {
   ): Promise<void> {
     const strokes = strokesSchema.safeParse(draft.strokes);
     if (!strokes.success) throw new StorageError('invalid', 'signature strokes are malformed');
-    await this.changeDraft(auditId, async () => {
-      const signature: Signature = { name: draft.name.slice(0, 200), strokes: strokes.data };
+    if (draft.name.length > SIGNER_NAME_MAX)
+      throw new StorageError('invalid', `the signer name is longer than ${SIGNER_NAME_MAX} characters`);
+    await this.changeDraft(auditId, async (header) => {
+      const signature: Signature = { name: draft.name, strokes: strokes.data };
+      await this.dropSignatureImage(header, role);
       await this.db.audits.update(auditId, { [`signatures.${role}`]: signature });
     });
   }
 
   async clearSignature(auditId: string, role: SignerRole): Promise<void> {
-    await this.changeDraft(auditId, async () => {
+    await this.changeDraft(auditId, async (header) => {
+      await this.dropSignatureImage(header, role);
       await this.db.audits.update(auditId, { [`signatures.${role}`]: undefined });
     });
   }
@@ -409,7 +464,10 @@ export class AuditStore {
       throw new StorageError('invalid', 'the signature pad is empty');
     const name = input.name.trim();
     if (name === '') throw new StorageError('invalid', 'the signer name is empty');
-    return this.changeDraft(auditId, async () => {
+    if (name.length > SIGNER_NAME_MAX)
+      throw new StorageError('invalid', `the signer name is longer than ${SIGNER_NAME_MAX} characters`);
+    return this.changeDraft(auditId, async (header) => {
+      await this.dropSignatureImage(header, role);
       const imageId = this.newId();
       const signedAt = this.now();
       await this.db.blobs.put({
@@ -514,7 +572,10 @@ export class AuditStore {
     return { rubric: stored.rubric, audit, score: stored.score, images, ...(seal ? { seal } : {}) };
   }
 
-  /** A finalised audit as it leaves the device (`ducha pdf --audit`, head office): seal plus image files. */
+  /**
+   * A finalised audit as it leaves the device (`ducha pdf --audit`, head office): seal plus image files.
+   * Making it marks nothing: see `markExported`.
+   */
   async exportAudit(auditId: string): Promise<AuditExport> {
     const data = await this.getSheetData(auditId);
     if (!data.seal) throw new StorageError('invalid', 'only a finalised, sealed audit can be exported');
@@ -529,13 +590,29 @@ export class AuditStore {
         base64url: toBase64Url(bytes),
       })),
     };
-    await this.markExported([auditId]);
-    return exported;
+    return exported; // not yet exported: the caller marks it once the file is handed over
   }
 
   /** The fingerprint of this device's signing key (created on first use), for the settings screen. */
   async deviceKeyFingerprint(): Promise<string> {
     return (await this.run(() => getDeviceSigner(this.db, this.now))).fingerprint;
+  }
+
+  /**
+   * Deletes a draft with its answers and the images it added, in one transaction. A finalised (sealed)
+   * revision is never deleted; deleting a correction's draft leaves the revision it corrects as it was.
+   */
+  async deleteDraft(auditId: string): Promise<void> {
+    await this.run(() =>
+      this.db.transaction('rw', [this.db.audits, this.db.answers, this.db.blobs, this.db.seals], async () => {
+        const header = await this.requireHeader(auditId);
+        if (header.status !== 'draft' || (await this.db.seals.get(auditId)) !== undefined)
+          throw new StorageError('locked', `audit ${auditId} is finalised and can never be deleted`);
+        await this.db.answers.where('auditId').equals(auditId).delete();
+        await this.db.blobs.where('auditId').equals(auditId).delete();
+        await this.db.audits.delete(auditId);
+      }),
+    );
   }
 
   /** The id of the revision that corrects this one, if there is one. */

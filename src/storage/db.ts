@@ -1,5 +1,5 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
-import { keyId, sealedEnvelopeSchema, type AuditHeader } from '../domain/index';
+import { auditFactFromEnvelope, keyId, sealedEnvelopeSchema, type AuditHeader } from '../domain/index';
 
 /** Answer rows are kept apart from the header so that every tap writes one small row and two tabs
  * grading different units never overwrite each other. */
@@ -165,6 +165,11 @@ export const schemaVersions = {
     conflicts: '++seq, auditId',
     acceptedRubrics: 'fingerprint',
   },
+  /**
+   * v7: no schema change. Its upgrade gives every imported audit whose facts the first v5 upgrade lost
+   * its facts row again, re-made from the envelope the import kept.
+   */
+  7: {},
 } as const;
 
 export class DuchaDb extends Dexie {
@@ -192,28 +197,25 @@ export class DuchaDb extends Dexie {
     this.version(5)
       .stores(schemaVersions[5])
       .upgrade(async (tx) => {
+        // Every write awaited; a fact that is not recognisably one stays in its import row (v7 re-derives it).
         const facts = tx.table<FactRow, string>('facts');
-        await tx
-          .table<ImportRow, string>('imports')
-          .toCollection()
-          .modify((row: { fact?: unknown; auditId: string; hash: string }) => {
-            const fact = row.fact;
-            if (
-              typeof fact === 'object' &&
-              fact !== null &&
-              'rubricId' in fact &&
-              'siteKey' in fact &&
-              'auditedAt' in fact
-            ) {
-              const { rubricId, siteKey, auditedAt } = fact;
-              if (
-                typeof rubricId === 'string' &&
-                typeof siteKey === 'string' &&
-                typeof auditedAt === 'string'
-              ) {
-                void facts.put({ auditId: row.auditId, hash: row.hash, rubricId, siteKey, auditedAt, fact });
-              }
-            }
+        const imports = tx.table<ImportRow, string>('imports');
+        const moved: FactRow[] = [];
+        for (const row of await imports.toArray()) {
+          const fact = row.fact;
+          if (typeof fact !== 'object' || fact === null) continue;
+          if (!('rubricId' in fact && 'siteKey' in fact && 'auditedAt' in fact)) continue;
+          const { rubricId, siteKey, auditedAt } = fact;
+          if (typeof rubricId !== 'string' || typeof siteKey !== 'string' || typeof auditedAt !== 'string')
+            continue;
+          moved.push({ auditId: row.auditId, hash: row.hash, rubricId, siteKey, auditedAt, fact });
+        }
+        await facts.bulkPut(moved);
+        const movedIds = new Set(moved.map((r) => r.auditId));
+        await imports
+          .where('auditId')
+          .anyOf([...movedIds])
+          .modify((row: { fact?: unknown }) => {
             delete row.fact;
           });
       });
@@ -239,6 +241,37 @@ export class DuchaDb extends Dexie {
           });
         });
         await facts.bulkPut(updated);
+      });
+    this.version(7)
+      .stores(schemaVersions[7])
+      .upgrade(async (tx) => {
+        // Repairs what the first v5 upgrade lost: it deleted every import row's fact and wrote the facts row
+        // without awaiting it. Any import without a facts row gets one again, re-made from the sealed envelope
+        // the import row kept (the facts are a pure function of it).
+        const imports = await tx.table<ImportRow, string>('imports').toArray();
+        const facts = tx.table<FactRow, string>('facts');
+        const existing = await facts.bulkGet(imports.map((r) => r.auditId));
+        const restored: FactRow[] = [];
+        imports.forEach((imported, i) => {
+          if (existing[i] !== undefined) return;
+          const envelope = sealedEnvelopeSchema.safeParse(imported.envelope);
+          if (!envelope.success) return;
+          let fact: ReturnType<typeof auditFactFromEnvelope>;
+          try {
+            fact = auditFactFromEnvelope(envelope.data);
+          } catch {
+            return; // an envelope the facts cannot be made from stays an import; an upgrade must never abort
+          }
+          restored.push({
+            auditId: imported.auditId,
+            hash: imported.hash,
+            rubricId: fact.rubricId,
+            siteKey: fact.siteKey,
+            auditedAt: fact.auditedAt,
+            fact,
+          });
+        });
+        await facts.bulkPut(restored);
       });
   }
 }

@@ -216,6 +216,8 @@ describe('importing bundles', () => {
     await audits.confirmSignature(header.id, 'siteManager', { name: '李国强', strokes, image: jpeg });
     await audits.finalise(header.id);
     const bundle: Bundle = await new HeadOfficeStore(db, audits, webCryptoVerifier).exportBundle([header.id]);
+    expect(await audits.countUnexported()).toBe(1); // made, not yet handed over: the app marks it after the download
+    await audits.markExported([header.id]);
     expect(await audits.countUnexported()).toBe(0);
 
     const otherName = `${dbName}-hq`;
@@ -230,6 +232,42 @@ describe('importing bundles', () => {
       ['code:GZ-07', 900],
     ]);
     await Dexie.delete(otherName);
+  });
+});
+
+describe('removing an imported audit', () => {
+  it('removes its import, facts and images in one go, and never touches this device’s own audits', async () => {
+    const imported = await sealedAudit('0f6c2b1a-1111-4aaa-8bbb-000000000001', 'kf01-mixed', '甲管理处');
+    const store = open();
+    await enrolled(store, tablet, '前台平板 1');
+    const result = await store.importBundle(bundleOf([entryOf(imported)]), 'a.ducha');
+    expect(result.ok && result.value.accepted).toHaveLength(1);
+    const db = new DuchaDb(dbName);
+    const local = new AuditStore(db);
+    const own = await local.createAudit({
+      rubric: kf01,
+      site: { name: '本机单位' },
+      auditor: '王小明',
+      auditedAt: '2026-11-24T02:00:00.000Z',
+      mode: 'onsite',
+    });
+    await local.addPhoto(own.id, '7', new Blob([Uint8Array.from(photoBlue)], { type: 'image/jpeg' }));
+    const importedId = imported.payload.audit.id;
+    expect(await db.blobs.where('auditId').equals(importedId).count()).toBe(3);
+    expect(await store.isImported(importedId)).toBe(true);
+    expect(await store.isImported(own.id)).toBe(false);
+
+    await store.removeImport(importedId);
+    expect(await store.dashboardFacts()).toEqual([]);
+    expect(await store.isImported(importedId)).toBe(false);
+    expect(await db.blobs.where('auditId').equals(importedId).count()).toBe(0);
+    expect(await db.blobs.where('auditId').equals(own.id).count()).toBe(1);
+    expect((await local.getAudit(own.id))?.answers[0]?.photoIds).toHaveLength(1);
+    // A local audit is not an import: there is nothing to remove, and it stays.
+    const refused: unknown = await store.removeImport(own.id).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(Error);
+    expect(await local.getHeader(own.id)).toBeDefined();
+    db.close();
   });
 });
 

@@ -341,6 +341,37 @@ export class HeadOfficeStore implements IntakeRepository {
     await this.run(() => this.db.held.delete(auditId));
   }
 
+  /**
+   * Removes an imported audit from comparison: its import row, its facts and the image files the import
+   * stored, in one transaction. This device's own audits and seals are never touched, even with the same id.
+   */
+  async removeImport(auditId: string): Promise<void> {
+    await this.run(() =>
+      this.db.transaction('rw', [this.db.imports, this.db.facts, this.db.blobs], async () => {
+        if ((await this.db.imports.get(auditId)) === undefined)
+          throw new StorageError('not_found', `no imported audit ${auditId}`);
+        await this.db.imports.delete(auditId);
+        await this.db.facts.delete(auditId);
+        await this.db.blobs
+          .where('auditId')
+          .equals(auditId)
+          .filter((row) => row.id.startsWith(`${auditId}:`))
+          .delete();
+      }),
+    );
+    this.factCache.delete(auditId);
+  }
+
+  /** The ids of every audit imported from another device's bundle (head office may remove those). */
+  async importedIds(): Promise<string[]> {
+    return this.run(() => this.db.imports.toCollection().primaryKeys());
+  }
+
+  /** Whether this audit came from another device's bundle (and so head office may remove it). */
+  async isImported(auditId: string): Promise<boolean> {
+    return (await this.run(() => this.db.imports.get(auditId))) !== undefined;
+  }
+
   private async run<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
@@ -403,7 +434,7 @@ export class HeadOfficeStore implements IntakeRepository {
         })),
       });
     }
-    await this.audits.markExported(auditIds);
+    // Marked exported by the caller once the file is handed over, not here.
     return { format: 'ducha.bundle', version: BUNDLE_FORMAT_VERSION, createdAt: this.now(), audits };
   }
 }

@@ -287,4 +287,23 @@ describe('the head-office dashboard', () => {
     expect(csv).toContain(`${WEAK},华北,KF01,2026-11-10T02:00:00.000Z,王小明,63,95,66.3\r\n`);
     expect(csv.split('\r\n').filter(Boolean)).toHaveLength(4);
   });
+
+  it('head office removes an imported audit after confirming, and it leaves the comparison', async () => {
+    await (await cell(WEAK, '4')).click();
+    const drill = app.page.getByTestId('drill-down');
+    await drill.waitFor();
+    await drill.getByTestId('remove-import').click();
+    const dialog = app.page.getByTestId('remove-import-dialog');
+    await dialog.waitFor();
+    expect(await text(dialog.locator('h2'))).toContain('王小明 的导入考核?');
+    // Cancel first: nothing changes.
+    await dialog.getByRole('button', { name: '取消' }).click();
+    expect(await site(WEAK).count()).toBe(1);
+    await drill.getByTestId('remove-import').click();
+    await app.page.getByTestId('remove-import-dialog-confirm').click();
+    await eventually(async () => {
+      expect(await site(WEAK).count()).toBe(0);
+    });
+    expect(await site(STRONG).count()).toBe(1);
+  });
 });

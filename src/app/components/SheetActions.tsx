@@ -70,12 +70,18 @@ export function SheetActions({ header }: { header: AuditHeader }) {
 
   const exportData = async () => {
     const exported = await track(`export:${header.id}`, () => store.exportAudit(header.id));
-    if (exported) {
-      const name = safeFileName(
-        `${header.rubricId}-${header.site.name}-${header.auditedAt.slice(0, 10)}-r${header.revision}.ducha-audit.json`,
-      );
+    if (!exported) return;
+    const name = safeFileName(
+      `${header.rubricId}-${header.site.name}-${header.auditedAt.slice(0, 10)}-r${header.revision}.ducha-audit.json`,
+    );
+    try {
       downloadBytes(JSON.stringify(exported), name, 'application/json');
+    } catch (error) {
+      setStep({ kind: 'error', detail: error instanceof Error ? error.message : String(error) });
+      return;
     }
+    // Only now has the user the file: this revision counts as exported.
+    await track(`export:${header.id}`, () => store.markExported([header.id]));
   };
 
   return (

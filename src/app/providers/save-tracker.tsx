@@ -1,5 +1,8 @@
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 import { toStorageError, type StorageErrorKind } from '../../storage/storage-error';
+import { unsavedWritesOf, type UnsavedWrite } from './unsaved-writes';
+
+export type { UnsavedWrite } from './unsaved-writes';
 
 export interface SaveFailure {
   readonly kind: StorageErrorKind;
@@ -12,6 +15,12 @@ export interface SaveFailure {
 
 interface SaveTracker {
   readonly pending: number;
+  /** Writes to this audit's content still running or failed (see `unsavedWritesOf`). */
+  readonly unsavedFor: (auditId: string) => UnsavedWrite[];
+  /** The same, read at this moment rather than at the last render (after `settled()`). */
+  readonly unsavedNow: (auditId: string) => UnsavedWrite[];
+  /** Resolves once no write is running (failed writes stay failed). */
+  readonly settled: () => Promise<void>;
   /** Writes still failing; stays set (the status says so) even when the banner is dismissed. */
   readonly failure: SaveFailure | undefined;
   readonly isBannerDismissed: boolean;
@@ -33,14 +42,33 @@ interface FailedWrite {
 const SaveContext = createContext<SaveTracker | null>(null);
 
 export function SaveTrackerProvider({ children }: { children: ReactNode }) {
-  const [pending, setPending] = useState(0);
+  const [pendingKeys, setPendingKeys] = useState<ReadonlyMap<string, number>>(new Map());
+  const running = useRef(new Set<Promise<unknown>>());
+  // The same facts, updated synchronously: what `unsavedNow` reads after `settled()` without waiting for a render.
+  const pendingNow = useRef(new Map<string, number>());
+  const failedNow = useRef(new Set<string>());
   const [failed, setFailed] = useState<ReadonlyMap<string, FailedWrite>>(new Map());
   const [isDismissed, setIsDismissed] = useState(false);
 
   const track = useCallback(async <T,>(key: string, work: () => Promise<T>): Promise<T | undefined> => {
-    setPending((n) => n + 1);
+    const bump = (by: number) => {
+      const count = (pendingNow.current.get(key) ?? 0) + by;
+      if (count > 0) pendingNow.current.set(key, count);
+      else pendingNow.current.delete(key);
+      setPendingKeys((current) => {
+        const next = new Map(current);
+        const count = (next.get(key) ?? 0) + by;
+        if (count > 0) next.set(key, count);
+        else next.delete(key);
+        return next;
+      });
+    };
+    bump(1);
+    const attempt = work();
+    running.current.add(attempt);
     try {
-      const result = await work();
+      const result = await attempt;
+      failedNow.current.delete(key);
       setFailed((current) => {
         if (!current.has(key)) return current;
         const next = new Map(current);
@@ -50,6 +78,8 @@ export function SaveTrackerProvider({ children }: { children: ReactNode }) {
       return result;
     } catch (error) {
       const storageError = toStorageError(error);
+      failedNow.current.delete(key);
+      failedNow.current.add(key);
       setFailed((current) => {
         const next = new Map(current);
         next.delete(key); // re-inserted last: the newest failure is the one described
@@ -59,7 +89,8 @@ export function SaveTrackerProvider({ children }: { children: ReactNode }) {
       setIsDismissed(false);
       return undefined;
     } finally {
-      setPending((n) => n - 1);
+      running.current.delete(attempt);
+      bump(-1);
     }
   }, []);
 
@@ -78,9 +109,24 @@ export function SaveTrackerProvider({ children }: { children: ReactNode }) {
     return { kind: latest.kind, detail: latest.detail, count: failed.size, retry };
   }, [failed, track]);
 
+  const settled = useCallback(async () => {
+    while (running.current.size > 0) await Promise.allSettled([...running.current]);
+  }, []);
+
+  const pending = [...pendingKeys.values()].reduce((a, b) => a + b, 0);
+  const unsavedFor = useCallback(
+    (auditId: string) => unsavedWritesOf(auditId, pendingKeys, failed.keys()),
+    [pendingKeys, failed],
+  );
+
+  const unsavedNow = useCallback(
+    (auditId: string) => unsavedWritesOf(auditId, pendingNow.current, failedNow.current),
+    [],
+  );
+
   const value = useMemo(
-    () => ({ pending, failure, isBannerDismissed: isDismissed, track, dismiss }),
-    [pending, failure, isDismissed, track, dismiss],
+    () => ({ pending, unsavedFor, unsavedNow, settled, failure, isBannerDismissed: isDismissed, track, dismiss }),
+    [pending, unsavedFor, unsavedNow, settled, failure, isDismissed, track, dismiss],
   );
   return <SaveContext.Provider value={value}>{children}</SaveContext.Provider>;
 }

@@ -2,9 +2,12 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { AuditListEntry } from '../../../storage/audit-store';
+import { unexportedRevisions, type AuditListEntry } from '../../../storage/audit-store';
 import { formatDateTime, formatPercent, formatPoints } from '../../format';
 import { useStore } from '../../providers/store-provider';
+import { useSaveTracker } from '../../providers/save-tracker';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import type { AuditHeader } from '../../../domain/index';
 
 function matches(entry: AuditListEntry, query: string): boolean {
   const q = query.trim().toLowerCase();
@@ -18,11 +21,11 @@ export function AuditListPage() {
   const store = useStore();
   const entries = useLiveQuery(() => store.listAudits(), [store]);
   const [query, setQuery] = useState('');
+  const [toDelete, setToDelete] = useState<AuditHeader>();
+  const { track } = useSaveTracker();
   if (entries === undefined) return <p className="loading">{t('app.loading')}</p>;
 
-  const unexported = entries.filter(
-    (e) => e.header.status === 'finalised' && e.header.exportedAt === undefined,
-  ).length;
+  const unexported = unexportedRevisions(entries).length;
   const shown = entries.filter((e) => matches(e, query));
   return (
     <section aria-labelledby="list-title" className="page">
@@ -82,6 +85,19 @@ export function AuditListPage() {
                     ` · ${t('list.progress', { graded: total - score.missing.length, total })}`}
                 </span>
               </Link>
+              {header.status === 'draft' && (
+                <button
+                  type="button"
+                  className="button button--ghost audit-card__delete"
+                  onClick={() => {
+                    setToDelete(header);
+                  }}
+                  aria-label={t('list.deleteDraftOf', { site: header.site.name })}
+                  data-testid="delete-draft"
+                >
+                  {t('list.deleteDraft')}
+                </button>
+              )}
               {history.length > 1 && (
                 <details className="audit-card__history">
                   <summary>{t('list.history')}</summary>
@@ -101,6 +117,27 @@ export function AuditListPage() {
           );
         })}
       </ul>
+      {toDelete && (
+        <ConfirmDialog
+          title={t('list.deleteDraftTitle', { site: toDelete.site.name })}
+          confirmLabel={t('list.deleteDraftConfirm')}
+          cancelLabel={t('list.cancel')}
+          onConfirm={() => {
+            const id = toDelete.id;
+            setToDelete(undefined);
+            void track(`delete-draft:${id}`, () => store.deleteDraft(id));
+          }}
+          onCancel={() => {
+            setToDelete(undefined);
+          }}
+          testId="delete-draft-dialog"
+        >
+          <p>
+            {t('list.deleteDraftBody')}
+            {toDelete.revision > 1 && ` ${t('list.deleteDraftKeepsFinalised', { revision: toDelete.revision - 1 })}`}
+          </p>
+        </ConfirmDialog>
+      )}
     </section>
   );
 }

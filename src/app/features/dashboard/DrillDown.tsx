@@ -1,7 +1,10 @@
-import { useEffect, useRef } from 'react';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { drillDown } from '../../../domain/index';
 import { formatDateTime, formatPoints } from '../../format';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { useHeadOffice } from '../../providers/store-provider';
 
 type Entry = ReturnType<typeof drillDown>[number];
 
@@ -23,6 +26,19 @@ export function DrillDown({
   const { t, i18n } = useTranslation();
   const heading = useRef<HTMLHeadingElement>(null);
   const cell = `${siteName}|${item.id}`;
+  const headOffice = useHeadOffice();
+  const imported = useLiveQuery(async () => new Set(await headOffice.importedIds()), [headOffice]);
+  const [toRemove, setToRemove] = useState<Entry>();
+  const [problem, setProblem] = useState<string>();
+  const remove = async (auditId: string) => {
+    setToRemove(undefined);
+    try {
+      await headOffice.removeImport(auditId);
+      setProblem(undefined);
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : String(error));
+    }
+  };
   // The details open far below the cell on a long map: taking focus there scrolls them into view and
   // tells a screen reader what opened.
   useEffect(() => {
@@ -57,6 +73,18 @@ export function DrillDown({
             <p className="subtitle" data-testid="drill-signer">
               {t('dashboard.drill.signedBy', { signer: signerOf(entry.auditId) })}
             </p>
+            {imported?.has(entry.auditId) === true && (
+              <button
+                type="button"
+                className="button"
+                onClick={() => {
+                  setToRemove(entry);
+                }}
+                data-testid="remove-import"
+              >
+                {t('dashboard.drill.removeImport')}
+              </button>
+            )}
             <table className="data-table">
               <thead>
                 <tr>
@@ -84,6 +112,28 @@ export function DrillDown({
           </li>
         ))}
       </ol>
+      {problem !== undefined && (
+        <p role="alert" className="field__error">
+          {t('dashboard.drill.removeFailed', { detail: problem })}
+        </p>
+      )}
+      {toRemove && (
+        <ConfirmDialog
+          title={t('dashboard.drill.removeTitle', {
+            date: formatDateTime(toRemove.auditedAt, i18n.language),
+            auditor: toRemove.auditor,
+          })}
+          confirmLabel={t('dashboard.drill.removeConfirm')}
+          cancelLabel={t('dashboard.drill.removeCancel')}
+          onConfirm={() => void remove(toRemove.auditId)}
+          onCancel={() => {
+            setToRemove(undefined);
+          }}
+          testId="remove-import-dialog"
+        >
+          <p>{t('dashboard.drill.removeBody')}</p>
+        </ConfirmDialog>
+      )}
     </section>
   );
 }

@@ -26,6 +26,8 @@ export function ExportPanel({ facts, rubricId }: { facts: readonly AuditFact[]; 
     try {
       const bundle = await headOffice.exportBundle(ids);
       downloadBytes(JSON.stringify(bundle), `ducha-${today}.ducha`, 'application/json');
+      // Handed over to the browser without error: only now do these revisions count as exported.
+      await store.markExported(bundle.audits.map((a) => a.envelope.payload.audit.id));
       setStatus({ kind: 'exported', count: bundle.audits.length });
     } catch (error) {
       setStatus({ kind: 'error', detail: error instanceof Error ? error.message : String(error) });

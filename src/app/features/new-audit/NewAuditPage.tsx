@@ -9,7 +9,8 @@ import { toLocalInputValue } from '../../format';
 import { useSaveTracker } from '../../providers/save-tracker';
 import { useStore } from '../../providers/store-provider';
 import { loadShippedRubrics } from '../../shipped-rubrics';
-import { isFormErrorKey, newAuditFormSchema, type NewAuditForm } from './new-audit-form';
+import { CharCount } from '../../components/CharCount';
+import { isFormErrorKey, limits, newAuditFormSchema, type NewAuditForm } from './new-audit-form';
 
 const { rubrics } = loadShippedRubrics();
 
@@ -108,17 +109,25 @@ export function NewAuditPage() {
             <>
               <label className="field">
                 <span className="field__label">{t('newAudit.siteName')}</span>
-                <input {...register('siteName')} autoComplete="off" data-testid="site-name" />
+                <input
+                  {...register('siteName')}
+                  autoComplete="off"
+                  data-testid="site-name"
+                  aria-invalid={formState.errors.siteName ? true : undefined}
+                />
+                <CharCount value={watch('siteName')} max={limits.siteName} />
                 {errorText(formState.errors.siteName)}
               </label>
               <div className="field-row">
                 <label className="field">
                   <span className="field__label">{t('newAudit.siteCode')}</span>
                   <input {...register('siteCode')} autoComplete="off" />
+                  {errorText(formState.errors.siteCode)}
                 </label>
                 <label className="field">
                   <span className="field__label">{t('newAudit.siteRegion')}</span>
                   <input {...register('siteRegion')} autoComplete="off" />
+                  {errorText(formState.errors.siteRegion)}
                 </label>
               </div>
             </>

@@ -1,12 +1,19 @@
 import { z } from 'zod';
-import { auditModeSchema, siteSchema } from '../../../domain/index';
+import { auditModeSchema } from '../../../domain/index';
 
 const errorKeys = [
   'newAudit.errors.rubricRequired',
   'newAudit.errors.siteRequired',
   'newAudit.errors.auditorRequired',
   'newAudit.errors.dateRequired',
+  'newAudit.errors.siteNameTooLong',
+  'newAudit.errors.siteCodeTooLong',
+  'newAudit.errors.siteRegionTooLong',
+  'newAudit.errors.auditorTooLong',
 ] as const;
+
+/** The limits of the site and auditor fields (the audit schema's), shown beside them and checked before writing. */
+export const limits = { siteName: 200, siteCode: 50, siteRegion: 100, auditor: 200 } as const;
 export type FormErrorKey = (typeof errorKeys)[number];
 export const isFormErrorKey = (key: string): key is FormErrorKey => errorKeys.some((k) => k === key);
 
@@ -16,15 +23,22 @@ export const newAuditFormSchema = z
     rubricId: z.string().min(1, 'newAudit.errors.rubricRequired'),
     siteChoice: z.string(),
     siteName: z.string(),
-    siteCode: siteSchema.shape.code,
-    siteRegion: siteSchema.shape.region,
-    auditor: z.string().trim().min(1, 'newAudit.errors.auditorRequired').max(200),
+    siteCode: z.string().trim().max(limits.siteCode, 'newAudit.errors.siteCodeTooLong').optional(),
+    siteRegion: z.string().trim().max(limits.siteRegion, 'newAudit.errors.siteRegionTooLong').optional(),
+    auditor: z
+      .string()
+      .trim()
+      .min(1, 'newAudit.errors.auditorRequired')
+      .max(limits.auditor, 'newAudit.errors.auditorTooLong'),
     auditedAt: z.string().min(1, 'newAudit.errors.dateRequired'),
     mode: auditModeSchema,
   })
   .superRefine((value, ctx) => {
     if (value.siteChoice === 'new' && value.siteName.trim() === '') {
       ctx.addIssue({ code: 'custom', path: ['siteName'], message: 'newAudit.errors.siteRequired' });
+    }
+    if (value.siteChoice === 'new' && value.siteName.trim().length > limits.siteName) {
+      ctx.addIssue({ code: 'custom', path: ['siteName'], message: 'newAudit.errors.siteNameTooLong' });
     }
     if (value.siteChoice === '')
       ctx.addIssue({ code: 'custom', path: ['siteChoice'], message: 'newAudit.errors.siteRequired' });

@@ -4,7 +4,7 @@ import { finaliseBlockers, isEditable as isDraft, signerRoles } from '../../../d
 import type { StoredAudit } from '../../../storage/audit-store';
 import { formatPercent, formatPoints } from '../../format';
 import { AuditRoute } from '../../components/AuditRoute';
-import { useSaveTracker } from '../../providers/save-tracker';
+import { useSaveTracker, type UnsavedWrite } from '../../providers/save-tracker';
 import { useStore } from '../../providers/store-provider';
 import { SheetActions } from '../../components/SheetActions';
 import { SignatureBlock } from './SignatureBlock';
@@ -16,15 +16,33 @@ export function ReviewPage() {
 function Review({ audit }: { audit: StoredAudit }) {
   const { t } = useTranslation();
   const store = useStore();
-  const { track } = useSaveTracker();
+  const { track, unsavedFor, unsavedNow, settled } = useSaveTracker();
   const navigate = useNavigate();
   const { header, rubric, score, answers } = audit;
   const isEditable = isDraft(header);
   const blockers = finaliseBlockers(rubric, header, answers);
-  const canFinalise = isEditable && blockers.ungraded.length === 0 && blockers.unsigned.length === 0;
+  // The database alone is not the audit: a grade or note still being written, or whose write failed, is on
+  // screen but not stored. Sealing now would leave it out and lock the audit against its retry.
+  const unsaved = unsavedFor(header.id);
+  const canFinalise =
+    isEditable && blockers.ungraded.length === 0 && blockers.unsigned.length === 0 && unsaved.length === 0;
+  const describe = (write: UnsavedWrite) => {
+    const role = signerRoles.find((r) => r === write.target);
+    const subject =
+      write.what === 'signature' && role !== undefined
+        ? t(`review.role.${role}`)
+        : t('scoring.unitLabel', { unit: write.target });
+    return t('review.unsavedEntry', {
+      subject,
+      what: t(`review.unsavedWhat.${write.what}`),
+      state: t(`review.unsavedState.${write.state}`),
+    });
+  };
   const itemScore = (itemId: string) => score.nodes.find((n) => n.id === itemId);
 
   const finalise = async () => {
+    await settled();
+    if (unsavedNow(header.id).length > 0) return;
     const done = await track(`finalise:${header.id}`, () => store.finalise(header.id));
     if (done) await navigate(`/audits/${header.id}`);
   };
@@ -116,6 +134,18 @@ function Review({ audit }: { audit: StoredAudit }) {
 
       {isEditable ? (
         <section className="finalise">
+          {unsaved.length > 0 && (
+            <div className="banner banner--error" role="alert" data-testid="unsaved-list">
+              <p>{t('review.unsavedTitle')}</p>
+              <ul>
+                {unsaved.map((write) => (
+                  <li key={write.key} data-state={write.state}>
+                    {describe(write)}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
           {blockers.unsigned.length > 0 && (
             <p data-testid="unsigned-list">
               {t('review.unsignedTitle')} {blockers.unsigned.map((r) => t(`review.role.${r}`)).join('、')}

@@ -7,6 +7,9 @@ import { SignaturePad } from '../../components/signature/SignaturePad';
 import { isEmptyStrokes, type Strokes } from '../../components/signature/strokes';
 import { formatDateTime } from '../../format';
 import { useObjectUrl } from '../../hooks/use-object-url';
+import { SIGNER_NAME_MAX } from '../../../storage/audit-store';
+import { StorageError } from '../../../storage/storage-error';
+import { CharCount, tooLongBy } from '../../components/CharCount';
 import { useSaveTracker } from '../../providers/save-tracker';
 import { useStore } from '../../providers/store-provider';
 
@@ -40,14 +43,29 @@ export function SignatureBlock({ auditId, role, signature, isEditable }: Signatu
   const [problem, setProblem] = useState<string>();
   const isSigned = isSignatureComplete(signature);
 
+  // Saved as typed (every keystroke is one small write, like the notes); a name past the limit is kept on
+  // screen and refused with a reason (未保存, blocks 定稿) rather than cut.
   const saveDraft = (next: { name: string; strokes: Strokes }) =>
     void track(`signature:${auditId}:${role}`, () =>
       isEmptyStrokes(next.strokes) && next.name.trim() === ''
         ? store.clearSignature(auditId, role)
-        : store.saveSignatureDraft(auditId, role, next),
+        : tooLongBy(next.name, SIGNER_NAME_MAX) > 0
+          ? Promise.reject(
+              new StorageError(
+                'invalid',
+                t('limits.tooLong', {
+                  field: t('limits.signerName'),
+                  max: SIGNER_NAME_MAX,
+                  over: tooLongBy(next.name, SIGNER_NAME_MAX),
+                }),
+              ),
+            )
+          : store.saveSignatureDraft(auditId, role, next),
     );
+  const nameOver = tooLongBy(name, SIGNER_NAME_MAX);
 
   const confirm = async () => {
+    if (tooLongBy(name, SIGNER_NAME_MAX) > 0) return;
     if (name.trim() === '') {
       setProblem(t('review.nameRequired'));
       return;
@@ -93,14 +111,21 @@ export function SignatureBlock({ auditId, role, signature, isEditable }: Signatu
           id={nameId}
           value={name}
           autoComplete="off"
+          aria-invalid={nameOver > 0 ? true : undefined}
           onChange={(e) => {
-            setName(e.target.value);
-          }}
-          onBlur={() => {
-            if (name !== (signature?.name ?? '')) saveDraft({ name, strokes });
+            const next = e.target.value;
+            setName(next);
+            if (next.trim() !== '') setProblem(undefined);
+            saveDraft({ name: next, strokes });
           }}
           data-testid={`signer-name-${role}`}
         />
+        <CharCount value={name} max={SIGNER_NAME_MAX} />
+        {nameOver > 0 && (
+          <span className="field__error" role="alert">
+            {t('limits.tooLong', { field: t('limits.signerName'), max: SIGNER_NAME_MAX, over: nameOver })}
+          </span>
+        )}
       </label>
       <SignaturePad
         strokes={strokes}

@@ -4,10 +4,14 @@ import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { z } from 'zod';
+import { CharCount, tooLongBy } from '../../components/CharCount';
 import { useSaveTracker } from '../../providers/save-tracker';
 import { useStore } from '../../providers/store-provider';
 
-const amendSchema = z.object({ reason: z.string().trim().min(1).max(1000) });
+const REASON_MAX = 1000;
+const amendSchema = z.object({
+  reason: z.string().trim().min(1, 'required').max(REASON_MAX, 'tooLong'),
+});
 type AmendFormValues = z.infer<typeof amendSchema>;
 
 /** Correcting a finalised audit makes a new revision; the finalised one is never touched. */
@@ -17,11 +21,12 @@ export function AmendForm({ auditId }: { auditId: string }) {
   const { track } = useSaveTracker();
   const navigate = useNavigate();
   const [open, setOpen] = useState(false);
-  const { register, handleSubmit, formState } = useForm<AmendFormValues>({
+  const { register, handleSubmit, formState, watch } = useForm<AmendFormValues>({
     resolver: zodResolver(amendSchema),
     defaultValues: { reason: '' },
   });
 
+  const reason = watch('reason');
   if (!open) {
     return (
       <button
@@ -49,6 +54,14 @@ export function AmendForm({ auditId }: { auditId: string }) {
           data-testid="amend-reason"
           aria-invalid={formState.errors.reason ? true : undefined}
         />
+        <CharCount value={reason} max={REASON_MAX} />
+        {formState.errors.reason && (
+          <span className="field__error" role="alert" data-testid="amend-error">
+            {formState.errors.reason.message === 'tooLong'
+              ? t('limits.tooLong', { field: t('limits.amendReason'), max: REASON_MAX, over: tooLongBy(reason.trim(), REASON_MAX) })
+              : t('scoring.amendReasonRequired')}
+          </span>
+        )}
       </label>
       <button type="submit" className="button button--primary" data-testid="amend-confirm">
         {t('scoring.amendConfirm')}

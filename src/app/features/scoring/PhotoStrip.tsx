@@ -63,7 +63,7 @@ export function PhotoStrip({ auditId, unitId, photoIds, isEditable }: PhotoStrip
                   type="button"
                   className="button button--small"
                   onClick={() =>
-                    void track(`photo-remove:${auditId}:${id}`, () => store.removePhoto(auditId, unitId, id))
+                    void track(`photo-remove:${auditId}:${unitId}:${id}`, () => store.removePhoto(auditId, unitId, id))
                   }
                   aria-label={`${t('scoring.removePhoto')} ${index + 1}`}
                 >
