@@ -90,7 +90,7 @@ async function readBundle(file: string, io: CliIo, limits: BundleLimits): Promis
   if (!checked.ok) {
     // Whole-file problems carry the path "(file)": the message alone says it.
     for (const issue of checked.issues)
-      io.err(`${file}: ${issue.path === '(file)' ? issue.message : formatIssue(issue)} (nothing written)`);
+      io.err(`${file}: ${issue.path === '(file)' || issue.path === '(json)' ? issue.message : formatIssue(issue)} (nothing written)`);
     return undefined;
   }
   return checked.value;

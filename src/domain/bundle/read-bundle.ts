@@ -62,7 +62,8 @@ export async function readBundle(
     try {
       json = JSON.parse(strFromU8(await source.read(0, source.size)).replace(/^\uFEFF/, ''));
     } catch (error) {
-      return fail(fileIssue(`not a Ducha bundle: not JSON (${error instanceof Error ? error.message : String(error)})`));
+      // "(json)": the file began as JSON and is not; the app says so in those words.
+      return fail([{ path: '(json)', message: `not a Ducha bundle: not JSON (${error instanceof Error ? error.message : String(error)})` }]);
     }
     const checked = await checkBundle(json, verify);
     if (!checked.ok) return fail(checked.issues.map((i) => ({ path: '(file)', message: `not a Ducha bundle: ${formatIssue(i)}` })));

@@ -24,9 +24,10 @@ export function ExportPanel({ facts, rubricId }: { facts: readonly AuditFact[]; 
 
   const exportBundle = async () => {
     try {
-      const bundle = await headOffice.exportBundle(ids);
-      downloadBytes(JSON.stringify(bundle), `ducha-${today}.ducha`, 'application/json');
-      setStatus({ kind: 'exported', count: bundle.audits.length });
+      // Bundle format 2: a zip (each rubric once, images as binary), which every Ducha since it reads.
+      const bundle = await headOffice.exportBundleFile(ids);
+      downloadBytes(bundle.bytes, `ducha-${today}.ducha`, 'application/zip');
+      setStatus({ kind: 'exported', count: bundle.count });
     } catch (error) {
       setStatus({ kind: 'error', detail: error instanceof Error ? error.message : String(error) });
     }
