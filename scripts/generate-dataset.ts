@@ -588,7 +588,13 @@ export async function generateDataset(options: DatasetOptions): Promise<DatasetS
   let entries = 0;
   let amended = 0;
   const createdAt = iso(toMs + 1 + 7 * DAY + 2 * 60 * MINUTE);
-  const zip = format === 2 ? new BundleV2Writer((chunk) => writeSync(fd, chunk), createdAt) : undefined;
+  // fflate hands out many small chunks: gathered and written once per batch, not one system call each.
+  let pendingChunks: Uint8Array[] = [];
+  const flush = () => {
+    if (pendingChunks.length > 0) writeSync(fd, Buffer.concat(pendingChunks));
+    pendingChunks = [];
+  };
+  const zip = format === 2 ? new BundleV2Writer((chunk) => pendingChunks.push(chunk), createdAt) : undefined;
   try {
     if (!zip)
       writeSync(
@@ -620,6 +626,7 @@ export async function generateDataset(options: DatasetOptions): Promise<DatasetS
           zip.add(envelope, imagesOf(envelope));
           entries++;
         }
+        flush();
       } else {
         const text = sealed
           .flat()
@@ -636,7 +643,10 @@ export async function generateDataset(options: DatasetOptions): Promise<DatasetS
       )
         options.onProgress(done, plan.length);
     }
-    if (zip) zip.finish();
+    if (zip) {
+      zip.finish();
+      flush();
+    }
     else writeSync(fd, '\n]}\n');
   } finally {
     closeSync(fd);
