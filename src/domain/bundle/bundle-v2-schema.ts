@@ -31,10 +31,14 @@ export type BundleManifest = z.infer<typeof bundleManifestSchema>;
  * The payload itself is checked field by field by the seal's own schema once the rubric is back in.
  */
 export const bundleAuditEntrySchema = z.strictObject({
-  payload: z.record(z.string(), z.unknown()).refine((p) => !('rubric' in p), {
-    message: 'the rubric is stored once in rubrics/, not inside the payload',
-  }),
-  rubric: hex64,
+  payload: z
+    .record(z.string(), z.unknown())
+    .refine((p) => !('rubric' in p), { message: 'the rubric is stored once in rubrics/, not inside the payload' })
+    .describe(
+      'The sealed payload exactly as in format 1 (bundle.schema.json: audits[].envelope.payload) without its "rubric" member; ' +
+        'the reader puts back the rubric read from rubrics/<rubric>.json and checks the seal over the whole payload.',
+    ),
+  rubric: hex64.describe('Hex of the payload\'s audit.rubricFingerprint (sha256:<hex>): the file rubrics/<hex>.json'),
   hash: z.string(),
   signature: z.string(),
 });
