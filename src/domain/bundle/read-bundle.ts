@@ -154,6 +154,15 @@ export async function readBundleV2(
 
   // Signatures are checked by the platform off this thread: keeping several in flight lets reading and checking
   // the next envelopes overlap with them. Verdicts keep the manifest's order.
+  // Images are shared between audits (signatures, a site's repeated photo): read once, held once.
+  const imageCache = new Map<string, Result<Uint8Array>>();
+  const imageBytes = async (sha256: string): Promise<Result<Uint8Array>> => {
+    const cached = imageCache.get(sha256);
+    if (cached) return cached;
+    const read = await entryBytes(`images/${sha256}`);
+    imageCache.set(sha256, read);
+    return read;
+  };
   const verdicts: Promise<EntryVerdict>[] = [];
   const inFlight: Promise<EntryVerdict>[] = [];
   const listed = new Set<string>();
@@ -205,7 +214,7 @@ export async function readBundleV2(
     const images = new Map<string, Uint8Array>();
     let missing: string | undefined;
     for (const blob of refs.data.blobs) {
-      const image = await entryBytes(`images/${blob.sha256}`);
+      const image = await imageBytes(blob.sha256);
       if (!image.ok) {
         missing = `image ${blob.id}: ${image.issues[0]?.message ?? ''}`;
         break;

@@ -156,7 +156,8 @@ export async function readZipEntry(source: ByteSource, entry: ZipEntry, limits: 
   const data = await source.read(dataStart, entry.compressedSize);
   if (entry.method === 0) {
     if (entry.compressedSize !== entry.size) return refuse(`${entry.name}: stored entry whose sizes disagree`);
-    return ok(data);
+    // A copy: a view would keep the whole read-ahead window alive for as long as the image is held.
+    return ok(data.slice());
   }
   try {
     // One byte of room beyond the declared size: filling it means the data is longer than the zip says.
