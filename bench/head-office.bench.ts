@@ -1,7 +1,10 @@
 // npx tsx bench/head-office.bench.ts [--fresh]: how head office copes with a year of audits — 10,000 sealed
 // audits from 500 sites, read, verified, flattened and aggregated. Figures, not assertions.
 // The data set is generated once into .tmp/dataset-10k.ducha and reused; --fresh makes it again.
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+// Then bundle format 1 (JSON) against 2 (zip): size, and `ducha verify` / `ducha import` into a fresh store with
+// the devices' keys enrolled, at 10,000 audits without photos and on a smaller set with 0–10 photos each.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +24,8 @@ import {
   type SiteRanking,
 } from '../src/domain/index';
 import { datasetRubricIds, generateDataset, type DatasetSummary } from '../scripts/generate-dataset';
+import { runCli } from '../src/cli/run-cli';
+import { deviceKeyFileSchema, keyFingerprint } from '../src/domain/index';
 
 const root = join(import.meta.dirname, '..');
 export const defaultDatasetPath = join(root, '.tmp', 'dataset-10k.ducha');
@@ -213,13 +218,118 @@ export function formatFigures(f: HeadOfficeFigures): string {
   ].join('\n');
 }
 
+// ---- bundle format 1 vs 2 ------------------------------------------------------------------------
+
+/** The issue's goal: `ducha verify` + `ducha import` of a 10,000-audit bundle without photos. */
+export const IMPORT_GOAL_PER_S = 1000;
+
+interface FormatSet {
+  readonly label: string;
+  readonly audits: number;
+  readonly photos: { min: number; max: number };
+}
+
+export const formatSets: readonly FormatSet[] = [
+  { label: '10,000 audits, no photos', audits: 10_000, photos: { min: 0, max: 0 } },
+  { label: '100 audits, 0–10 photos of ≈250 KB', audits: 100, photos: { min: 0, max: 10 } },
+];
+
+interface FormatFigures {
+  readonly format: 1 | 2;
+  readonly entries: number;
+  readonly bytes: number;
+  readonly verifyMs: number;
+  readonly importMs: number;
+  readonly stored: number;
+}
+
+const quiet = { out: () => undefined, err: (line: string) => process.stderr.write(`${line}\n`) };
+
+/** The set in both formats (same seed: the same audits) and its devices' key files, made once into .tmp/. */
+async function ensureFormatSet(set: FormatSet, format: 1 | 2, log: (line: string) => void): Promise<{ path: string; keysDir: string; entries: number }> {
+  const name = `formats-${set.audits}-${set.photos.max}`;
+  const path = join(root, '.tmp', `${name}-v${format}.ducha`);
+  const keysDir = join(root, '.tmp', `${name}-keys`);
+  const countFile = `${path}.entries`;
+  if (!existsSync(path) || !existsSync(countFile)) {
+    mkdirSync(dirname(path), { recursive: true });
+    log(`  generating ${set.label}, format ${format}…`);
+    const made = await generateDataset({ ...benchDataset, audits: set.audits, out: path, format, photos: set.photos, keysDir });
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(countFile, String(made.entries));
+  }
+  return { path, keysDir, entries: Number(readFileSync(countFile, 'utf8')) };
+}
+
+async function enrolAll(keysDir: string, store: string): Promise<void> {
+  for (const name of readdirSync(keysDir)) {
+    const file = deviceKeyFileSchema.parse(JSON.parse(readFileSync(join(keysDir, name), 'utf8')));
+    const code = await runCli(['keys', 'add', join(keysDir, name), '--fingerprint', keyFingerprint(file.publicKey), '--store', store], quiet);
+    if (code !== 0) throw new Error(`could not enrol ${name}`);
+  }
+}
+
+/** `ducha verify` then `ducha import` into a fresh store, in this process (no start-up time counted). */
+async function timeFormat(set: FormatSet, format: 1 | 2, log: (line: string) => void): Promise<FormatFigures> {
+  const { path, keysDir, entries } = await ensureFormatSet(set, format, log);
+  const store = mkdtempSync(join(root, '.tmp', 'bench-store-'));
+  try {
+    await enrolAll(keysDir, store);
+    log(`  verify + import, format ${format}: ${set.label}…`);
+    const verify = await timed(() => runCli(['verify', path, '--store', store], quiet));
+    if (verify.value !== 0) throw new Error(`verify of ${path} exited ${verify.value}`);
+    const imported = await timed(() => runCli(['import', path, '--store', store], quiet));
+    if (imported.value !== 0) throw new Error(`import of ${path} exited ${imported.value}`);
+    const stored = readdirSync(join(store, 'audits')).length;
+    return { format, entries, bytes: statSync(path).size, verifyMs: verify.ms, importMs: imported.ms, stored };
+  } finally {
+    rmSync(store, { recursive: true, force: true });
+  }
+}
+
+export async function runFormatBench(log: (line: string) => void): Promise<string> {
+  const lines = ['Bundle format 1 (JSON, base64) vs 2 (zip): CLI in this process, fresh store, keys enrolled'];
+  const started = performance.now();
+  for (const set of formatSets) {
+    // Interleaved 1, 2 (BENCH_FORMAT_REPEATS times, default once), keeping the better run of each: the machine is shared.
+    const runs: FormatFigures[] = [];
+    const repeats = Number(process.env.BENCH_FORMAT_REPEATS ?? 1);
+    for (let r = 0; r < repeats; r++) for (const format of [1, 2] as const) runs.push(await timeFormat(set, format, log));
+    const best = (format: 1 | 2): FormatFigures | undefined =>
+      runs.filter((r) => r.format === format).sort((a, b) => a.verifyMs + a.importMs - (b.verifyMs + b.importMs))[0];
+    const v1 = best(1);
+    const v2 = best(2);
+    if (!v1 || !v2) continue;
+    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+    const rate = (f: FormatFigures, ms: number) => f.entries / (ms / 1000);
+    lines.push(`  ${set.label} (${v1.entries} entries):`);
+    lines.push(`    size              v1 ${mb(v1.bytes).padStart(9)}   v2 ${mb(v2.bytes).padStart(9)}   (v2 = ${((v2.bytes / v1.bytes) * 100).toFixed(0)} % of v1)`);
+    for (const f of [v1, v2]) {
+      const both = f.verifyMs + f.importMs;
+      lines.push(
+        `    v${f.format} verify ${rate(f, f.verifyMs).toFixed(0).padStart(5)} audits/s   import ${rate(f, f.importMs).toFixed(0).padStart(5)} audits/s` +
+          `   verify+import ${(both / 1000).toFixed(1).padStart(5)} s = ${rate(f, both).toFixed(0).padStart(5)} audits/s` +
+          (set.photos.max === 0 ? `   (goal: import ≥ ${IMPORT_GOAL_PER_S} audits/s)` : '') +
+          `   stored ${f.stored}`,
+      );
+    }
+  }
+  lines.push(`  (bench took ${((performance.now() - started) / 1000).toFixed(0)} s; load average at the end ${loadavg()[0]?.toFixed(1) ?? '?'} on ${cpus().length} cores)`);
+  return `${lines.join('\n')}\n`;
+}
+
 const invokedPath = process.argv[1];
 if (invokedPath !== undefined && resolve(invokedPath) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { fresh: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { fresh: { type: 'boolean' }, 'formats-only': { type: 'boolean' } } });
+  if (values['formats-only']) {
+    process.stdout.write(await runFormatBench((line) => process.stderr.write(`${line}\n`)));
+    process.exit(0);
+  }
   const figures = await runHeadOfficeBench({
     fresh: values.fresh ?? false,
     runs: Number(process.env.BENCH_RUNS ?? 5),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(formatFigures(figures));
+  process.stdout.write(await runFormatBench((line) => process.stderr.write(`${line}\n`)));
 }

@@ -1,15 +1,21 @@
-// npx tsx scripts/generate-dataset.ts [--audits 10000] [--sites 500] [--months 12] [--seed 42] [--amend-rate 0.02] --out <file.ducha>
-// A synthetic head-office data set: one .ducha bundle of sealed, finalised audits, for benches and tests.
+// npx tsx scripts/generate-dataset.ts [--audits 10000] [--sites 500] [--months 12] [--seed 42] [--amend-rate 0.02]
+//   [--photos 0-10] [--format 2|1] [--keys-dir DIR] --out <file.ducha>
+// A synthetic head-office data set: one .ducha bundle of sealed, finalised audits, for benches and tests
+// (format 2, the zip, unless --format 1); --photos gives each audit a seeded number of ≈250 KB photos in that
+// range; --keys-dir writes each signing device's .ducha-key file there, so a bench or test can enrol them.
 // Everything but the ECDSA signatures (randomised by the algorithm) follows from --seed.
 import { createECDH, createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   BUNDLE_FORMAT_VERSION,
+  BundleV2Writer,
   amendAudit,
+  keyFingerprint,
+  makeDeviceKeyFile,
   createAuditHeader,
   finaliseAudit,
   gradedUnits,
@@ -46,6 +52,21 @@ export interface DatasetOptions {
   /** Called after every `progressEvery` audits (revision 1s), and once at the end. */
   readonly onProgress?: (done: number, total: number) => void;
   readonly progressEvery?: number;
+  /**
+   * 1 (the JSON bundle) or 2 (the zip). The command line writes 2 unless told; callers of this function that
+   * predate format 2 (benches, tests reading the JSON) get 1 unless they ask.
+   */
+  readonly format?: 1 | 2;
+  /** Photos per audit, drawn from the seed between min and max (inclusive); none by default. */
+  readonly photos?: { readonly min: number; readonly max: number };
+  /** Writes `device-<n>.ducha-key` for every signing device into this folder. */
+  readonly keysDir?: string;
+}
+
+/** A signing device of the data set, as head office would enrol it. */
+export interface DatasetDevice {
+  readonly keyFile: string;
+  readonly fingerprint: string;
 }
 
 export interface DatasetSummary {
@@ -59,6 +80,8 @@ export interface DatasetSummary {
   readonly ms: number;
   readonly from: string;
   readonly to: string;
+  readonly photos: number;
+  readonly devices: readonly DatasetDevice[];
 }
 
 // ---- seeded randomness ---------------------------------------------------------------------------
@@ -134,6 +157,34 @@ export async function seededDeviceSigner(seed: number, device: number): Promise<
         await subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, privateKey, Uint8Array.from(data)),
       ),
   };
+}
+
+// ---- photos ---------------------------------------------------------------------------------------
+
+export const PHOTO_BYTES = 250 * 1024;
+
+/**
+ * A ≈250 KB JPEG made from the seed: the start of image marker, comment segments of seeded noise (which, like a
+ * real photo, does not compress), then a small real JPEG's own segments, so it is a JPEG by its magic numbers.
+ */
+export function seededPhoto(seed: number, key: string, tail: Uint8Array): Uint8Array {
+  const random = mulberry32(streamSeed(seed, `photo:${key}`));
+  const noise = PHOTO_BYTES - tail.length;
+  const segments = Math.ceil(noise / 65_000);
+  const out = new Uint8Array(2 + noise + segments * 4 + tail.length - 2);
+  out.set([0xff, 0xd8]);
+  let at = 2;
+  let left = noise;
+  for (let s = 0; s < segments; s++) {
+    const length = Math.min(65_000, left);
+    left -= length;
+    out.set([0xff, 0xfe, (length + 2) >> 8, (length + 2) & 0xff], at);
+    at += 4;
+    for (let i = 0; i < length; i++) out[at + i] = (random() * 256) >>> 0;
+    at += length;
+  }
+  out.set(tail.subarray(2), at);
+  return out;
 }
 
 // ---- the world: sites, auditors ------------------------------------------------------------------
@@ -459,11 +510,34 @@ export async function generateDataset(options: DatasetOptions): Promise<DatasetS
   const signers = await Promise.all(
     Array.from({ length: DEVICE_COUNT }, (_, i) => seededDeviceSigner(seed, i)),
   );
-  const signatureImage = new Uint8Array(
+  const signatureImage: Uint8Array = new Uint8Array(
     readFileSync(join(root, 'tests', 'fixtures', 'photos', 'photo-blue.jpg')),
   );
   const signatureBase64 = toBase64Url(signatureImage);
   const image = { bytes: signatureImage, type: 'image/jpeg' };
+  const format = options.format ?? 1;
+  const photoRange = options.photos ?? { min: 0, max: 0 };
+  if (!(Number.isInteger(photoRange.min) && Number.isInteger(photoRange.max) && photoRange.min >= 0 && photoRange.max >= photoRange.min))
+    throw new Error('--photos must be a range such as 0-10');
+  const photoRandom = mulberry32(streamSeed(seed, 'photos'));
+  let photoCount = 0;
+  /** Photos of one audit, by blob id: one in ten shows a site's notice board again, the same bytes (deduplicated). */
+  const photosFor = (made: Made, siteIndex: number): { answers: Answer[]; photos: Map<string, Uint8Array> } => {
+    const photos = new Map<string, Uint8Array>();
+    const n = photoRange.min + intBelow(photoRandom, photoRange.max - photoRange.min + 1);
+    if (n === 0) return { answers: made.answers, photos };
+    const answers = made.answers.map((a) => ({ ...a, photoIds: [...a.photoIds] }));
+    for (let i = 0; i < n; i++) {
+      const id = `photo-${made.header.id}-${i}`;
+      const key = photoRandom() < 0.1 ? `site-${siteIndex}-${intBelow(photoRandom, 3)}` : id;
+      photos.set(id, seededPhoto(seed, key, signatureImage));
+      const answer = answers[intBelow(photoRandom, answers.length)];
+      if (answer) answer.photoIds.push(id);
+    }
+    photoCount += n;
+    return { answers, photos };
+  };
+  const photosOf = new Map<string, Map<string, Uint8Array>>();
 
   const seal = async (
     made: Made,
@@ -477,6 +551,7 @@ export async function generateDataset(options: DatasetOptions): Promise<DatasetS
     const blobs = new Map(
       [auditor, siteManager].flatMap((s) => (s?.imageId ? [[s.imageId, image] as const] : [])),
     );
+    for (const [id, bytes] of photosOf.get(made.header.id) ?? []) blobs.set(id, { bytes, type: 'image/jpeg' });
     const sealedAt = made.header.finalisedAt ?? made.header.updatedAt;
     const result = await sealAudit(
       {
@@ -490,11 +565,18 @@ export async function generateDataset(options: DatasetOptions): Promise<DatasetS
     );
     return unwrap(result);
   };
-  const entryJson = (envelope: SealedEnvelope): string => {
+  const imagesOf = (envelope: SealedEnvelope): Map<string, Uint8Array> => {
     const { auditor, siteManager } = envelope.payload.audit.signatures;
-    const blobs = [auditor, siteManager].flatMap((s) =>
-      s?.imageId ? [{ id: s.imageId, type: 'image/jpeg', base64url: signatureBase64 }] : [],
-    );
+    const images = new Map<string, Uint8Array>(photosOf.get(envelope.payload.audit.id));
+    for (const s of [auditor, siteManager]) if (s?.imageId) images.set(s.imageId, signatureImage);
+    return images;
+  };
+  const entryJson = (envelope: SealedEnvelope): string => {
+    const blobs = [...imagesOf(envelope)].map(([id, bytes]) => ({
+      id,
+      type: 'image/jpeg',
+      base64url: bytes === signatureImage ? signatureBase64 : toBase64Url(bytes),
+    }));
     return JSON.stringify({ envelope, blobs });
   };
 
@@ -505,20 +587,32 @@ export async function generateDataset(options: DatasetOptions): Promise<DatasetS
   const contentRandom = mulberry32(streamSeed(seed, 'content'));
   let entries = 0;
   let amended = 0;
+  const createdAt = iso(toMs + 1 + 7 * DAY + 2 * 60 * MINUTE);
+  // fflate hands out many small chunks: gathered and written once per batch, not one system call each.
+  let pendingChunks: Uint8Array[] = [];
+  const flush = () => {
+    if (pendingChunks.length > 0) writeSync(fd, Buffer.concat(pendingChunks));
+    pendingChunks = [];
+  };
+  const zip = format === 2 ? new BundleV2Writer((chunk) => pendingChunks.push(chunk), createdAt) : undefined;
   try {
-    const createdAt = iso(toMs + 1 + 7 * DAY + 2 * 60 * MINUTE);
-    writeSync(
-      fd,
-      `{"format":"ducha.bundle","version":${BUNDLE_FORMAT_VERSION},"createdAt":"${createdAt}","audits":[\n`,
-    );
+    if (!zip)
+      writeSync(
+        fd,
+        `{"format":"ducha.bundle","version":${BUNDLE_FORMAT_VERSION},"createdAt":"${createdAt}","audits":[\n`,
+      );
     // Signing runs on libuv's thread pool: a batch in flight keeps both cores busy while the next one is built.
     const batchSize = 50;
     for (let start = 0; start < plan.length; start += batchSize) {
       const batch = plan.slice(start, start + batchSize).map((p) => {
         const rubric = context.rubrics.get(p.rubricId)?.rubric;
         if (!rubric) throw new Error(`no rubric ${p.rubricId}`);
-        const first = makeAudit(contentRandom, p, context);
-        const second = contentRandom() < amendRate ? amend(contentRandom, first, rubric) : undefined;
+        const made = makeAudit(contentRandom, p, context);
+        const second = contentRandom() < amendRate ? amend(contentRandom, made, rubric) : undefined;
+        // Photos come from their own stream, so asking for them leaves every grade and date as it was.
+        const withPhotos = photosFor(made, p.siteIndex);
+        photosOf.set(made.header.id, withPhotos.photos);
+        const first = { ...made, answers: withPhotos.answers };
         return { rubric, first, second, device: first.auditorIndex % DEVICE_COUNT };
       });
       const sealed = await Promise.all(
@@ -527,11 +621,20 @@ export async function generateDataset(options: DatasetOptions): Promise<DatasetS
           return second ? [one, await seal(second, rubric, device, one.hash)] : [one];
         }),
       );
-      const text = sealed
-        .flat()
-        .map((envelope) => `${entries++ > 0 ? ',\n' : ''}${entryJson(envelope)}`)
-        .join('');
-      writeSync(fd, text);
+      if (zip) {
+        for (const envelope of sealed.flat()) {
+          zip.add(envelope, imagesOf(envelope));
+          entries++;
+        }
+        flush();
+      } else {
+        const text = sealed
+          .flat()
+          .map((envelope) => `${entries++ > 0 ? ',\n' : ''}${entryJson(envelope)}`)
+          .join('');
+        writeSync(fd, text);
+      }
+      for (const b of batch) photosOf.delete(b.first.header.id);
       amended += batch.filter((b) => b.second).length;
       const done = Math.min(plan.length, start + batchSize);
       if (
@@ -540,11 +643,27 @@ export async function generateDataset(options: DatasetOptions): Promise<DatasetS
       )
         options.onProgress(done, plan.length);
     }
-    writeSync(fd, '\n]}\n');
+    if (zip) {
+      zip.finish();
+      flush();
+    }
+    else writeSync(fd, '\n]}\n');
   } finally {
     closeSync(fd);
   }
   renameSync(partial, out);
+  const devices: DatasetDevice[] = [];
+  if (options.keysDir) {
+    mkdirSync(options.keysDir, { recursive: true });
+    for (const [i, signer] of signers.entries()) {
+      const keyFile = join(resolve(options.keysDir), `device-${i}.ducha-key`);
+      const file = unwrap(
+        await makeDeviceKeyFile(signer, { deviceLabel: `平板 ${i + 1}`, auditor: `设备 ${i + 1}`, createdAt: iso(fromMs) }),
+      );
+      writeFileSync(keyFile, JSON.stringify(file));
+      devices.push({ keyFile, fingerprint: keyFingerprint(signer.publicKey) });
+    }
+  }
   return {
     path: out,
     audits,
@@ -555,6 +674,8 @@ export async function generateDataset(options: DatasetOptions): Promise<DatasetS
     ms: performance.now() - started,
     from: iso(fromMs),
     to: iso(toMs),
+    photos: photoCount,
+    devices,
   };
 }
 
@@ -575,12 +696,19 @@ async function main(): Promise<void> {
       months: { type: 'string' },
       seed: { type: 'string' },
       'amend-rate': { type: 'string' },
+      photos: { type: 'string' },
+      format: { type: 'string' },
+      'keys-dir': { type: 'string' },
       out: { type: 'string' },
     },
   });
+  const photos = /^(\d+)(?:-(\d+))?$/.exec(values.photos ?? '0');
+  if (!photos) throw new Error(`--photos is a count or a range such as 0-10, not "${values.photos ?? ''}"`);
+  const format = values.format ?? '2';
+  if (format !== '1' && format !== '2') throw new Error(`--format is 2 (zip) or 1 (JSON), not "${format}"`);
   if (!values.out)
     throw new Error(
-      'usage: generate-dataset [--audits 10000] [--sites 500] [--months 12] [--seed 42] --out <file.ducha>',
+      'usage: generate-dataset [--audits 10000] [--sites 500] [--months 12] [--seed 42] [--photos 0-10] [--format 2|1] [--keys-dir DIR] --out <file.ducha>',
     );
   const summary = await generateDataset({
     out: values.out,
@@ -589,13 +717,16 @@ async function main(): Promise<void> {
     months: positive('months', values.months, 12),
     seed: positive('seed', values.seed, 42),
     amendRate: positive('amend-rate', values['amend-rate'], 0.02),
+    photos: { min: Number(photos[1]), max: Number(photos[2] ?? photos[1]) },
+    format: format === '1' ? 1 : 2,
+    ...(values['keys-dir'] ? { keysDir: values['keys-dir'] } : {}),
     onProgress: (done, total) => {
       process.stdout.write(`  ${done} / ${total} audits\n`);
     },
   });
   process.stdout.write(
     `${summary.path}: ${summary.entries} entries (${summary.audits} audits, ${summary.amended} amended), ` +
-      `${summary.sites} sites, ${summary.from.slice(0, 10)} – ${summary.to.slice(0, 10)}, ` +
+      `${summary.sites} sites, ${summary.photos} photos, ${summary.from.slice(0, 10)} – ${summary.to.slice(0, 10)}, ` +
       `${(summary.bytes / 1024 / 1024).toFixed(1)} MB in ${(summary.ms / 1000).toFixed(1)} s\n`,
   );
 }

@@ -65,6 +65,39 @@ export async function writeFileDurably(file: string, text: string): Promise<void
   }
 }
 
+/**
+ * Writes many files durably at once (as writeFileDurably, each whole or not at all): the fsyncs run side by side
+ * on libuv's pool and each folder is synced once, instead of two syncs per file in a row, which made the store,
+ * not verification, what limited an import to a few hundred audits a second.
+ */
+export async function writeFilesDurably(files: readonly { readonly file: string; readonly text: string }[]): Promise<void> {
+  const dirs = new Set(files.map((f) => dirname(f.file)));
+  for (const dir of dirs) await mkdir(dir, { recursive: true });
+  const queue = [...files];
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const tmp = `${next.file}.${process.pid}.tmp`;
+      const handle = await open(tmp, 'w');
+      try {
+        await handle.writeFile(next.text);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(tmp, next.file);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(16, files.length) }, worker));
+  for (const dir of dirs) {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
 const fileOfEntry = (entry: ValidEntry): SealedAuditFile => ({
   envelope: entry.envelope,
   blobs: [...entry.blobs].map(([id, b]) => ({ id, type: b.type, base64url: toBase64Url(b.bytes) })),
@@ -215,12 +248,15 @@ export class FileStore implements IntakeRepository {
 
   async commit(changes: IntakeChanges): Promise<void> {
     const index = await this.loadIndex();
+    // Every audit file is durable before the index names it (the index is rebuilt from audits/ when missing).
+    await writeFilesDurably(
+      changes.accept.map(({ entry }) => ({
+        file: this.path('audits', `${safeName(entry.envelope.payload.audit.id)}.json`),
+        text: JSON.stringify(fileOfEntry(entry)),
+      })),
+    );
     for (const { entry } of changes.accept) {
       const { audit } = entry.envelope.payload;
-      await writeFileDurably(
-        this.path('audits', `${safeName(audit.id)}.json`),
-        JSON.stringify(fileOfEntry(entry)),
-      );
       index.set(audit.id, {
         auditId: audit.id,
         lineageId: audit.lineageId,

@@ -6,7 +6,8 @@ import { scoreCommand } from './commands/score';
 import { pdfArgsSchema, pdfCommand } from './commands/pdf';
 import { verifyCommand } from './commands/verify';
 import { FileStore } from './file-store';
-import { DEFAULT_STORE, exportCommand, importCommand, verifyBundleCommand } from './commands/bundle';
+import { DEFAULT_STORE, exportCommand, importCommand, parseSize, verifyBundleCommand } from './commands/bundle';
+import { DEFAULT_BUNDLE_LIMITS, type BundleLimits } from '../domain/index';
 import {
   heldCommand,
   keysAddCommand,
@@ -26,16 +27,30 @@ const usage = `督查 ducha — rubric tools
   ducha verify <file.pdf…> [--store DIR]                valid (0): the pages are what the seal says and the signer is
                                                         enrolled in the store's key register; tampered or refused (1);
                                                         unsigned (2); cannot check or signer not enrolled (3)
-  ducha verify <bundle.ducha> [--store DIR]             every audit in a bundle and who signed it: exit 0 only if
+  ducha verify <bundle.ducha> [--store DIR] [--max-size 2G]
+                                                        every audit in a bundle and who signed it: exit 0 only if
                                                         all are valid and signed by enrolled keys (3: signer not enrolled)
-  ducha import <bundle…> [--store DIR]                  verified audits into the local store (default .ducha-store);
+  ducha import <bundle…> [--store DIR] [--max-size 2G]  verified audits into the local store (default .ducha-store);
                                                         exit 1 on refused or conflicting audits, 3 when some are held
   ducha keys add <file.ducha-key> --fingerprint "<as the tablet shows it>" [--label …] [--auditor …] [--store DIR]
   ducha keys list [--store DIR]                         the key register, and unknown keys with held audits
   ducha keys revoke "<fingerprint>" [--reason …] [--store DIR]
   ducha rubrics accept <rubric.json> [--store DIR]      a rubric version beyond the shipped ones counts from now on
   ducha held [--store DIR]                              audits held aside (待确认签名 …) and conflicts, with both sides
-  ducha export [--store DIR] [--out b.ducha] [--csv audits.csv] [--units-csv units.csv]`;
+  ducha export [--store DIR] [--out b.ducha] [--format 2|1] [--csv audits.csv] [--units-csv units.csv]
+                                                        bundles are format 2 (zip) unless --format 1 (JSON);
+                                                        import and verify read both, by content`;
+
+/** The whole-file limit from `--max-size` (default 2 GiB); the other limits stay at their defaults. */
+function limitsFrom(text: string | undefined, io: CliIo): BundleLimits | undefined {
+  const size = parseSize(text);
+  if (size === undefined) return DEFAULT_BUNDLE_LIMITS;
+  if (!Number.isFinite(size) || size <= 0) {
+    io.err(`--max-size must be a size such as 500M or 2G, not "${text ?? ''}"`);
+    return undefined;
+  }
+  return { ...DEFAULT_BUNDLE_LIMITS, maxFileBytes: size, maxTotalBytes: Math.max(DEFAULT_BUNDLE_LIMITS.maxTotalBytes, size) };
+}
 
 const scoreArgsSchema = z.strictObject({
   rubric: z.string({ error: 'score: --rubric <file> is required' }).min(1),
@@ -89,9 +104,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const { positionals, values } = parseArgs({
           args: [...rest],
           allowPositionals: true,
-          options: { store: { type: 'string' } },
+          options: { store: { type: 'string' }, 'max-size': { type: 'string' } },
         });
         if (positionals.length === 0) return await verifyCommand(undefined, io);
+        const limits = limitsFrom(values['max-size'], io);
+        if (!limits) return 1;
         // Every file is checked; the worst outcome is the exit code (tampered 1 over unknown signer 3 over unsigned 2).
         const rank = (code: number) => [0, 2, 3, 1].indexOf(code);
         let worst = 0;
@@ -99,7 +116,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           // A PDF is a score sheet; anything else is read as a bundle.
           const code = /\.pdf$/i.test(file)
             ? await verifyCommand(file, io, { register: await new FileStore(values.store ?? DEFAULT_STORE).keys() })
-            : await verifyBundleCommand(file, values.store ?? DEFAULT_STORE, io);
+            : await verifyBundleCommand(file, values.store ?? DEFAULT_STORE, io, limits);
           if (rank(code) > rank(worst)) worst = code;
         }
         return worst;
@@ -148,9 +165,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const { values, positionals } = parseArgs({
           args: [...rest],
           allowPositionals: true,
-          options: { store: { type: 'string' } },
+          options: { store: { type: 'string' }, 'max-size': { type: 'string' } },
         });
-        return await importCommand(positionals, values.store ?? DEFAULT_STORE, io);
+        const limits = limitsFrom(values['max-size'], io);
+        if (!limits) return 1;
+        return await importCommand(positionals, values.store ?? DEFAULT_STORE, io, limits);
       }
       case 'export': {
         const { values } = parseArgs({
@@ -160,14 +179,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             out: { type: 'string' },
             csv: { type: 'string' },
             'units-csv': { type: 'string' },
+            format: { type: 'string' },
           },
         });
+        if (values.format !== undefined && values.format !== '1' && values.format !== '2') {
+          io.err(`export: --format is 2 (zip, the default) or 1 (JSON), not "${values.format}"`);
+          return 1;
+        }
         return await exportCommand(
           {
             store: values.store ?? DEFAULT_STORE,
             ...(values.out ? { out: values.out } : {}),
             ...(values.csv ? { csv: values.csv } : {}),
             ...(values['units-csv'] ? { unitsCsv: values['units-csv'] } : {}),
+            ...(values.format === '1' ? { format: 1 as const } : {}),
           },
           io,
         );

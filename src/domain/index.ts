@@ -115,6 +115,7 @@ export {
   fromBase64Url,
   type SealSigner,
   type SealVerifier,
+  type VerifyOptions,
   type SealInput,
   type SealCheck,
   type TamperFinding,
@@ -127,8 +128,26 @@ export { auditExportSchema, type AuditExport } from './seal/audit-export';
 export { blobFileSchema, sealedAuditFileSchema, type SealedAuditFile } from './seal/audit-export';
 export { BUNDLE_FORMAT_VERSION, bundleSchema, bundleShellSchema, type Bundle } from './bundle/bundle-schema';
 export {
+  BUNDLE_V2_FORMAT_VERSION,
+  bundleAuditEntrySchema,
+  bundleManifestSchema,
+  type BundleAuditEntry,
+  type BundleManifest,
+} from './bundle/bundle-v2-schema';
+export {
+  DEFAULT_BUNDLE_LIMITS,
+  detectBundleFormat,
+  readBundle,
+  readBundleV2,
+  type BundleFormat,
+  type BundleLimits,
+} from './bundle/read-bundle';
+export { auditEntryOf, BundleV2Writer, writeBundleV2 } from './bundle/write-bundle';
+export { bytesSource, formatBytes, isSafeEntryName, windowedSource, type ByteSource } from './bundle/zip-reader';
+export {
   checkBundle,
   checkBundleEntry,
+  checkSealedEntry,
   type EntryVerdict,
   type ValidEntry,
   type VerifiedBlob,

@@ -216,6 +216,7 @@ export const en: Messages = {
     import: {
       title: 'Import audits',
       hint: 'Import bundles (.ducha) exported by the tablets. Only audits whose seal verifies and whose key is enrolled are compared; audits signed by a key that is not enrolled wait under “To confirm”. Audits already here are not duplicated.',
+      limit: 'Bundles of either format (zip or the older JSON) are read; at most {{size}} GB per file.',
       choose: 'Choose files',
       drop: 'or drop files here (several at once)',
       working: 'Importing {{file}}…',

@@ -6,6 +6,12 @@ import {
   checkBundle,
   conflictRecordSchema,
   holdReasonSchema,
+  DEFAULT_BUNDLE_LIMITS,
+  readBundle,
+  writeBundleV2,
+  type BundleLimits,
+  type ByteSource,
+  type SealedEnvelope,
   enrolKey,
   enrolledKeySchema,
   findKey,
@@ -50,6 +56,12 @@ const entryFile = (entry: ValidEntry) => ({
  * aside, conflicts, and the facts the dashboard compares. The decisions are the domain's (runIntake /
  * decideIntake); this class only looks things up and writes them, each audit whole.
  */
+/**
+ * The app's limits: the file is read in slices, but every verified image is held until the import commits, so
+ * the browser stops at 1 GiB (the CLI at 2 GiB, `--max-size`).
+ */
+export const APP_BUNDLE_LIMITS: BundleLimits = { ...DEFAULT_BUNDLE_LIMITS, maxFileBytes: 1024 * 1024 * 1024 };
+
 export class HeadOfficeStore implements IntakeRepository {
   private readonly factCache = new Map<string, AuditFact>();
 
@@ -59,6 +71,17 @@ export class HeadOfficeStore implements IntakeRepository {
     private readonly verify: SealVerifier,
     private readonly now: () => string = () => new Date().toISOString(),
   ) {}
+
+  /**
+   * A bundle file of either format, read through `source` (a File's slices: a v2 bundle is never read whole and
+   * never base64). A file over the limits or not a bundle at all is an error and nothing is written.
+   */
+  async importBundleFile(source: ByteSource, name: string, limits: BundleLimits = APP_BUNDLE_LIMITS): Promise<Result<ImportReport>> {
+    const read = await readBundle(source, this.verify, limits);
+    if (!read.ok) return read;
+    const report = await runIntake(read.value, this, this.verify, { source: name, now: this.now });
+    return { ok: true, value: report };
+  }
 
   async importBundle(input: unknown, source: string): Promise<Result<ImportReport>> {
     const checked = await checkBundle(input, this.verify);
@@ -418,7 +441,20 @@ export class HeadOfficeStore implements IntakeRepository {
     return [...facts.values()];
   }
 
-  /** A bundle of the given finalised local audits, with their images. */
+  /** Bundle format 2 (zip) of the given finalised local audits, with their images; what 导出 downloads. */
+  async exportBundleFile(auditIds: readonly string[]): Promise<{ bytes: Uint8Array; count: number }> {
+    const entries: { envelope: SealedEnvelope; images: ReadonlyMap<string, Uint8Array> }[] = [];
+    for (const id of auditIds) {
+      const data = await this.audits.getSheetData(id);
+      if (!data.seal) throw new StorageError('invalid', `audit ${id} is not finalised and sealed`);
+      entries.push({ envelope: data.seal, images: data.images });
+    }
+    // Marked exported by the caller once the file is handed over, not here.
+    const bytes = writeBundleV2(entries, this.now());
+    return { bytes, count: entries.length };
+  }
+
+  /** Bundle format 1 (JSON) of the given finalised local audits, with their images. */
   async exportBundle(auditIds: readonly string[]): Promise<Bundle> {
     const audits: Bundle['audits'] = [];
     for (const id of auditIds) {

@@ -1,8 +1,12 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { open, rename, writeFile } from 'node:fs/promises';
 import {
   BUNDLE_FORMAT_VERSION,
-  checkBundle,
+  BundleV2Writer,
+  DEFAULT_BUNDLE_LIMITS,
   formatIssue,
+  readBundle as readAnyBundle,
+  type BundleLimits,
+  type ByteSource,
   latestRevisions,
   runIntake,
   shortKeyId,
@@ -10,6 +14,8 @@ import {
   type EnrolledKey,
   type EntryVerdict,
   type IntakeReport,
+  type SealedAuditFile,
+  decodeBase64Url,
 } from '../../domain/index';
 import { webCryptoVerifier } from '../../crypto/webcrypto-verifier';
 import { auditsCsv, unitsCsv } from '../../report/csv';
@@ -41,17 +47,50 @@ const unitLabels = {
   note: 'note',
 };
 
-async function readBundle(file: string, io: CliIo): Promise<EntryVerdict[] | undefined> {
-  let json: unknown;
+/** Reads what is asked of a file from disk, so a v2 bundle is never in memory whole. */
+async function withFileSource<T>(file: string, work: (source: ByteSource) => Promise<T>): Promise<T> {
+  const handle = await open(file, 'r');
   try {
-    json = JSON.parse((await readFile(file, 'utf8')).replace(/^\uFEFF/, ''));
+    const { size } = await handle.stat();
+    return await work({
+      size,
+      async read(offset, length) {
+        const buffer = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
+        let at = 0;
+        while (at < buffer.length) {
+          const { bytesRead } = await handle.read(buffer, at, buffer.length - at, offset + at);
+          if (bytesRead === 0) break;
+          at += bytesRead;
+        }
+        return buffer.subarray(0, at);
+      },
+    });
+  } finally {
+    await handle.close();
+  }
+}
+
+/** `--max-size` in bytes, or with a unit: 500M, 2G. */
+export function parseSize(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const match = /^(\d+(?:\.\d+)?)\s*([kmg]?)i?b?$/i.exec(text.trim());
+  if (!match) return Number.NaN;
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(match[2] ?? '').toLowerCase()] ?? 1;
+  return Math.round(Number(match[1]) * unit);
+}
+
+async function readBundle(file: string, io: CliIo, limits: BundleLimits): Promise<EntryVerdict[] | undefined> {
+  let checked;
+  try {
+    checked = await withFileSource(file, (source) => readAnyBundle(source, webCryptoVerifier, limits));
   } catch (error) {
-    io.err(`${file}: not a Ducha bundle: ${error instanceof Error ? error.message : String(error)}`);
+    io.err(`${file}: cannot read: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   }
-  const checked = await checkBundle(json, webCryptoVerifier);
   if (!checked.ok) {
-    for (const issue of checked.issues) io.err(`${file}: not a Ducha bundle: ${formatIssue(issue)}`);
+    // Whole-file problems carry the path "(file)": the message alone says it.
+    for (const issue of checked.issues)
+      io.err(`${file}: ${issue.path === '(file)' || issue.path === '(json)' ? issue.message : formatIssue(issue)} (nothing written)`);
     return undefined;
   }
   return checked.value;
@@ -90,7 +129,12 @@ export function printIntakeReport(file: string, report: IntakeReport, keys: read
  * `ducha import <bundle…> [--store DIR]`: verified audits signed by enrolled keys go into the store; audits
  * by unknown keys or rubrics wait aside (held); conflicts and forgeries never replace what is stored.
  */
-export async function importCommand(files: readonly string[], store: string, io: CliIo): Promise<number> {
+export async function importCommand(
+  files: readonly string[],
+  store: string,
+  io: CliIo,
+  limits: BundleLimits = DEFAULT_BUNDLE_LIMITS,
+): Promise<number> {
   if (files.length === 0) {
     io.err('import: name a bundle, e.g. ducha import auditor-1.ducha');
     return 1;
@@ -99,7 +143,7 @@ export async function importCommand(files: readonly string[], store: string, io:
   let problems = 0;
   let held = 0;
   for (const file of files) {
-    const verdicts = await readBundle(file, io);
+    const verdicts = await readBundle(file, io, limits);
     if (verdicts === undefined) {
       problems++;
       continue;
@@ -125,6 +169,8 @@ export interface ExportOptions {
   readonly out?: string;
   readonly csv?: string;
   readonly unitsCsv?: string;
+  /** 2 (zip, the default) or 1 (the JSON bundle older readers take). */
+  readonly format?: 1 | 2;
 }
 
 /** `ducha export [--store DIR] [--out bundle.ducha] [--csv audits.csv] [--units-csv units.csv]`. */
@@ -136,14 +182,14 @@ export async function exportCommand(options: ExportOptions, io: CliIo): Promise<
   const fileStore = new FileStore(options.store);
   const entries = await fileStore.all();
   if (options.out) {
-    const bundle: Bundle = {
-      format: 'ducha.bundle',
-      version: BUNDLE_FORMAT_VERSION,
-      createdAt: new Date().toISOString(),
-      audits: entries,
-    };
-    await writeFile(options.out, JSON.stringify(bundle));
-    io.out(`${options.out}: ${entries.length} audits`);
+    const createdAt = new Date().toISOString();
+    if (options.format === 1) {
+      const bundle: Bundle = { format: 'ducha.bundle', version: BUNDLE_FORMAT_VERSION, createdAt, audits: entries };
+      await writeFile(options.out, JSON.stringify(bundle));
+    } else {
+      await writeBundleFile(options.out, createdAt, entries);
+    }
+    io.out(`${options.out}: ${entries.length} audits (bundle format ${options.format ?? 2})`);
   }
   const facts = latestRevisions(await fileStore.facts()).sort((a, b) =>
     a.auditedAt.localeCompare(b.auditedAt),
@@ -162,13 +208,47 @@ export async function exportCommand(options: ExportOptions, io: CliIo): Promise<
   return 0;
 }
 
+/** Streams a v2 bundle to disk beside the target and renames it, so a failed export leaves no half file. */
+async function writeBundleFile(out: string, createdAt: string, entries: readonly SealedAuditFile[]): Promise<void> {
+  const partial = `${out}.partial`;
+  const handle = await open(partial, 'w');
+  try {
+    let pending: Uint8Array[] = [];
+    const flush = async () => {
+      for (const chunk of pending) await handle.write(chunk);
+      pending = [];
+    };
+    const writer = new BundleV2Writer((chunk) => pending.push(chunk), createdAt);
+    for (const entry of entries) {
+      const images = new Map<string, Uint8Array>();
+      for (const blob of entry.blobs) {
+        const bytes = decodeBase64Url(blob.base64url);
+        if (!bytes.ok) throw new Error(`stored audit ${entry.envelope.payload.audit.id}: image ${blob.id} is not base64url`);
+        images.set(blob.id, bytes.value);
+      }
+      writer.add(entry.envelope, images);
+      await flush();
+    }
+    writer.finish();
+    await flush();
+  } finally {
+    await handle.close();
+  }
+  await rename(partial, out);
+}
+
 /**
  * `ducha verify <bundle> [--store DIR]`: every audit's seal, hashes and images, and who signed it by the
  * store's key register. Exit 0 only when every audit is valid and signed by an enrolled, unrevoked key;
  * 3 when all are intact but some signer is not enrolled (a seal alone proves only that *somebody* signed).
  */
-export async function verifyBundleCommand(file: string, store: string, io: CliIo): Promise<number> {
-  const verdicts = await readBundle(file, io);
+export async function verifyBundleCommand(
+  file: string,
+  store: string,
+  io: CliIo,
+  limits: BundleLimits = DEFAULT_BUNDLE_LIMITS,
+): Promise<number> {
+  const verdicts = await readBundle(file, io, limits);
   if (verdicts === undefined) return 1;
   const keys = await new FileStore(store).keys();
   let refused = 0;

@@ -2,7 +2,7 @@ import { decodeBase64Url } from '../encoding/base64url';
 import { exceedsDepth, MAX_JSON_DEPTH } from '../encoding/json-depth';
 import { fail, formatPath, ok, type Result } from '../result';
 import { sealedAuditFileSchema } from '../seal/audit-export';
-import { verifyEnvelope, type SealVerifier } from '../seal/seal';
+import { verifyEnvelope, type SealVerifier, type VerifyOptions } from '../seal/seal';
 import type { SealedEnvelope, SealedImageType } from '../seal/seal-schema';
 import { bundleShellSchema } from './bundle-schema';
 
@@ -32,7 +32,7 @@ export type EntryVerdict =
     };
 export type ValidEntry = Extract<EntryVerdict, { status: 'valid' }>;
 
-const idOf = (entry: unknown): string | undefined => {
+export const idOf = (entry: unknown): string | undefined => {
   if (typeof entry !== 'object' || entry === null) return undefined;
   const envelope = 'envelope' in entry ? entry.envelope : undefined;
   const payload =
@@ -93,19 +93,49 @@ export async function checkBundleEntry(
       if (!bytes.ok) return refuse('malformed', `${where}.base64url: ${bytes.issues[0]?.message ?? 'not base64url'}`);
       blobs.set(file.id, { bytes: bytes.value, type: blob.type });
     }
-    const withImages = await verifyEnvelope(
-      received,
-      verify,
-      new Map([...blobs].map(([id, b]) => [id, b.bytes])),
-    );
-    if (withImages.status === 'malformed')
-      return refuse('malformed', withImages.issues.map((i) => `envelope.${i.path}: ${i.message}`).join('; '));
-    if (withImages.status === 'tampered')
-      return refuse('tampered', withImages.findings.map((f) => `${f.what}: ${f.message}`).join('; '));
-    return { status: 'valid', index, envelope: withImages.envelope, signer: withImages.signer, blobs };
+    return await checkSealedEntry(received, new Map([...blobs].map(([id, b]) => [id, b.bytes])), index, auditId, verify);
   } catch (error) {
     return refuse('malformed', `could not be checked: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/**
+ * Judges one envelope as received with its image files already read (v1 decodes them from base64url, v2
+ * reads them as binary zip entries): the seal over the exact bytes, then every image against its hash and
+ * sealed type. Shared by both bundle formats so a verdict means the same whichever way the audit arrived.
+ */
+export async function checkSealedEntry(
+  received: unknown,
+  images: ReadonlyMap<string, Uint8Array>,
+  index: number,
+  auditId: string | undefined,
+  verify: SealVerifier,
+  options?: VerifyOptions,
+): Promise<EntryVerdict> {
+  const withImages = await verifyEnvelope(received, verify, images, options);
+  if (withImages.status === 'malformed')
+    return {
+      status: 'refused',
+      index,
+      auditId,
+      kind: 'malformed',
+      reason: withImages.issues.map((i) => `envelope.${i.path}: ${i.message}`).join('; '),
+    };
+  if (withImages.status === 'tampered')
+    return {
+      status: 'refused',
+      index,
+      auditId,
+      kind: 'tampered',
+      reason: withImages.findings.map((f) => `${f.what}: ${f.message}`).join('; '),
+    };
+  // Typed by the seal: verifyEnvelope has just checked that each image's bytes are the sealed type.
+  const blobs = new Map<string, VerifiedBlob>();
+  for (const blob of withImages.envelope.payload.blobs) {
+    const bytes = images.get(blob.id);
+    if (bytes) blobs.set(blob.id, { bytes, type: blob.type });
+  }
+  return { status: 'valid', index, envelope: withImages.envelope, signer: withImages.signer, blobs };
 }
 
 /**

@@ -166,6 +166,16 @@ export type SealCheck =
     }
   | { readonly status: 'malformed'; readonly issues: readonly Issue[] };
 
+/**
+ * Work a caller has already done once for many envelopes. A v2 bundle stores each rubric once: its reader
+ * parses and validates that rubric file a single time and hands the very object to every envelope that
+ * names it, so re-validating and re-hashing it per envelope would only repeat the same answer.
+ */
+export interface VerifyOptions {
+  /** Rubric objects (by identity) already accepted by `parseRubric`, each with its fingerprint. */
+  readonly checkedRubrics?: ReadonlyMap<object, string>;
+}
+
 const malformed = (issues: readonly Issue[]): SealCheck => ({ status: 'malformed', issues });
 
 /**
@@ -178,9 +188,10 @@ export async function verifyEnvelope(
   input: unknown,
   verify: SealVerifier,
   blobBytes?: ReadonlyMap<string, Uint8Array>,
+  options: VerifyOptions = {},
 ): Promise<SealCheck> {
   try {
-    return await checkEnvelope(input, verify, blobBytes);
+    return await checkEnvelope(input, verify, blobBytes, options);
   } catch (error) {
     return malformed([
       { path: '(root)', message: `could not be checked: ${error instanceof Error ? error.message : String(error)}` },
@@ -188,10 +199,30 @@ export async function verifyEnvelope(
   }
 }
 
+const RUBRIC_SLOT = '\u0000ducha:rubric\u0000';
+const rubricTexts = new WeakMap<object, string>();
+
+/**
+ * The canonical payload text with the rubric's canonical text in place of RUBRIC_SLOT. RFC 8785 sorts keys and
+ * the payload's members after `rubric` (rules, score, sealedAt, version) hold no free text, so the last
+ * `"rubric":"<slot>"` is the top-level member (a string can never hold an unescaped quote).
+ */
+function spliceRubric(text: string, rubric: object): string {
+  let rubricText = rubricTexts.get(rubric);
+  if (rubricText === undefined) {
+    rubricText = canonicalJson(rubric);
+    rubricTexts.set(rubric, rubricText);
+  }
+  const slot = `"rubric":${canonicalJson(RUBRIC_SLOT)}`;
+  const at = text.lastIndexOf(slot);
+  return `${text.slice(0, at)}"rubric":${rubricText}${text.slice(at + slot.length)}`;
+}
+
 async function checkEnvelope(
   input: unknown,
   verify: SealVerifier,
-  blobBytes?: ReadonlyMap<string, Uint8Array>,
+  blobBytes: ReadonlyMap<string, Uint8Array> | undefined,
+  options: VerifyOptions,
 ): Promise<SealCheck> {
   if (exceedsDepth(input, MAX_JSON_DEPTH))
     return malformed([{ path: '(root)', message: `nested deeper than ${MAX_JSON_DEPTH} levels` }]);
@@ -201,11 +232,32 @@ async function checkEnvelope(
   const { payload } = envelope;
   // What was received, byte for byte in canonical form. Parsing must not have changed a thing.
   const received = typeof input === 'object' && input !== null && 'payload' in input ? input.payload : undefined;
-  const bytes = utf8ToBytes(canonicalJson(received));
-  if (canonicalJson(payload) !== canonicalJson(received))
-    return malformed([{ path: 'payload', message: 'not in its canonical sealed form: reading it would change it' }]);
+  const receivedRubric =
+    typeof received === 'object' && received !== null && 'rubric' in received ? received.rubric : undefined;
+  const knownFingerprint =
+    typeof receivedRubric === 'object' && receivedRubric !== null ? options.checkedRubrics?.get(receivedRubric) : undefined;
+  let receivedText: string;
+  if (
+    knownFingerprint !== undefined &&
+    typeof received === 'object' &&
+    received !== null &&
+    typeof receivedRubric === 'object' &&
+    receivedRubric !== null
+  ) {
+    // The rubric was checked once for all the envelopes that share it (parseRubric never transforms, so its
+    // parsed copy reads back the same): compare and hash the rest, and splice in its canonical text, cached.
+    const rest = canonicalJson({ ...received, rubric: RUBRIC_SLOT });
+    if (canonicalJson({ ...payload, rubric: RUBRIC_SLOT }) !== rest)
+      return malformed([{ path: 'payload', message: 'not in its canonical sealed form: reading it would change it' }]);
+    receivedText = spliceRubric(rest, receivedRubric);
+  } else {
+    receivedText = canonicalJson(received);
+    if (canonicalJson(payload) !== receivedText)
+      return malformed([{ path: 'payload', message: 'not in its canonical sealed form: reading it would change it' }]);
+  }
+  const bytes = utf8ToBytes(receivedText);
 
-  const structural = payloadIssues(payload);
+  const structural = payloadIssues(payload, knownFingerprint !== undefined);
   if (structural.length > 0) return malformed(structural);
 
   const findings: TamperFinding[] = [];
@@ -222,7 +274,7 @@ async function checkEnvelope(
     if (!isSignatureValid)
       findings.push({ what: 'seal', message: 'the device signature does not match the sealed content' });
   }
-  if (rubricFingerprint(payload.rubric) !== payload.audit.rubricFingerprint)
+  if ((knownFingerprint ?? rubricFingerprint(payload.rubric)) !== payload.audit.rubricFingerprint)
     findings.push({ what: 'rubric', message: 'the rubric is not the one the audit was scored against' });
   const score = toSealedScore(scoreSealed(payload));
   if (canonicalJson(score) !== canonicalJson(payload.score))
@@ -243,10 +295,10 @@ async function checkEnvelope(
 }
 
 /** Everything about a payload that is wrong whoever signed it: checked before any signature. */
-function payloadIssues(payload: SealPayload): Issue[] {
+function payloadIssues(payload: SealPayload, isRubricChecked: boolean): Issue[] {
   const { audit } = payload;
   const issues: Issue[] = [];
-  const rubric = parseRubric(payload.rubric);
+  const rubric = isRubricChecked ? ok(payload.rubric) : parseRubric(payload.rubric);
   if (!rubric.ok) return rubric.issues.map((i) => ({ path: `payload.rubric.${i.path}`, message: i.message }));
   issues.push(
     ...rubricRulesIssues(payload.rubric, rulesOf(payload)).map((i) => ({ path: `payload.rubric.${i.path}`, message: i.message })),

@@ -24,11 +24,12 @@ export function ExportPanel({ facts, rubricId }: { facts: readonly AuditFact[]; 
 
   const exportBundle = async () => {
     try {
-      const bundle = await headOffice.exportBundle(ids);
-      downloadBytes(JSON.stringify(bundle), `ducha-${today}.ducha`, 'application/json');
+      // Bundle format 2: a zip (each rubric once, images as binary), which every Ducha since it reads.
+      const bundle = await headOffice.exportBundleFile(ids);
+      downloadBytes(bundle.bytes, `ducha-${today}.ducha`, 'application/zip');
       // Handed over to the browser without error: only now do these revisions count as exported.
-      await store.markExported(bundle.audits.map((a) => a.envelope.payload.audit.id));
-      setStatus({ kind: 'exported', count: bundle.audits.length });
+      await store.markExported(ids);
+      setStatus({ kind: 'exported', count: bundle.count });
     } catch (error) {
       setStatus({ kind: 'error', detail: error instanceof Error ? error.message : String(error) });
     }

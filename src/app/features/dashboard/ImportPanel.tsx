@@ -1,6 +1,7 @@
 import { useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { HeadOfficeStore, ImportReport } from '../../../storage/head-office-store';
+import type { ByteSource } from '../../../domain/index';
+import { APP_BUNDLE_LIMITS, type HeadOfficeStore, type ImportReport } from '../../../storage/head-office-store';
 import { useHeadOffice } from '../../providers/store-provider';
 import { ConflictItem } from './ConflictItem';
 import { holdReasonKey, useSignerLabel } from './signers';
@@ -11,24 +12,19 @@ type Outcome =
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+/** Reads a picked or dropped file in slices, so a large v2 bundle is never one string or one buffer. */
+const fileSource = (file: File): ByteSource => ({
+  size: file.size,
+  read: async (offset, length) => new Uint8Array(await file.slice(offset, offset + length).arrayBuffer()),
+});
+
 async function importFile(headOffice: HeadOfficeStore, file: File): Promise<Outcome> {
-  let text: string;
   try {
-    text = await file.text();
-  } catch (error) {
-    return { kind: 'failed', file: file.name, detail: messageOf(error) };
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return { kind: 'parseError', file: file.name, detail: messageOf(error) };
-  }
-  try {
-    const result = await headOffice.importBundle(json, file.name);
+    // Either bundle format, told apart by content: the name and the picker's filter decide nothing.
+    const result = await headOffice.importBundleFile(fileSource(file), file.name);
     if (!result.ok)
       return {
-        kind: 'notBundle',
+        kind: result.issues.some((i) => i.path === '(json)') ? 'parseError' : 'notBundle',
         file: file.name,
         detail: result.issues.map((i) => i.message.replace(/^not a Ducha bundle: /, '')).join('; '),
       };
@@ -184,6 +180,9 @@ export function ImportPanel() {
     <section aria-labelledby="import-title" className="dashboard__panel">
       <h2 id="import-title">{t('dashboard.import.title')}</h2>
       <p className="subtitle">{t('dashboard.import.hint')}</p>
+      <p className="subtitle" data-testid="import-limit">
+        {t('dashboard.import.limit', { size: Math.round(APP_BUNDLE_LIMITS.maxFileBytes / 1024 / 1024 / 1024) })}
+      </p>
       <div
         className={dragging ? 'drop-zone drop-zone--active' : 'drop-zone'}
         onDragEnter={over}
