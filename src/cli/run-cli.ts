@@ -37,7 +37,7 @@ const usage = `督查 ducha — rubric tools
   ducha keys revoke "<fingerprint>" [--reason …] [--store DIR]
   ducha rubrics accept <rubric.json> [--store DIR]      a rubric version beyond the shipped ones counts from now on
   ducha held [--store DIR]                              audits held aside (待确认签名 …) and conflicts, with both sides
-  ducha export [--store DIR] [--out b.ducha] [--format 2|1] [--csv audits.csv] [--units-csv units.csv]
+  ducha export [--store DIR] [--out b.ducha] [--format 2|1] [--csv audits.csv] [--units-csv units.csv] [--tz Asia/Shanghai]
                                                         bundles are format 2 (zip) unless --format 1 (JSON);
                                                         import and verify read both, by content`;
 
@@ -180,6 +180,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             csv: { type: 'string' },
             'units-csv': { type: 'string' },
             format: { type: 'string' },
+            tz: { type: 'string' },
           },
         });
         if (values.format !== undefined && values.format !== '1' && values.format !== '2') {
@@ -193,6 +194,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             ...(values.csv ? { csv: values.csv } : {}),
             ...(values['units-csv'] ? { unitsCsv: values['units-csv'] } : {}),
             ...(values.format === '1' ? { format: 1 as const } : {}),
+            ...(values.tz ? { timeZone: values.tz } : {}),
           },
           io,
         );

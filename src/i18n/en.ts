@@ -420,6 +420,7 @@ export const en: Messages = {
       region: 'Region',
       rubric: 'Scorecard',
       date: 'Audited at',
+      dateIn: 'Audited at ({{zone}})',
       auditor: 'Auditor',
       earned: 'Earned',
       possible: 'Possible',

@@ -407,6 +407,7 @@ export const zhCN = {
       region: '区域',
       rubric: '考核表',
       date: '考核时间',
+      dateIn: '考核时间({{zone}})',
       auditor: '考核人',
       earned: '得分',
       possible: '可得分',

@@ -47,8 +47,36 @@ export interface UnitCsvLabels {
 
 const percentCell = (tenths: number | null): CsvCell => (tenths === null ? '' : fromTenths(tenths));
 
+/**
+ * "2026-11-24 10:30" in the given zone: Excel reads this as a date-time, which it never does for an ISO
+ * instant like 2026-11-24T02:30:00.000Z. The zone belongs in the column header, since the cell cannot say it.
+ */
+export function localDateTime(iso: string, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(iso));
+  const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
+
+/** True when the runtime knows this IANA time zone. */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** One row per audit. Points and percents are plain numbers so the spreadsheet can sum and average them. */
-export function auditsCsv(facts: readonly AuditFact[], labels: AuditCsvLabels): string {
+export function auditsCsv(facts: readonly AuditFact[], labels: AuditCsvLabels, timeZone: string): string {
   return toCsv([
     [
       labels.site,
@@ -64,7 +92,7 @@ export function auditsCsv(facts: readonly AuditFact[], labels: AuditCsvLabels): 
       f.siteName,
       f.region ?? '',
       f.rubricId,
-      f.auditedAt,
+      localDateTime(f.auditedAt, timeZone),
       f.auditor,
       fromHundredths(f.earnedH),
       fromHundredths(f.possibleH),
@@ -78,6 +106,7 @@ export function unitsCsv(
   facts: readonly AuditFact[],
   labels: UnitCsvLabels,
   gradeLabel: (grade: Grade) => string,
+  timeZone: string,
 ): string {
   return toCsv([
     [
@@ -100,7 +129,7 @@ export function unitsCsv(
                 f.auditId,
                 f.siteName,
                 f.rubricId,
-                f.auditedAt,
+                localDateTime(f.auditedAt, timeZone),
                 u.id,
                 gradeLabel(u.grade),
                 fromHundredths(u.earnedH),

@@ -40,11 +40,23 @@ beforeAll(async () => {
 
 /** Enrols the test tablet's key in a store the way head office does: key file + the fingerprint read off the tablet. */
 async function enrolTablet(store: string, signer = tablet): Promise<void> {
-  const file = await makeDeviceKeyFile(signer, { deviceLabel: '前台平板 3', auditor: '王小明', createdAt: '2026-11-01T00:00:00.000Z' });
+  const file = await makeDeviceKeyFile(signer, {
+    deviceLabel: '前台平板 3',
+    auditor: '王小明',
+    createdAt: '2026-11-01T00:00:00.000Z',
+  });
   if (!file.ok) throw new Error('key file');
   const keyFile = join(dir, `${Math.random().toString(36).slice(2)}.ducha-key`);
   writeFileSync(keyFile, JSON.stringify(file.value));
-  const result = await run('keys', 'add', keyFile, '--fingerprint', keyFingerprint(signer.publicKey), '--store', store);
+  const result = await run(
+    'keys',
+    'add',
+    keyFile,
+    '--fingerprint',
+    keyFingerprint(signer.publicKey),
+    '--store',
+    store,
+  );
   if (result.code !== 0) throw new Error(result.out);
 }
 
@@ -77,7 +89,9 @@ describe('ducha import / export / verify <bundle>', { timeout: 30_000 }, () => {
     const first = await run('import', file, '--store', store);
     expect(first.code).toBe(1);
     expect(first.out).toContain('1 stored, 0 unchanged, 0 held, 0 conflicts, 2 refused');
-    expect(first.out).toMatch(/stored 3c9d0e1f-2222-4bbb-8ccc-000000000001 KF01 碧桂园凤凰城管理处 r1, signed by 前台平板 3 \/ 王小明/);
+    expect(first.out).toMatch(
+      /stored 3c9d0e1f-2222-4bbb-8ccc-000000000001 KF01 碧桂园凤凰城管理处 r1, signed by 前台平板 3 \/ 王小明/,
+    );
     expect(first.out).toMatch(/refused audits\[1\] 3c9d0e1f-2222-4bbb-8ccc-000000000002: tampered: seal/);
     expect(first.out).toMatch(/refused audits\[2\] x: unsigned: the audit carries no seal/);
     expect(readdirSync(join(store, 'audits'))).toEqual(['3c9d0e1f-2222-4bbb-8ccc-000000000001.json']);
@@ -89,7 +103,9 @@ describe('ducha import / export / verify <bundle>', { timeout: 30_000 }, () => {
       stored,
     );
 
-    expect((await run('verify', file, '--store', store)).out).toContain('1 valid, 0 signer not enrolled, 2 refused');
+    expect((await run('verify', file, '--store', store)).out).toContain(
+      '1 valid, 0 signer not enrolled, 2 refused',
+    );
     expect((await run('verify', writeBundle('one.ducha', [entryOf(valid)]), '--store', store)).code).toBe(0);
     // Without the register, an intact seal proves only that somebody signed: exit 3, never "valid".
     const unknown = await run('verify', join(dir, 'one.ducha'), '--store', join(dir, 'no-such-store'));
@@ -104,16 +120,24 @@ describe('ducha import / export / verify <bundle>', { timeout: 30_000 }, () => {
       (await run('export', '--store', store, '--out', bundleOut, '--csv', csv, '--units-csv', units)).code,
     ).toBe(0);
     expect(readFileSync(csv, 'utf8')).toBe(
-      '\uFEFFsite,region,rubric,audited_at,auditor,earned,possible,percent\r\n' +
-        '碧桂园凤凰城管理处,华南,KF01,2026-11-24T02:30:00.000Z,王小明,63,95,66.3\r\n',
+      // 02:30Z is 10:30 in Beijing, the zone the sheet prints and the CSV defaults to.
+      '\uFEFFsite,region,rubric,audited_at (Asia/Shanghai),auditor,earned,possible,percent\r\n' +
+        '碧桂园凤凰城管理处,华南,KF01,2026-11-24 10:30,王小明,63,95,66.3\r\n',
     );
+    const utc = join(dir, 'audits-utc.csv');
+    expect((await run('export', '--store', store, '--csv', utc, '--tz', 'UTC')).code).toBe(0);
+    expect(readFileSync(utc, 'utf8')).toContain('audited_at (UTC),auditor');
+    expect(readFileSync(utc, 'utf8')).toContain(',KF01,2026-11-24 02:30,');
+    const badZone = await run('export', '--store', store, '--csv', utc, '--tz', 'Mars/Olympus');
+    expect(badZone.code).toBe(1);
+    expect(badZone.out).toContain('--tz Mars/Olympus is not a time zone');
     const unitRows = readFileSync(units, 'utf8').split('\r\n');
     expect(unitRows).toHaveLength(12); // header + 10 units + final empty line
     expect(unitRows).toContain(
-      '3c9d0e1f-2222-4bbb-8ccc-000000000001,碧桂园凤凰城管理处,KF01,2026-11-24T02:30:00.000Z,4,non_compliant,0,15,"未主动致歉,""客户""不满"',
+      '3c9d0e1f-2222-4bbb-8ccc-000000000001,碧桂园凤凰城管理处,KF01,2026-11-24 10:30,4,non_compliant,0,15,"未主动致歉,""客户""不满"',
     );
     expect(unitRows).toContain(
-      '3c9d0e1f-2222-4bbb-8ccc-000000000001,碧桂园凤凰城管理处,KF01,2026-11-24T02:30:00.000Z,9,na,0,0,',
+      '3c9d0e1f-2222-4bbb-8ccc-000000000001,碧桂园凤凰城管理处,KF01,2026-11-24 10:30,9,na,0,0,',
     );
 
     // The exported bundle imports into another store: held until that store enrols the key, then counted.
@@ -122,7 +146,9 @@ describe('ducha import / export / verify <bundle>', { timeout: 30_000 }, () => {
     expect(other.out).toContain('0 stored, 0 unchanged, 1 held, 0 conflicts, 0 refused');
     expect(other.out).toMatch(/held \(待确认签名\)/);
     await enrolTablet(join(dir, 'store-2'));
-    expect(readdirSync(join(dir, 'store-2', 'audits'))).toEqual(['3c9d0e1f-2222-4bbb-8ccc-000000000001.json']);
+    expect(readdirSync(join(dir, 'store-2', 'audits'))).toEqual([
+      '3c9d0e1f-2222-4bbb-8ccc-000000000001.json',
+    ]);
     expect(readdirSync(join(dir, 'store-2', 'held'))).toEqual([]);
   });
 
@@ -144,7 +170,11 @@ describe('ducha import / export / verify <bundle>', { timeout: 30_000 }, () => {
       store,
     );
     expect(result.code).toBe(1);
-    expect(result.out).toMatch(new RegExp(`conflict ${id} \\(甲\\) r1: audit ${id} is already here with another seal; kept ${id} seal [0-9a-f]{16} by 前台平板 3 / 王小明 .*, refused seal [0-9a-f]{16}`));
+    expect(result.out).toMatch(
+      new RegExp(
+        `conflict ${id} \\(甲\\) r1: audit ${id} is already here with another seal; kept ${id} seal [0-9a-f]{16} by 前台平板 3 / 王小明 .*, refused seal [0-9a-f]{16}`,
+      ),
+    );
     expect(readFileSync(join(store, 'audits', `${id}.json`), 'utf8')).toBe(before);
   });
 

@@ -6,6 +6,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { bundleSchema, type Bundle, type Grades, type Rubric, type SealSigner } from '../../src/domain/index';
 import { loadGrades, loadRubric } from '../support/load';
 import { finalisedAudit, nodeSigner } from '../support/sealed-audit';
+import { localDateTime } from '../../src/report/csv';
 import { seriousViolations, smallTouchTargets } from './support/a11y';
 import { launch, newProfileDir } from './support/browser';
 import { AuditApp, eventually, text } from './support/pages';
@@ -283,8 +284,15 @@ describe('the head-office dashboard', () => {
     ]);
     const path = await download.path();
     const csv = readFileSync(path, 'utf8');
-    expect(csv.startsWith('\uFEFF单位,区域,考核表,考核时间,考核人,得分,可得分,得分率(%)\r\n')).toBe(true);
-    expect(csv).toContain(`${WEAK},华北,KF01,2026-11-10T02:00:00.000Z,王小明,63,95,66.3\r\n`);
+    // 考核时间 is a local date-time Excel reads, in the browser's own zone, which the header names.
+    const zone = await app.page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+    expect(csv.startsWith(`\uFEFF单位,区域,考核表,考核时间(${zone}),考核人,得分,可得分,得分率(%)\r\n`)).toBe(
+      true,
+    );
+    expect(csv).toContain(
+      `${WEAK},华北,KF01,${localDateTime('2026-11-10T02:00:00.000Z', zone)},王小明,63,95,66.3\r\n`,
+    );
+    expect(localDateTime('2026-11-10T02:00:00.000Z', 'UTC')).toBe('2026-11-10 02:00');
     expect(csv.split('\r\n').filter(Boolean)).toHaveLength(4);
   });
 

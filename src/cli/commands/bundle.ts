@@ -18,7 +18,7 @@ import {
   decodeBase64Url,
 } from '../../domain/index';
 import { webCryptoVerifier } from '../../crypto/webcrypto-verifier';
-import { auditsCsv, unitsCsv } from '../../report/csv';
+import { auditsCsv, isTimeZone, unitsCsv } from '../../report/csv';
 import { FileStore } from '../file-store';
 import type { CliIo } from '../io';
 
@@ -79,7 +79,11 @@ export function parseSize(text: string | undefined): number | undefined {
   return Math.round(Number(match[1]) * unit);
 }
 
-async function readBundle(file: string, io: CliIo, limits: BundleLimits): Promise<EntryVerdict[] | undefined> {
+async function readBundle(
+  file: string,
+  io: CliIo,
+  limits: BundleLimits,
+): Promise<EntryVerdict[] | undefined> {
   let checked;
   try {
     checked = await withFileSource(file, (source) => readAnyBundle(source, webCryptoVerifier, limits));
@@ -90,7 +94,9 @@ async function readBundle(file: string, io: CliIo, limits: BundleLimits): Promis
   if (!checked.ok) {
     // Whole-file problems carry the path "(file)": the message alone says it.
     for (const issue of checked.issues)
-      io.err(`${file}: ${issue.path === '(file)' || issue.path === '(json)' ? issue.message : formatIssue(issue)} (nothing written)`);
+      io.err(
+        `${file}: ${issue.path === '(file)' || issue.path === '(json)' ? issue.message : formatIssue(issue)} (nothing written)`,
+      );
     return undefined;
   }
   return checked.value;
@@ -108,17 +114,27 @@ export function signerText(signer: string, keys: readonly EnrolledKey[]): string
 
 const holdText: Record<IntakeReport['held'][number]['reason'], string> = {
   'unknown-key': 'held (待确认签名): signed by a key that is not enrolled; enrol it with `ducha keys add`',
-  'unknown-rubric': 'held: scored against a rubric version head office does not know; accept it with `ducha rubrics accept`',
+  'unknown-rubric':
+    'held: scored against a rubric version head office does not know; accept it with `ducha rubrics accept`',
   'missing-predecessor': 'held: waiting for the revision it corrects',
 };
 
-export function printIntakeReport(file: string, report: IntakeReport, keys: readonly EnrolledKey[], io: CliIo): void {
+export function printIntakeReport(
+  file: string,
+  report: IntakeReport,
+  keys: readonly EnrolledKey[],
+  io: CliIo,
+): void {
   for (const r of report.refused)
     io.out(`${file}: refused audits[${r.index}]${r.auditId ? ` ${r.auditId}` : ''}: ${r.kind}: ${r.reason}`);
   for (const a of report.accepted)
-    io.out(`${file}: stored ${a.auditId} ${a.rubricId} ${a.siteName} r${a.revision}, signed by ${signerText(a.signer, keys)}`);
+    io.out(
+      `${file}: stored ${a.auditId} ${a.rubricId} ${a.siteName} r${a.revision}, signed by ${signerText(a.signer, keys)}`,
+    );
   for (const h of report.held)
-    io.out(`${file}: ${holdText[h.reason]}: ${h.auditId} ${h.siteName}, signed by ${signerText(h.signer, keys)}${h.reason === 'unknown-key' ? '' : ` (${h.message})`}`);
+    io.out(
+      `${file}: ${holdText[h.reason]}: ${h.auditId} ${h.siteName}, signed by ${signerText(h.signer, keys)}${h.reason === 'unknown-key' ? '' : ` (${h.message})`}`,
+    );
   for (const c of report.conflicts)
     io.out(
       `${file}: conflict ${c.auditId} (${c.siteName}) r${c.revision}: ${c.message}; kept ${c.existing.auditId} seal ${c.existing.hash.slice(0, 16)}${c.existing.signer ? ` by ${signerText(c.existing.signer, keys)}` : ''}, refused seal ${c.incomingHash.slice(0, 16)} by ${signerText(c.incomingSigner, keys)}`,
@@ -171,6 +187,8 @@ export interface ExportOptions {
   readonly unitsCsv?: string;
   /** 2 (zip, the default) or 1 (the JSON bundle older readers take). */
   readonly format?: 1 | 2;
+  /** The IANA zone the CSV's 考核时间 is written in (default Asia/Shanghai, like the sheet). */
+  readonly timeZone?: string;
 }
 
 /** `ducha export [--store DIR] [--out bundle.ducha] [--csv audits.csv] [--units-csv units.csv]`. */
@@ -184,24 +202,39 @@ export async function exportCommand(options: ExportOptions, io: CliIo): Promise<
   if (options.out) {
     const createdAt = new Date().toISOString();
     if (options.format === 1) {
-      const bundle: Bundle = { format: 'ducha.bundle', version: BUNDLE_FORMAT_VERSION, createdAt, audits: entries };
+      const bundle: Bundle = {
+        format: 'ducha.bundle',
+        version: BUNDLE_FORMAT_VERSION,
+        createdAt,
+        audits: entries,
+      };
       await writeFile(options.out, JSON.stringify(bundle));
     } else {
       await writeBundleFile(options.out, createdAt, entries);
     }
     io.out(`${options.out}: ${entries.length} audits (bundle format ${options.format ?? 2})`);
   }
-  const facts = latestRevisions(await fileStore.facts()).sort((a, b) =>
-    a.auditedAt.localeCompare(b.auditedAt),
+  const timeZone = options.timeZone ?? 'Asia/Shanghai';
+  if (!isTimeZone(timeZone)) {
+    io.err(`export: --tz ${timeZone} is not a time zone this machine knows (e.g. Asia/Shanghai, UTC)`);
+    return 1;
+  }
+  const facts = latestRevisions(await fileStore.facts()).sort(
+    (a, b) => Date.parse(a.auditedAt) - Date.parse(b.auditedAt),
   );
+  // The cells are local date-times Excel reads; the header says whose local time.
+  const inZone = (label: string) => `${label} (${timeZone})`;
   if (options.csv) {
-    await writeFile(options.csv, auditsCsv(facts, auditLabels));
+    await writeFile(
+      options.csv,
+      auditsCsv(facts, { ...auditLabels, date: inZone(auditLabels.date) }, timeZone),
+    );
     io.out(`${options.csv}: ${facts.length} audits`);
   }
   if (options.unitsCsv) {
     await writeFile(
       options.unitsCsv,
-      unitsCsv(facts, unitLabels, (grade) => grade),
+      unitsCsv(facts, { ...unitLabels, date: inZone(unitLabels.date) }, (grade) => grade, timeZone),
     );
     io.out(`${options.unitsCsv}: ${facts.reduce((n, f) => n + f.units.length, 0)} unit rows`);
   }
@@ -209,7 +242,11 @@ export async function exportCommand(options: ExportOptions, io: CliIo): Promise<
 }
 
 /** Streams a v2 bundle to disk beside the target and renames it, so a failed export leaves no half file. */
-async function writeBundleFile(out: string, createdAt: string, entries: readonly SealedAuditFile[]): Promise<void> {
+async function writeBundleFile(
+  out: string,
+  createdAt: string,
+  entries: readonly SealedAuditFile[],
+): Promise<void> {
   const partial = `${out}.partial`;
   const handle = await open(partial, 'w');
   try {
@@ -223,7 +260,10 @@ async function writeBundleFile(out: string, createdAt: string, entries: readonly
       const images = new Map<string, Uint8Array>();
       for (const blob of entry.blobs) {
         const bytes = decodeBase64Url(blob.base64url);
-        if (!bytes.ok) throw new Error(`stored audit ${entry.envelope.payload.audit.id}: image ${blob.id} is not base64url`);
+        if (!bytes.ok)
+          throw new Error(
+            `stored audit ${entry.envelope.payload.audit.id}: image ${blob.id} is not base64url`,
+          );
         images.set(blob.id, bytes.value);
       }
       writer.add(entry.envelope, images);
@@ -264,11 +304,17 @@ export async function verifyBundleCommand(
     const isRevoked = key?.revokedAt !== undefined && Date.parse(sealedAt) >= Date.parse(key.revokedAt);
     if (!key) unknown++;
     if (isRevoked) refused++;
-    const verdictWord = isRevoked ? 'refused (sealed after its key was revoked)' : key ? 'valid' : 'intact, signer not enrolled (待确认签名)';
+    const verdictWord = isRevoked
+      ? 'refused (sealed after its key was revoked)'
+      : key
+        ? 'valid'
+        : 'intact, signer not enrolled (待确认签名)';
     io.out(
       `${file}: ${verdictWord} audits[${verdict.index}] ${audit.id} ${audit.rubricId} ${audit.site.name} r${audit.revision}, signed by ${signerText(verdict.signer, keys)}`,
     );
   }
-  io.out(`${file}: ${verdicts.length - refused - unknown} valid, ${unknown} signer not enrolled, ${refused} refused`);
+  io.out(
+    `${file}: ${verdicts.length - refused - unknown} valid, ${unknown} signer not enrolled, ${refused} refused`,
+  );
   return refused > 0 ? 1 : unknown > 0 ? 3 : 0;
 }

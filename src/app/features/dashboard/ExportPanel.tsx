@@ -13,6 +13,8 @@ type Status = { kind: 'idle' } | { kind: 'exported'; count: number } | { kind: '
 export function ExportPanel({ facts, rubricId }: { facts: readonly AuditFact[]; rubricId: string }) {
   const { t } = useTranslation();
   const store = useStore();
+  // The cells are local date-times Excel reads, in this device's zone; the header names it.
+  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const headOffice = useHeadOffice();
   const entries = useLiveQuery(() => store.listAudits(), [store]);
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
@@ -65,16 +67,20 @@ export function ExportPanel({ facts, rubricId }: { facts: readonly AuditFact[]; 
           disabled={facts.length === 0}
           onClick={() => {
             download(
-              auditsCsv(facts, {
-                site: t('dashboard.csv.site'),
-                region: t('dashboard.csv.region'),
-                rubric: t('dashboard.csv.rubric'),
-                date: t('dashboard.csv.date'),
-                auditor: t('dashboard.csv.auditor'),
-                earned: t('dashboard.csv.earned'),
-                possible: t('dashboard.csv.possible'),
-                percent: t('dashboard.csv.percent'),
-              }),
+              auditsCsv(
+                facts,
+                {
+                  site: t('dashboard.csv.site'),
+                  region: t('dashboard.csv.region'),
+                  rubric: t('dashboard.csv.rubric'),
+                  date: t('dashboard.csv.dateIn', { zone: timeZone }),
+                  auditor: t('dashboard.csv.auditor'),
+                  earned: t('dashboard.csv.earned'),
+                  possible: t('dashboard.csv.possible'),
+                  percent: t('dashboard.csv.percent'),
+                },
+                timeZone,
+              ),
               'audits',
             );
           }}
@@ -94,7 +100,7 @@ export function ExportPanel({ facts, rubricId }: { facts: readonly AuditFact[]; 
                   auditId: t('dashboard.csv.auditId'),
                   site: t('dashboard.csv.site'),
                   rubric: t('dashboard.csv.rubric'),
-                  date: t('dashboard.csv.date'),
+                  date: t('dashboard.csv.dateIn', { zone: timeZone }),
                   unit: t('dashboard.csv.unit'),
                   grade: t('dashboard.csv.grade'),
                   earned: t('dashboard.csv.earned'),
@@ -102,6 +108,7 @@ export function ExportPanel({ facts, rubricId }: { facts: readonly AuditFact[]; 
                   note: t('dashboard.csv.note'),
                 },
                 (grade) => t(`grade.${grade}`),
+                timeZone,
               ),
               'units',
             );
