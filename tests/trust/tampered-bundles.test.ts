@@ -16,8 +16,10 @@ import {
   type Rubric,
   type SealedEnvelope,
   type SealSigner,
+  type SealVerifier,
 } from '../../src/domain/index';
 import { webCryptoVerifier } from '../../src/crypto/webcrypto-verifier';
+import { nodeVerifier } from '../../src/crypto/node-verifier';
 import { FileStore } from '../../src/cli/file-store';
 import { loadGrades, loadRubric } from '../support/load';
 import { finalisedAudit, imagesOf, nodeSigner, photoBlue, photoRed, sealed } from '../support/sealed-audit';
@@ -277,12 +279,12 @@ function attacks(): Attack[] {
   return list;
 }
 
-async function importInto(dir: string, entries: readonly unknown[]) {
+async function importInto(dir: string, entries: readonly unknown[], verifier: SealVerifier = webCryptoVerifier) {
   const store = new FileStore(dir);
   await store.saveKeys([await enrolmentOf(tablet, '前台平板 3', '王小明')]);
-  const checked = await checkBundle(bundleOf(entries), webCryptoVerifier);
+  const checked = await checkBundle(bundleOf(entries), verifier);
   if (!checked.ok) throw new Error(JSON.stringify(checked.issues));
-  const report = await runIntake(checked.value, store, webCryptoVerifier, { source: 't.ducha', now: () => '2026-11-30T00:00:00.000Z' });
+  const report = await runIntake(checked.value, store, verifier, { source: 't.ducha', now: () => '2026-11-30T00:00:00.000Z' });
   return { store, report };
 }
 
@@ -311,12 +313,16 @@ describe('tampered bundles', () => {
     expect(attacks().length).toBeGreaterThanOrEqual(120);
   });
 
-  it('refuses every attack with its reason, stores nothing of it, and stores both neighbours', async () => {
+  // The browser checks with WebCrypto, the CLI and server with node:crypto: both must refuse every attack.
+  it.each([
+    ['WebCrypto', webCryptoVerifier],
+    ['node:crypto', nodeVerifier],
+  ])('refuses every attack with its reason, stores nothing of it, and stores both neighbours (%s)', async (_name, verifier) => {
     const outcomes: string[] = [];
     for (const attack of attacks()) {
       const [first, second] = neighbours;
       const dir = freshDir();
-      const { store, report } = await importInto(dir, [entryOf(first!), await attack.entry(), entryOf(second!)]);
+      const { store, report } = await importInto(dir, [entryOf(first!), await attack.entry(), entryOf(second!)], verifier);
       const refused = report.refused.map((r) => `${r.index} ${r.kind}: ${r.reason}`);
       const line = `${attack.name} → ${refused.join(' | ')}`;
       outcomes.push(line);

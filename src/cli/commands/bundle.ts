@@ -17,7 +17,7 @@ import {
   type SealedAuditFile,
   decodeBase64Url,
 } from '../../domain/index';
-import { webCryptoVerifier } from '../../crypto/webcrypto-verifier';
+import { nodeVerifier } from '../../crypto/node-verifier';
 import { auditsCsv, isTimeZone, unitsCsv } from '../../report/csv';
 import { FileStore } from '../file-store';
 import type { CliIo } from '../io';
@@ -86,7 +86,7 @@ async function readBundle(
 ): Promise<EntryVerdict[] | undefined> {
   let checked;
   try {
-    checked = await withFileSource(file, (source) => readAnyBundle(source, webCryptoVerifier, limits));
+    checked = await withFileSource(file, (source) => readAnyBundle(source, nodeVerifier, limits));
   } catch (error) {
     io.err(`${file}: cannot read: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
@@ -164,7 +164,7 @@ export async function importCommand(
       problems++;
       continue;
     }
-    const report = await runIntake(verdicts, fileStore, webCryptoVerifier, {
+    const report = await runIntake(verdicts, fileStore, nodeVerifier, {
       source: file,
       now: () => new Date().toISOString(),
     });

@@ -10,7 +10,7 @@ import {
   shortKeyId,
   type IntakeReport,
 } from '../../domain/index';
-import { webCryptoVerifier } from '../../crypto/webcrypto-verifier';
+import { nodeVerifier } from '../../crypto/node-verifier';
 import { FileStore } from '../file-store';
 import { readJsonFile, type CliIo } from '../io';
 import { printIntakeReport, signerText } from './bundle';
@@ -41,7 +41,7 @@ export async function keysAddCommand(
     for (const issue of json.issues) io.err(`${file}: ${formatIssue(issue)}`);
     return 1;
   }
-  const content = await readDeviceKeyFile(json.value, webCryptoVerifier);
+  const content = await readDeviceKeyFile(json.value, nodeVerifier);
   if (!content.ok) {
     for (const issue of content.issues) io.err(`${file}: not a valid Ducha key file: ${formatIssue(issue)}`);
     return 1;
@@ -68,7 +68,7 @@ export async function keysAddCommand(
   const updated = [...keys, enrolled.value];
   await store.saveKeys(updated);
   io.out(`enrolled ${shortKeyId(enrolled.value.keyId)}: ${enrolled.value.deviceLabel} / ${enrolled.value.auditor}`);
-  printReleased(store, await reconsiderHeld(store, webCryptoVerifier, { now }), io, updated);
+  printReleased(store, await reconsiderHeld(store, nodeVerifier, { now }), io, updated);
   return 0;
 }
 
@@ -131,7 +131,7 @@ export async function rubricsAcceptCommand(file: string | undefined, options: { 
   const fingerprint = rubricFingerprint(rubric.value);
   const isNew = await store.acceptRubric(fingerprint, rubric.value.id, now());
   io.out(`${file}: ${rubric.value.id} ${fingerprint} ${isNew ? 'accepted' : 'already known'}`);
-  printReleased(store, await reconsiderHeld(store, webCryptoVerifier, { now }), io, await store.keys());
+  printReleased(store, await reconsiderHeld(store, nodeVerifier, { now }), io, await store.keys());
   return 0;
 }
 

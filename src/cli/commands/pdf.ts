@@ -13,7 +13,7 @@ import {
   type Rubric,
   type SealedEnvelope,
 } from '../../domain/index';
-import { webCryptoVerifier } from '../../crypto/webcrypto-verifier';
+import { nodeVerifier } from '../../crypto/node-verifier';
 import { renderScoreSheet } from '../../report/render-score-sheet';
 import { renderSealedSheet } from '../../report/sealed-sheet';
 import { readJsonFile, type CliIo } from '../io';
@@ -68,7 +68,7 @@ export async function pdfCommand(args: PdfArgs, io: CliIo): Promise<number> {
       return 1;
     }
     for (const blob of parsed.data.blobs) images.set(blob.id, fromBase64Url(blob.base64url));
-    const check = await verifyEnvelope(parsed.data.envelope, webCryptoVerifier, images);
+    const check = await verifyEnvelope(parsed.data.envelope, nodeVerifier, images);
     if (check.status !== 'valid') {
       const reasons =
         check.status === 'tampered'

@@ -10,7 +10,7 @@ import {
   verifyEnvelope,
   type SealedEnvelope,
 } from '../../domain/index';
-import { webCryptoVerifier } from '../../crypto/webcrypto-verifier';
+import { nodeVerifier } from '../../crypto/node-verifier';
 import type { SheetFont } from '../../report/font-choice';
 import { SEAL_BEGIN, SEAL_END } from '../../report/render-score-sheet';
 import { renderSealedSheet } from '../../report/sealed-sheet';
@@ -126,7 +126,7 @@ export async function verifyCommand(
     io.out(`${file}: tampered — seal: the embedded seal cannot be read`);
     return EXIT.tampered;
   }
-  const check = await verifyEnvelope(json, webCryptoVerifier);
+  const check = await verifyEnvelope(json, nodeVerifier);
   if (check.status === 'malformed') {
     io.out(
       `${file}: tampered — seal: the embedded seal is malformed (${check.issues.map((i) => `${i.path}: ${i.message}`).join('; ')})`,

@@ -3,6 +3,7 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 import type { Audit } from '../audit/audit-schema';
 import { gradesOf } from '../audit/lifecycle';
 import { canonicalJson } from '../canonical/canonical-json';
+import { jsonEqual } from '../canonical/json-equal';
 import { decodeBase64Url, fromBase64Url, toBase64Url } from '../encoding/base64url';
 import { signatureForm, toLowS } from '../encoding/ecdsa-p256';
 import { exceedsDepth, MAX_JSON_DEPTH } from '../encoding/json-depth';
@@ -34,18 +35,30 @@ export interface SealSigner {
   sign(data: Uint8Array): Promise<Uint8Array>;
 }
 
-export type SealVerifier = (
-  publicKey: PublicKeyJwk,
-  signature: Uint8Array,
-  data: Uint8Array,
-) => Promise<boolean>;
+/**
+ * Checks an ECDSA P-256 / SHA-256 signature (raw r‖s). A platform with a faster SHA-256 than the portable one
+ * (node:crypto) may offer it as `sha256`: every hash a check computes then uses it.
+ */
+export type SealVerifier = ((publicKey: PublicKeyJwk, signature: Uint8Array, data: Uint8Array) => Promise<boolean>) & {
+  readonly sha256?: (bytes: Uint8Array) => Uint8Array;
+};
 
 export const sha256Hex = (bytes: Uint8Array): string => bytesToHex(sha256(bytes));
+
+// A bundle holds thousands of seals from a handful of devices; bounded so a stream of keys cannot grow it.
+const keyIds = new Map<string, string>();
+const MAX_CACHED_KEY_IDS = 1000;
 
 /** The full identity of a public key: SHA-256 over its canonical JWK. Registers are keyed by it. */
 export function keyId(publicKey: PublicKeyJwk): string {
   const { kty, crv, x, y } = publicKey;
-  return sha256Hex(utf8ToBytes(canonicalJson({ crv, kty, x, y })));
+  const cacheKey = `${kty}.${crv}.${x}.${y}`;
+  const cached = keyIds.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const id = sha256Hex(utf8ToBytes(canonicalJson({ crv, kty, x, y })));
+  if (keyIds.size >= MAX_CACHED_KEY_IDS) keyIds.clear();
+  keyIds.set(cacheKey, id);
+  return id;
 }
 
 /** The readable form of a key id people compare by eye: its first 16 hex digits, grouped by four. */
@@ -246,22 +259,23 @@ async function checkEnvelope(
   ) {
     // The rubric was checked once for all the envelopes that share it (parseRubric never transforms, so its
     // parsed copy reads back the same): compare and hash the rest, and splice in its canonical text, cached.
-    const rest = canonicalJson({ ...received, rubric: RUBRIC_SLOT });
-    if (canonicalJson({ ...payload, rubric: RUBRIC_SLOT }) !== rest)
+    const rest = { ...received, rubric: RUBRIC_SLOT };
+    if (!jsonEqual({ ...payload, rubric: RUBRIC_SLOT }, rest))
       return malformed([{ path: 'payload', message: 'not in its canonical sealed form: reading it would change it' }]);
-    receivedText = spliceRubric(rest, receivedRubric);
+    receivedText = spliceRubric(canonicalJson(rest), receivedRubric);
   } else {
-    receivedText = canonicalJson(received);
-    if (canonicalJson(payload) !== receivedText)
+    if (!jsonEqual(payload, received))
       return malformed([{ path: 'payload', message: 'not in its canonical sealed form: reading it would change it' }]);
+    receivedText = canonicalJson(received);
   }
+  const hashHex = (data: Uint8Array): string => bytesToHex((verify.sha256 ?? sha256)(data));
   const bytes = utf8ToBytes(receivedText);
 
   const structural = payloadIssues(payload, knownFingerprint !== undefined);
   if (structural.length > 0) return malformed(structural);
 
   const findings: TamperFinding[] = [];
-  if (sha256Hex(bytes) !== envelope.hash)
+  if (hashHex(bytes) !== envelope.hash)
     findings.push({ what: 'seal', message: 'the sealed content does not match its hash' });
   const signature = decodeBase64Url(envelope.signature);
   const form = signature.ok ? signatureForm(signature.value) : 'invalid';
@@ -277,14 +291,14 @@ async function checkEnvelope(
   if ((knownFingerprint ?? rubricFingerprint(payload.rubric)) !== payload.audit.rubricFingerprint)
     findings.push({ what: 'rubric', message: 'the rubric is not the one the audit was scored against' });
   const score = toSealedScore(scoreSealed(payload));
-  if (canonicalJson(score) !== canonicalJson(payload.score))
+  if (!jsonEqual(score, payload.score))
     findings.push({ what: 'score', message: 'the sealed score does not follow from the sealed grades' });
   if (blobBytes) {
     for (const blob of payload.blobs) {
       const bytesOfBlob = blobBytes.get(blob.id);
       const label = `${blob.kind} ${blob.id}${blob.unitId ? ` (unit ${blob.unitId})` : ''}`;
       if (!bytesOfBlob) findings.push({ what: blob.kind, message: `${label} is missing` });
-      else if (sha256Hex(bytesOfBlob) !== blob.sha256 || bytesOfBlob.length !== blob.size)
+      else if (hashHex(bytesOfBlob) !== blob.sha256 || bytesOfBlob.length !== blob.size)
         findings.push({ what: blob.kind, message: `${label} differs from the sealed one` });
       else if (imageTypeOf(bytesOfBlob) !== blob.type)
         findings.push({ what: blob.kind, message: `${label} is not the ${blob.type} image the seal says` });
