@@ -22,8 +22,7 @@ function importedKey(publicKey: Parameters<SealVerifier>[0]): Promise<CryptoKey>
   return key;
 }
 
-/** Verifies a seal with WebCrypto: the same code in the browser and in Node (globalThis.crypto). */
-export const webCryptoVerifier: SealVerifier = async (publicKey, signature, data) => {
+const check = async (...[publicKey, signature, data]: Parameters<SealVerifier>): Promise<boolean> => {
   const key = await importedKey(publicKey);
   return globalThis.crypto.subtle.verify(
     { name: 'ECDSA', hash: 'SHA-256' },
@@ -32,3 +31,12 @@ export const webCryptoVerifier: SealVerifier = async (publicKey, signature, data
     Uint8Array.from(data),
   );
 };
+
+/**
+ * Verifies a seal with WebCrypto: the same code in the browser and in Node (globalThis.crypto). Hashes with it
+ * too: the portable SHA-256 was a tenth of a browser import's time.
+ */
+export const webCryptoVerifier: SealVerifier = Object.assign(check, {
+  sha256: async (bytes: Uint8Array): Promise<Uint8Array> =>
+    new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', Uint8Array.from(bytes))),
+});

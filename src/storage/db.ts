@@ -60,10 +60,38 @@ export interface ImportRow {
   readonly hash: string;
   readonly lineageId: string;
   readonly envelope: unknown;
+  /**
+   * From v8: the envelope is kept without its payload's rubric, which is kept once in `importRubrics` under
+   * this fingerprint (10,000 audits of one rubric wrote it 10,000 times). Absent: the envelope is whole.
+   */
+  readonly rubricFingerprint?: string;
   /** v4 kept the AuditFact here; from v5 it lives in `facts`. */
   readonly fact?: unknown;
   readonly importedAt: string;
   readonly source: string;
+}
+
+/** A rubric exactly as imported envelopes sealed it, once per fingerprint (v8). */
+export interface ImportRubricRow {
+  readonly fingerprint: string;
+  readonly rubric: unknown;
+  readonly storedAt: string;
+}
+
+/**
+ * An image of an imported audit, as bytes (v8). Imported images were Blobs in `blobs` before: Chromium makes
+ * each stored Blob a file of its own, and creating and storing 20,000 of them was a third of a big import.
+ */
+export interface ImportImageRow {
+  /** `${auditId}:${blob id}` */
+  readonly key: string;
+  readonly auditId: string;
+  readonly id: string;
+  readonly kind: 'photo' | 'signature';
+  readonly type: string;
+  readonly size: number;
+  readonly bytes: Uint8Array;
+  readonly createdAt: string;
 }
 
 /** The comparison facts of one imported audit (an AuditFact, parsed with zod when read). */
@@ -170,6 +198,14 @@ export const schemaVersions = {
    * its facts row again, re-made from the envelope the import kept.
    */
   7: {},
+  /**
+   * v8: imported audits keep each rubric once (`importRubrics`) and their images as bytes (`importImages`).
+   * Nothing is moved: import rows written before keep their whole envelope, and their images stay in `blobs`.
+   */
+  8: {
+    importRubrics: 'fingerprint',
+    importImages: 'key, auditId',
+  },
 } as const;
 
 export class DuchaDb extends Dexie {
@@ -187,6 +223,8 @@ export class DuchaDb extends Dexie {
   held!: EntityTable<HeldRow, 'auditId'>;
   conflicts!: EntityTable<ConflictRow, 'seq'>;
   acceptedRubrics!: EntityTable<AcceptedRubricRow, 'fingerprint'>;
+  importRubrics!: EntityTable<ImportRubricRow, 'fingerprint'>;
+  importImages!: EntityTable<ImportImageRow, 'key'>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -273,5 +311,6 @@ export class DuchaDb extends Dexie {
         });
         await facts.bulkPut(restored);
       });
+    this.version(8).stores(schemaVersions[8]);
   }
 }

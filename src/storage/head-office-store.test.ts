@@ -8,6 +8,7 @@ import {
   sealAudit,
   sha256Hex,
   toBase64Url,
+  verifyEnvelope,
   type Audit,
   type Bundle,
   type SealedEnvelope,
@@ -235,6 +236,54 @@ describe('importing bundles', () => {
   });
 });
 
+describe('what an import keeps', () => {
+  it('keeps each rubric once and the images as bytes, and gives back each envelope exactly as sealed', async () => {
+    const first = await sealedAudit('0f6c2b1a-1111-4aaa-8bbb-000000000001', 'kf01-mixed', '甲管理处');
+    const second = await sealedAudit('0f6c2b1a-1111-4aaa-8bbb-000000000002', 'kf01-all-compliant', '乙管理处');
+    const store = open();
+    await enrolled(store, tablet, '前台平板 1');
+    const result = await store.importBundle(bundleOf([entryOf(first), entryOf(second)]), 'a.ducha');
+    expect(result.ok && result.value.accepted).toHaveLength(2);
+    const db = new DuchaDb(dbName);
+    expect((await db.importRubrics.toArray()).map((r) => r.fingerprint)).toEqual([first.payload.audit.rubricFingerprint]);
+    const row = await db.imports.get(first.payload.audit.id);
+    expect(row?.rubricFingerprint).toBe(first.payload.audit.rubricFingerprint);
+    expect(JSON.stringify(row?.envelope)).not.toContain('"rubric"');
+    expect(await db.blobs.count()).toBe(0);
+    for (const envelope of [first, second]) {
+      const back = await store.importedAudit(envelope.payload.audit.id);
+      expect(back?.envelope).toEqual(envelope);
+      expect(await verifyEnvelope(back?.envelope, webCryptoVerifier, back?.images)).toMatchObject({ status: 'valid' });
+      expect([...(back?.images.keys() ?? [])].sort()).toEqual([...imagesOf().keys()].sort());
+      expect(back?.images.get('photo-1')).toEqual(imagesOf().get('photo-1'));
+    }
+    db.close();
+  });
+
+  it('still reads an audit imported before v8: whole envelope, images as Blobs', async () => {
+    const envelope = await sealedAudit('0f6c2b1a-1111-4aaa-8bbb-000000000003', 'kf01-mixed', '丙管理处');
+    const db = new DuchaDb(dbName);
+    const id = envelope.payload.audit.id;
+    await db.imports.put({ auditId: id, hash: envelope.hash, lineageId: id, envelope, importedAt: SEALED_AT, source: 'old.ducha' });
+    for (const [blobId, bytes] of imagesOf())
+      await db.blobs.put({
+        id: `${id}:${blobId}`,
+        auditId: id,
+        kind: blobId.startsWith('sig') ? 'signature' : 'photo',
+        blob: new Blob([Uint8Array.from(bytes)], { type: 'image/jpeg' }),
+        type: 'image/jpeg',
+        size: bytes.length,
+        createdAt: SEALED_AT,
+      });
+    const back = await open().importedAudit(id);
+    expect(back?.envelope).toEqual(envelope);
+    expect(await verifyEnvelope(back?.envelope, webCryptoVerifier, back?.images)).toMatchObject({ status: 'valid' });
+    await open().removeImport(id);
+    expect(await db.blobs.count()).toBe(0);
+    db.close();
+  });
+});
+
 describe('removing an imported audit', () => {
   it('removes its import, facts and images in one go, and never touches this device’s own audits', async () => {
     const imported = await sealedAudit('0f6c2b1a-1111-4aaa-8bbb-000000000001', 'kf01-mixed', '甲管理处');
@@ -253,14 +302,15 @@ describe('removing an imported audit', () => {
     });
     await local.addPhoto(own.id, '7', new Blob([Uint8Array.from(photoBlue)], { type: 'image/jpeg' }));
     const importedId = imported.payload.audit.id;
-    expect(await db.blobs.where('auditId').equals(importedId).count()).toBe(3);
+    expect(await db.importImages.where('auditId').equals(importedId).count()).toBe(3);
     expect(await store.isImported(importedId)).toBe(true);
     expect(await store.isImported(own.id)).toBe(false);
 
     await store.removeImport(importedId);
     expect(await store.dashboardFacts()).toEqual([]);
     expect(await store.isImported(importedId)).toBe(false);
-    expect(await db.blobs.where('auditId').equals(importedId).count()).toBe(0);
+    expect(await db.importImages.where('auditId').equals(importedId).count()).toBe(0);
+    expect(await store.importedAudit(importedId)).toBeUndefined();
     expect(await db.blobs.where('auditId').equals(own.id).count()).toBe(1);
     expect((await local.getAudit(own.id))?.answers[0]?.photoIds).toHaveLength(1);
     // A local audit is not an import: there is nothing to remove, and it stays.

@@ -41,10 +41,24 @@ import {
   type ValidEntry,
 } from '../domain/index';
 import type { AuditStore } from './audit-store';
-import type { DuchaDb, HeldRow } from './db';
+import type { DuchaDb, HeldRow, ImportRubricRow } from './db';
 import { StorageError, toStorageError } from './storage-error';
 
 export type ImportReport = IntakeReport;
+
+/** The envelope with its payload's rubric left out: an import row keeps it once per fingerprint instead. */
+function withoutRubric(envelope: SealedEnvelope): unknown {
+  const { rubric: _kept, ...payload } = envelope.payload;
+  return { ...envelope, payload };
+}
+
+/** The envelope as received: the stored one with its rubric put back. Anything odd is left for zod to refuse. */
+function withRubric(stored: unknown, rubric: unknown): unknown {
+  if (typeof stored !== 'object' || stored === null || !('payload' in stored)) return stored;
+  const { payload } = stored;
+  if (typeof payload !== 'object' || payload === null) return stored;
+  return { ...stored, payload: { ...payload, rubric } };
+}
 
 const entryFile = (entry: ValidEntry) => ({
   envelope: entry.envelope,
@@ -200,18 +214,36 @@ export class HeadOfficeStore implements IntakeRepository {
 
   async commit(changes: IntakeChanges): Promise<void> {
     const at = this.now();
+    const accepted = changes.accept.map((a) => a.entry);
+    const rubrics = new Map<string, ImportRubricRow>();
+    for (const { envelope } of accepted)
+      rubrics.set(envelope.payload.audit.rubricFingerprint, {
+        fingerprint: envelope.payload.audit.rubricFingerprint,
+        rubric: envelope.payload.rubric,
+        storedAt: at,
+      });
     await this.run(() =>
       this.db.transaction(
         'rw',
-        [this.db.imports, this.db.facts, this.db.blobs, this.db.held, this.db.conflicts],
+        [
+          this.db.imports,
+          this.db.importRubrics,
+          this.db.importImages,
+          this.db.facts,
+          this.db.held,
+          this.db.conflicts,
+        ],
         async () => {
-          const accepted = changes.accept.map((a) => a.entry);
+          // Only rubrics not yet kept: a kept one is the same bytes (its fingerprint is their hash).
+          const kept = await this.db.importRubrics.bulkGet([...rubrics.keys()]);
+          await this.db.importRubrics.bulkAdd([...rubrics.values()].filter((_, i) => kept[i] === undefined));
           await this.db.imports.bulkPut(
             changes.accept.map(({ entry, source }) => ({
               auditId: entry.envelope.payload.audit.id,
               hash: entry.envelope.hash,
               lineageId: entry.envelope.payload.audit.lineageId,
-              envelope: entry.envelope,
+              envelope: withoutRubric(entry.envelope),
+              rubricFingerprint: entry.envelope.payload.audit.rubricFingerprint,
               importedAt: at,
               source,
             })),
@@ -229,15 +261,17 @@ export class HeadOfficeStore implements IntakeRepository {
               };
             }),
           );
-          await this.db.blobs.bulkPut(
+          await this.db.importImages.bulkPut(
             accepted.flatMap((entry) =>
               [...entry.blobs].map(([id, blob]) => ({
-                id: `${entry.envelope.payload.audit.id}:${id}`,
+                key: `${entry.envelope.payload.audit.id}:${id}`,
                 auditId: entry.envelope.payload.audit.id,
+                id,
                 kind: entry.envelope.payload.blobs.find((b) => b.id === id)?.kind ?? 'photo',
-                blob: new Blob([Uint8Array.from(blob.bytes)], { type: blob.type }),
                 type: blob.type,
                 size: blob.bytes.length,
+                // A copy of just these bytes: a view would store the whole buffer it looks into.
+                bytes: blob.bytes.slice(),
                 createdAt: at,
               })),
             ),
@@ -370,11 +404,13 @@ export class HeadOfficeStore implements IntakeRepository {
    */
   async removeImport(auditId: string): Promise<void> {
     await this.run(() =>
-      this.db.transaction('rw', [this.db.imports, this.db.facts, this.db.blobs], async () => {
+      this.db.transaction('rw', [this.db.imports, this.db.facts, this.db.blobs, this.db.importImages], async () => {
         if ((await this.db.imports.get(auditId)) === undefined)
           throw new StorageError('not_found', `no imported audit ${auditId}`);
         await this.db.imports.delete(auditId);
         await this.db.facts.delete(auditId);
+        await this.db.importImages.where('auditId').equals(auditId).delete();
+        // Imported before v8: its images are Blobs in `blobs`, named by the audit.
         await this.db.blobs
           .where('auditId')
           .equals(auditId)
@@ -383,6 +419,35 @@ export class HeadOfficeStore implements IntakeRepository {
       }),
     );
     this.factCache.delete(auditId);
+  }
+
+  /**
+   * An imported audit's sealed envelope exactly as it was received (its rubric put back from the one copy
+   * kept), with its images: what a re-export or an upload to the server sends on.
+   */
+  async importedAudit(auditId: string): Promise<{ envelope: SealedEnvelope; images: Map<string, Uint8Array> } | undefined> {
+    return this.run(() =>
+      this.db.transaction('r', [this.db.imports, this.db.importRubrics, this.db.importImages, this.db.blobs], async () => {
+        const row = await this.db.imports.get(auditId);
+        if (!row) return undefined;
+        let whole: unknown = row.envelope;
+        if (row.rubricFingerprint !== undefined) {
+          const rubric = await this.db.importRubrics.get(row.rubricFingerprint);
+          if (!rubric) throw new StorageError('corrupt', `the rubric of imported audit ${auditId} is missing`);
+          whole = withRubric(row.envelope, rubric.rubric);
+        }
+        const envelope = sealedEnvelopeSchema.safeParse(whole);
+        if (!envelope.success)
+          throw new StorageError('corrupt', `stored seal of imported audit ${auditId} does not match the schema`);
+        const images = new Map<string, Uint8Array>();
+        for (const image of await this.db.importImages.where('auditId').equals(auditId).toArray())
+          images.set(image.id, image.bytes);
+        for (const legacy of await this.db.blobs.where('auditId').equals(auditId).toArray())
+          if (legacy.id.startsWith(`${auditId}:`))
+            images.set(legacy.id.slice(auditId.length + 1), new Uint8Array(await legacy.blob.arrayBuffer()));
+        return { envelope: envelope.data, images };
+      }),
+    );
   }
 
   /** The ids of every audit imported from another device's bundle (head office may remove those). */

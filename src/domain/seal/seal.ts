@@ -37,10 +37,10 @@ export interface SealSigner {
 
 /**
  * Checks an ECDSA P-256 / SHA-256 signature (raw r‖s). A platform with a faster SHA-256 than the portable one
- * (node:crypto) may offer it as `sha256`: every hash a check computes then uses it.
+ * (node:crypto, WebCrypto) may offer it as `sha256`: every hash a check computes then uses it.
  */
 export type SealVerifier = ((publicKey: PublicKeyJwk, signature: Uint8Array, data: Uint8Array) => Promise<boolean>) & {
-  readonly sha256?: (bytes: Uint8Array) => Uint8Array;
+  readonly sha256?: (bytes: Uint8Array) => Uint8Array | Promise<Uint8Array>;
 };
 
 export const sha256Hex = (bytes: Uint8Array): string => bytesToHex(sha256(bytes));
@@ -268,14 +268,14 @@ async function checkEnvelope(
       return malformed([{ path: 'payload', message: 'not in its canonical sealed form: reading it would change it' }]);
     receivedText = canonicalJson(received);
   }
-  const hashHex = (data: Uint8Array): string => bytesToHex((verify.sha256 ?? sha256)(data));
+  const hashHex = async (data: Uint8Array): Promise<string> => bytesToHex(await (verify.sha256 ?? sha256)(data));
   const bytes = utf8ToBytes(receivedText);
 
   const structural = payloadIssues(payload, knownFingerprint !== undefined);
   if (structural.length > 0) return malformed(structural);
 
   const findings: TamperFinding[] = [];
-  if (hashHex(bytes) !== envelope.hash)
+  if ((await hashHex(bytes)) !== envelope.hash)
     findings.push({ what: 'seal', message: 'the sealed content does not match its hash' });
   const signature = decodeBase64Url(envelope.signature);
   const form = signature.ok ? signatureForm(signature.value) : 'invalid';
@@ -298,7 +298,7 @@ async function checkEnvelope(
       const bytesOfBlob = blobBytes.get(blob.id);
       const label = `${blob.kind} ${blob.id}${blob.unitId ? ` (unit ${blob.unitId})` : ''}`;
       if (!bytesOfBlob) findings.push({ what: blob.kind, message: `${label} is missing` });
-      else if (hashHex(bytesOfBlob) !== blob.sha256 || bytesOfBlob.length !== blob.size)
+      else if ((await hashHex(bytesOfBlob)) !== blob.sha256 || bytesOfBlob.length !== blob.size)
         findings.push({ what: blob.kind, message: `${label} differs from the sealed one` });
       else if (imageTypeOf(bytesOfBlob) !== blob.type)
         findings.push({ what: blob.kind, message: `${label} is not the ${blob.type} image the seal says` });
