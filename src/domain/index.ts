@@ -177,6 +177,7 @@ export {
   runIntake,
   reconsiderHeld,
   holdReasonSchema,
+  intakeReportSchema,
   storedRevisionSchema,
   conflictRecordSchema,
   type ConflictRecord,

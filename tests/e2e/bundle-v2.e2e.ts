@@ -54,12 +54,20 @@ describe('head office imports a bundle in format 2 (zip) through the file picker
     await app.open('#/dashboard');
     await app.page.getByTestId('dashboard-empty').waitFor();
     expect(await text(app.page.getByTestId('import-limit'))).toContain('1 GB');
+    // The import runs in a Web Worker (the page stays responsive), which ends when it has answered.
+    const workers: string[] = [];
+    app.page.on('worker', (worker) => workers.push(worker.url()));
     await app.page.getByTestId('import-file').setInputFiles(file);
     await eventually(async () => {
       expect(await app.page.getByTestId('import-held').getAttribute('data-count')).toBe('2');
     });
     expect(await text(app.page.getByTestId('import-stored'))).toBe('新存入 0 份');
     expect(await app.page.getByTestId('rank-row').count()).toBe(0);
+    expect(workers.filter((url) => /import-worker-[\w-]+\.js$/.test(url))).toHaveLength(1);
+    await eventually(() => {
+      expect(app.page.workers().filter((w) => w.url().includes('import-worker'))).toEqual([]);
+      return Promise.resolve();
+    });
 
     const status = await enrolThroughPanel(app.page, await writeKeyFile(tablet, '前台平板 7', '王小明'), fingerprintOf(tablet));
     expect(status).toBe('已登记 前台平板 7 · 王小明。原待确认的考核中有 2 份现已纳入比较。');

@@ -81,21 +81,35 @@ export interface IntakeRepository {
   >;
 }
 
-export interface IntakeReport {
-  readonly accepted: {
-    auditId: string;
-    siteName: string;
-    rubricId: string;
-    revision: number;
-    signer: string;
-  }[];
-  readonly unchanged: string[];
-  readonly held: { auditId: string; siteName: string; reason: HoldReason; message: string; signer: string }[];
+/** What an intake did with each entry. A schema too: the app's import runs in a Web Worker and posts it back. */
+export const intakeReportSchema = z.strictObject({
+  accepted: z.array(
+    z.strictObject({
+      auditId: z.string(),
+      siteName: z.string(),
+      rubricId: z.string(),
+      revision: z.number().int().min(1),
+      signer: z.string(),
+    }),
+  ),
+  unchanged: z.array(z.string()),
+  held: z.array(
+    z.strictObject({
+      auditId: z.string(),
+      siteName: z.string(),
+      reason: holdReasonSchema,
+      message: z.string(),
+      signer: z.string(),
+    }),
+  ),
   /** Held before, accepted now (a key was enrolled, a rubric accepted, a predecessor arrived). */
-  readonly released: string[];
-  readonly conflicts: ConflictRecord[];
-  readonly refused: { index: number; auditId: string | undefined; kind: string; reason: string }[];
-}
+  released: z.array(z.string()),
+  conflicts: z.array(conflictRecordSchema),
+  refused: z.array(
+    z.strictObject({ index: z.number().int(), auditId: z.string().optional(), kind: z.string(), reason: z.string() }),
+  ),
+});
+export type IntakeReport = z.infer<typeof intakeReportSchema>;
 
 const emptyReport = (): IntakeReport => ({
   accepted: [],

@@ -1,8 +1,8 @@
 import { useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ByteSource } from '../../../domain/index';
 import { APP_BUNDLE_LIMITS, type HeadOfficeStore, type ImportReport } from '../../../storage/head-office-store';
 import { useHeadOffice } from '../../providers/store-provider';
+import { importInWorker } from '../../workers/import-in-worker';
 import { ConflictItem } from './ConflictItem';
 import { holdReasonKey, useSignerLabel } from './signers';
 
@@ -10,28 +10,15 @@ type Outcome =
   | { readonly kind: 'parseError' | 'notBundle' | 'failed'; readonly file: string; readonly detail: string }
   | { readonly kind: 'report'; readonly file: string; readonly report: ImportReport };
 
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-/** Reads a picked or dropped file in slices, so a large v2 bundle is never one string or one buffer. */
-const fileSource = (file: File): ByteSource => ({
-  size: file.size,
-  read: async (offset, length) => new Uint8Array(await file.slice(offset, offset + length).arrayBuffer()),
-});
-
 async function importFile(headOffice: HeadOfficeStore, file: File): Promise<Outcome> {
-  try {
-    // Either bundle format, told apart by content: the name and the picker's filter decide nothing.
-    const result = await headOffice.importBundleFile(fileSource(file), file.name);
-    if (!result.ok)
-      return {
-        kind: result.issues.some((i) => i.path === '(json)') ? 'parseError' : 'notBundle',
-        file: file.name,
-        detail: result.issues.map((i) => i.message.replace(/^not a Ducha bundle: /, '')).join('; '),
-      };
-    return { kind: 'report', file: file.name, report: result.value };
-  } catch (error) {
-    return { kind: 'failed', file: file.name, detail: messageOf(error) };
-  }
+  const response = await importInWorker(file, headOffice);
+  if (response.outcome === 'report') return { kind: 'report', file: file.name, report: response.report };
+  if (response.outcome === 'failed') return { kind: 'failed', file: file.name, detail: response.message };
+  return {
+    kind: response.issues.some((i) => i.path === '(json)') ? 'parseError' : 'notBundle',
+    file: file.name,
+    detail: response.issues.map((i) => i.message.replace(/^not a Ducha bundle: /, '')).join('; '),
+  };
 }
 
 const refusalKindKeys = {
