@@ -191,8 +191,12 @@ export { SHIPPED_RUBRICS, isShippedRubric } from './trust/known-rubrics';
 export {
   auditFactFromEnvelope,
   auditFactSchema,
+  factSummarySchema,
+  unitFactSchema,
   siteKeyOf,
+  summaryOf,
   type AuditFact,
+  type FactSummary,
   type ItemFact,
   type UnitFact,
 } from './compare/audit-fact';

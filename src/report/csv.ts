@@ -1,4 +1,4 @@
-import { fromHundredths, fromTenths, type AuditFact, type Grade } from '../domain/index';
+import { fromHundredths, fromTenths, type AuditFact, type FactSummary, type Grade } from '../domain/index';
 
 export type CsvCell = string | number;
 
@@ -76,7 +76,7 @@ export function isTimeZone(zone: string): boolean {
 }
 
 /** One row per audit. Points and percents are plain numbers so the spreadsheet can sum and average them. */
-export function auditsCsv(facts: readonly AuditFact[], labels: AuditCsvLabels, timeZone: string): string {
+export function auditsCsv(facts: readonly FactSummary[], labels: AuditCsvLabels, timeZone: string): string {
   return toCsv([
     [
       labels.site,

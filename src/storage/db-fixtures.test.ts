@@ -8,6 +8,7 @@ import {
   type Audit,
   type SealedEnvelope,
   type SealSigner,
+  verifyEnvelope,
 } from '../domain/index';
 import { webCryptoVerifier } from '../crypto/webcrypto-verifier';
 import { loadGrades, loadRubric } from '../../tests/support/load';
@@ -263,6 +264,17 @@ describe('every released Dexie schema version, upgraded and read by the app and 
     for (const fact of facts.filter((f) => f.auditId !== localAudit.id)) {
       expect(fact.signer).toBe(keyId(otherTablet.publicKey));
       expect(fact.percentTenths).toBe(1000);
+    }
+    // v8 moved each import's per-unit detail out of its facts row; a drill-down still reads every unit.
+    for (const row of await db.facts.toArray()) expect(row.fact).not.toHaveProperty('units');
+    for (const fact of await headOffice.withUnits(facts)) {
+      expect(fact.units).toHaveLength(10);
+      if (fact.auditId !== localAudit.id) expect(fact.units.every((u) => u.grade === 'compliant')).toBe(true);
+    }
+    // And each import's envelope reads back whole, still valid under its seal.
+    for (const auditId of await headOffice.importedIds()) {
+      const imported = await headOffice.importedAudit(auditId);
+      expect(await verifyEnvelope(imported?.envelope, webCryptoVerifier)).toMatchObject({ status: 'valid' });
     }
     expect((await headOffice.keys()).length).toBe(fixture.keys);
     db.close();

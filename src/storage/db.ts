@@ -101,7 +101,14 @@ export interface FactRow {
   readonly rubricId: string;
   readonly siteKey: string;
   readonly auditedAt: string;
+  /** An AuditFact; from v8 without its `units`, which are in `factUnits`. */
   readonly fact: unknown;
+}
+
+/** v8: the per-unit detail of an imported audit's facts, read only for a drill-down or the units CSV. */
+export interface FactUnitsRow {
+  readonly auditId: string;
+  readonly units: unknown;
 }
 
 /** v6: an audit held aside (待确认签名, unknown rubric, or waiting for its predecessor), kept as received. */
@@ -199,12 +206,14 @@ export const schemaVersions = {
    */
   7: {},
   /**
-   * v8: imported audits keep each rubric once (`importRubrics`) and their images as bytes (`importImages`).
-   * Nothing is moved: import rows written before keep their whole envelope, and their images stay in `blobs`.
+   * v8: imported audits keep each rubric once (`importRubrics`) and their images as bytes (`importImages`);
+   * import rows written before keep their whole envelope, and their images stay in `blobs`. Facts lose their
+   * per-unit detail to `factUnits` (the upgrade moves it), so opening the dashboard reads a third as much.
    */
   8: {
     importRubrics: 'fingerprint',
     importImages: 'key, auditId',
+    factUnits: 'auditId',
   },
 } as const;
 
@@ -225,6 +234,7 @@ export class DuchaDb extends Dexie {
   acceptedRubrics!: EntityTable<AcceptedRubricRow, 'fingerprint'>;
   importRubrics!: EntityTable<ImportRubricRow, 'fingerprint'>;
   importImages!: EntityTable<ImportImageRow, 'key'>;
+  factUnits!: EntityTable<FactUnitsRow, 'auditId'>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -311,6 +321,22 @@ export class DuchaDb extends Dexie {
         });
         await facts.bulkPut(restored);
       });
-    this.version(8).stores(schemaVersions[8]);
+    this.version(8)
+      .stores(schemaVersions[8])
+      .upgrade(async (tx) => {
+        // Units move out of each facts row, every write awaited; a row without units is left as it is.
+        const facts = tx.table<FactRow, string>('facts');
+        const moved: FactUnitsRow[] = [];
+        const slimmed: FactRow[] = [];
+        for (const row of await facts.toArray()) {
+          const fact = row.fact;
+          if (typeof fact !== 'object' || fact === null || !('units' in fact)) continue;
+          const { units, ...summary } = fact;
+          moved.push({ auditId: row.auditId, units });
+          slimmed.push({ ...row, fact: summary });
+        }
+        await tx.table<FactUnitsRow, string>('factUnits').bulkPut(moved);
+        await facts.bulkPut(slimmed);
+      });
   }
 }

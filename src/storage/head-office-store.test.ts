@@ -137,10 +137,14 @@ describe('importing bundles', () => {
     expect(facts.map((f) => [f.siteName, f.earnedH, f.possibleH, f.percentTenths])).toEqual([
       ['甲管理处', 6300, 9500, 663],
     ]);
-    expect(facts[0]?.units.find((u) => u.id === '4')).toMatchObject({
+    expect(facts[0]).not.toHaveProperty('units');
+    const [detailed] = await open().withUnits(facts);
+    expect(detailed?.units.find((u) => u.id === '4')).toMatchObject({
       grade: 'non_compliant',
       note: '未主动致歉',
     });
+    // KF01: ten items, each its own unit.
+    expect(detailed?.units).toHaveLength(10);
 
     const again = await open().importBundle(bundle, 'a.ducha');
     expect(again.ok && again.value).toMatchObject({
@@ -306,8 +310,12 @@ describe('removing an imported audit', () => {
     expect(await store.isImported(importedId)).toBe(true);
     expect(await store.isImported(own.id)).toBe(false);
 
+    const before = await store.dashboardFacts();
+    expect(before).toHaveLength(1);
     await store.removeImport(importedId);
     expect(await store.dashboardFacts()).toEqual([]);
+    // A drill-down still holding the old summaries gets nothing back for the removed audit, not an error.
+    expect(await store.withUnits(before)).toEqual([]);
     expect(await store.isImported(importedId)).toBe(false);
     expect(await db.importImages.where('auditId').equals(importedId).count()).toBe(0);
     expect(await store.importedAudit(importedId)).toBeUndefined();

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import {
   auditFactFromEnvelope,
-  auditFactSchema,
+  factSummarySchema,
+  summaryOf,
+  unitFactSchema,
+  type FactSummary,
   BUNDLE_FORMAT_VERSION,
   checkBundle,
   conflictRecordSchema,
@@ -41,10 +44,32 @@ import {
   type ValidEntry,
 } from '../domain/index';
 import type { AuditStore } from './audit-store';
-import type { DuchaDb, HeldRow, ImportRubricRow } from './db';
+import type { DuchaDb, FactRow, HeldRow, ImportRubricRow, SealRow } from './db';
 import { StorageError, toStorageError } from './storage-error';
 
 export type ImportReport = IntakeReport;
+
+/** A stored facts row as a summary; a row still holding its units (written before v8) is read without them. */
+function summaryOfRow(row: FactRow): FactSummary {
+  const fact = row.fact;
+  const stored = typeof fact === 'object' && fact !== null && 'units' in fact ? withoutUnits(fact) : fact;
+  const parsed = factSummarySchema.safeParse(stored);
+  if (!parsed.success)
+    throw new StorageError('corrupt', `stored facts of imported audit ${row.auditId} do not match the schema`);
+  return parsed.data;
+}
+
+function withoutUnits(fact: object): object {
+  const { units: _detail, ...summary } = { ...fact, units: undefined };
+  return summary;
+}
+
+/** The facts of one of this device's own sealed audits, made from its seal. */
+function ownFactOf(row: SealRow): AuditFact {
+  const envelope = sealedEnvelopeSchema.safeParse(row.envelope);
+  if (!envelope.success) throw new StorageError('corrupt', `stored seal of ${row.auditId} does not match the schema`);
+  return auditFactFromEnvelope(envelope.data);
+}
 
 /** The envelope with its payload's rubric left out: an import row keeps it once per fingerprint instead. */
 function withoutRubric(envelope: SealedEnvelope): unknown {
@@ -77,7 +102,7 @@ const entryFile = (entry: ValidEntry) => ({
 export const APP_BUNDLE_LIMITS: BundleLimits = { ...DEFAULT_BUNDLE_LIMITS, maxFileBytes: 1024 * 1024 * 1024 };
 
 export class HeadOfficeStore implements IntakeRepository {
-  private readonly factCache = new Map<string, AuditFact>();
+  private readonly factCache = new Map<string, FactSummary>();
 
   constructor(
     private readonly db: DuchaDb,
@@ -136,13 +161,7 @@ export class HeadOfficeStore implements IntakeRepository {
           const accepted: StoredRevision[] = [];
           for (const row of factRows) {
             if (!row) continue;
-            const fact = auditFactSchema.safeParse(row.fact);
-            if (!fact.success)
-              throw new StorageError(
-                'corrupt',
-                `stored facts of imported audit ${row.auditId} do not match the schema`,
-              );
-            const { auditId, lineageId, revision, hash, signer } = fact.data;
+            const { auditId, lineageId, revision, hash, signer } = summaryOfRow(row);
             accepted.push({ auditId, lineageId, revision, hash, signer });
           }
           // This device's own sealed audits count as accepted too.
@@ -230,6 +249,7 @@ export class HeadOfficeStore implements IntakeRepository {
           this.db.importRubrics,
           this.db.importImages,
           this.db.facts,
+          this.db.factUnits,
           this.db.held,
           this.db.conflicts,
         ],
@@ -248,19 +268,18 @@ export class HeadOfficeStore implements IntakeRepository {
               source,
             })),
           );
+          const facts = accepted.map((entry) => auditFactFromEnvelope(entry.envelope));
           await this.db.facts.bulkPut(
-            accepted.map((entry) => {
-              const fact = auditFactFromEnvelope(entry.envelope);
-              return {
-                auditId: fact.auditId,
-                hash: fact.hash,
-                rubricId: fact.rubricId,
-                siteKey: fact.siteKey,
-                auditedAt: fact.auditedAt,
-                fact,
-              };
-            }),
+            facts.map((fact) => ({
+              auditId: fact.auditId,
+              hash: fact.hash,
+              rubricId: fact.rubricId,
+              siteKey: fact.siteKey,
+              auditedAt: fact.auditedAt,
+              fact: summaryOf(fact),
+            })),
           );
+          await this.db.factUnits.bulkPut(facts.map((fact) => ({ auditId: fact.auditId, units: fact.units })));
           await this.db.importImages.bulkPut(
             accepted.flatMap((entry) =>
               [...entry.blobs].map(([id, blob]) => ({
@@ -404,11 +423,12 @@ export class HeadOfficeStore implements IntakeRepository {
    */
   async removeImport(auditId: string): Promise<void> {
     await this.run(() =>
-      this.db.transaction('rw', [this.db.imports, this.db.facts, this.db.blobs, this.db.importImages], async () => {
+      this.db.transaction('rw', [this.db.imports, this.db.facts, this.db.factUnits, this.db.blobs, this.db.importImages], async () => {
         if ((await this.db.imports.get(auditId)) === undefined)
           throw new StorageError('not_found', `no imported audit ${auditId}`);
         await this.db.imports.delete(auditId);
         await this.db.facts.delete(auditId);
+        await this.db.factUnits.delete(auditId);
         await this.db.importImages.where('auditId').equals(auditId).delete();
         // Imported before v8: its images are Blobs in `blobs`, named by the audit.
         await this.db.blobs
@@ -469,41 +489,55 @@ export class HeadOfficeStore implements IntakeRepository {
   }
 
   /**
-   * Every sealed audit this device knows: its own finalised ones and every imported one. Imported facts
-   * never change once written (a conflict never overwrites), so each is read and parsed once and then
-   * served from memory; a refresh during a long import reads only what the last chunk added.
+   * Every sealed audit this device knows, without per-unit detail: its own finalised ones and every imported
+   * one. Imported facts never change once written (a conflict never overwrites), so each is read and parsed
+   * once and then served from memory; a refresh during a long import reads only what the last chunk added.
    */
-  async dashboardFacts(): Promise<AuditFact[]> {
+  async dashboardFacts(): Promise<FactSummary[]> {
     const [ids, seals] = await this.run(() =>
       Promise.all([this.db.facts.toCollection().primaryKeys(), this.db.seals.toArray()]),
     );
     const missing = ids.filter((id) => !this.factCache.has(id));
     if (missing.length > 0) {
-      const rows = await this.run(() => this.db.facts.bulkGet(missing));
-      for (const row of rows) {
-        if (row === undefined) continue;
-        const parsed = auditFactSchema.safeParse(row.fact);
-        if (!parsed.success)
-          throw new StorageError(
-            'corrupt',
-            `stored facts of imported audit ${row.auditId} do not match the schema`,
-          );
-        this.factCache.set(row.auditId, parsed.data);
-      }
+      // Most missing (a reopened dashboard: all of them): one getAll reads them far faster than a get each.
+      const rows =
+        missing.length > ids.length / 2
+          ? await this.run(() => this.db.facts.toArray())
+          : await this.run(() => this.db.facts.bulkGet(missing));
+      for (const row of rows) if (row !== undefined) this.factCache.set(row.auditId, summaryOfRow(row));
     }
-    const facts = new Map<string, AuditFact>();
+    const facts = new Map<string, FactSummary>();
     for (const id of ids) {
       const fact = this.factCache.get(id);
       if (fact) facts.set(id, fact);
     }
     for (const row of seals) {
       if (facts.has(row.auditId)) continue;
-      const envelope = sealedEnvelopeSchema.safeParse(row.envelope);
-      if (!envelope.success)
-        throw new StorageError('corrupt', `stored seal of ${row.auditId} does not match the schema`);
-      facts.set(row.auditId, auditFactFromEnvelope(envelope.data));
+      facts.set(row.auditId, summaryOf(ownFactOf(row)));
     }
     return [...facts.values()];
+  }
+
+  /**
+   * The same audits with their per-unit detail (grades and notes), for a drill-down or the units CSV; an
+   * import removed in the meantime is left out.
+   */
+  async withUnits(facts: readonly FactSummary[]): Promise<AuditFact[]> {
+    const ids = facts.map((f) => f.auditId);
+    const [unitRows, seals] = await this.run(() =>
+      Promise.all([this.db.factUnits.bulkGet(ids), this.db.seals.bulkGet(ids)]),
+    );
+    return facts.flatMap((fact, i) => {
+      const seal = seals[i];
+      if (seal && !this.factCache.has(fact.auditId)) return [ownFactOf(seal)];
+      const row = unitRows[i];
+      // Removed since the caller read its summaries (head office removed the import): nothing to show.
+      if (row === undefined) return [];
+      const units = z.array(unitFactSchema).safeParse(row.units);
+      if (!units.success)
+        throw new StorageError('corrupt', `stored unit facts of imported audit ${fact.auditId} do not match the schema`);
+      return [{ ...fact, units: units.data }];
+    });
   }
 
   /** Bundle format 2 (zip) of the given finalised local audits, with their images; what 导出 downloads. */

@@ -1,4 +1,4 @@
-import type { AuditFact } from './audit-fact';
+import type { AuditFact, FactSummary } from './audit-fact';
 
 export interface DashboardFilter {
   readonly rubricId: string;
@@ -15,8 +15,8 @@ const divideHalfUp = (numerator: number, denominator: number): number =>
   Math.floor((2 * numerator + denominator) / (2 * denominator));
 
 /** Only the latest revision of each audit counts; corrected revisions are history. */
-export function latestRevisions(facts: readonly AuditFact[]): AuditFact[] {
-  const latest = new Map<string, AuditFact>();
+export function latestRevisions<F extends FactSummary>(facts: readonly F[]): F[] {
+  const latest = new Map<string, F>();
   for (const fact of facts) {
     const current = latest.get(fact.lineageId);
     if (!current || fact.revision > current.revision) latest.set(fact.lineageId, fact);
@@ -31,9 +31,9 @@ export function latestRevisions(facts: readonly AuditFact[]): AuditFact[] {
  */
 export const instantOf = (iso: string): number => Date.parse(iso);
 
-const byInstant = (a: AuditFact, b: AuditFact): number => instantOf(a.auditedAt) - instantOf(b.auditedAt);
+const byInstant = (a: FactSummary, b: FactSummary): number => instantOf(a.auditedAt) - instantOf(b.auditedAt);
 
-export function applyFilter(facts: readonly AuditFact[], filter: DashboardFilter): AuditFact[] {
+export function applyFilter<F extends FactSummary>(facts: readonly F[], filter: DashboardFilter): F[] {
   const from = filter.from === undefined ? undefined : instantOf(filter.from);
   const to = filter.to === undefined ? undefined : instantOf(filter.to);
   return facts.filter(
@@ -48,7 +48,7 @@ export function applyFilter(facts: readonly AuditFact[], filter: DashboardFilter
 }
 
 /** Mean of per-audit percents (tenths), half up: each audit weighs the same whatever was 不适用. */
-export function averagePercentTenths(facts: readonly AuditFact[]): number | null {
+export function averagePercentTenths(facts: readonly FactSummary[]): number | null {
   const percents = facts.map((f) => f.percentTenths).filter((p): p is number => p !== null);
   if (percents.length === 0) return null;
   return divideHalfUp(
@@ -71,16 +71,16 @@ export interface SiteRanking {
   readonly isBottom: boolean;
 }
 
-const bySite = (facts: readonly AuditFact[]): Map<string, AuditFact[]> => {
-  const groups = new Map<string, AuditFact[]>();
+const bySite = (facts: readonly FactSummary[]): Map<string, FactSummary[]> => {
+  const groups = new Map<string, FactSummary[]>();
   for (const f of facts) groups.set(f.siteKey, [...(groups.get(f.siteKey) ?? []), f]);
   return groups;
 };
 
 /** Sites best first by average percent; the bottom N (by average) are marked. */
 export function rankSites(
-  current: readonly AuditFact[],
-  previous: readonly AuditFact[],
+  current: readonly FactSummary[],
+  previous: readonly FactSummary[],
   bottomN: number,
 ): SiteRanking[] {
   const before = bySite(previous);
@@ -113,7 +113,7 @@ export function rankSites(
 }
 
 export function siteTrend(
-  facts: readonly AuditFact[],
+  facts: readonly FactSummary[],
   siteKey: string,
 ): { auditId: string; auditedAt: string; percentTenths: number | null }[] {
   return facts
@@ -138,8 +138,8 @@ export interface HeatMap {
 
 export const heatKey = (siteKey: string, itemId: string): string => `${siteKey}|${itemId}`;
 
-export function heatMap(facts: readonly AuditFact[]): HeatMap {
-  const versions = new Map<string, AuditFact>();
+export function heatMap(facts: readonly FactSummary[]): HeatMap {
+  const versions = new Map<string, FactSummary>();
   for (const f of facts) if (!versions.has(f.rubricFingerprint)) versions.set(f.rubricFingerprint, f);
   const itemSets = [...versions.values()].map((f) => new Set(f.items.map((i) => i.id)));
   const first = [...versions.values()][0];

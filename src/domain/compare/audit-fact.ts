@@ -50,6 +50,19 @@ export const auditFactSchema = z.strictObject({
 });
 export type AuditFact = z.infer<typeof auditFactSchema>;
 
+/**
+ * An audit's facts without the per-unit detail: everything the ranking, trend and heat map read. Units are
+ * two thirds of a fact; the dashboard reads 10,000 summaries when it opens and units only for a drill-down
+ * or the units CSV.
+ */
+export const factSummarySchema = auditFactSchema.omit({ units: true });
+export type FactSummary = z.infer<typeof factSummarySchema>;
+
+export function summaryOf(fact: AuditFact): FactSummary {
+  const { units: _detail, ...summary } = fact;
+  return summary;
+}
+
 export const siteKeyOf = (site: { name: string; code?: string | undefined }): string =>
   site.code?.trim() ? `code:${site.code.trim().toUpperCase()}` : `name:${site.name.trim()}`;
 

@@ -9,7 +9,7 @@ import {
   previousPeriod,
   rankSites,
   siteTrend,
-  type AuditFact,
+  type FactSummary,
   type DashboardFilter,
 } from '../../../domain/index';
 import { useHeadOffice } from '../../providers/store-provider';
@@ -36,8 +36,9 @@ const initialFilters: FilterState = {
   auditor: '',
 };
 
-function DashboardView({ facts }: { facts: readonly AuditFact[] }) {
+function DashboardView({ facts }: { facts: readonly FactSummary[] }) {
   const { t } = useTranslation();
+  const headOffice = useHeadOffice();
   const [filters, setFilters] = useState<FilterState>(initialFilters);
   const [bottomN, setBottomN] = useState(5);
   const [showAll, setShowAll] = useState(false);
@@ -91,9 +92,15 @@ function DashboardView({ facts }: { facts: readonly AuditFact[] }) {
 
   const cellSite = ranking.find((r) => r.siteKey === cellChoice?.siteKey);
   const cellItem = heat.items.find((i) => i.id === cellChoice?.itemId);
+  // Grades and notes are read only for the cell opened: the dashboard itself holds summaries.
+  const cellFacts = useMemo(
+    () => (cellSite ? inView.filter((f) => f.siteKey === cellSite.siteKey) : []),
+    [inView, cellSite],
+  );
+  const detailed = useLiveQuery(() => headOffice.withUnits(cellFacts), [headOffice, cellFacts]);
   const drill = useMemo(
-    () => (cellSite && cellItem ? drillDown(inView, cellSite.siteKey, cellItem.id) : []),
-    [inView, cellSite, cellItem],
+    () => (cellSite && cellItem && detailed ? drillDown(detailed, cellSite.siteKey, cellItem.id) : []),
+    [detailed, cellSite, cellItem],
   );
   const signerLabel = useSignerLabel();
   const signers = useMemo(() => new Map(inView.map((f) => [f.auditId, f.signer])), [inView]);

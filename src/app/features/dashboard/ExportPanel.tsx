@@ -1,7 +1,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AuditFact } from '../../../domain/index';
+import type { FactSummary } from '../../../domain/index';
 import { downloadBytes, safeFileName } from '../../download';
 import { useHeadOffice, useStore } from '../../providers/store-provider';
 import { auditsCsv, unitsCsv } from '../../../report/csv';
@@ -10,7 +10,7 @@ import { toDayValue } from './period';
 type Status = { kind: 'idle' } | { kind: 'exported'; count: number } | { kind: 'error'; detail: string };
 
 /** This device's sealed audits as a bundle for head office, and the audits in view as CSV for spreadsheets. */
-export function ExportPanel({ facts, rubricId }: { facts: readonly AuditFact[]; rubricId: string }) {
+export function ExportPanel({ facts, rubricId }: { facts: readonly FactSummary[]; rubricId: string }) {
   const { t } = useTranslation();
   const store = useStore();
   // The cells are local date-times Excel reads, in this device's zone; the header names it.
@@ -39,6 +39,34 @@ export function ExportPanel({ facts, rubricId }: { facts: readonly AuditFact[]; 
 
   const download = (csv: string, what: string) => {
     downloadBytes(csv, safeFileName(`ducha-${rubricId}-${what}-${today}.csv`), 'text/csv;charset=utf-8');
+  };
+
+  // Per-unit grades and notes are read for this file only; the dashboard itself holds summaries.
+  const downloadUnits = async () => {
+    try {
+      const detailed = await headOffice.withUnits(facts);
+      download(
+        unitsCsv(
+          detailed,
+          {
+            auditId: t('dashboard.csv.auditId'),
+            site: t('dashboard.csv.site'),
+            rubric: t('dashboard.csv.rubric'),
+            date: t('dashboard.csv.dateIn', { zone: timeZone }),
+            unit: t('dashboard.csv.unit'),
+            grade: t('dashboard.csv.grade'),
+            earned: t('dashboard.csv.earned'),
+            possible: t('dashboard.csv.possible'),
+            note: t('dashboard.csv.note'),
+          },
+          (grade) => t(`grade.${grade}`),
+          timeZone,
+        ),
+        'units',
+      );
+    } catch (error) {
+      setStatus({ kind: 'error', detail: error instanceof Error ? error.message : String(error) });
+    }
   };
 
   return (
@@ -92,27 +120,7 @@ export function ExportPanel({ facts, rubricId }: { facts: readonly AuditFact[]; 
           type="button"
           className="button"
           disabled={facts.length === 0}
-          onClick={() => {
-            download(
-              unitsCsv(
-                facts,
-                {
-                  auditId: t('dashboard.csv.auditId'),
-                  site: t('dashboard.csv.site'),
-                  rubric: t('dashboard.csv.rubric'),
-                  date: t('dashboard.csv.dateIn', { zone: timeZone }),
-                  unit: t('dashboard.csv.unit'),
-                  grade: t('dashboard.csv.grade'),
-                  earned: t('dashboard.csv.earned'),
-                  possible: t('dashboard.csv.possible'),
-                  note: t('dashboard.csv.note'),
-                },
-                (grade) => t(`grade.${grade}`),
-                timeZone,
-              ),
-              'units',
-            );
-          }}
+          onClick={() => void downloadUnits()}
           data-testid="export-units-csv"
         >
           {t('dashboard.export.unitsCsv')}

@@ -1,7 +1,7 @@
-import { fromTenths, type AuditFact } from '../../../domain/index';
+import { fromTenths, type FactSummary } from '../../../domain/index';
 
 /** Rubric ids present, and the one with the most audits: what a head office most likely came to compare. */
-export function rubricChoices(facts: readonly AuditFact[]): { ids: string[]; preferred: string | undefined } {
+export function rubricChoices(facts: readonly FactSummary[]): { ids: string[]; preferred: string | undefined } {
   const counts = new Map<string, number>();
   for (const f of facts) counts.set(f.rubricId, (counts.get(f.rubricId) ?? 0) + 1);
   const ids = [...counts.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
@@ -19,7 +19,7 @@ export interface FilterOptions {
 
 const byChinese = (a: string, b: string): number => a.localeCompare(b, 'zh-CN');
 
-export function filterOptions(facts: readonly AuditFact[]): FilterOptions {
+export function filterOptions(facts: readonly FactSummary[]): FilterOptions {
   const regions = new Set<string>();
   const auditors = new Set<string>();
   const sites = new Map<string, { name: string; at: string }>();
