@@ -23,6 +23,9 @@ export const en: Messages = {
     versionChangeUnsaved: 'Some input is not saved: note it down or retry before refreshing.',
     reload: 'Refresh',
     backToList: 'Back to the list',
+    screenNotOnDevice:
+      'This screen cannot be opened: it is not on this device yet and the server cannot be reached. Saved audits are not affected. Connect to the network, then press Retry.',
+    retry: 'Retry',
   },
   save: {
     saving: 'Saving…',

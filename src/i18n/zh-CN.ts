@@ -21,6 +21,9 @@ export const zhCN = {
     versionChangeUnsaved: '有输入尚未保存:刷新前请先抄下或重试。',
     reload: '刷新',
     backToList: '返回列表',
+    screenNotOnDevice:
+      '无法打开这个页面:它还没有下载到本设备,现在又连不上服务器。已保存的考核不受影响。请连接网络后点“重试”。',
+    retry: '重试',
   },
   save: {
     saving: '保存中…',
