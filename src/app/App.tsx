@@ -1,4 +1,4 @@
-import { Suspense } from 'react';
+import { Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HashRouter, NavLink, Route, Routes, useLocation } from 'react-router';
 import { currentLanguage, setLanguage } from '../i18n/index';
@@ -9,12 +9,13 @@ import { UpdatePrompt } from './components/UpdatePrompt';
 import { VersionChangeBanner } from './components/VersionChangeBanner';
 import { useStoragePersistence } from './hooks/use-storage-persistence';
 import { forgetFailedImports } from './retrying-import';
-import { screens } from './screens';
+import { preloadScreensWhenIdle, screens } from './screens';
 
 export function App() {
   const { t } = useTranslation();
   const persistence = useStoragePersistence();
   const other = currentLanguage() === 'zh-CN' ? 'en' : 'zh-CN';
+  useEffect(() => preloadScreensWhenIdle(), []);
   return (
     <HashRouter>
       <a className="skip-link" href="#main">
