@@ -188,6 +188,8 @@ export const en: Messages = {
     proceed: 'Make it anyway',
     cancel: 'Cancel',
     failed: 'The score sheet could not be made: {{detail}}',
+    notOnDevice:
+      'Part of the app or the font needed for the score sheet is not on this device yet and the server cannot be reached. The audit data is not affected. Connect to the network, then press Retry.',
     exportData: 'Export audit data',
     exported: 'Exported {{time}}',
   },
