@@ -36,6 +36,11 @@ export default defineConfig({
         // The CJK font subset (≈2.4 MB) must be precached for offline PDF export; the default limit is 2 MiB.
         maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
         navigateFallback: 'index.html',
+        // The first install takes control of the page that installed it (a first install never waits, so this
+        // needs no skipWaiting): a new auditor who goes offline before ever reloading still gets every precached
+        // screen. An update still waits for the prompt: clientsClaim only claims pages no worker controls yet,
+        // and the waiting worker activates only on SKIP_WAITING from UpdatePrompt.
+        clientsClaim: true,
         cleanupOutdatedCaches: true,
       },
     }),

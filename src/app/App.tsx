@@ -1,37 +1,21 @@
-import { lazy, Suspense } from 'react';
+import { Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { HashRouter, NavLink, Route, Routes } from 'react-router';
+import { HashRouter, NavLink, Route, Routes, useLocation } from 'react-router';
 import { currentLanguage, setLanguage } from '../i18n/index';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { ScreenError } from './components/ScreenError';
 import { SaveErrorBanner, SaveStatus } from './components/SaveStatus';
 import { UpdatePrompt } from './components/UpdatePrompt';
 import { VersionChangeBanner } from './components/VersionChangeBanner';
 import { useStoragePersistence } from './hooks/use-storage-persistence';
-
-// Each screen is its own chunk: the list opens fast, the scoring form loads on first use.
-const AuditListPage = lazy(() =>
-  import('./features/audit-list/AuditListPage').then((m) => ({ default: m.AuditListPage })),
-);
-const NewAuditPage = lazy(() =>
-  import('./features/new-audit/NewAuditPage').then((m) => ({ default: m.NewAuditPage })),
-);
-const ScoringPage = lazy(() =>
-  import('./features/scoring/ScoringPage').then((m) => ({ default: m.ScoringPage })),
-);
-const SettingsPage = lazy(() =>
-  import('./features/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })),
-);
-const ReviewPage = lazy(() =>
-  import('./features/review/ReviewPage').then((m) => ({ default: m.ReviewPage })),
-);
-const DashboardPage = lazy(() =>
-  import('./features/dashboard/DashboardPage').then((m) => ({ default: m.DashboardPage })),
-);
+import { forgetFailedImports } from './retrying-import';
+import { preloadScreensWhenIdle, screens } from './screens';
 
 export function App() {
   const { t } = useTranslation();
   const persistence = useStoragePersistence();
   const other = currentLanguage() === 'zh-CN' ? 'en' : 'zh-CN';
+  useEffect(() => preloadScreensWhenIdle(), []);
   return (
     <HashRouter>
       <a className="skip-link" href="#main">
@@ -76,25 +60,32 @@ export function App() {
         </p>
       )}
       <main id="main" tabIndex={-1}>
-        <ErrorBoundary
-          fallback={(error) => (
-            <p role="alert" className="banner banner--error">
-              {error.message}
-            </p>
-          )}
-        >
-          <Suspense fallback={<p className="loading">{t('app.loading')}</p>}>
-            <Routes>
-              <Route path="/" element={<AuditListPage />} />
-              <Route path="/new" element={<NewAuditPage />} />
-              <Route path="/audits/:id" element={<ScoringPage />} />
-              <Route path="/audits/:id/review" element={<ReviewPage />} />
-              <Route path="/settings" element={<SettingsPage />} />
-              <Route path="/dashboard" element={<DashboardPage />} />
-            </Routes>
-          </Suspense>
-        </ErrorBoundary>
+        <CurrentScreen />
       </main>
     </HashRouter>
+  );
+}
+
+/** The screen for the route. A screen that failed is dropped on navigation, so the others keep working. */
+function CurrentScreen() {
+  const { t } = useTranslation();
+  const { pathname } = useLocation();
+  return (
+    <ErrorBoundary
+      resetKey={pathname}
+      onError={forgetFailedImports}
+      fallback={(error, retry) => <ScreenError error={error} retry={retry} />}
+    >
+      <Suspense fallback={<p className="loading">{t('app.loading')}</p>}>
+        <Routes>
+          <Route path="/" element={<screens.auditList.Screen />} />
+          <Route path="/new" element={<screens.newAudit.Screen />} />
+          <Route path="/audits/:id" element={<screens.scoring.Screen />} />
+          <Route path="/audits/:id/review" element={<screens.review.Screen />} />
+          <Route path="/settings" element={<screens.settings.Screen />} />
+          <Route path="/dashboard" element={<screens.dashboard.Screen />} />
+        </Routes>
+      </Suspense>
+    </ErrorBoundary>
   );
 }

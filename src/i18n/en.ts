@@ -23,6 +23,9 @@ export const en: Messages = {
     versionChangeUnsaved: 'Some input is not saved: note it down or retry before refreshing.',
     reload: 'Refresh',
     backToList: 'Back to the list',
+    screenNotOnDevice:
+      'This screen cannot be opened: it is not on this device yet and the server cannot be reached. Saved audits are not affected. Connect to the network, then press Retry.',
+    retry: 'Retry',
   },
   save: {
     saving: 'Saving…',
@@ -185,6 +188,8 @@ export const en: Messages = {
     proceed: 'Make it anyway',
     cancel: 'Cancel',
     failed: 'The score sheet could not be made: {{detail}}',
+    notOnDevice:
+      'Part of the app or the font needed for the score sheet is not on this device yet and the server cannot be reached. The audit data is not affected. Connect to the network, then press Retry.',
     exportData: 'Export audit data',
     exported: 'Exported {{time}}',
   },

@@ -21,6 +21,9 @@ export const zhCN = {
     versionChangeUnsaved: '有输入尚未保存:刷新前请先抄下或重试。',
     reload: '刷新',
     backToList: '返回列表',
+    screenNotOnDevice:
+      '无法打开这个页面:它还没有下载到本设备,现在又连不上服务器。已保存的考核不受影响。请连接网络后点“重试”。',
+    retry: '重试',
   },
   save: {
     saving: '保存中…',
@@ -181,6 +184,8 @@ export const zhCN = {
     proceed: '仍然生成',
     cancel: '取消',
     failed: '评分表生成失败:{{detail}}',
+    notOnDevice:
+      '生成评分表所需的程序或字体还没有下载到本设备,现在又连不上服务器。考核数据不受影响。请连接网络后点“重试”。',
     exportData: '导出考核数据',
     exported: '已导出 {{time}}',
   },

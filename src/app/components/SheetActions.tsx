@@ -5,12 +5,17 @@ import type { SheetData } from '../../storage/audit-store';
 import { downloadBytes, safeFileName } from '../download';
 import { useSaveTracker } from '../providers/save-tracker';
 import { useStore } from '../providers/store-provider';
+import { ChunkLoadError, retryingImport } from '../retrying-import';
 
 const FONT_URL = `${import.meta.env.BASE_URL}fonts/NotoSansSC-Regular-subset.ttf`;
+const sheetRenderer = retryingImport(() => import('../../report/render-score-sheet'));
+const sheetPreflight = retryingImport(() => import('../../report/sheet-preflight'));
 
 async function loadFont(): Promise<Uint8Array> {
   // Precached by the service worker, so this works with no network after one visit.
-  const response = await fetch(FONT_URL);
+  const response = await fetch(FONT_URL).catch((error: unknown) => {
+    throw new ChunkLoadError(error);
+  });
   if (!response.ok) throw new Error(`font ${FONT_URL}: HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
 }
@@ -19,7 +24,13 @@ type Step =
   | { kind: 'idle' }
   | { kind: 'making' }
   | { kind: 'confirm'; missing: readonly string[]; data: SheetData; font: Uint8Array }
-  | { kind: 'error'; detail: string };
+  | { kind: 'error'; detail: string; isNotOnDevice: boolean };
+
+const failed = (error: unknown): Step => ({
+  kind: 'error',
+  detail: error instanceof Error ? error.message : String(error),
+  isNotOnDevice: error instanceof ChunkLoadError,
+});
 
 /**
  * Score sheet and data export for one audit. jsPDF and the 2.4 MB font load only when a sheet is
@@ -34,20 +45,25 @@ export function SheetActions({ header }: { header: AuditHeader }) {
 
   const render = async (data: SheetData, font: Uint8Array) => {
     setStep({ kind: 'making' });
-    const { renderScoreSheet } = await import('../../report/render-score-sheet');
-    const sheet = renderScoreSheet(data.rubric, data.audit, data.score, {
-      fonts: { subset: { name: 'NotoSansSC-subset', bytes: font } },
-      images: data.images,
-      ...(data.seal ? { seal: data.seal } : {}),
-    });
-    const date = data.audit.auditedAt.slice(0, 10);
-    const suffix = isFinalised ? `r${data.audit.revision}` : t('status.draft');
-    downloadBytes(
-      sheet.bytes,
-      safeFileName(`${data.rubric.form}-${data.audit.site.name}-${date}-${suffix}.pdf`),
-      'application/pdf',
-    );
-    setStep({ kind: 'idle' });
+    try {
+      const { renderScoreSheet } = await sheetRenderer.loadAfresh();
+      const sheet = renderScoreSheet(data.rubric, data.audit, data.score, {
+        fonts: { subset: { name: 'NotoSansSC-subset', bytes: font } },
+        images: data.images,
+        ...(data.seal ? { seal: data.seal } : {}),
+      });
+      const date = data.audit.auditedAt.slice(0, 10);
+      const suffix = isFinalised ? `r${data.audit.revision}` : t('status.draft');
+      downloadBytes(
+        sheet.bytes,
+        safeFileName(`${data.rubric.form}-${data.audit.site.name}-${date}-${suffix}.pdf`),
+        'application/pdf',
+      );
+      setStep({ kind: 'idle' });
+    } catch (error) {
+      // Without this the button stayed disabled at 正在生成 after a failure behind 仍然生成.
+      setStep(failed(error));
+    }
   };
 
   const make = async () => {
@@ -56,7 +72,7 @@ export function SheetActions({ header }: { header: AuditHeader }) {
       const [data, font, { sheetMissingCharacters }] = await Promise.all([
         store.getSheetData(header.id),
         loadFont(),
-        import('../../report/sheet-preflight'),
+        sheetPreflight.loadAfresh(),
       ]);
       const missing = sheetMissingCharacters(data.rubric, data.audit, data.score, {
         subset: { name: 'subset', bytes: font },
@@ -64,7 +80,7 @@ export function SheetActions({ header }: { header: AuditHeader }) {
       if (missing.length > 0) setStep({ kind: 'confirm', missing, data, font });
       else await render(data, font);
     } catch (error) {
-      setStep({ kind: 'error', detail: error instanceof Error ? error.message : String(error) });
+      setStep(failed(error));
     }
   };
 
@@ -77,7 +93,7 @@ export function SheetActions({ header }: { header: AuditHeader }) {
     try {
       downloadBytes(JSON.stringify(exported), name, 'application/json');
     } catch (error) {
-      setStep({ kind: 'error', detail: error instanceof Error ? error.message : String(error) });
+      setStep(failed(error));
       return;
     }
     // Only now has the user the file: this revision counts as exported.
@@ -102,8 +118,17 @@ export function SheetActions({ header }: { header: AuditHeader }) {
       )}
       {step.kind === 'making' && <span role="status">{t('sheet.making')}</span>}
       {step.kind === 'error' && (
-        <span role="alert" className="field__error">
-          {t('sheet.failed', { detail: step.detail })}
+        <span role="alert" className="field__error" data-testid="sheet-error">
+          {step.isNotOnDevice ? (
+            <>
+              {t('sheet.notOnDevice')}{' '}
+              <button type="button" className="button" onClick={() => void make()} data-testid="sheet-retry">
+                {t('app.retry')}
+              </button>
+            </>
+          ) : (
+            t('sheet.failed', { detail: step.detail })
+          )}
         </span>
       )}
       {step.kind === 'confirm' && (

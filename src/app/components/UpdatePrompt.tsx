@@ -21,7 +21,18 @@ export function UpdatePrompt() {
         <button
           type="button"
           className="button button--primary"
-          onClick={() => void updateServiceWorker(true)}
+          onClick={() => {
+            // workbox-window reloads only a page that a worker controlled when it registered; the first-visit
+            // page, claimed by the first worker later on, would otherwise keep running the old version.
+            navigator.serviceWorker.addEventListener(
+              'controllerchange',
+              () => {
+                window.location.reload();
+              },
+              { once: true },
+            );
+            void updateServiceWorker(true);
+          }}
         >
           {t('app.updateNow')}
         </button>

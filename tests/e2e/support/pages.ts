@@ -57,6 +57,16 @@ export class AuditApp {
     mode?: 'covert' | 'onsite';
   }): Promise<string> {
     await this.open('#/new');
+    return this.startAudit(options);
+  }
+
+  /** Fills the 新建考核 form already on screen and starts the audit; returns its id. */
+  async startAudit(options: {
+    rubric: string;
+    site: string;
+    auditor: string;
+    mode?: 'covert' | 'onsite';
+  }): Promise<string> {
     await this.page.getByTestId('rubric-select').selectOption(options.rubric);
     const siteSelect = this.page.getByTestId('site-select');
     if ((await siteSelect.count()) > 0) await siteSelect.selectOption('new');
