@@ -70,7 +70,9 @@ export async function writeFileDurably(file: string, text: string): Promise<void
  * on libuv's pool and each folder is synced once, instead of two syncs per file in a row, which made the store,
  * not verification, what limited an import to a few hundred audits a second.
  */
-export async function writeFilesDurably(files: readonly { readonly file: string; readonly text: string }[]): Promise<void> {
+export async function writeFilesDurably(
+  files: readonly { readonly file: string; readonly text: string | Uint8Array }[],
+): Promise<void> {
   const dirs = new Set(files.map((f) => dirname(f.file)));
   for (const dir of dirs) await mkdir(dir, { recursive: true });
   const queue = [...files];
@@ -103,6 +105,32 @@ const fileOfEntry = (entry: ValidEntry): SealedAuditFile => ({
   blobs: [...entry.blobs].map(([id, b]) => ({ id, type: b.type, base64url: toBase64Url(b.bytes) })),
 });
 
+/**
+ * An accepted audit on disk from store layout 2: the envelope without its payload's rubric (kept once in
+ * `rubrics-sealed/<fingerprint>.json`) and its images by SHA-256 (raw bytes in `images/<sha256>`). Written
+ * whole, it took a tenth of the bytes and fsync time of layout 1 (the rubric and base64 images in every file).
+ */
+const storedAuditSchema = z.strictObject({
+  version: z.literal(2),
+  envelope: z.unknown(),
+  rubricFingerprint: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  images: z.array(z.strictObject({ id: z.string(), type: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) })),
+});
+type StoredAudit = z.infer<typeof storedAuditSchema>;
+
+function storedOf(entry: ValidEntry): StoredAudit {
+  const { rubric: _once, ...payload } = entry.envelope.payload;
+  const sealedHashes = new Map(entry.envelope.payload.blobs.map((b) => [b.id, b.sha256]));
+  return {
+    version: 2,
+    envelope: { ...entry.envelope, payload },
+    rubricFingerprint: entry.envelope.payload.audit.rubricFingerprint,
+    images: [...entry.blobs].map(([id, b]) => ({ id, type: b.type, sha256: sealedHashes.get(id) ?? '' })),
+  };
+}
+
+const rubricFileName = (fingerprint: string): string => `${fingerprint.replace(/^sha256:/, '')}.json`;
+
 async function readJson(file: string): Promise<unknown> {
   return JSON.parse(await readFile(file, 'utf8'));
 }
@@ -125,22 +153,50 @@ export class FileStore implements IntakeRepository {
   async get(auditId: string): Promise<SealedAuditFile | undefined> {
     const file = this.path('audits', `${safeName(auditId)}.json`);
     if (!existsSync(file)) return undefined;
-    const parsed = sealedAuditFileSchema.safeParse(await readJson(file));
-    if (!parsed.success) throw new Error(`${file}: the stored audit does not match the schema`);
-    return parsed.data;
+    return this.readAudit(file, new Map());
   }
 
   async all(): Promise<SealedAuditFile[]> {
     const dir = this.path('audits');
     if (!existsSync(dir)) return [];
     const names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
+    const rubrics = new Map<string, unknown>();
     const entries: SealedAuditFile[] = [];
-    for (const name of names) {
-      const parsed = sealedAuditFileSchema.safeParse(await readJson(join(dir, name)));
-      if (!parsed.success) throw new Error(`${join(dir, name)}: the stored audit does not match the schema`);
-      entries.push(parsed.data);
-    }
+    for (const name of names) entries.push(await this.readAudit(join(dir, name), rubrics));
     return entries;
+  }
+
+  /** An accepted audit as it was received, from either store layout. */
+  private async readAudit(file: string, rubrics: Map<string, unknown>): Promise<SealedAuditFile> {
+    const json = await readJson(file);
+    const stored = storedAuditSchema.safeParse(json);
+    let whole: unknown = json;
+    if (stored.success) {
+      const { envelope, rubricFingerprint, images } = stored.data;
+      let rubric = rubrics.get(rubricFingerprint);
+      if (rubric === undefined) {
+        const rubricFile = this.path('rubrics-sealed', rubricFileName(rubricFingerprint));
+        if (!existsSync(rubricFile)) throw new Error(`${file}: its rubric ${rubricFingerprint} is missing from the store`);
+        rubric = await readJson(rubricFile);
+        rubrics.set(rubricFingerprint, rubric);
+      }
+      const blobs = [];
+      for (const image of images) {
+        const imageFile = this.path('images', image.sha256);
+        if (!existsSync(imageFile)) throw new Error(`${file}: its image ${image.id} is missing from the store`);
+        blobs.push({ id: image.id, type: image.type, base64url: toBase64Url(new Uint8Array(await readFile(imageFile))) });
+      }
+      whole = {
+        envelope:
+          typeof envelope === 'object' && envelope !== null && 'payload' in envelope && typeof envelope.payload === 'object'
+            ? { ...envelope, payload: { ...envelope.payload, rubric } }
+            : envelope,
+        blobs,
+      };
+    }
+    const parsed = sealedAuditFileSchema.safeParse(whole);
+    if (!parsed.success) throw new Error(`${file}: the stored audit does not match the schema`);
+    return parsed.data;
   }
 
   async facts(): Promise<AuditFact[]> {
@@ -248,11 +304,28 @@ export class FileStore implements IntakeRepository {
 
   async commit(changes: IntakeChanges): Promise<void> {
     const index = await this.loadIndex();
-    // Every audit file is durable before the index names it (the index is rebuilt from audits/ when missing).
+    // Rubrics and images first (each once, by content), then the audit files that name them, then the index:
+    // whatever a crash leaves, nothing names a file that is not whole (the index is rebuilt from audits/).
+    const shared: { file: string; text: string | Uint8Array }[] = [];
+    const seen = new Set<string>();
+    for (const { entry } of changes.accept) {
+      const { rubricFingerprint } = entry.envelope.payload.audit;
+      const rubricFile = this.path('rubrics-sealed', rubricFileName(rubricFingerprint));
+      if (!seen.has(rubricFile) && !existsSync(rubricFile))
+        shared.push({ file: rubricFile, text: JSON.stringify(entry.envelope.payload.rubric) });
+      seen.add(rubricFile);
+      for (const blob of entry.envelope.payload.blobs) {
+        const bytes = entry.blobs.get(blob.id)?.bytes;
+        const imageFile = this.path('images', blob.sha256);
+        if (bytes && !seen.has(imageFile) && !existsSync(imageFile)) shared.push({ file: imageFile, text: bytes });
+        seen.add(imageFile);
+      }
+    }
+    await writeFilesDurably(shared);
     await writeFilesDurably(
       changes.accept.map(({ entry }) => ({
         file: this.path('audits', `${safeName(entry.envelope.payload.audit.id)}.json`),
-        text: JSON.stringify(fileOfEntry(entry)),
+        text: JSON.stringify(storedOf(entry)),
       })),
     );
     for (const { entry } of changes.accept) {
