@@ -39,6 +39,8 @@ export function SheetActions({ header }: { header: AuditHeader }) {
       fonts: { subset: { name: 'NotoSansSC-subset', bytes: font } },
       images: data.images,
       ...(data.seal ? { seal: data.seal } : {}),
+      // The times the app shows are this device's; the sheet prints the same and names the zone.
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     });
     const date = data.audit.auditedAt.slice(0, 10);
     const suffix = isFinalised ? `r${data.audit.revision}` : t('status.draft');
