@@ -6,6 +6,7 @@ import { ErrorBoundary } from './components/ErrorBoundary';
 import { SaveErrorBanner, SaveStatus } from './components/SaveStatus';
 import { UpdatePrompt } from './components/UpdatePrompt';
 import { VersionChangeBanner } from './components/VersionChangeBanner';
+import { useFullerFontWarmUp } from './hooks/use-fuller-font';
 import { useStoragePersistence } from './hooks/use-storage-persistence';
 
 // Each screen is its own chunk: the list opens fast, the scoring form loads on first use.
@@ -31,6 +32,7 @@ const DashboardPage = lazy(() =>
 export function App() {
   const { t } = useTranslation();
   const persistence = useStoragePersistence();
+  useFullerFontWarmUp();
   const other = currentLanguage() === 'zh-CN' ? 'en' : 'zh-CN';
   return (
     <HashRouter>

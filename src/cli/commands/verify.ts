@@ -28,7 +28,7 @@ import {
 import { extractFontFromCollection } from '../../report/ttc';
 import type { CliIo } from '../io';
 import { findBetweenMarkers, isPdf, jpegImages, pageContents } from '../pdf-inspect';
-import { DEFAULT_FALLBACK_FONT, SUBSET_FONT_PATH } from '../sheet-fonts';
+import { DEFAULT_FALLBACK_FONT, SUBSET_FONT_PATH, SYSTEM_FALLBACK_FONT } from '../sheet-fonts';
 
 /** 3 is neither valid nor tampered: this verifier cannot re-make the sheet, so it proves nothing either way. */
 export const EXIT = { valid: 0, tampered: 1, unsigned: 2, cannotCheck: 3 } as const;
@@ -285,7 +285,7 @@ type FontsFound =
 
 /** The recorded fonts, found by hash among the fonts this machine has; the recorded names are used as written. */
 async function findRecordedFonts(record: RendererRecord, extraFiles: readonly string[]): Promise<FontsFound> {
-  const candidates = [SUBSET_FONT_PATH, DEFAULT_FALLBACK_FONT, ...extraFiles];
+  const candidates = [SUBSET_FONT_PATH, DEFAULT_FALLBACK_FONT, SYSTEM_FALLBACK_FONT, ...extraFiles];
   const wanted = [record.fonts.subset, record.fonts.fallback].filter((f) => f !== undefined);
   const found = new Map<string, Uint8Array>();
   for (const path of candidates) {

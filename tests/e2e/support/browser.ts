@@ -20,6 +20,7 @@ export const newProfileDir = (): string => mkdtempSync(join(tmpdir(), 'ducha-e2e
 export async function launch(
   profileDir: string,
   viewport = { width: 1024, height: 1366 },
+  options: { timezoneId?: string } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath,
@@ -28,6 +29,7 @@ export async function launch(
     viewport,
     locale: 'zh-CN',
     args: chromiumArgs,
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (error) => {
