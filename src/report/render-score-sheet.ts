@@ -150,7 +150,8 @@ export function renderScoreSheet(
   doc.setFontSize(15);
   write(model.title, PAGE.width / 2, 16, { maxWidth: CONTENT_WIDTH, align: 'center' });
   doc.setFontSize(10);
-  const formWidth = doc.getTextWidth(t(model.form).text);
+  // Measured in the font that draws it (wrap sets it), on one line however long.
+  const formWidth = Math.max(...wrap(model.form, Infinity).map((line) => doc.getTextWidth(line)));
   write(model.form, PAGE.width - PAGE.margin, 24, { maxWidth: formWidth, align: 'right' });
   let headerY =
     24 +
