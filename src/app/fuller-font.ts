@@ -8,7 +8,8 @@ import { FULLER_FONT } from '../report/fuller-font';
  */
 
 /** Versioned by the font's hash, so a new font is a new entry and never mixed with the old one. */
-const CACHE_NAME = `ducha-fuller-font-${FULLER_FONT.sha256.slice(0, 12)}`;
+const CACHE_PREFIX = 'ducha-fuller-font-';
+const CACHE_NAME = `${CACHE_PREFIX}${FULLER_FONT.sha256.slice(0, 12)}`;
 
 export type FullerFontStatus = 'unknown' | 'downloading' | 'ready' | 'absent';
 
@@ -60,6 +61,9 @@ async function download(): Promise<Uint8Array | undefined> {
   if (hasCacheApi()) {
     const cache = await caches.open(CACHE_NAME);
     await cache.put(fontUrl(), new Response(bytes, { headers: { 'Content-Type': 'font/ttf' } }));
+    // A font an earlier version of the app cached is no longer used: give its megabytes back.
+    for (const name of await caches.keys())
+      if (name.startsWith(CACHE_PREFIX) && name !== CACHE_NAME) await caches.delete(name);
   }
   return new Uint8Array(bytes);
 }

@@ -106,6 +106,10 @@ describe('rare name characters on sheets made in the app', () => {
     // The sheet prints this device's zone, named.
     expect(boxed).toMatch(/考核时间:\d{4}年\d{2}月\d{2}日\d{2}:\d{2}\(Asia\/Urumqi,UTC\+06:00\)/);
 
+    // A font an earlier app version cached is dropped once the current one is in.
+    await app.page.evaluate(async () => {
+      await (await caches.open('ducha-fuller-font-000000000000')).put('/fonts/old.ttf', new Response('old'));
+    });
     // The whole font reachable again: making the sheet fetches it (and caches it), and nothing is missing.
     await context.unroute(FULLER_FONT_URL);
     const whole = await makeSheet(app, false);
@@ -114,6 +118,11 @@ describe('rare name characters on sheets made in the app', () => {
     expect(whole).not.toContain('□');
     await app.open('#/settings');
     await expect.poll(() => fullerFontStatus(app)).toBe('ready');
+    expect(
+      await app.page.evaluate(async () =>
+        (await caches.keys()).filter((name) => name.startsWith('ducha-fuller-font-')),
+      ),
+    ).toEqual(['ducha-fuller-font-1284f6cc9d51']);
   });
 
   it('offline with the fuller font cached: only a character outside it too (䶮) is □, listed with its code point', async () => {
