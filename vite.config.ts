@@ -33,6 +33,10 @@ export default defineConfig({
       workbox: {
         // The app shell, every lazy route and the bundled rubrics: after one visit all of it works offline.
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,json,ttf}'],
+        // The fuller CJK font (4.6 MB, rare name characters) is not precached: the app fetches it in the
+        // background after the first visit into a cache of its own (src/app/fuller-font.ts), so installing
+        // or updating the app never waits for it.
+        globIgnores: ['**/fonts/wqy-microhei.ttf'],
         // The CJK font subset (≈2.4 MB) must be precached for offline PDF export; the default limit is 2 MiB.
         maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
         navigateFallback: 'index.html',

@@ -7,6 +7,7 @@ import { ScreenError } from './components/ScreenError';
 import { SaveErrorBanner, SaveStatus } from './components/SaveStatus';
 import { UpdatePrompt } from './components/UpdatePrompt';
 import { VersionChangeBanner } from './components/VersionChangeBanner';
+import { useFullerFontWarmUp } from './hooks/use-fuller-font';
 import { useStoragePersistence } from './hooks/use-storage-persistence';
 import { forgetFailedImports } from './retrying-import';
 import { preloadScreensWhenIdle, screens } from './screens';
@@ -14,6 +15,7 @@ import { preloadScreensWhenIdle, screens } from './screens';
 export function App() {
   const { t } = useTranslation();
   const persistence = useStoragePersistence();
+  useFullerFontWarmUp();
   const other = currentLanguage() === 'zh-CN' ? 'en' : 'zh-CN';
   useEffect(() => preloadScreensWhenIdle(), []);
   return (

@@ -23,7 +23,8 @@ const usage = `督查 ducha — rubric tools
   ducha pdf --rubric <file> --answers <file> --site <name> --auditor <name> [--date YYYY-MM-DD] --out <file.pdf>
                                                         an unsealed score sheet (未签章)
   ducha pdf --audit <export.json> --out <file.pdf>      the sealed sheet of an audit exported from the app
-            [--fallback-font <file.ttf> | --no-fallback-font]
+            [--fallback-font <file.ttf> | --no-fallback-font] [--tz Asia/Shanghai]
+                                                        times are printed in --tz (default Asia/Shanghai), named
   ducha verify <file.pdf…> [--store DIR]                valid (0): the pages are what the seal says and the signer is
                                                         enrolled in the store's key register; tampered or refused (1);
                                                         unsigned (2); cannot check or signer not enrolled (3)
@@ -91,6 +92,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             out: { type: 'string' },
             'fallback-font': { type: 'string' },
             'no-fallback-font': { type: 'boolean' },
+            tz: { type: 'string' },
           },
         });
         const options = pdfArgsSchema.safeParse(values);

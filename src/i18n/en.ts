@@ -185,6 +185,8 @@ export const en: Messages = {
     preview: 'Preview score sheet (draft)',
     making: 'Making the score sheet…',
     missingTitle: 'The sheet font lacks these characters; they will print as □ and be listed on the sheet:',
+    fullerFontAbsent:
+      'The fuller font (rare characters) is not on this device yet: it downloads by itself when online, after which most rare characters print, offline too.',
     proceed: 'Make it anyway',
     cancel: 'Cancel',
     failed: 'The score sheet could not be made: {{detail}}',
@@ -199,6 +201,13 @@ export const en: Messages = {
     keyHint:
       'Finalised audits are sealed with this key; head office uses it to check a sheet was not altered.',
     storage: 'Storage on this device',
+    fullerFont: 'Rare-character font (prints 燊, 堃, 喆 … on score sheets)',
+    fullerFontStatus: {
+      unknown: 'Checking…',
+      downloading: 'Downloading in the background (about 4.6 MB)…',
+      ready: 'Downloaded, works offline',
+      absent: 'Not downloaded yet: it downloads by itself when online (about 4.6 MB)',
+    },
     fullKeyId: 'Full key id',
     keyQr: 'QR code of this device’s full key id (head office can scan it to compare)',
     exportKey: {

@@ -181,6 +181,8 @@ export const zhCN = {
     preview: '预览评分表(草稿)',
     making: '正在生成评分表…',
     missingTitle: '以下字符在评分表字体中缺失,将显示为 □ 并在表中注明:',
+    fullerFontAbsent:
+      '完整字库(含生僻字)尚未下载到本机:联网时会自动下载,之后多数生僻字可正常打印,离线亦可。',
     proceed: '仍然生成',
     cancel: '取消',
     failed: '评分表生成失败:{{detail}}',
@@ -194,6 +196,13 @@ export const zhCN = {
     keyFingerprint: '本机签章密钥指纹',
     keyHint: '定稿时用此密钥签章;总部据此核验评分表未被改动。',
     storage: '本机存储',
+    fullerFont: '生僻字字库(评分表打印燊、堃、喆等字)',
+    fullerFontStatus: {
+      unknown: '正在检查…',
+      downloading: '正在后台下载(约 4.6 MB)…',
+      ready: '已下载,离线可用',
+      absent: '尚未下载:联网时自动下载(约 4.6 MB)',
+    },
     fullKeyId: '完整密钥编号',
     keyQr: '本机完整密钥编号的二维码(总部可扫码核对)',
     exportKey: {

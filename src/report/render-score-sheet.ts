@@ -10,60 +10,50 @@ import {
   type Audit,
   type Rubric,
   type ScoreResult,
-  type SealedEnvelope,
 } from '../domain/index';
 import { toBase64 } from './base64';
-import { createFontPicker, FONT_IDS, type SheetFont } from './font-choice';
-import { buildSheetModel, formatSheetTime, sheetText } from './sheet-model';
-import { RENDERER_BEGIN, RENDERER_END, rendererRecord } from './sheet-record';
-
-export const SEAL_BEGIN = 'DUCHA-SEAL-BEGIN:';
-export const SEAL_END = ':DUCHA-SEAL-END';
-export const SEAL_NAMESPACE = 'https://ducha.invalid/seal/1.0/';
-
-export interface ScoreSheetAssets {
-  readonly fonts: { readonly subset: SheetFont; readonly fallback?: SheetFont };
-  /** JPEG bytes of every photo and signature image, by blob id; embedded unchanged so their hashes can be checked. */
-  readonly images: ReadonlyMap<string, Uint8Array>;
-  /** The sealed envelope of a finalised audit; without it the sheet is marked 未签章. */
-  readonly seal?: SealedEnvelope;
-}
-
-export interface ScoreSheet {
-  readonly bytes: Uint8Array;
-  readonly pageCount: number;
-  /** Characters no available font could draw; printed as □ and listed on the sheet. */
-  readonly missingCharacters: readonly string[];
-  readonly usedFallbackFont: boolean;
-}
+import { createFontPicker, FONT_IDS } from './font-choice';
+import { breakLines } from './line-break';
+import { fitInside } from './photo-fit';
+import {
+  pdfDateUtc,
+  SEAL_BEGIN,
+  SEAL_END,
+  SEAL_NAMESPACE,
+  shortHash,
+  utf8Base64,
+  type ScoreSheet,
+  type ScoreSheetAssets,
+} from './sheet-document';
+import { buildSheetModel, sheetText } from './sheet-model';
+import { RENDERER_BEGIN, RENDERER_END, rendererRecord, SHEET_RENDERER_VERSION } from './sheet-record';
+import { DEFAULT_SHEET_TIME_ZONE, zonedDateTime } from './sheet-time';
+import { isTimeZone } from './csv';
 
 const PAGE = { width: 210, height: 297, margin: 12 } as const;
+const CONTENT_WIDTH = PAGE.width - PAGE.margin * 2;
 const GREY: [number, number, number] = [90, 90, 90];
-
-/** "sha256:abcd…" → "abcd ef01 2345 6789", the short form printed beside the QR code. */
-export const shortHash = (hash: string): string => (hash.slice(0, 16).match(/.{4}/g) ?? []).join(' ');
-
-function utf8Base64(text: string): string {
-  return toBase64(new TextEncoder().encode(text));
-}
-
-/**
- * A PDF date in UTC. Given a Date, jsPDF writes local time with the machine's offset, so the same sheet
- * made in Shanghai and in a UTC container would differ; the string form is written as it is.
- */
-export function pdfDateUtc(iso: string): string {
-  const date = new Date(iso);
-  const year = date.getUTCFullYear();
-  // jsPDF rejects date strings outside 1970–2037; a fixed date keeps such a sheet reproducible.
-  if (Number.isNaN(date.getTime()) || year < 1970 || year > 2037) return "D:19700101000000+00'00'";
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `D:${String(year)}${two(date.getUTCMonth() + 1)}${two(date.getUTCDate())}${two(date.getUTCHours())}${two(date.getUTCMinutes())}${two(date.getUTCSeconds())}+00'00'`;
-}
+/** Table columns (mm): 序号 | 项目 | 标准 | 考核与评分方法 | 标准分值 | 实际得分. Each heading fits on one line. */
+export const SHEET_COLUMNS = [
+  { heading: '序号', width: 12 },
+  { heading: '项目', width: 18 },
+  { heading: '标准', width: 70 },
+  { heading: '考核与评分方法', width: 48 },
+  { heading: '标准分值', width: 16 },
+  { heading: '实际得分', width: 22 },
+] as const;
+export const SHEET_CELL_PADDING = 1.4;
+export const SHEET_HEAD_FONT_SIZE = 8.5;
+/** A photo in the appendix is at most this tall (mm), and at most a column wide. */
+const PHOTO_MAX_HEIGHT = 80;
+/** Baseline to baseline (mm) for text of this size in points. */
+const lineHeight = (fontSize: number): number => fontSize * 0.3528 * 1.25;
 
 /**
  * The score sheet as PDF bytes: a pure function of its data. It mirrors the paper 督办记录表 (title,
  * header, 序号|项目|标准|考核与评分方法|标准分值|实际得分, 合计), adds signatures, the seal and an evidence
- * appendix, and embeds the sealed envelope so the PDF alone can be verified.
+ * appendix, and embeds the sealed envelope so the PDF alone can be verified. Every time is printed in
+ * `assets.timeZone` and names it; that zone is recorded beside the seal.
  */
 export function renderScoreSheet(
   rubric: Rubric,
@@ -71,13 +61,19 @@ export function renderScoreSheet(
   score: ScoreResult,
   assets: ScoreSheetAssets,
 ): ScoreSheet {
-  const model = buildSheetModel(rubric, audit, score);
+  const timeZone = assets.timeZone ?? DEFAULT_SHEET_TIME_ZONE;
+  if (!isTimeZone(timeZone)) throw new Error(`renderScoreSheet: unknown time zone "${timeZone}"`);
+  const model = buildSheetModel(rubric, audit, score, timeZone);
+  const sealLine = assets.seal
+    ? `设备密钥 ${keyFingerprint(assets.seal.payload.publicKey)} · 签章时间 ${zonedDateTime(assets.seal.payload.sealedAt, timeZone)}`
+    : '';
   // Every line is checked up front, so the note listing undrawable characters (printed mid-sheet) is
   // complete, and so the fallback font is embedded only when some text needs it: a sheet that does not
   // need it must not depend on it, or it could not be reproduced where that font is not installed.
   const lines = [
     ...sheetText(model).split('\n'),
     ...model.photos.map((photo) => (photo.note ? `${photo.caption}:${photo.note}` : photo.caption)),
+    sealLine,
   ];
   const probe = createFontPicker(assets.fonts.subset, assets.fonts.fallback);
   const needsFallback = lines.some((line) => probe(line).font === FONT_IDS.fallback);
@@ -93,16 +89,26 @@ export function renderScoreSheet(
     if (picked.font === FONT_IDS.fallback) usedFallbackFont = true;
     return picked;
   };
-  /** doc.text in whichever font can draw this text. */
+  /** The text's lines no wider than maxWidth at the current size, in the font it needs (which stays set). */
+  const wrap = (text: string, maxWidth: number): string[] => {
+    const picked = t(text);
+    doc.setFont(picked.font, 'normal');
+    return breakLines(picked.text, maxWidth, (line) => doc.getTextWidth(line));
+  };
+  /** doc.text in whichever font can draw this text, broken into lines no wider than maxWidth; returns the line count. */
   const write = (
     text: string,
     x: number,
     y: number,
-    options?: { align?: 'left' | 'center' | 'right'; angle?: number },
-  ) => {
-    const picked = t(text);
-    doc.setFont(picked.font, 'normal');
-    doc.text(picked.text, x, y, options);
+    options: { maxWidth: number; align?: 'left' | 'center' | 'right' },
+  ): number => {
+    const wrapped = wrap(text, options.maxWidth);
+    const step = lineHeight(doc.getFontSize());
+    wrapped.forEach((line, i) => {
+      doc.text(line, x, y + i * step, options.align ? { align: options.align } : undefined);
+    });
+    doc.setFont(FONT_IDS.subset, 'normal');
+    return wrapped.length;
   };
 
   const doc = new jsPDF({ unit: 'mm', format: 'a4', orientation: 'portrait', compress: true });
@@ -129,23 +135,48 @@ export function renderScoreSheet(
   });
   // One XMP block (jsPDF keeps only the first): how to re-make this file, then the seal it shows.
   // Canonical JSON, so a verifier embeds the same text from the parsed envelope whatever its key order.
+  const record = rendererRecord(
+    { subset, ...(fallback ? { fallback } : {}) },
+    SHEET_RENDERER_VERSION,
+    timeZone,
+  );
   doc.addMetadata(
-    `${RENDERER_BEGIN}${utf8Base64(canonicalJson(rendererRecord({ subset, ...(fallback ? { fallback } : {}) })))}${RENDERER_END}` +
+    `${RENDERER_BEGIN}${utf8Base64(canonicalJson(record))}${RENDERER_END}` +
       (assets.seal ? `${SEAL_BEGIN}${utf8Base64(canonicalJson(assets.seal))}${SEAL_END}` : ''),
     SEAL_NAMESPACE,
   );
 
-  // Header, as on the paper form.
+  // Header, as on the paper form: title; 被考核单位 with the form number at the right; 考核时间; who and how.
   doc.setFontSize(15);
-  write(model.title, PAGE.width / 2, 16, { align: 'center' });
+  write(model.title, PAGE.width / 2, 16, { maxWidth: CONTENT_WIDTH, align: 'center' });
   doc.setFontSize(10);
-  write(model.siteLine, PAGE.margin, 25);
-  write(model.auditLine, PAGE.width / 2, 25, { align: 'center' });
-  write(model.form, PAGE.width - PAGE.margin, 25, { align: 'right' });
+  // Measured in the font that draws it (wrap sets it), on one line however long.
+  const formWidth = Math.max(...wrap(model.form, Infinity).map((line) => doc.getTextWidth(line)));
+  write(model.form, PAGE.width - PAGE.margin, 24, { maxWidth: formWidth, align: 'right' });
+  let headerY =
+    24 +
+    (write(model.siteLine, PAGE.margin, 24, { maxWidth: CONTENT_WIDTH - formWidth - 6 }) - 1) *
+      lineHeight(10);
+  headerY += 5.5;
+  headerY += (write(model.auditLine, PAGE.margin, headerY, { maxWidth: CONTENT_WIDTH }) - 1) * lineHeight(10);
   doc.setTextColor(...GREY);
   doc.setFontSize(8.5);
-  write(model.metaLine, PAGE.margin, 30);
+  headerY += 5;
+  headerY += (write(model.metaLine, PAGE.margin, headerY, { maxWidth: CONTENT_WIDTH }) - 1) * lineHeight(8.5);
   doc.setTextColor(0, 0, 0);
+
+  // Later pages repeat who was audited above the table; the table starts below however many lines that takes.
+  doc.setFontSize(8.5);
+  const runningHead = wrap(`${rubric.form} ${rubric.title} · ${model.siteLine}`, CONTENT_WIDTH);
+  const runningHeadFont = doc.getFont().fontName;
+  doc.setFont(FONT_IDS.subset, 'normal');
+  const topMargin = Math.max(18, 12 + (runningHead.length - 1) * lineHeight(8.5) + 5);
+
+  /** Cell text broken by 禁则; autotable has already set the cell's font and size when it asks. */
+  const breakCell = (text: string | string[], width: number): string[] =>
+    (Array.isArray(text) ? text : [text]).flatMap((line) =>
+      breakLines(line, width, (piece) => doc.getTextWidth(piece)),
+    );
 
   const body: RowInput[] = model.rows.map((row): RowInput => {
     const fill: [number, number, number] | false = row.isUnit ? false : [238, 241, 245];
@@ -168,24 +199,25 @@ export function renderScoreSheet(
     { content: model.total, styles: { halign: 'center', fillColor: [226, 232, 240] } },
   ]);
 
-  let cursorY = 34;
+  let cursorY = headerY + 4;
   autoTable(doc, {
-    startY: 33,
-    head: [['序号', '项目', '标准', '考核与评分方法', '标准分值', '实际得分']],
+    startY: headerY + 3,
+    head: [SHEET_COLUMNS.map((c) => c.heading)],
     body,
     theme: 'grid',
     showHead: 'everyPage',
     rowPageBreak: 'avoid',
-    margin: { top: 18, bottom: 16, left: PAGE.margin, right: PAGE.margin },
+    margin: { top: topMargin, bottom: 16, left: PAGE.margin, right: PAGE.margin },
     styles: {
       font: FONT_IDS.subset,
       fontStyle: 'normal',
       fontSize: 7.6,
-      cellPadding: 1.4,
+      cellPadding: SHEET_CELL_PADDING,
       lineColor: [120, 120, 120],
       lineWidth: 0.15,
       textColor: [0, 0, 0],
       valign: 'middle',
+      overflow: breakCell,
     },
     headStyles: {
       font: FONT_IDS.subset,
@@ -193,22 +225,19 @@ export function renderScoreSheet(
       fillColor: [31, 78, 121],
       textColor: [255, 255, 255],
       halign: 'center',
-      fontSize: 8.5,
+      fontSize: SHEET_HEAD_FONT_SIZE,
     },
-    columnStyles: {
-      0: { cellWidth: 12 },
-      1: { cellWidth: 18 },
-      2: { cellWidth: 72 },
-      3: { cellWidth: 48 },
-      4: { cellWidth: 14 },
-      5: { cellWidth: 22 },
-    },
+    columnStyles: Object.fromEntries(SHEET_COLUMNS.map((c, i) => [i, { cellWidth: c.width }])),
     didDrawPage: (data) => {
       cursorY = data.cursor?.y ?? cursorY;
       if (data.pageNumber > 1) {
         doc.setFontSize(8.5);
         doc.setTextColor(...GREY);
-        write(`${rubric.form} ${rubric.title} · ${model.siteLine}`, PAGE.margin, 12);
+        doc.setFont(runningHeadFont, 'normal');
+        runningHead.forEach((line, i) => {
+          doc.text(line, PAGE.margin, 12 + i * lineHeight(8.5));
+        });
+        doc.setFont(FONT_IDS.subset, 'normal');
         doc.setTextColor(0, 0, 0);
       }
     },
@@ -222,36 +251,70 @@ export function renderScoreSheet(
   };
 
   if (missing.size > 0) {
-    ensureSpace(8);
     doc.setFontSize(8.5);
-    doc.setFont(FONT_IDS.subset, 'normal');
-    doc.setTextColor(160, 30, 30);
     const codes = [...missing]
       .map((ch) => `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`)
       .join('、');
-    doc.text(`注:本表中 □ 处为字体缺少的字符(${codes}),以电子记录为准。`, PAGE.margin, cursorY + 5);
+    const note = wrap(`注:本表中 □ 处为字体缺少的字符(${codes}),以电子记录为准。`, CONTENT_WIDTH);
+    ensureSpace(note.length * lineHeight(8.5) + 3);
+    doc.setTextColor(160, 30, 30);
+    note.forEach((line, i) => {
+      doc.text(line, PAGE.margin, cursorY + 5 + i * lineHeight(8.5));
+    });
+    doc.setFont(FONT_IDS.subset, 'normal');
     doc.setTextColor(0, 0, 0);
-    cursorY += 7;
+    cursorY += 3 + note.length * lineHeight(8.5);
   }
 
-  // Signatures: 考核人 and 被考核单位负责人, name, handwriting and time.
-  ensureSpace(42);
-  const boxWidth = (PAGE.width - PAGE.margin * 2 - 6) / 2;
+  // Signatures: 考核人 and 被考核单位负责人, name, handwriting and time; the boxes grow with long names.
+  const boxWidth = (CONTENT_WIDTH - 6) / 2;
+  const signatureImage = { width: 66, height: 22 };
+  doc.setFontSize(9.5);
+  const names = model.signers.map((signer) => wrap(`${signer.role}签名:${signer.name}`, boxWidth - 4));
+  const nameFonts = model.signers.map((signer) => t(`${signer.role}签名:${signer.name}`).font);
+  doc.setFontSize(8);
+  const times = model.signers.map((signer) =>
+    wrap(signer.signedAt ? `签署时间:${signer.signedAt}` : '签署时间:', boxWidth - 4),
+  );
+  doc.setFont(FONT_IDS.subset, 'normal');
+  const nameLines = Math.max(...names.map((n) => n.length));
+  const timeLines = Math.max(...times.map((n) => n.length));
+  const imageTop = 7 + (nameLines - 1) * lineHeight(9.5);
+  const timeTop = imageTop + signatureImage.height + 4;
+  const boxHeight = timeTop + (timeLines - 1) * lineHeight(8) + 3;
+  ensureSpace(boxHeight + 6);
   model.signers.forEach((signer, i) => {
     const x = PAGE.margin + i * (boxWidth + 6);
     const y = cursorY + 4;
     doc.setDrawColor(150, 150, 150);
-    doc.rect(x, y, boxWidth, 36);
+    doc.rect(x, y, boxWidth, boxHeight);
     doc.setFontSize(9.5);
-    write(`${signer.role}签名:${signer.name}`, x + 2, y + 5);
+    doc.setFont(nameFonts[i] ?? FONT_IDS.subset, 'normal');
+    (names[i] ?? []).forEach((line, n) => {
+      doc.text(line, x + 2, y + 5 + n * lineHeight(9.5));
+    });
     doc.setFont(FONT_IDS.subset, 'normal');
     const image = signer.imageId ? assets.images.get(signer.imageId) : undefined;
-    // The alias is the content hash: jsPDF's default alias can merge two different images.
-    if (image) doc.addImage(image, 'JPEG', x + 2, y + 7, 66, 22, sha256Hex(image), 'NONE');
+    if (image) {
+      const place = fitInside(doc.getImageProperties(image), signatureImage);
+      // The alias is the content hash: jsPDF's default alias can merge two different images.
+      doc.addImage(
+        image,
+        'JPEG',
+        x + 2 + place.x,
+        y + imageTop,
+        place.width,
+        place.height,
+        sha256Hex(image),
+        'NONE',
+      );
+    }
     doc.setFontSize(8);
-    doc.text(signer.signedAt ? `签署时间:${formatSheetTime(signer.signedAt)}` : '签署时间:', x + 2, y + 33);
+    (times[i] ?? []).forEach((line, n) => {
+      doc.text(line, x + 2, y + timeTop + n * lineHeight(8));
+    });
   });
-  cursorY += 44;
+  cursorY += boxHeight + 8;
 
   // The seal: short hash, device key and a QR code of audit id + hash; or 未签章.
   ensureSpace(36);
@@ -270,11 +333,7 @@ export function renderScoreSheet(
     doc.setFontSize(8);
     doc.setTextColor(...GREY);
     doc.text(`SHA-256 ${assets.seal.hash}`, textX, cursorY + 12);
-    doc.text(
-      `设备密钥 ${keyFingerprint(assets.seal.payload.publicKey)} · 签章时间 ${formatSheetTime(assets.seal.payload.sealedAt)}`,
-      textX,
-      cursorY + 17,
-    );
+    write(sealLine, textX, cursorY + 17, { maxWidth: PAGE.width - PAGE.margin - textX });
     if (assets.seal.payload.previousHash)
       doc.text(`更正自 ${shortHash(assets.seal.payload.previousHash)}`, textX, cursorY + 22);
     doc.text('校验:npm run ducha -- verify <本文件.pdf>', textX, cursorY + 27);
@@ -288,33 +347,37 @@ export function renderScoreSheet(
     cursorY += 12;
   }
 
-  // Evidence appendix: each photo with its unit, item and note.
+  // Evidence appendix: each photo with its unit, item and note, never stretched.
   if (model.photos.length > 0) {
     doc.addPage();
     doc.setFontSize(12);
     doc.text('附:现场照片', PAGE.margin, 18);
     let y = 24;
     let column = 0;
-    const width = (PAGE.width - PAGE.margin * 2 - 6) / 2;
+    const width = (CONTENT_WIDTH - 6) / 2;
     let rowHeight = 0;
     for (const photo of model.photos) {
       const bytes = assets.images.get(photo.id);
-      const props = bytes ? doc.getImageProperties(bytes) : undefined;
-      const height = props ? Math.min(80, (width * props.height) / props.width) : 20;
-      const picked = t(photo.note ? `${photo.caption}:${photo.note}` : photo.caption);
-      doc.setFont(picked.font, 'normal');
-      const lines: unknown = doc.splitTextToSize(picked.text, width);
-      const caption = Array.isArray(lines) ? lines.map(String) : [String(lines)];
-      const blockHeight = height + 4 + caption.length * 3.6;
+      const place = bytes
+        ? fitInside(doc.getImageProperties(bytes), { width, height: PHOTO_MAX_HEIGHT })
+        : { x: 0, width, height: 20 };
+      doc.setFontSize(8);
+      const caption = wrap(photo.note ? `${photo.caption}:${photo.note}` : photo.caption, width);
+      const captionFont = doc.getFont().fontName;
+      doc.setFont(FONT_IDS.subset, 'normal');
+      const blockHeight = place.height + 4 + caption.length * 3.6;
       if (column === 0 && y + blockHeight > PAGE.height - 18) {
         doc.addPage();
         y = 20;
       }
       const x = PAGE.margin + column * (width + 6);
-      if (bytes) doc.addImage(bytes, 'JPEG', x, y, width, height, sha256Hex(bytes), 'NONE');
+      if (bytes)
+        doc.addImage(bytes, 'JPEG', x + place.x, y, place.width, place.height, sha256Hex(bytes), 'NONE');
       else doc.text('(照片缺失)', x, y + 10);
-      doc.setFontSize(8);
-      doc.text(caption, x, y + height + 4);
+      doc.setFont(captionFont, 'normal');
+      caption.forEach((line, i) => {
+        doc.text(line, x, y + place.height + 4 + i * 3.6);
+      });
       doc.setFont(FONT_IDS.subset, 'normal');
       rowHeight = Math.max(rowHeight, blockHeight + 4);
       column = (column + 1) % 2;
@@ -324,7 +387,6 @@ export function renderScoreSheet(
       }
     }
   }
-
   // Footer on every page, and 草稿 across every page of a draft.
   const pageCount = doc.getNumberOfPages();
   for (let page = 1; page <= pageCount; page++) {

@@ -1,5 +1,8 @@
 import { scoreSealed, type SealedEnvelope, type SealPayload, type ScoreResult } from '../domain/index';
-import { renderScoreSheet, type ScoreSheet, type ScoreSheetAssets } from './render-score-sheet';
+import { renderScoreSheet } from './render-score-sheet';
+import { renderScoreSheetV2 } from './renderer-v2/render-score-sheet-v2';
+import type { ScoreSheet, ScoreSheetAssets } from './sheet-document';
+import { REPRODUCIBLE_RENDERER_VERSIONS, SHEET_RENDERER_VERSION } from './sheet-record';
 
 /**
  * The score a sealed payload's sheet shows: under the scoring rules the seal records, so a sheet of an
@@ -11,15 +14,20 @@ export function scoreOfSealedPayload(payload: SealPayload): ScoreResult {
 
 /**
  * The sheet of a sealed audit, drawn from the seal alone: what `ducha pdf --audit` writes and what
- * `ducha verify` re-makes to compare with a PDF byte for byte.
+ * `ducha verify` re-makes to compare with a PDF byte for byte. `version` is the renderer a handed-out
+ * sheet records: version 2 is drawn by its frozen code (it printed no zone, so `timeZone` is unused).
  */
 export function renderSealedSheet(
   envelope: SealedEnvelope,
   assets: Omit<ScoreSheetAssets, 'seal'>,
+  version: number = SHEET_RENDERER_VERSION,
 ): ScoreSheet {
   const { rubric, audit } = envelope.payload;
-  return renderScoreSheet(rubric, audit, scoreOfSealedPayload(envelope.payload), {
-    ...assets,
-    seal: envelope,
-  });
+  const score = scoreOfSealedPayload(envelope.payload);
+  if (version === 2) return renderScoreSheetV2(rubric, audit, score, { ...assets, seal: envelope });
+  if (version === SHEET_RENDERER_VERSION)
+    return renderScoreSheet(rubric, audit, score, { ...assets, seal: envelope });
+  throw new Error(
+    `renderer version ${String(version)} cannot be re-made here (only ${REPRODUCIBLE_RENDERER_VERSIONS.join(', ')})`,
+  );
 }

@@ -9,6 +9,7 @@ import {
   type RubricNode,
   type ScoreResult,
 } from '../domain/index';
+import { DEFAULT_SHEET_TIME_ZONE, zonedDateTime } from './sheet-time';
 
 /** One row of the 督办记录表 table: 序号 | 项目 | 标准 | 考核与评分方法 | 标准分值 | 实际得分. */
 export interface SheetRow {
@@ -38,7 +39,8 @@ export interface SheetModel {
   readonly signers: readonly {
     role: string;
     name: string;
-    signedAt: string | undefined;
+    /** 签署时间 with its zone, or '' when not signed. */
+    signedAt: string;
     imageId: string | undefined;
   }[];
   readonly photos: readonly { id: string; unitId: string; caption: string; note: string }[];
@@ -55,29 +57,6 @@ const gradeLabel = (rubric: Rubric, grade: Grade | undefined): string =>
 
 const points = (hundredths: number): string => String(fromHundredths(hundredths));
 
-/** 2026-11-24T01:30Z → 2026年11月24日 in China time, as the paper form writes it. */
-export function formatSheetDate(iso: string, timeZone = 'Asia/Shanghai'): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(new Date(iso));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}年${get('month')}月${get('day')}日`;
-}
-
-export function formatSheetTime(iso: string, timeZone = 'Asia/Shanghai'): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(iso));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${formatSheetDate(iso, timeZone)} ${get('hour')}:${get('minute')}`;
-}
-
 function earnedCell(rubric: Rubric, node: RubricNode, score: NodeScore | undefined): string {
   if (!score) return '';
   if (score.isUnit) {
@@ -92,10 +71,14 @@ function earnedCell(rubric: Rubric, node: RubricNode, score: NodeScore | undefin
 }
 
 /**
- * The sheet as text: what the PDF prints, cell by cell. The renderer draws it; `ducha verify` reads a
- * PDF back and looks for the same text, so both share this one function.
+ * The sheet as text: what the PDF prints, cell by cell, every time in `timeZone` and naming it.
  */
-export function buildSheetModel(rubric: Rubric, audit: Audit, score: ScoreResult): SheetModel {
+export function buildSheetModel(
+  rubric: Rubric,
+  audit: Audit,
+  score: ScoreResult,
+  timeZone = DEFAULT_SHEET_TIME_ZONE,
+): SheetModel {
   const scores = new Map(score.nodes.map((n) => [n.id, n]));
   const answers = new Map(audit.answers.map((a) => [a.unitId, a]));
   const rows: SheetRow[] = [];
@@ -122,7 +105,12 @@ export function buildSheetModel(rubric: Rubric, audit: Audit, score: ScoreResult
   const percent = score.percentTenths === null ? '—' : `${fromTenths(score.percentTenths).toFixed(1)}%`;
   const signer = (role: 'auditor' | 'siteManager', label: string) => {
     const s = audit.signatures[role];
-    return { role: label, name: s?.name ?? '', signedAt: s?.signedAt, imageId: s?.imageId };
+    return {
+      role: label,
+      name: s?.name ?? '',
+      signedAt: s?.signedAt === undefined ? '' : zonedDateTime(s.signedAt, timeZone),
+      imageId: s?.imageId,
+    };
   };
   const photos = audit.answers.flatMap((a) =>
     a.photoIds.map((id, i) => {
@@ -142,7 +130,7 @@ export function buildSheetModel(rubric: Rubric, audit: Audit, score: ScoreResult
     title: rubric.title,
     form: rubric.form,
     siteLine: `被考核单位:${audit.site.name}`,
-    auditLine: `考核时间:${formatSheetDate(audit.auditedAt)}`,
+    auditLine: `考核时间:${zonedDateTime(audit.auditedAt, timeZone)}`,
     metaLine: `考核人:${audit.auditor}   考核方式:${audit.mode === 'covert' ? '神秘客暗访' : '现场检查'}   状态:${audit.status === 'finalised' ? '已定稿' : '草稿'}`,
     rows,
     total: `${points(score.earnedH)}/${points(score.possibleH)}\n得分率${percent}`,
@@ -164,7 +152,7 @@ export function sheetText(model: SheetModel): string {
     model.total,
     model.footer,
     ...model.rows.flatMap((r) => r.cells),
-    ...model.signers.flatMap((s) => [s.role, s.name]),
+    ...model.signers.flatMap((s) => [s.role, s.name, s.signedAt]),
     ...model.photos.flatMap((p) => [p.caption, p.note]),
   ].join('\n');
 }

@@ -7,10 +7,13 @@ import type { SheetFont } from './font-choice';
  * Bumped whenever the renderer's output bytes change for the same inputs (layout, wording, jsPDF options),
  * so a verifier never mistakes a sheet made by other code for a forgery, nor the other way round.
  * Version 1 is the released code that recorded nothing; it cannot be reproduced exactly.
+ * Version 2 printed times in Asia/Shanghai without naming the zone; it is kept, frozen, in renderer-v2/.
+ * Version 3 names the zone of every time (recorded here), keeps photos' aspect ratio and breaks Chinese
+ * lines by 禁则.
  */
-export const SHEET_RENDERER_VERSION = 2;
+export const SHEET_RENDERER_VERSION = 3;
 /** The renderer versions this code reproduces byte for byte. */
-export const REPRODUCIBLE_RENDERER_VERSIONS: readonly number[] = [SHEET_RENDERER_VERSION];
+export const REPRODUCIBLE_RENDERER_VERSIONS: readonly number[] = [2, SHEET_RENDERER_VERSION];
 
 export const RENDERER_BEGIN = 'DUCHA-RENDERER-BEGIN:';
 export const RENDERER_END = ':DUCHA-RENDERER-END';
@@ -26,16 +29,33 @@ export const fontIdentitySchema = z.strictObject({
 export type FontIdentity = z.infer<typeof fontIdentitySchema>;
 
 /** What a verifier needs to make the same bytes again: which code, and exactly which fonts. */
-export const rendererRecordSchema = z.strictObject({
-  renderer: z.literal('ducha.score-sheet'),
-  version: z.number().int().min(1),
-  jspdf: z.string().min(1).max(50),
-  fonts: z.strictObject({
-    subset: fontIdentitySchema,
-    /** Present only when some text on the sheet was drawn with it. */
-    fallback: fontIdentitySchema.optional(),
-  }),
-});
+export const rendererRecordSchema = z
+  .strictObject({
+    renderer: z.literal('ducha.score-sheet'),
+    version: z.number().int().min(1),
+    jspdf: z.string().min(1).max(50),
+    fonts: z.strictObject({
+      subset: fontIdentitySchema,
+      /** Present only when some text on the sheet was drawn with it. */
+      fallback: fontIdentitySchema.optional(),
+    }),
+    /**
+     * The IANA zone the sheet's times are printed in (version 3 on). Not sealed: it chooses only how the
+     * sealed instants are shown, and the sheet names it beside every time, so a changed zone can relabel
+     * a time but never move it. Only its spelling is checked here: a zone this machine's time-zone data
+     * lacks makes a sheet "cannot check", not damaged.
+     */
+    timeZone: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_+\-/]{0,99}$/, 'must be an IANA time zone name')
+      .optional(),
+  })
+  .superRefine((record, ctx) => {
+    if (record.version === 3 && record.timeZone === undefined)
+      ctx.addIssue({ code: 'custom', path: ['timeZone'], message: 'renderer 3 records the time zone' });
+    if (record.version < 3 && record.timeZone !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['timeZone'], message: 'renderer 2 printed no time zone' });
+  });
 export type RendererRecord = z.infer<typeof rendererRecordSchema>;
 
 // A font is hashed once per byte array: the 2.4 MB subset is passed for every sheet.
@@ -49,14 +69,19 @@ export function fontIdentity(font: SheetFont): FontIdentity {
   return { name: font.name, sha256 };
 }
 
-export function rendererRecord(fonts: { subset: SheetFont; fallback?: SheetFont }): RendererRecord {
+export function rendererRecord(
+  fonts: { subset: SheetFont; fallback?: SheetFont },
+  version: number,
+  timeZone?: string,
+): RendererRecord {
   return {
     renderer: 'ducha.score-sheet',
-    version: SHEET_RENDERER_VERSION,
+    version,
     jspdf: JSPDF_VERSION,
     fonts: {
       subset: fontIdentity(fonts.subset),
       ...(fonts.fallback ? { fallback: fontIdentity(fonts.fallback) } : {}),
     },
+    ...(timeZone === undefined ? {} : { timeZone }),
   };
 }

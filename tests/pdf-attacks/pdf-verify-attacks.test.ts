@@ -15,7 +15,7 @@ import {
 import { EXIT, verifyCommand, type VerifyOptions } from '../../src/cli/commands/verify';
 import { FileStore } from '../../src/cli/file-store';
 import { runCli } from '../../src/cli/run-cli';
-import { DEFAULT_FALLBACK_FONT } from '../../src/cli/sheet-fonts';
+import { DEFAULT_FALLBACK_FONT, SYSTEM_FALLBACK_FONT } from '../../src/cli/sheet-fonts';
 import {
   fontIdentity,
   RENDERER_BEGIN,
@@ -89,7 +89,7 @@ describe('f. an untouched sheet', { timeout: 60_000 }, () => {
     expect(result.code).toBe(EXIT.valid);
     const lines = result.out.split('\n');
     expect(lines[0]).toMatch(
-      /: valid — the pages show exactly what the seal says \(re-made byte for byte by renderer version 2\)$/,
+      /: valid — the pages show exactly what the seal says \(re-made byte for byte by renderer version 3\)$/,
     );
     const value = (label: string) =>
       lines
@@ -98,13 +98,13 @@ describe('f. an untouched sheet', { timeout: 60_000 }, () => {
         .slice(label.length)
         .trim();
     expect(value('site 被考核单位')).toBe('碧桂园凤凰城管理处');
-    expect(value('考核时间')).toBe('2026年11月24日 (2026-11-24T02:30:00.000Z)');
+    expect(value('考核时间')).toBe('2026年11月24日 10:30 (Asia/Shanghai, UTC+08:00) = 2026-11-24T02:30:00.000Z');
     expect(value('auditor 考核人')).toBe('王小明');
     expect(value('revision 修订')).toBe('1');
     expect(value('signer key')).toBe(
       `${keyFingerprint(seal.payload.publicKey)} — not checked against a key register`,
     );
-    expect(value('sealed at')).toBe('2026年11月24日 10:30 (2026-11-24T02:30:00.000Z)');
+    expect(value('sealed at')).toBe('2026年11月24日 10:30 (Asia/Shanghai, UTC+08:00) = 2026-11-24T02:30:00.000Z');
     expect(value('score 合计')).toBe('63 / 95 (66.3%)');
     expect(value('rubric')).toBe(`KF01 ${audit.rubricFingerprint}`);
     expect(value('seal hash')).toBe(seal.hash);
@@ -220,7 +220,7 @@ describe('b. a re-render from another audit with the genuine seal embedded', { t
     {
       what: 'another 考核时间',
       change: (a: Audit): Audit => ({ ...a, auditedAt: '2026-11-20T02:30:00.000Z' }),
-      shows: '考核时间:2026年11月20日',
+      shows: '考核时间:2026年11月20日10:30(Asia/Shanghai,UTC+08:00)',
       // The date is printed once, in the page 1 header.
       pages: 'page 1 of 2 differs',
     },
@@ -330,13 +330,13 @@ describe('d. rare characters and □', { timeout: 60_000 }, () => {
     expect(result.out).toMatch(/site 被考核单位\s+碧桂园·燊城管理处\n/);
   });
 
-  it.runIf(wqy)(
+  it.runIf(existsSync(SYSTEM_FALLBACK_FONT))(
     'drawn with a fallback font this machine does not have: cannot check (exit 3), naming the font',
     async () => {
-      // The second face of the same collection (Micro Hei Mono): it draws 燊, but it is not the installed fallback.
+      // The second face of Debian's collection (Micro Hei Mono): it draws 燊, but it is not the bundled fallback.
       const mono = {
         name: 'WenQuanYi-Mono',
-        bytes: extractFontFromCollection(new Uint8Array(readFileSync(DEFAULT_FALLBACK_FONT)), 1),
+        bytes: extractFontFromCollection(new Uint8Array(readFileSync(SYSTEM_FALLBACK_FONT)), 1),
       };
       const file = save(sheetOf(kf01, rareAudit, { seal: rareSeal, fallback: mono }).bytes);
       expect(printed(file)).toContain('碧桂园·燊城管理处');
@@ -394,7 +394,7 @@ describe('e. sheets this verifier cannot re-make', { timeout: 60_000 }, () => {
     const result = await verify(file);
     expect(result.code).toBe(EXIT.cannotCheck);
     expect(result.out).toContain(
-      'cannot check — made by renderer version 99; this verifier re-makes version 2',
+      'cannot check — made by renderer version 99; this verifier re-makes version 2, 3',
     );
   });
 });
@@ -417,6 +417,53 @@ describe('g. time zones', { timeout: 120_000 }, () => {
     // The creation date is written in UTC whatever the machine's zone.
     expect(Buffer.from(genuine).toString('latin1')).toContain("/CreationDate (D:20261124023000+00'00')");
     for (const { out } of made) expect(await verify(out)).toMatchObject({ code: EXIT.valid });
-    expect(withoutSpaces(printed(made[0]?.out ?? ''))).toContain('考核时间:2026年11月24日');
+    expect(withoutSpaces(printed(made[0]?.out ?? ''))).toContain(
+      '考核时间:2026年11月24日10:30(Asia/Shanghai,UTC+08:00)',
+    );
+  });
+
+  /** The genuine sheet with its renderer record's time zone replaced, the pages left as they are. */
+  const withRecordedZone = (zone: string): Uint8Array => {
+    const { objectNumber, data } = metadataStream(genuine);
+    const begin = data.indexOf(RENDERER_BEGIN) + RENDERER_BEGIN.length;
+    const end = data.indexOf(RENDERER_END);
+    const record = rendererRecordSchema.parse(
+      JSON.parse(Buffer.from(data.slice(begin, end), 'base64').toString('utf8')),
+    );
+    expect(record.timeZone).toBe('Asia/Shanghai');
+    const edited = Buffer.from(JSON.stringify({ ...record, timeZone: zone }), 'utf8').toString('base64');
+    return replaceStreamData(genuine, objectNumber, data.slice(0, begin) + edited + data.slice(end));
+  };
+
+  it('the recorded zone is what the pages print: another zone under the same pages is refused', async () => {
+    const file = save(withRecordedZone('America/Los_Angeles'));
+    // The pages still say Shanghai; re-made in Los Angeles time they would say 23 November, 18:30.
+    expect(printed(file)).toContain('(Asia/Shanghai,UTC+08:00)');
+    const result = await verify(file);
+    expect(result.code).toBe(EXIT.tampered);
+    expect(result.out).toBe(`${file}: tampered — pages: the pages do not show what the seal says (page 1 of 2 differs)`);
+  });
+
+  it('a zone this machine does not know: cannot check (exit 3), never valid or tampered', async () => {
+    const file = save(withRecordedZone('Mars/Olympus'));
+    const result = await verify(file);
+    expect(result.code).toBe(EXIT.cannotCheck);
+    expect(result.out).toContain(
+      "cannot check — its times are printed in time zone Mars/Olympus, which this machine's time-zone data does not know",
+    );
+  });
+
+  it('a renderer 3 record without a zone is damaged: tampered', async () => {
+    const { objectNumber, data } = metadataStream(genuine);
+    const begin = data.indexOf(RENDERER_BEGIN) + RENDERER_BEGIN.length;
+    const end = data.indexOf(RENDERER_END);
+    const { timeZone: _dropped, ...rest } = rendererRecordSchema.parse(
+      JSON.parse(Buffer.from(data.slice(begin, end), 'base64').toString('utf8')),
+    );
+    const edited = Buffer.from(JSON.stringify(rest), 'utf8').toString('base64');
+    const file = save(replaceStreamData(genuine, objectNumber, data.slice(0, begin) + edited + data.slice(end)));
+    const result = await verify(file);
+    expect(result.code).toBe(EXIT.tampered);
+    expect(result.out).toContain('tampered — the renderer record embedded beside the seal is damaged');
   });
 });

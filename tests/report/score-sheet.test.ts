@@ -8,7 +8,7 @@ import { gradesOf, toBase64Url, type Audit, type AuditExport, type Grade } from 
 import { runCli } from '../../src/cli/run-cli';
 import { verifyCommand } from '../../src/cli/commands/verify';
 import { DEFAULT_FALLBACK_FONT } from '../../src/cli/sheet-fonts';
-import { pdfDateUtc, SEAL_BEGIN } from '../../src/report/render-score-sheet';
+import { pdfDateUtc, SEAL_BEGIN } from '../../src/report/sheet-document';
 import {
   RENDERER_BEGIN,
   RENDERER_END,
@@ -16,7 +16,7 @@ import {
   SHEET_RENDERER_VERSION,
 } from '../../src/report/sheet-record';
 import { extractFontFromCollection } from '../../src/report/ttc';
-import { loadGrades, loadRubric } from '../support/load';
+import { loadGrades, loadRubric, repoRoot } from '../support/load';
 import { finalisedAudit, imagesOf, photoBlue, sealed, sheetOf, subsetFont } from '../support/sealed-audit';
 
 const dir = mkdtempSync(join(tmpdir(), 'ducha-sheet-'));
@@ -65,7 +65,8 @@ describe('the score sheet, read back with pdftotext', { timeout: 30_000 }, () =>
     for (const expected of [
       '客服规范服务考核标准(之一,电话接听)',
       '被考核单位:碧桂园凤凰城管理处',
-      '考核时间:2026年11月24日',
+      // The sheet's default zone, named: 02:30 UTC is 10:30 in Shanghai.
+      '考核时间:2026年11月24日10:30(Asia/Shanghai,UTC+08:00)',
       '督办记录表KF01',
       '合计',
       '63/95得分率66.3%',
@@ -139,7 +140,7 @@ describe('the score sheet, read back with pdftotext', { timeout: 30_000 }, () =>
     expect(plain).toContain('碧桂园·□城管理处');
     expect(plain).toContain('U+71CA、U+5803');
 
-    if (!existsSync(DEFAULT_FALLBACK_FONT)) return; // .ci/run installs fonts-wqy-microhei
+    // The fuller font bundled in public/fonts (what the app caches and the CLI uses).
     const fallback = {
       name: 'wqy',
       bytes: extractFontFromCollection(new Uint8Array(readFileSync(DEFAULT_FALLBACK_FONT))),
@@ -176,7 +177,7 @@ describe(
       expect(pdfDateUtc('2040-01-01T00:00:00Z')).toBe("D:19700101000000+00'00'");
     });
 
-    it('records renderer version 2, the jsPDF version and the font it used (name + SHA-256) beside the seal', async () => {
+    it('records renderer version 3, the jsPDF version, the font it used (name + SHA-256) and the time zone beside the seal', async () => {
       const seal = await sealed(kf01, audit);
       const raw = Buffer.from(sheetOf(kf01, audit, { seal }).bytes).toString('latin1');
       const encoded = new RegExp(`${RENDERER_BEGIN}([A-Za-z0-9+/=]+)${RENDERER_END}${SEAL_BEGIN}`).exec(
@@ -195,8 +196,9 @@ describe(
             sha256: createHash('sha256').update(subsetFont.bytes).digest('hex'),
           },
         },
+        timeZone: 'Asia/Shanghai',
       });
-      expect(SHEET_RENDERER_VERSION).toBe(2);
+      expect(SHEET_RENDERER_VERSION).toBe(3);
     });
 
     it.runIf(existsSync(DEFAULT_FALLBACK_FONT))(
@@ -229,6 +231,118 @@ describe(
     );
   },
 );
+
+/** Lines of a page as poppler lays it out, cut into the pieces separated by wide gaps (one per cell line). */
+const cellLines = (file: string): string[] =>
+  execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' })
+    .split('\n')
+    .flatMap((line) => line.trim().split(/\s{2,}/))
+    .filter((piece) => piece !== '');
+/** Pieces that break 禁则: starting with closing punctuation or ending with opening punctuation. */
+const kinsokuViolations = (file: string): string[] =>
+  cellLines(file).filter(
+    (piece) => /^[，。、；：？！）」』】》〉”’,.;:?!)\]]/.test(piece) || /[（「『【《〈“‘([]$/.test(piece),
+  );
+/** x-ppi and y-ppi of every image, from pdfimages: equal exactly when the image is not stretched. */
+const imageResolutions = (file: string): { size: string; xPpi: number; yPpi: number }[] =>
+  execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' })
+    .split('\n')
+    .slice(2)
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const cols = line.trim().split(/\s+/);
+      return { size: `${cols[3] ?? ''}x${cols[4] ?? ''}`, xPpi: Number(cols[12]), yPpi: Number(cols[13]) };
+    });
+
+describe('renderer 3: zones named, photos never stretched, lines broken by 禁则', { timeout: 60_000 }, () => {
+  const portrait = new Uint8Array(
+    readFileSync(join(repoRoot, 'tests', 'fixtures', 'photos', 'photo-portrait.jpg')),
+  );
+
+  it('prints every time in the chosen zone, naming it, and records the zone beside the seal; verify re-makes it', async () => {
+    const audit = finalisedAudit(kf01, gradesOfFixture(kf01, 'kf01-mixed'));
+    const seal = await sealed(kf01, audit);
+    const file = save(sheetOf(kf01, audit, { seal, timeZone: 'America/Los_Angeles' }).bytes);
+    const text = textOf(file);
+    // 2026-11-24T02:30Z is 18:30 on 23 November in Los Angeles (UTC−8 in November).
+    const when = '2026年11月23日18:30(America/Los_Angeles,UTC-08:00)';
+    expect(text).toContain(`考核时间:${when}`);
+    expect(text.split(`签署时间:${when}`).length - 1).toBe(2);
+    expect(text).toContain(`签章时间${when}`);
+    expect(text).not.toContain('Asia/Shanghai');
+    const result = await verify(file);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(
+      /考核时间 +2026年11月23日 18:30 \(America\/Los_Angeles, UTC-08:00\) = 2026-11-24T02:30:00.000Z\n/,
+    );
+
+    const shanghai = textOf(save(sheetOf(kf01, audit, { seal }).bytes));
+    expect(shanghai).toContain('考核时间:2026年11月24日10:30(Asia/Shanghai,UTC+08:00)');
+    expect(shanghai).toContain('签章时间2026年11月24日10:30(Asia/Shanghai,UTC+08:00)');
+    expect(() => sheetOf(kf01, audit, { timeZone: 'Mars/Olympus' })).toThrow(
+      'unknown time zone "Mars/Olympus"',
+    );
+  });
+
+  it('a portrait photo keeps its aspect ratio (the same resolution across and down), as do the others', () => {
+    const base = finalisedAudit(kf01, gradesOfFixture(kf01, 'kf01-mixed'), { photoUnit: '7' });
+    const audit: Audit = {
+      ...base,
+      answers: base.answers.map((a) => (a.unitId === '3' ? { ...a, photoIds: ['photo-portrait'] } : a)),
+    };
+    const images = new Map(imagesOf());
+    images.set('photo-portrait', portrait);
+    const file = save(sheetOf(kf01, audit, { images }).bytes);
+    const placed = imageResolutions(file);
+    // Two signatures, the 64×48 photo and the 48×96 portrait.
+    expect(placed.map((p) => p.size).sort()).toEqual(['48x96', '64x48', '64x48', '64x48']);
+    for (const image of placed) expect(image.xPpi, image.size).toBe(image.yPpi);
+    // 80 mm tall (the cap) → 96 px / (80 / 25.4) in = 30 ppi; before renderer 3 it was 87 mm wide: 14 ppi across.
+    expect(placed.find((p) => p.size === '48x96')).toMatchObject({ xPpi: 30, yPpi: 30 });
+    expect(textOf(file)).toContain('3接听速度·照片1');
+  });
+
+  it('no cell line starts with closing or ends with opening punctuation, and no heading splits', () => {
+    const note =
+      '巡检记录不全，缺少十一月份的夜间巡查签到记录。另有两处消防通道堆放杂物（已拍照），要求整改。复查时间：下周一（11月30日）。';
+    const audit = finalisedAudit(kf3, gradesOfFixture(kf3, 'kf3-mixed-cap-not-hit'), {
+      notes: { '2.4': note, '1.2': note, '5.1.8': `客户原话：“${note}”` },
+      photoUnit: '2.4',
+    });
+    const file = save(sheetOf(kf3, audit).bytes);
+    expect(kinsokuViolations(file)).toEqual([]);
+    // The same check finds the breaks renderer 2 made (e.g. a line starting "),结合…" and 0.8 split as "0" / ".8").
+    const v2 = join(repoRoot, 'tests', 'fixtures', 'sheets', 'kf3-renderer-v2.pdf');
+    expect(kinsokuViolations(v2).length).toBeGreaterThanOrEqual(5);
+    expect(kinsokuViolations(v2)).toContain('.8*标准分,“一般符合”项得0.6*标准');
+    // Every heading on one line of the repeated table header, on every page the table runs over.
+    const headerLines = (path: string) =>
+      execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', path, '-'], { encoding: 'utf8' })
+        .split('\n')
+        .filter((line) => line.includes('序号'));
+    const headers = headerLines(file);
+    expect(headers.length).toBeGreaterThanOrEqual(2);
+    for (const line of headers)
+      expect(line.trim().split(/\s+/)).toEqual([
+        '序号',
+        '项目',
+        '标准',
+        '考核与评分方法',
+        '标准分值',
+        '实际得分',
+      ]);
+    // Renderer 2 wrapped 标准分值 as 标准分 / 值: its header row has no whole 标准分值.
+    expect(headerLines(v2)[0]?.trim().split(/\s+/)).toEqual([
+      '序号',
+      '项目',
+      '标准',
+      '考核与评分方法',
+      '实际得分',
+    ]);
+    // Nothing was lost in the breaking: the note reads whole (whitespace removed).
+    expect(textOf(file)).toContain(`备注:${note}`);
+  });
+});
 
 describe('ducha verify', () => {
   it(
@@ -324,6 +438,23 @@ describe('ducha pdf --audit <export>', () => {
       expect(lines.join('\n')).toContain(`sealed ${envelope.hash.slice(0, 16)}`);
       expect(await verify(out)).toMatchObject({ code: 0 });
       expect(textOf(out)).toContain('170/170得分率100.0%');
+      expect(textOf(out)).toContain('签章时间2026年11月24日10:30(Asia/Shanghai,UTC+08:00)');
+
+      // --tz: every time in that zone, named, and the zone recorded so verify re-makes the same bytes.
+      const utc = join(dir, 'from-export-utc.pdf');
+      expect(await runCli(['pdf', '--audit', exportFile, '--out', utc, '--tz', 'UTC'], io)).toBe(0);
+      expect(textOf(utc)).toContain('考核时间:2026年11月24日02:30(UTC,UTC+00:00)');
+      expect(await verify(utc)).toMatchObject({ code: 0 });
+      lines.length = 0;
+      expect(
+        await runCli(
+          ['pdf', '--audit', exportFile, '--out', join(dir, 'never.pdf'), '--tz', 'Mars/Olympus'],
+          io,
+        ),
+      ).toBe(1);
+      expect(lines).toEqual([
+        'pdf: --tz Mars/Olympus is not a time zone this machine knows (e.g. Asia/Shanghai, UTC)',
+      ]);
 
       const tampered = {
         ...exported,

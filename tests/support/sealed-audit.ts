@@ -12,7 +12,8 @@ import {
   type SealedEnvelope,
   type SealSigner,
 } from '../../src/domain/index';
-import { renderScoreSheet, type ScoreSheet } from '../../src/report/render-score-sheet';
+import { renderScoreSheet } from '../../src/report/render-score-sheet';
+import type { ScoreSheet } from '../../src/report/sheet-document';
 import { repoRoot } from './load';
 
 export const photoRed = new Uint8Array(
@@ -101,8 +102,12 @@ export const imagesOf = (photo = photoRed): Map<string, Uint8Array> =>
   ]);
 
 /** Seals with the given device key, or a fresh one (an unenrolled signer) when none is given. */
-export async function sealed(rubric: Rubric, audit: Audit, signer?: SealSigner): Promise<SealedEnvelope> {
-  const images = imagesOf();
+export async function sealed(
+  rubric: Rubric,
+  audit: Audit,
+  signer?: SealSigner,
+  images: ReadonlyMap<string, Uint8Array> = imagesOf(),
+): Promise<SealedEnvelope> {
   const blobs = new Map([...images].map(([id, bytes]) => [id, { bytes, type: 'image/jpeg' }]));
   const result = await sealAudit({ audit, rubric, blobs, sealedAt: at }, signer ?? (await nodeSigner()));
   if (!result.ok) throw new Error(JSON.stringify(result.issues));
@@ -116,11 +121,13 @@ export function sheetOf(
     seal?: SealedEnvelope;
     images?: Map<string, Uint8Array>;
     fallback?: { name: string; bytes: Uint8Array };
+    timeZone?: string;
   } = {},
 ): ScoreSheet {
   return renderScoreSheet(rubric, audit, scoreAudit(rubric, gradesOf(audit.answers)), {
     fonts: { subset: subsetFont, ...(options.fallback ? { fallback: options.fallback } : {}) },
     images: options.images ?? imagesOf(),
     ...(options.seal ? { seal: options.seal } : {}),
+    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
   });
 }

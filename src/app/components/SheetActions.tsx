@@ -2,7 +2,10 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditHeader } from '../../domain/index';
 import type { SheetData } from '../../storage/audit-store';
+import { FULLER_FONT } from '../../report/fuller-font';
+import type { SheetFont } from '../../report/font-choice';
 import { downloadBytes, safeFileName } from '../download';
+import { loadFullerFont } from '../fuller-font';
 import { useSaveTracker } from '../providers/save-tracker';
 import { useStore } from '../providers/store-provider';
 import { ChunkLoadError, retryingImport } from '../retrying-import';
@@ -20,10 +23,28 @@ async function loadFont(): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
+interface SheetFonts {
+  readonly subset: SheetFont;
+  readonly fallback?: SheetFont;
+}
+
+/** The embedded subset, and the fuller font when it is on this device (or can be fetched now). */
+async function loadFonts(): Promise<SheetFonts> {
+  const [subset, fuller] = await Promise.all([loadFont(), loadFullerFont()]);
+  return {
+    subset: { name: 'NotoSansSC-subset', bytes: subset },
+    ...(fuller ? { fallback: { name: FULLER_FONT.name, bytes: fuller } } : {}),
+  };
+}
+
+/** "䶮 (U+4DAE)": the character and its code point, so it can be looked up even where it shows as □. */
+const describeCharacter = (ch: string): string =>
+  `${ch} (U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`;
+
 type Step =
   | { kind: 'idle' }
   | { kind: 'making' }
-  | { kind: 'confirm'; missing: readonly string[]; data: SheetData; font: Uint8Array }
+  | { kind: 'confirm'; missing: readonly string[]; data: SheetData; fonts: SheetFonts }
   | { kind: 'error'; detail: string; isNotOnDevice: boolean };
 
 const failed = (error: unknown): Step => ({
@@ -33,8 +54,9 @@ const failed = (error: unknown): Step => ({
 });
 
 /**
- * Score sheet and data export for one audit. jsPDF and the 2.4 MB font load only when a sheet is
- * made; characters the font lacks are named before anything is made.
+ * Score sheet and data export for one audit. jsPDF and the fonts load only when a sheet is made: the
+ * 2.4 MB GB2312 subset (precached) and the fuller font (cached in the background after the first
+ * visit). Characters neither font has are named, with their code points, before anything is made.
  */
 export function SheetActions({ header }: { header: AuditHeader }) {
   const { t } = useTranslation();
@@ -43,14 +65,16 @@ export function SheetActions({ header }: { header: AuditHeader }) {
   const [step, setStep] = useState<Step>({ kind: 'idle' });
   const isFinalised = header.status === 'finalised';
 
-  const render = async (data: SheetData, font: Uint8Array) => {
+  const render = async (data: SheetData, fonts: SheetFonts) => {
     setStep({ kind: 'making' });
     try {
       const { renderScoreSheet } = await sheetRenderer.loadAfresh();
       const sheet = renderScoreSheet(data.rubric, data.audit, data.score, {
-        fonts: { subset: { name: 'NotoSansSC-subset', bytes: font } },
+        fonts,
         images: data.images,
         ...(data.seal ? { seal: data.seal } : {}),
+        // The times the app shows are this device's; the sheet prints the same and names the zone.
+        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
       });
       const date = data.audit.auditedAt.slice(0, 10);
       const suffix = isFinalised ? `r${data.audit.revision}` : t('status.draft');
@@ -69,16 +93,15 @@ export function SheetActions({ header }: { header: AuditHeader }) {
   const make = async () => {
     setStep({ kind: 'making' });
     try {
-      const [data, font, { sheetMissingCharacters }] = await Promise.all([
+      const [data, fonts, { sheetMissingCharacters }] = await Promise.all([
         store.getSheetData(header.id),
-        loadFont(),
+        loadFonts(),
         sheetPreflight.loadAfresh(),
       ]);
-      const missing = sheetMissingCharacters(data.rubric, data.audit, data.score, {
-        subset: { name: 'subset', bytes: font },
-      });
-      if (missing.length > 0) setStep({ kind: 'confirm', missing, data, font });
-      else await render(data, font);
+      // The last resort: only what neither font can draw prints as □, and the user hears of it first.
+      const missing = sheetMissingCharacters(data.rubric, data.audit, data.score, fonts);
+      if (missing.length > 0) setStep({ kind: 'confirm', missing, data, fonts });
+      else await render(data, fonts);
     } catch (error) {
       setStep(failed(error));
     }
@@ -139,13 +162,17 @@ export function SheetActions({ header }: { header: AuditHeader }) {
           data-testid="missing-characters"
         >
           <p id="missing-title">
-            {t('sheet.missingTitle')} <strong data-testid="missing-list">{step.missing.join(' ')}</strong>
+            {t('sheet.missingTitle')}{' '}
+            <strong data-testid="missing-list">{step.missing.map(describeCharacter).join('、')}</strong>
           </p>
+          {step.fonts.fallback === undefined && (
+            <p data-testid="fuller-font-absent">{t('sheet.fullerFontAbsent')}</p>
+          )}
           <div className="banner__actions">
             <button
               type="button"
               className="button button--primary"
-              onClick={() => void render(step.data, step.font)}
+              onClick={() => void render(step.data, step.fonts)}
             >
               {t('sheet.proceed')}
             </button>

@@ -14,8 +14,10 @@ import {
   type SealedEnvelope,
 } from '../../domain/index';
 import { nodeVerifier } from '../../crypto/node-verifier';
+import { isTimeZone } from '../../report/csv';
 import { renderScoreSheet } from '../../report/render-score-sheet';
 import { renderSealedSheet } from '../../report/sealed-sheet';
+import { DEFAULT_SHEET_TIME_ZONE } from '../../report/sheet-time';
 import { readJsonFile, type CliIo } from '../io';
 import { loadRubricAndGrades } from '../load-inputs';
 import { DEFAULT_FALLBACK_FONT, describeMissing, loadSheetFonts } from '../sheet-fonts';
@@ -35,6 +37,13 @@ export const pdfArgsSchema = z
     out: z.string({ error: 'pdf: --out <file.pdf> is required' }).min(1),
     'fallback-font': z.string().min(1).optional(),
     'no-fallback-font': z.boolean().optional(),
+    tz: z
+      .string()
+      .refine(isTimeZone, {
+        error: (issue) =>
+          `pdf: --tz ${String(issue.input)} is not a time zone this machine knows (e.g. Asia/Shanghai, UTC)`,
+      })
+      .optional(),
   })
   .superRefine((v, ctx) => {
     if (v.audit !== undefined) return;
@@ -115,10 +124,16 @@ export async function pdfCommand(args: PdfArgs, io: CliIo): Promise<number> {
   const fonts = await loadSheetFonts(
     args['no-fallback-font'] ? false : (args['fallback-font'] ?? DEFAULT_FALLBACK_FONT),
   );
+  // Every time on the sheet is printed in this zone and names it; the zone is recorded for `verify`.
+  const timeZone = args.tz ?? DEFAULT_SHEET_TIME_ZONE;
   // A sealed sheet is drawn from the seal alone, exactly as `ducha verify` re-makes it.
   const sheet = seal
-    ? renderSealedSheet(seal, { fonts, images })
-    : renderScoreSheet(rubric, audit, scoreAudit(rubric, gradesOf(audit.answers)), { fonts, images });
+    ? renderSealedSheet(seal, { fonts, images, timeZone })
+    : renderScoreSheet(rubric, audit, scoreAudit(rubric, gradesOf(audit.answers)), {
+        fonts,
+        images,
+        timeZone,
+      });
   if (sheet.missingCharacters.length > 0) {
     io.err(
       `warning: no available font has ${describeMissing(sheet.missingCharacters)}; they are printed as □ and listed on the sheet`,

@@ -12,9 +12,10 @@ import {
 } from '../../domain/index';
 import { nodeVerifier } from '../../crypto/node-verifier';
 import type { SheetFont } from '../../report/font-choice';
-import { SEAL_BEGIN, SEAL_END } from '../../report/render-score-sheet';
+import { isTimeZone } from '../../report/csv';
 import { renderSealedSheet } from '../../report/sealed-sheet';
-import { formatSheetDate, formatSheetTime } from '../../report/sheet-model';
+import { SEAL_BEGIN, SEAL_END } from '../../report/sheet-document';
+import { DEFAULT_SHEET_TIME_ZONE, zonedDateTime } from '../../report/sheet-time';
 import {
   JSPDF_VERSION,
   RENDERER_BEGIN,
@@ -27,7 +28,7 @@ import {
 import { extractFontFromCollection } from '../../report/ttc';
 import type { CliIo } from '../io';
 import { findBetweenMarkers, isPdf, jpegImages, pageContents } from '../pdf-inspect';
-import { DEFAULT_FALLBACK_FONT, SUBSET_FONT_PATH } from '../sheet-fonts';
+import { DEFAULT_FALLBACK_FONT, SUBSET_FONT_PATH, SYSTEM_FALLBACK_FONT } from '../sheet-fonts';
 
 /** 3 is neither valid nor tampered: this verifier cannot re-make the sheet, so it proves nothing either way. */
 export const EXIT = { valid: 0, tampered: 1, unsigned: 2, cannotCheck: 3 } as const;
@@ -56,9 +57,13 @@ const REMAKE_HINT =
 
 /**
  * What the seal says, line by line, for a reader to hold against the paper. `signer` is how a key
- * register names the key, when one was consulted.
+ * register names the key, when one was consulted; times are shown in the zone the sheet prints them in.
  */
-export function sealedValues(envelope: SealedEnvelope, signer?: string): string[] {
+export function sealedValues(
+  envelope: SealedEnvelope,
+  signer?: string,
+  timeZone = DEFAULT_SHEET_TIME_ZONE,
+): string[] {
   const { payload, hash } = envelope;
   const { audit, rubric, score } = payload;
   const percent = score.percentTenths === null ? '—' : `${fromTenths(score.percentTenths).toFixed(1)}%`;
@@ -69,14 +74,14 @@ export function sealedValues(envelope: SealedEnvelope, signer?: string): string[
   ].filter((s) => s !== '');
   const rows: [string, string][] = [
     ['site 被考核单位', audit.site.code ? `${audit.site.name} (code ${audit.site.code})` : audit.site.name],
-    ['考核时间', `${formatSheetDate(audit.auditedAt)} (${audit.auditedAt})`],
+    ['考核时间', `${zonedDateTime(audit.auditedAt, timeZone)} = ${audit.auditedAt}`],
     ['auditor 考核人', audit.auditor],
     ['revision 修订', revision.join(' — ')],
     [
       'signer key',
       `${keyFingerprint(payload.publicKey)} — ${signer ?? 'not checked against a key register'}`,
     ],
-    ['sealed at', `${formatSheetTime(payload.sealedAt)} (${payload.sealedAt})`],
+    ['sealed at', `${zonedDateTime(payload.sealedAt, timeZone)} = ${payload.sealedAt}`],
     [
       'score 合计',
       `${String(fromHundredths(score.earnedH))} / ${String(fromHundredths(score.possibleH))} (${percent})`,
@@ -167,6 +172,13 @@ export async function verifyCommand(
     );
     return EXIT.cannotCheck;
   }
+  const recordedZone = record.value.timeZone;
+  if (recordedZone !== undefined && !isTimeZone(recordedZone)) {
+    io.out(
+      `${file}: cannot check — its times are printed in time zone ${recordedZone}, which this machine's time-zone data does not know; ${REMAKE_HINT}`,
+    );
+    return EXIT.cannotCheck;
+  }
   const fonts = await findRecordedFonts(record.value, options.fontFiles ?? []);
   if (!fonts.ok) {
     io.out(
@@ -177,7 +189,15 @@ export async function verifyCommand(
 
   let expected: Uint8Array;
   try {
-    expected = renderSealedSheet(envelope, { fonts: fonts.value, images: images.byId }).bytes;
+    expected = renderSealedSheet(
+      envelope,
+      {
+        fonts: fonts.value,
+        images: images.byId,
+        ...(record.value.timeZone === undefined ? {} : { timeZone: record.value.timeZone }),
+      },
+      version,
+    ).bytes;
   } catch (error) {
     io.out(
       `${file}: cannot check — re-making the sheet failed (${error instanceof Error ? error.message : String(error)}); ${REMAKE_HINT}`,
@@ -190,6 +210,8 @@ export async function verifyCommand(
     return EXIT.tampered;
   }
   const fingerprint = keyFingerprint(envelope.payload.publicKey);
+  // Renderer 2 printed Asia/Shanghai times without saying so; later sheets record their zone.
+  const timeZone = record.value.timeZone ?? DEFAULT_SHEET_TIME_ZONE;
   if (options.register) {
     const signerId = keyId(envelope.payload.publicKey);
     const key = options.register.find((k) => k.keyId === signerId);
@@ -198,7 +220,7 @@ export async function verifyCommand(
       io.out(
         `${file}: intact, signer not enrolled (待确认签名) — ${pages}, but key ${fingerprint} is not in the key register: a seal proves only that this key signed. Enrol the tablet's key with \`ducha keys add\` after comparing its fingerprint.`,
       );
-      for (const line of sealedValues(envelope, 'NOT ENROLLED')) io.out(line);
+      for (const line of sealedValues(envelope, 'NOT ENROLLED', timeZone)) io.out(line);
       return EXIT.cannotCheck;
     }
     if (key.revokedAt !== undefined && Date.parse(envelope.payload.sealedAt) >= Date.parse(key.revokedAt)) {
@@ -209,14 +231,14 @@ export async function verifyCommand(
     }
     io.out(`${file}: valid — ${pages}`);
     const label = `${key.deviceLabel} / ${key.auditor} (enrolled ${key.enrolledAt}${key.revokedAt ? `, revoked ${key.revokedAt}` : ''})`;
-    for (const line of sealedValues(envelope, label)) io.out(line);
+    for (const line of sealedValues(envelope, label, timeZone)) io.out(line);
     return EXIT.valid;
   }
   const signer = await options.describeSigner?.(fingerprint, envelope);
   io.out(
     `${file}: valid — the pages show exactly what the seal says (re-made byte for byte by renderer version ${String(version)})`,
   );
-  for (const line of sealedValues(envelope, signer)) io.out(line);
+  for (const line of sealedValues(envelope, signer, timeZone)) io.out(line);
   return EXIT.valid;
 }
 
@@ -263,7 +285,7 @@ type FontsFound =
 
 /** The recorded fonts, found by hash among the fonts this machine has; the recorded names are used as written. */
 async function findRecordedFonts(record: RendererRecord, extraFiles: readonly string[]): Promise<FontsFound> {
-  const candidates = [SUBSET_FONT_PATH, DEFAULT_FALLBACK_FONT, ...extraFiles];
+  const candidates = [SUBSET_FONT_PATH, DEFAULT_FALLBACK_FONT, SYSTEM_FALLBACK_FONT, ...extraFiles];
   const wanted = [record.fonts.subset, record.fonts.fallback].filter((f) => f !== undefined);
   const found = new Map<string, Uint8Array>();
   for (const path of candidates) {

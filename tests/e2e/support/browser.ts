@@ -20,7 +20,7 @@ export const newProfileDir = (): string => mkdtempSync(join(tmpdir(), 'ducha-e2e
 export async function launch(
   profileDir: string,
   viewport = { width: 1024, height: 1366 },
-  options: { serviceWorkers?: 'allow' | 'block' } = {},
+  options: { serviceWorkers?: 'allow' | 'block'; timezoneId?: string } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath,
@@ -30,6 +30,7 @@ export async function launch(
     locale: 'zh-CN',
     args: chromiumArgs,
     serviceWorkers: options.serviceWorkers ?? 'allow',
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (error) => {

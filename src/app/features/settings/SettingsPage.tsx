@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { formatIssue, keyId, makeDeviceKeyFile } from '../../../domain/index';
 import { getDeviceSigner, type DeviceSigner } from '../../../storage/device-key';
 import { downloadBytes, safeFileName } from '../../download';
+import { useFullerFontStatus } from '../../hooks/use-fuller-font';
 import { useStoragePersistence } from '../../hooks/use-storage-persistence';
 import { useStore } from '../../providers/store-provider';
 import { KeyQrCode } from './KeyQrCode';
@@ -169,6 +170,7 @@ export function SettingsPage() {
   const { t } = useTranslation();
   const key = useDeviceKey();
   const persistence = useStoragePersistence();
+  const fullerFont = useFullerFontStatus();
   return (
     <section aria-labelledby="settings-title" className="page page--narrow">
       <h1 id="settings-title">{t('settings.title')}</h1>
@@ -198,6 +200,12 @@ export function SettingsPage() {
       )}
       <h2>{t('settings.storage')}</h2>
       <p>{persistence === 'persisted' ? t('app.storagePersisted') : t('app.storageNotPersisted')}</p>
+      <p>
+        {t('settings.fullerFont')}:{' '}
+        <span data-testid="fuller-font-status" data-status={fullerFont}>
+          {t(`settings.fullerFontStatus.${fullerFont}`)}
+        </span>
+      </p>
     </section>
   );
 }
