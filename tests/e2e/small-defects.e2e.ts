@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { seriousViolations } from './support/a11y';
+import { launch, newProfileDir } from './support/browser';
+import { AuditApp, eventually, photoFixture, text } from './support/pages';
+
+/** The tablets the issue was found on: an iPad Air in portrait and a 10" tablet in landscape. */
+const PORTRAIT = { width: 820, height: 1180 };
+const LANDSCAPE = { width: 1024, height: 768 };
+
+/** Elements inside <main> wider than the viewport, or sticking out past its right edge (horizontal scrolling). */
+async function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const out: string[] = [];
+    if (document.documentElement.scrollWidth > width)
+      out.push(`page ${document.documentElement.scrollWidth} > ${width}`);
+    for (const el of document.querySelectorAll('main *')) {
+      const box = el.getBoundingClientRect();
+      // Inside a sideways-scrolling table wrapper, overflow is the intended behaviour.
+      if (box.width === 0 || el.closest('.table-scroll')) continue;
+      if (box.right > width + 1)
+        out.push(`${el.tagName.toLowerCase()}.${el.className} right ${Math.round(box.right)} > ${width}`);
+    }
+    return out;
+  });
+}
+
+let context: BrowserContext;
+let app: AuditApp;
+beforeAll(async () => {
+  const launched = await launch(newProfileDir(), PORTRAIT);
+  context = launched.context;
+  app = new AuditApp(launched.page);
+});
+afterAll(async () => {
+  await context.close();
+});
+
+const photos = (unit: string) => app.page.locator(`[data-unit-id="${unit}"] [data-testid="photo-thumb"]`);
+
+describe('photos on a draft', () => {
+  let auditId: string;
+  beforeAll(async () => {
+    auditId = await app.newAudit({ rubric: 'KF3', site: '龙湖·天街', auditor: '陈堃' });
+    await app.page.getByTestId('gallery-2.4').setInputFiles(photoFixture);
+    await photos('2.4').waitFor();
+    await app.waitSaved();
+  });
+
+  it('asks before deleting a photo: 保留照片 keeps it (also after a reload), 删除照片 removes it', async () => {
+    const unit = app.page.locator('[data-unit-id="2.4"]');
+    await unit.getByTestId('photo-remove').click();
+    const dialog = app.page.getByTestId('remove-photo-dialog');
+    await dialog.waitFor();
+    expect(await text(dialog.locator('h2'))).toBe('删除第 2.4 项的照片 1?');
+    expect(await text(dialog)).toContain('照片删除后不能恢复。');
+    await dialog.getByRole('button', { name: '保留照片' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await app.page.reload();
+    await photos('2.4').waitFor();
+    expect(await photos('2.4').count()).toBe(1);
+
+    await unit.getByTestId('photo-remove').click();
+    await app.page.getByTestId('remove-photo-dialog-confirm').click();
+    await eventually(async () => {
+      expect(await photos('2.4').count()).toBe(0);
+    });
+    await app.waitSaved();
+    await app.page.reload();
+    await app.page.getByTestId('gallery-2.4').waitFor({ state: 'attached' });
+    expect(await photos('2.4').count()).toBe(0);
+
+    // Put one back for the viewer below.
+    await app.page.getByTestId('gallery-2.4').setInputFiles(photoFixture);
+    await photos('2.4').waitFor();
+    await app.waitSaved();
+    expect(app.page.url()).toContain(auditId);
+  });
+
+  it('opens a thumbnail full size in a dialog that Esc and 关闭 both close, focus back on the thumbnail', async () => {
+    const open = app.page.locator('[data-unit-id="2.4"] [data-testid="photo-open"]');
+    expect(await open.getAttribute('aria-label')).toBe('查看大图:第 2.4 项的照片 1');
+    await open.click();
+    const viewer = app.page.getByTestId('photo-viewer');
+    await viewer.waitFor();
+    expect(await text(viewer.locator('h2'))).toBe('第 2.4 项的照片 1');
+    const image = viewer.getByTestId('photo-viewer-image');
+    const shown = await image.evaluate((img: HTMLImageElement) =>
+      img.decode().then(() => ({ natural: img.naturalWidth, shown: img.getBoundingClientRect().width })),
+    );
+    // The stored 512 × 512 photo at its own size, not the 120 px thumbnail stretched.
+    expect(shown).toEqual({ natural: 512, shown: 512 });
+    expect(await viewer.evaluate((d: HTMLDialogElement) => d.open && d.matches(':modal'))).toBe(true);
+    expect(await seriousViolations(app.page)).toEqual([]);
+
+    await app.page.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'detached' });
+    expect(await app.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'photo-open',
+    );
+
+    await open.click();
+    await viewer.getByTestId('photo-viewer-close').click();
+    await viewer.waitFor({ state: 'detached' });
+    expect(await photos('2.4').count()).toBe(1);
+  });
+
+  it('fits the photo inside a landscape tablet screen, and the form overflows neither tablet', async () => {
+    expect(await overflowing(app.page)).toEqual([]);
+    await app.page.setViewportSize(LANDSCAPE);
+    expect(await overflowing(app.page)).toEqual([]);
+    await app.page.locator('[data-unit-id="2.4"] [data-testid="photo-open"]').click();
+    const image = app.page.getByTestId('photo-viewer-image');
+    await image.waitFor();
+    const box = await image.boundingBox();
+    expect(box && box.y + box.height <= LANDSCAPE.height && box.x + box.width <= LANDSCAPE.width).toBe(true);
+    await app.page.keyboard.press('Escape');
+    await app.page.setViewportSize(PORTRAIT);
+  });
+});
