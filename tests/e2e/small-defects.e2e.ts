@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { seriousViolations } from './support/a11y';
 import { launch, newProfileDir } from './support/browser';
-import { AuditApp, eventually, photoFixture, text } from './support/pages';
+import { AuditApp, eventually, fixtureGrades, photoFixture, text } from './support/pages';
 
 /** The tablets the issue was found on: an iPad Air in portrait and a 10" tablet in landscape. */
 const PORTRAIT = { width: 820, height: 1180 };
@@ -117,5 +117,80 @@ describe('photos on a draft', () => {
     expect(box && box.y + box.height <= LANDSCAPE.height && box.x + box.width <= LANDSCAPE.width).toBe(true);
     await app.page.keyboard.press('Escape');
     await app.page.setViewportSize(PORTRAIT);
+  });
+});
+
+/** One stroke across the pad, as a finger would draw it. */
+async function draw(page: Page, role: string): Promise<void> {
+  const pad = page.getByTestId(`signature-pad-${role}`);
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  if (!box) throw new Error('signature pad not visible');
+  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.5);
+  await page.mouse.down();
+  for (let i = 1; i <= 8; i++)
+    await page.mouse.move(box.x + box.width * (0.2 + i * 0.07), box.y + box.height * 0.4);
+  await page.mouse.up();
+}
+
+/** What makes a button look like one: the computed styles the secondary .button class sets. */
+const buttonLook = (page: Page, selector: string) =>
+  page
+    .locator(selector)
+    .first()
+    .evaluate((el) => {
+      const css = getComputedStyle(el);
+      return {
+        background: css.backgroundColor,
+        border: `${css.borderTopWidth} ${css.borderTopStyle} ${css.borderTopColor}`,
+        radius: css.borderRadius,
+        fontSize: css.fontSize,
+        minHeight: css.minHeight,
+      };
+    });
+
+describe('signing, and the finalised audit', () => {
+  let auditId: string;
+  beforeAll(async () => {
+    auditId = await app.newAudit({ rubric: 'KF01', site: '万科·城市花园', auditor: '孙燊' });
+    await app.gradeAll(fixtureGrades('kf01-mixed'));
+    await app.page.getByTestId('note-4').fill('未报工号,语气生硬');
+    await app.waitSaved();
+    await app.page.getByTestId('to-review').click();
+    await app.page.getByTestId('signer-name-auditor').waitFor();
+  });
+
+  it('pre-fills the auditor’s name from the audit; the site manager’s stays empty', async () => {
+    expect(await app.page.getByTestId('signer-name-auditor').inputValue()).toBe('孙燊');
+    expect(await app.page.getByTestId('signer-name-siteManager').inputValue()).toBe('');
+  });
+
+  it('says 请填写姓名 under the name and clears it with the first character typed; the pad’s message with the first stroke', async () => {
+    await app.page.getByTestId('confirm-signature-siteManager').click();
+    const missing = app.page.getByTestId('name-missing-siteManager');
+    const padEmpty = app.page.getByTestId('pad-empty-siteManager');
+    expect(await text(missing)).toBe('请填写姓名');
+    expect(await text(padEmpty)).toBe('签名区为空,请先签名');
+    const name = app.page.getByTestId('signer-name-siteManager');
+    expect(await name.getAttribute('aria-invalid')).toBe('true');
+    expect(await name.getAttribute('aria-describedby')).toBe(await missing.getAttribute('id'));
+
+    await name.pressSequentially('钱');
+    expect(await missing.count()).toBe(0);
+    expect(await name.getAttribute('aria-invalid')).toBeNull();
+    expect(await padEmpty.count()).toBe(1);
+    await draw(app.page, 'siteManager');
+    expect(await padEmpty.count()).toBe(0);
+  });
+
+  it('styles 清除 like the other secondary buttons', async () => {
+    const clear = '[data-testid="signature-pad-auditor-clear"]';
+    expect(await text(app.page.locator(clear))).toBe('清除');
+    // 返回评分 is a secondary .button on the same screen.
+    expect(await buttonLook(app.page, clear)).toEqual(await buttonLook(app.page, 'main a.button'));
+    expect(await buttonLook(app.page, clear)).toMatchObject({
+      background: 'rgb(255, 255, 255)',
+      minHeight: '48px',
+    });
   });
 });

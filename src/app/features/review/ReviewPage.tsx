@@ -127,6 +127,7 @@ function Review({ audit }: { audit: StoredAudit }) {
               role={role}
               signature={header.signatures[role]}
               isEditable={isEditable}
+              suggestedName={role === 'auditor' ? header.auditor : undefined}
             />
           ))}
         </div>
