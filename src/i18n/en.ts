@@ -122,6 +122,7 @@ export const en: Messages = {
     nextUngraded: 'Next ungraded',
     allGraded: 'All graded',
     review: 'Review and sign',
+    viewReview: 'Summary and signatures',
     criterion: 'Standard',
     method: 'Method',
     points: 'Points {{points}}',
@@ -158,6 +159,7 @@ export const en: Messages = {
   },
   review: {
     title: 'Review and finalise',
+    finalisedTitle: 'Summary and signatures',
     summary: 'Summary',
     item: 'Item',
     earned: 'Earned',

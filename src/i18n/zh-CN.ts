@@ -118,6 +118,7 @@ export const zhCN = {
     nextUngraded: '下一个未评项',
     allGraded: '全部已评',
     review: '复核并签名',
+    viewReview: '查看汇总与签名',
     criterion: '标准',
     method: '考核与评分方法',
     points: '标准分值 {{points}}',
@@ -154,6 +155,7 @@ export const zhCN = {
   },
   review: {
     title: '复核并定稿',
+    finalisedTitle: '汇总与签名',
     summary: '评分汇总',
     item: '项目',
     earned: '得分',

@@ -193,4 +193,30 @@ describe('signing, and the finalised audit', () => {
       minHeight: '48px',
     });
   });
+
+  it('the finalised audit offers no signing and shows only the notes that have text, as text', async () => {
+    await app.sign('auditor', '孙燊');
+    await app.sign('siteManager', '钱堃');
+    await app.finalise();
+    const main = app.page.locator('main');
+    expect(await text(main)).not.toContain('复核并签名');
+    expect(await app.page.getByTestId('to-review').count()).toBe(0);
+    expect(await text(app.page.getByTestId('view-review'))).toBe('查看汇总与签名');
+    const note = app.page.getByTestId('note-4');
+    expect(await note.evaluate((el) => el.tagName)).toBe('P');
+    expect(await text(note)).toBe('未报工号,语气生硬');
+    expect(await main.locator('textarea').count()).toBe(0);
+    // Unit 1 has no note: no 备注 heading, no box.
+    expect(await text(app.page.locator('[data-unit-id="1"]'))).not.toContain('备注');
+    expect(await overflowing(app.page)).toEqual([]);
+
+    await app.page.getByTestId('view-review').click();
+    await app.page.waitForURL(/\/review$/);
+    expect(await text(app.page.locator('main h1'))).toBe('汇总与签名 · 万科·城市花园');
+    expect(await text(main)).not.toContain('复核并');
+    expect(await main.locator('input, textarea, canvas').count()).toBe(0);
+    expect(await text(app.page.getByTestId('signature-auditor'))).toContain('孙燊');
+    expect(await overflowing(app.page)).toEqual([]);
+    expect(await seriousViolations(app.page)).toEqual([]);
+  });
 });
