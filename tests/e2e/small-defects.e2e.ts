@@ -219,4 +219,32 @@ describe('signing, and the finalised audit', () => {
     expect(await overflowing(app.page)).toEqual([]);
     expect(await seriousViolations(app.page)).toEqual([]);
   });
+
+  it('创建修订版 with no reason (or only spaces) says 请填写更正原因 beside the field and creates nothing', async () => {
+    await app.open(`#/audits/${auditId}`);
+    await app.page.getByTestId('amend').click();
+    const reason = app.page.getByTestId('amend-reason');
+    for (const typed of ['', '   ']) {
+      await reason.fill(typed);
+      await app.page.getByTestId('amend-confirm').click();
+      const error = app.page.getByTestId('amend-error');
+      await error.waitFor();
+      expect(await text(error)).toBe('请填写更正原因');
+      expect(await reason.getAttribute('aria-invalid')).toBe('true');
+      expect(await reason.getAttribute('aria-describedby')).toBe(await error.getAttribute('id'));
+      // Beside the field: directly below it, within the same form row.
+      const [field, message] = [await reason.boundingBox(), await error.boundingBox()];
+      expect(
+        field && message && message.y >= field.y + field.height && message.y - (field.y + field.height) < 60,
+      ).toBe(true);
+      expect(app.page.url()).toMatch(new RegExp(`#/audits/${auditId}$`));
+    }
+    expect(await overflowing(app.page)).toEqual([]);
+    await reason.fill('第 4 项复核后为一般符合');
+    await app.page.getByTestId('amend-reason').press('Enter');
+    await app.page.waitForURL((url) => !url.hash.endsWith(auditId));
+    await eventually(async () => {
+      expect(await text(app.page.getByTestId('audit-status'))).toBe('草稿');
+    });
+  });
 });
