@@ -39,10 +39,13 @@ afterAll(async () => {
 
 const photos = (unit: string) => app.page.locator(`[data-unit-id="${unit}"] [data-testid="photo-thumb"]`);
 
+/** The KF3 draft the photo tests work on; later checks look at its form again. */
+let kf3Draft: string;
+
 describe('photos on a draft', () => {
   let auditId: string;
   beforeAll(async () => {
-    auditId = await app.newAudit({ rubric: 'KF3', site: '龙湖·天街', auditor: '陈堃' });
+    auditId = kf3Draft = await app.newAudit({ rubric: 'KF3', site: '龙湖·天街', auditor: '陈堃' });
     await app.page.getByTestId('gallery-2.4').setInputFiles(photoFixture);
     await photos('2.4').waitFor();
     await app.waitSaved();
@@ -246,5 +249,27 @@ describe('signing, and the finalised audit', () => {
     await eventually(async () => {
       expect(await text(app.page.getByTestId('audit-status'))).toBe('草稿');
     });
+  });
+});
+
+describe('disclosure markers', () => {
+  it('every <summary> shows a marker, turned down while open', async () => {
+    await app.open(`#/audits/${kf3Draft}`);
+    const summary = app.page.locator('.item__method summary').first();
+    await summary.waitFor();
+    const marker = () =>
+      summary.evaluate((el) => {
+        const css = getComputedStyle(el, '::before');
+        return { content: css.content, width: parseFloat(css.width), turned: css.transform !== 'none' };
+      });
+    expect(await marker()).toMatchObject({ content: '"▸"', turned: false });
+    expect((await marker()).width).toBeGreaterThan(10);
+    await summary.click();
+    expect(await summary.evaluate((el) => el.parentElement?.hasAttribute('open'))).toBe(true);
+    await eventually(async () => {
+      expect((await marker()).turned).toBe(true);
+    });
+    // Not one marker from the CSS and another from the browser.
+    expect(await summary.evaluate((el) => getComputedStyle(el).listStyleType)).toBe('none');
   });
 });
