@@ -1,8 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
+import type { SealSigner } from '../../src/domain/index';
+import { loadGrades, loadRubric } from '../support/load';
+import { finalisedAudit, nodeSigner } from '../support/sealed-audit';
 import { seriousViolations } from './support/a11y';
 import { launch, newProfileDir } from './support/browser';
 import { AuditApp, eventually, fixtureGrades, photoFixture, text } from './support/pages';
+import {
+  bundleOf,
+  enrolThroughPanel,
+  fingerprintOf,
+  sealedEntry,
+  writeKeyFile,
+  writeTemp,
+} from './support/trust';
 
 /** The tablets the issue was found on: an iPad Air in portrait and a 10" tablet in landscape. */
 const PORTRAIT = { width: 820, height: 1180 };
@@ -271,5 +282,77 @@ describe('disclosure markers', () => {
     });
     // Not one marker from the CSS and another from the browser.
     expect(await summary.evaluate((el) => getComputedStyle(el).listStyleType)).toBe('none');
+  });
+});
+
+const kf3 = loadRubric('KF3');
+/** Four sites, best first by KF3 percent (fixtures worked out in tests/scoring/score-fixtures.test.ts). */
+const SITES = [
+  { name: '碧桂园·凤凰城第一期管理处', code: 'BGY-001', grades: 'kf3-all-compliant' },
+  { name: '华润·万象天地物业服务中心', code: 'CR-9', grades: 'kf3-cap-hit' },
+  { name: '万科·城市花园', code: 'VK-17', grades: 'kf3-mixed-cap-not-hit' },
+  { name: '保利·堃悦府', code: undefined, grades: 'kf3-all-non-compliant' },
+] as const;
+
+async function writeSitesBundle(tablet: SealSigner): Promise<string> {
+  const entries = [];
+  for (const [i, site] of SITES.entries()) {
+    const id = `5c0ffee0-0000-4000-8000-00000000000${String(i + 1)}`;
+    const audit = {
+      ...finalisedAudit(kf3, loadGrades(kf3, site.grades), { site: site.name }),
+      id,
+      lineageId: id,
+      site: {
+        id: `site-${String(i)}`,
+        name: site.name,
+        region: '华南',
+        ...(site.code ? { code: site.code } : {}),
+      },
+      auditedAt: `2026-11-1${String(i)}T02:00:00.000Z`,
+    };
+    entries.push((await sealedEntry(tablet, kf3, audit)).entry);
+  }
+  return writeTemp('sites.ducha', bundleOf(entries));
+}
+
+describe('head office on a tablet', () => {
+  beforeAll(async () => {
+    const tablet = await nodeSigner();
+    await app.page.setViewportSize(PORTRAIT);
+    await app.open('#/dashboard');
+    await app.page.getByTestId('import-file').waitFor({ state: 'attached' });
+    await enrolThroughPanel(
+      app.page,
+      await writeKeyFile(tablet, '前台平板 9', '王小明'),
+      fingerprintOf(tablet),
+    );
+    await app.page.getByTestId('import-file').setInputFiles(await writeSitesBundle(tablet));
+    await eventually(async () => {
+      expect(await app.page.getByTestId('import-stored').getAttribute('data-count')).toBe('4');
+    });
+    await app.page.getByTestId('filter-rubric').selectOption('KF3');
+    await app.page.getByTestId('bottom-n').selectOption('3');
+  });
+
+  it('末位 never breaks into 末 / 位, and the ranking needs no sideways scrolling on either tablet', async () => {
+    for (const viewport of [PORTRAIT, LANDSCAPE]) {
+      await app.page.setViewportSize(viewport);
+      const flags = app.page.locator('.rank-row__flag');
+      expect(await flags.count()).toBe(3);
+      const lines = await flags.evaluateAll((els) =>
+        els.map((el) => {
+          const range = document.createRange();
+          range.selectNodeContents(el);
+          return { text: el.textContent, lines: range.getClientRects().length };
+        }),
+      );
+      expect(lines).toEqual(Array(3).fill({ text: '末位', lines: 1 }));
+      const scroll = await app.page
+        .locator('.table-scroll:has([data-testid="ranking"])')
+        .evaluate((el) => el.scrollWidth - el.clientWidth);
+      expect(scroll, `${String(viewport.width)} px`).toBe(0);
+      expect(await overflowing(app.page)).toEqual([]);
+    }
+    await app.page.setViewportSize(PORTRAIT);
   });
 });
