@@ -405,7 +405,7 @@ export const en: Messages = {
       removeFailed: 'Could not remove: {{detail}}',
       close: 'Close details',
       audit: '{{date}} · auditor {{auditor}} · item score {{earned}} / {{possible}}',
-      unit: 'Unit',
+      unit: 'Unit and standard',
       grade: 'Grade',
       points: 'Points',
       note: 'Note',

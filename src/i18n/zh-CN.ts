@@ -392,7 +392,7 @@ export const zhCN = {
       removeFailed: '移除失败:{{detail}}',
       close: '关闭明细',
       audit: '{{date}} · 考核人 {{auditor}} · 本项得分 {{earned}} / {{possible}}',
-      unit: '评分单元',
+      unit: '评分单元与标准',
       grade: '评定',
       points: '得分',
       note: '备注',

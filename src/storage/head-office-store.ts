@@ -36,6 +36,7 @@ import {
   type IntakeReport,
   type IntakeRepository,
   type Result,
+  type Rubric,
   type SealVerifier,
   type StoredRevision,
   type ValidEntry,
@@ -64,6 +65,7 @@ export const APP_BUNDLE_LIMITS: BundleLimits = { ...DEFAULT_BUNDLE_LIMITS, maxFi
 
 export class HeadOfficeStore implements IntakeRepository {
   private readonly factCache = new Map<string, AuditFact>();
+  private readonly rubricCache = new Map<string, Rubric>();
 
   constructor(
     private readonly db: DuchaDb,
@@ -383,6 +385,34 @@ export class HeadOfficeStore implements IntakeRepository {
       }),
     );
     this.factCache.delete(auditId);
+  }
+
+  /**
+   * The exact rubric each of these audits was scored against, by fingerprint: what drill-down reads the units'
+   * 标准 from. This device keeps the rubrics of its own audits; an imported audit carries its rubric inside the
+   * seal, so one sealed envelope per fingerprint is read (and then kept in memory: a fingerprint never changes).
+   */
+  async rubricsFor(
+    audits: readonly { auditId: string; rubricFingerprint: string }[],
+  ): Promise<ReadonlyMap<string, Rubric>> {
+    const found = new Map<string, Rubric>();
+    for (const { auditId, rubricFingerprint: fingerprint } of audits) {
+      if (found.has(fingerprint)) continue;
+      const rubric = this.rubricCache.get(fingerprint) ?? (await this.sealedRubric(auditId, fingerprint));
+      if (rubric) {
+        this.rubricCache.set(fingerprint, rubric);
+        found.set(fingerprint, rubric);
+      }
+    }
+    return found;
+  }
+
+  private async sealedRubric(auditId: string, fingerprint: string): Promise<Rubric | undefined> {
+    const row = await this.run(async () => (await this.db.imports.get(auditId)) ?? this.db.seals.get(auditId));
+    const envelope = sealedEnvelopeSchema.safeParse(row?.envelope);
+    if (!envelope.success) return undefined;
+    const { rubric } = envelope.data.payload;
+    return rubricFingerprint(rubric) === fingerprint ? rubric : undefined;
   }
 
   /** The ids of every audit imported from another device's bundle (head office may remove those). */

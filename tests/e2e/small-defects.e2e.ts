@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { SealSigner } from '../../src/domain/index';
+import { findNode, type SealSigner } from '../../src/domain/index';
 import { loadGrades, loadRubric } from '../support/load';
 import { finalisedAudit, nodeSigner } from '../support/sealed-audit';
 import { seriousViolations } from './support/a11y';
@@ -293,6 +293,7 @@ const SITES = [
   { name: '万科·城市花园', code: 'VK-17', grades: 'kf3-mixed-cap-not-hit' },
   { name: '保利·堃悦府', code: undefined, grades: 'kf3-all-non-compliant' },
 ] as const;
+const siteKeyOf = (site: (typeof SITES)[number]) => (site.code ? `code:${site.code}` : `name:${site.name}`);
 
 async function writeSitesBundle(tablet: SealSigner): Promise<string> {
   const entries = [];
@@ -354,5 +355,32 @@ describe('head office on a tablet', () => {
       expect(await overflowing(app.page)).toEqual([]);
     }
     await app.page.setViewportSize(PORTRAIT);
+  });
+
+  it('drill-down names each unit with its 标准 from the rubric the audit was scored against, beside the grade', async () => {
+    const weak = SITES[3];
+    await app.page
+      .locator(`[data-testid="heat-cell"][data-site-key="${siteKeyOf(weak)}"][data-item-id="2"]`)
+      .click();
+    const drill = app.page.getByTestId('drill-down');
+    await drill.waitFor();
+    const row = drill.locator('tr[data-unit-id="2.1"]');
+    expect(await text(row.locator('.drill-unit__label'))).toBe('第 2.1 项');
+    const standard = findNode(kf3, '2.1')?.standard ?? '';
+    expect(standard.length).toBeGreaterThan(10);
+    await eventually(async () => {
+      expect(await text(row.getByTestId('drill-standard'))).toBe(standard);
+    });
+    // Every unit of item 二 has its standard shown, and the grade sits in the next cell of the same row.
+    const units = findNode(kf3, '2')?.children ?? [];
+    expect(await drill.getByTestId('drill-standard').count()).toBe(units.length);
+    expect(await text(row.locator('td').first())).toBe('不符合');
+    expect(await text(drill.locator('thead th').first())).toBe('评分单元与标准');
+    for (const viewport of [PORTRAIT, LANDSCAPE]) {
+      await app.page.setViewportSize(viewport);
+      expect(await overflowing(app.page)).toEqual([]);
+    }
+    await app.page.setViewportSize(PORTRAIT);
+    await drill.getByTestId('drill-close').click();
   });
 });
