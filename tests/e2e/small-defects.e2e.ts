@@ -383,4 +383,51 @@ describe('head office on a tablet', () => {
     await app.page.setViewportSize(PORTRAIT);
     await drill.getByTestId('drill-close').click();
   });
+
+  it('narrows the site list as a code or name is typed, keeping the chosen site in it', async () => {
+    const search = app.page.getByTestId('filter-site-search');
+    const select = app.page.getByTestId('filter-site');
+    const count = app.page.getByTestId('filter-site-count');
+    const options = () => select.locator('option').allTextContents();
+    expect(await options()).toEqual([
+      '全部',
+      '保利·堃悦府',
+      '碧桂园·凤凰城第一期管理处(BGY-001)',
+      '华润·万象天地物业服务中心(CR-9)',
+      '万科·城市花园(VK-17)',
+    ]);
+
+    await search.pressSequentially('凤凰');
+    expect(await options()).toEqual(['全部', '碧桂园·凤凰城第一期管理处(BGY-001)']);
+    expect(await text(count)).toBe('4 个单位中有 1 个符合');
+    // A code, as typed on a Chinese keyboard (full-width) and without its dash.
+    await search.fill('ｖｋ１７');
+    expect(await options()).toEqual(['全部', '万科·城市花园(VK-17)']);
+    await search.fill('物业');
+    expect(await options()).toEqual(['全部', '华润·万象天地物业服务中心(CR-9)']);
+    await select.selectOption({ label: '华润·万象天地物业服务中心(CR-9)' });
+    await eventually(async () => {
+      expect(await text(app.page.getByTestId('in-view'))).toBe('当前范围内共 1 份考核');
+    });
+
+    // Searching on does not drop the filter in force: the chosen site stays listed and selected.
+    await search.fill('保利');
+    expect(await options()).toEqual(['全部', '华润·万象天地物业服务中心(CR-9)', '保利·堃悦府']);
+    expect(await select.inputValue()).toBe('code:CR-9');
+    await search.fill('华侨城');
+    expect(await text(count)).toBe('4 个单位中有 0 个符合');
+    await search.fill('');
+    expect(await text(count)).toBe('');
+    expect(await options()).toHaveLength(5);
+    await select.selectOption('');
+    await eventually(async () => {
+      expect(await text(app.page.getByTestId('in-view'))).toBe('当前范围内共 4 份考核');
+    });
+    for (const viewport of [PORTRAIT, LANDSCAPE]) {
+      await app.page.setViewportSize(viewport);
+      expect(await overflowing(app.page)).toEqual([]);
+    }
+    await app.page.setViewportSize(PORTRAIT);
+    expect(await seriousViolations(app.page)).toEqual([]);
+  });
 });
