@@ -37,6 +37,20 @@ async function overflowing(page: Page): Promise<string[]> {
   });
 }
 
+/** Text of the matched elements that the browser broke over more than one line. */
+async function wrapped(page: Page, selector: string): Promise<string[]> {
+  return page.locator(selector).evaluateAll((els) =>
+    els
+      .filter((el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        return tops.size > 1;
+      })
+      .map((el) => el.textContent),
+  );
+}
+
 let context: BrowserContext;
 let app: AuditApp;
 beforeAll(async () => {
@@ -352,6 +366,10 @@ describe('head office on a tablet', () => {
         .locator('.table-scroll:has([data-testid="ranking"])')
         .evaluate((el) => el.scrollWidth - el.clientWidth);
       expect(scroll, `${String(viewport.width)} px`).toBe(0);
+      // Nor does any heading or value of the ranking break into a column of characters (华 / 南, 排 / 名).
+      expect(
+        await wrapped(app.page, '[data-testid="ranking"] thead th, [data-testid="ranking"] tbody td'),
+      ).toEqual([]);
       expect(await overflowing(app.page)).toEqual([]);
     }
     await app.page.setViewportSize(PORTRAIT);
@@ -376,6 +394,8 @@ describe('head office on a tablet', () => {
     expect(await drill.getByTestId('drill-standard').count()).toBe(units.length);
     expect(await text(row.locator('td').first())).toBe('不符合');
     expect(await text(drill.locator('thead th').first())).toBe('评分单元与标准');
+    // 不符合 and the headings stay whole in portrait; the long 标准 is what wraps.
+    expect(await wrapped(app.page, '.drill-down thead th, .drill-grade')).toEqual([]);
     for (const viewport of [PORTRAIT, LANDSCAPE]) {
       await app.page.setViewportSize(viewport);
       expect(await overflowing(app.page)).toEqual([]);

@@ -119,7 +119,7 @@ export function DrillDown({
                 {entry.units.map((unit) => (
                   <tr key={unit.id} data-unit-id={unit.id} data-grade={unit.grade ?? ''}>
                     <UnitHeader unit={unit} rubric={rubrics?.get(entry.rubricFingerprint)} />
-                    <td>{t(`grade.${unit.grade ?? 'ungraded'}`)}</td>
+                    <td className="drill-grade">{t(`grade.${unit.grade ?? 'ungraded'}`)}</td>
                     <td className="num">
                       {formatPoints(unit.earnedH)} / {formatPoints(unit.possibleH)}
                     </td>
