@@ -10,6 +10,7 @@ import {
   readBundle,
   writeBundleV2,
   type BundleLimits,
+  type BundleRead,
   type ByteSource,
   type SealedEnvelope,
   enrolKey,
@@ -78,7 +79,11 @@ export class HeadOfficeStore implements IntakeRepository {
    * A bundle file of either format, read through `source` (a File's slices: a v2 bundle is never read whole and
    * never base64). A file over the limits or not a bundle at all is an error and nothing is written.
    */
-  async importBundleFile(source: ByteSource, name: string, limits: BundleLimits = APP_BUNDLE_LIMITS): Promise<Result<ImportReport>> {
+  async importBundleFile(
+    source: ByteSource,
+    name: string,
+    limits: BundleLimits = APP_BUNDLE_LIMITS,
+  ): Promise<BundleRead<ImportReport>> {
     const read = await readBundle(source, this.verify, limits);
     if (!read.ok) return read;
     const report = await runIntake(read.value, this, this.verify, { source: name, now: this.now });

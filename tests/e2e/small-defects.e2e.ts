@@ -1,3 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { findNode, type SealSigner } from '../../src/domain/index';
@@ -331,8 +335,9 @@ async function writeSitesBundle(tablet: SealSigner): Promise<string> {
 }
 
 describe('head office on a tablet', () => {
+  let tablet: SealSigner;
   beforeAll(async () => {
-    const tablet = await nodeSigner();
+    tablet = await nodeSigner();
     await app.page.setViewportSize(PORTRAIT);
     await app.open('#/dashboard');
     await app.page.getByTestId('import-file').waitFor({ state: 'attached' });
@@ -443,6 +448,78 @@ describe('head office on a tablet', () => {
     await eventually(async () => {
       expect(await text(app.page.getByTestId('in-view'))).toBe('当前范围内共 4 份考核');
     });
+    for (const viewport of [PORTRAIT, LANDSCAPE]) {
+      await app.page.setViewportSize(viewport);
+      expect(await overflowing(app.page)).toEqual([]);
+    }
+    await app.page.setViewportSize(PORTRAIT);
+    expect(await seriousViolations(app.page)).toEqual([]);
+  });
+
+  it('says in Chinese what is wrong with an imported file and where, the parser’s English folded into 详情', async () => {
+    const id = '5c0ffee0-0000-4000-8000-000000000009';
+    const { entry } = await sealedEntry(tablet, kf3, {
+      ...finalisedAudit(kf3, loadGrades(kf3, 'kf3-all-compliant')),
+      id,
+      lineageId: id,
+    });
+    const { site: _site, ...withoutSite } = entry.envelope.payload.audit;
+    const noSite = {
+      ...entry,
+      envelope: { ...entry.envelope, payload: { ...entry.envelope.payload, audit: withoutSite } },
+    };
+    const noManifest = join(mkdtempSync(join(tmpdir(), 'ducha-e2e-file-')), 'no-manifest.ducha');
+    writeFileSync(noManifest, zipSync({ [`audits/${id}.json`]: strToU8('{}') }));
+    await app.page
+      .getByTestId('import-file')
+      .setInputFiles([
+        writeTemp('no-site.ducha', { ...bundleOf([]), audits: [noSite] }),
+        writeTemp('cut.ducha', '{"format": "ducha.bundle", "version": 1, "audits": ['),
+        noManifest,
+        writeTemp('bad-date.ducha', { format: 'ducha.bundle', version: 1, createdAt: '昨天', audits: [] }),
+      ]);
+    const results = app.page.getByTestId('import-result');
+    await eventually(async () => {
+      expect(await results.count()).toBe(4);
+      expect(await app.page.getByTestId('import-working').count()).toBe(0);
+    });
+
+    const refusal = results.nth(0).getByTestId('import-refusal');
+    expect(await text(refusal)).toContain(`第 1 条(考核编号 ${id}):格式不符。`);
+    expect(await text(refusal.getByTestId('import-refusal-problem'))).toBe(
+      '字段 envelope.payload.audit.site:缺少。',
+    );
+    const detail = refusal.getByTestId('import-refusal-detail');
+    expect(await detail.isVisible()).toBe(false);
+    await refusal.getByText('详情(技术信息)').click();
+    expect(await detail.isVisible()).toBe(true);
+    expect(await text(detail)).toMatch(/^not a sealed audit \(envelope\.payload\.audit\.site: /);
+
+    const fileError = async (n: number) => ({
+      headline: await text(results.nth(n).locator('[data-testid="import-error"] > p')),
+      problems: await results.nth(n).getByTestId('import-problem').allTextContents(),
+    });
+    expect(await fileError(1)).toEqual({
+      headline: '不是有效的 JSON 文件,未写入任何数据。',
+      problems: ['JSON 在文件结尾处不完整,文件可能没有传完整。'],
+    });
+    expect(await fileError(2)).toEqual({
+      headline: '数据包已损坏,未写入任何数据。',
+      problems: ['数据包中缺少 manifest.json。'],
+    });
+    expect(await fileError(3)).toEqual({
+      headline: '不是督查数据包,未写入任何数据。',
+      problems: ['字段 createdAt:格式不对。'],
+    });
+    // What shows (details still folded) carries none of the parser's English.
+    for (const n of [1, 2, 3]) {
+      const shown = await results
+        .nth(n)
+        .getByTestId('import-error')
+        .evaluate((el) => (el instanceof HTMLElement ? el.innerText : ''));
+      expect(shown).not.toMatch(/not a Ducha|Invalid|expected|missing from|JSON at position/);
+    }
+    expect(await text(app.page.getByTestId('in-view'))).toBe('当前范围内共 4 份考核');
     for (const viewport of [PORTRAIT, LANDSCAPE]) {
       await app.page.setViewportSize(viewport);
       expect(await overflowing(app.page)).toEqual([]);

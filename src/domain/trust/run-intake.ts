@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { BundleProblem } from '../bundle/bundle-problem';
 import { checkBundleEntry, type EntryVerdict, type ValidEntry } from '../bundle/check-bundle';
 import type { SealVerifier } from '../seal/seal';
 import { decideIntake, type HoldReason, type StoredRevision } from './intake';
@@ -94,7 +95,14 @@ export interface IntakeReport {
   /** Held before, accepted now (a key was enrolled, a rubric accepted, a predecessor arrived). */
   readonly released: string[];
   readonly conflicts: ConflictRecord[];
-  readonly refused: { index: number; auditId: string | undefined; kind: string; reason: string }[];
+  readonly refused: {
+    index: number;
+    auditId: string | undefined;
+    kind: string;
+    /** In English, for the CLI and the app's 详情; `problem` says the same as data. */
+    reason: string;
+    problem: BundleProblem;
+  }[];
 }
 
 const emptyReport = (): IntakeReport => ({
@@ -155,6 +163,7 @@ async function decideAll(
         auditId: verdict.auditId,
         kind: verdict.kind,
         reason: verdict.reason,
+        problem: verdict.problem,
       });
       if (wasHeld && verdict.auditId) release.push(verdict.auditId);
     }
@@ -276,6 +285,7 @@ async function decideAll(
             auditId: audit.id,
             kind: 'revoked',
             reason: decision.message,
+            problem: { code: 'revoked' },
           });
           if (wasHeld || heldHash !== undefined) changes.release.push(audit.id);
           break;
