@@ -143,6 +143,16 @@ export {
   type BundleLimits,
 } from './bundle/read-bundle';
 export { auditEntryOf, BundleV2Writer, writeBundleV2 } from './bundle/write-bundle';
+export {
+  bundleProblemSchema,
+  fieldProblemOf,
+  jsonErrorAt,
+  type BundleIssue,
+  type BundleProblem,
+  type BundleProblemCode,
+  type BundleRead,
+  type FieldProblem,
+} from './bundle/bundle-problem';
 export { bytesSource, formatBytes, isSafeEntryName, windowedSource, type ByteSource } from './bundle/zip-reader';
 export {
   checkBundle,

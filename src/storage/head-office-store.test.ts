@@ -4,7 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   keyFingerprint,
   keyId,
+  findNode,
   makeDeviceKeyFile,
+  rubricFingerprint,
   sealAudit,
   sha256Hex,
   toBase64Url,
@@ -182,6 +184,23 @@ describe('importing bundles', () => {
     expect(result.ok && result.value.conflicts).toMatchObject([both]);
     expect(await store.conflictRecords()).toMatchObject([both]);
     expect((await store.dashboardFacts())[0]?.earnedH).toBe(6300);
+  });
+
+  it('finds the exact rubric an imported audit was scored against, from its seal, for drill-down', async () => {
+    const id = '0f6c2b1a-1111-4aaa-8bbb-000000000009';
+    const store = open();
+    await enrolled(store, tablet, '前台平板 1');
+    await store.importBundle(bundleOf([entryOf(await sealedAudit(id, 'kf01-mixed', '甲管理处'))]), 'a.ducha');
+    const [fact] = await store.dashboardFacts();
+    expect(fact?.rubricFingerprint).toBe(rubricFingerprint(kf01));
+    const found = await open().rubricsFor([
+      { auditId: id, rubricFingerprint: rubricFingerprint(kf01) },
+      // Neither stored nor imported: nothing is made up for it.
+      { auditId: 'no-such-audit', rubricFingerprint: 'sha256:00' },
+    ]);
+    expect([...found.keys()]).toEqual([rubricFingerprint(kf01)]);
+    expect(found.get(rubricFingerprint(kf01))).toEqual(kf01);
+    expect(findNode(kf01, '4')?.standard).toMatch(/^▲使用规范用语/);
   });
 
   it('a file that is not a bundle writes nothing', async () => {

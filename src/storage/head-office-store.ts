@@ -13,6 +13,7 @@ import {
   readBundle,
   writeBundleV2,
   type BundleLimits,
+  type BundleRead,
   type ByteSource,
   type SealedEnvelope,
   enrolKey,
@@ -39,6 +40,7 @@ import {
   type IntakeReport,
   type IntakeRepository,
   type Result,
+  type Rubric,
   type SealVerifier,
   type StoredRevision,
   type ValidEntry,
@@ -103,6 +105,7 @@ export const APP_BUNDLE_LIMITS: BundleLimits = { ...DEFAULT_BUNDLE_LIMITS, maxFi
 
 export class HeadOfficeStore implements IntakeRepository {
   private readonly factCache = new Map<string, FactSummary>();
+  private readonly rubricCache = new Map<string, Rubric>();
 
   constructor(
     private readonly db: DuchaDb,
@@ -115,7 +118,11 @@ export class HeadOfficeStore implements IntakeRepository {
    * A bundle file of either format, read through `source` (a File's slices: a v2 bundle is never read whole and
    * never base64). A file over the limits or not a bundle at all is an error and nothing is written.
    */
-  async importBundleFile(source: ByteSource, name: string, limits: BundleLimits = APP_BUNDLE_LIMITS): Promise<Result<ImportReport>> {
+  async importBundleFile(
+    source: ByteSource,
+    name: string,
+    limits: BundleLimits = APP_BUNDLE_LIMITS,
+  ): Promise<BundleRead<ImportReport>> {
     const read = await readBundle(source, this.verify, limits);
     if (!read.ok) return read;
     const report = await runIntake(read.value, this, this.verify, { source: name, now: this.now });
@@ -468,6 +475,40 @@ export class HeadOfficeStore implements IntakeRepository {
         return { envelope: envelope.data, images };
       }),
     );
+  }
+
+  /**
+   * The exact rubric each of these audits was scored against, by fingerprint: what drill-down reads the units'
+   * 标准 from. This device keeps the rubrics of its own audits; an imported audit carries its rubric inside the
+   * seal, so one sealed envelope per fingerprint is read (and then kept in memory: a fingerprint never changes).
+   */
+  async rubricsFor(
+    audits: readonly { auditId: string; rubricFingerprint: string }[],
+  ): Promise<ReadonlyMap<string, Rubric>> {
+    const found = new Map<string, Rubric>();
+    for (const { auditId, rubricFingerprint: fingerprint } of audits) {
+      if (found.has(fingerprint)) continue;
+      const rubric = this.rubricCache.get(fingerprint) ?? (await this.sealedRubric(auditId, fingerprint));
+      if (rubric) {
+        this.rubricCache.set(fingerprint, rubric);
+        found.set(fingerprint, rubric);
+      }
+    }
+    return found;
+  }
+
+  private async sealedRubric(auditId: string, fingerprint: string): Promise<Rubric | undefined> {
+    // Imported from v8 on: kept once by fingerprint. Before, and this device's own: inside the sealed envelope.
+    const kept = await this.run(() => this.db.importRubrics.get(fingerprint));
+    if (kept) {
+      const parsed = parseRubric(kept.rubric);
+      return parsed.ok && rubricFingerprint(parsed.value) === fingerprint ? parsed.value : undefined;
+    }
+    const row = await this.run(async () => (await this.db.imports.get(auditId)) ?? this.db.seals.get(auditId));
+    const envelope = sealedEnvelopeSchema.safeParse(row?.envelope);
+    if (!envelope.success) return undefined;
+    const { rubric } = envelope.data.payload;
+    return rubricFingerprint(rubric) === fingerprint ? rubric : undefined;
   }
 
   /** The ids of every audit imported from another device's bundle (head office may remove those). */

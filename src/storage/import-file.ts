@@ -13,7 +13,8 @@ export async function importFile(store: HeadOfficeStore, file: Blob, name: strin
   try {
     // Either bundle format, told apart by content: the name and the picker's filter decide nothing.
     const result = await store.importBundleFile(blobSource(file), name);
-    if (!result.ok) return { outcome: 'refused', issues: result.issues.map(({ path, message }) => ({ path, message })) };
+    if (!result.ok)
+      return { outcome: 'refused', issues: result.issues.map(({ path, message, problem }) => ({ path, message, problem })) };
     return { outcome: 'report', report: result.value };
   } catch (error) {
     return { outcome: 'failed', message: error instanceof Error ? error.message : String(error) };

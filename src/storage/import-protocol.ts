@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { intakeReportSchema } from '../domain/index';
+import { bundleProblemSchema, intakeReportSchema } from '../domain/index';
 
 /** What the dashboard posts to the import worker: the picked file itself (a Blob reads in slices there too). */
 export const importRequestSchema = z.strictObject({ file: z.instanceof(Blob), name: z.string() });
@@ -10,7 +10,7 @@ export const importResponseSchema = z.discriminatedUnion('outcome', [
   z.strictObject({ outcome: z.literal('report'), report: intakeReportSchema }),
   z.strictObject({
     outcome: z.literal('refused'),
-    issues: z.array(z.strictObject({ path: z.string(), message: z.string() })),
+    issues: z.array(z.strictObject({ path: z.string(), message: z.string(), problem: bundleProblemSchema })),
   }),
   z.strictObject({ outcome: z.literal('failed'), message: z.string() }),
 ]);

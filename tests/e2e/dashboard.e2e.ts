@@ -184,14 +184,20 @@ describe('the head-office dashboard', () => {
     expect(await text(app.page.getByTestId('import-error').locator('p').first())).toBe(
       '不是有效的 JSON 文件,未写入任何数据。',
     );
-    // The parser's own (English) words only on the smaller technical line.
-    expect(await text(app.page.getByTestId('import-error-detail'))).toMatch(/^技术信息:/);
+    expect(await text(app.page.getByTestId('import-problem'))).toBe(
+      'JSON 在文件结尾处不完整,文件可能没有传完整。',
+    );
+    // The parser's own (English) words only inside the folded 详情.
+    expect(await app.page.getByTestId('import-error-detail').isVisible()).toBe(false);
     await dropFile(app.page, 'list.json', '[1, 2, 3]');
     await eventually(async () => {
       expect(await app.page.getByTestId('import-result').getAttribute('data-kind')).toBe('notBundle');
     });
     expect(await text(app.page.getByTestId('import-error').locator('p').first())).toBe(
       '不是督查数据包,未写入任何数据。',
+    );
+    expect(await text(app.page.getByTestId('import-problem'))).toBe(
+      '文件既不是新版数据包(zip),也不是旧版数据包(以 { 开头的 JSON)。',
     );
     expect(await text(app.page.getByTestId('in-view'))).toBe('当前范围内共 3 份考核');
   });

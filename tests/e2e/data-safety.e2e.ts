@@ -96,7 +96,8 @@ describe('data safety', () => {
     await app.page.reload();
     await app.open(`#/audits/${id}`);
     await app.page.getByTestId('note-3').waitFor();
-    expect(await app.page.getByTestId('note-3').inputValue()).toBe(note);
+    // Finalised: the note is read-only text now, not an input.
+    expect(await text(app.page.getByTestId('note-3'))).toBe(note);
     expect(await app.page.locator('[data-unit-id="4"]').getAttribute('data-grade')).toBe('partly');
     expect(await text(app.page.getByTestId('audit-status'))).toBe('已定稿');
 

@@ -154,7 +154,10 @@ describe('finalised audits are fixed records', () => {
     // Locked: every control is disabled and the store refuses writes even if forced.
     expect(await app.page.getByTestId('read-only').isVisible()).toBe(true);
     expect(await app.gradeButton('7', 'partly').isDisabled()).toBe(true);
-    expect(await app.page.getByTestId('note-7').getAttribute('readonly')).not.toBeNull();
+    // The note is text now, not a field: nothing to type into.
+    expect(await app.page.getByTestId('note-7').evaluate((el) => el.tagName)).toBe('P');
+    expect(await text(app.page.getByTestId('note-7'))).toBe('复述诉求完整');
+    expect(await app.page.locator('main textarea').count()).toBe(0);
     expect(await app.page.getByTestId('gallery-7').count()).toBe(0);
     await app.gradeButton('7', 'partly').click({ force: true });
     expect(await app.runningTotal()).toBe('得分 100 / 100');

@@ -30,9 +30,13 @@ export function ConfirmDialog({
   const [reason, setReason] = useState('');
   useEffect(() => {
     const element = dialog.current;
+    // The control that opened the dialog gets focus back when it goes (React removes the element before
+    // this cleanup, so the browser's own focus restoring has nothing to go back from).
+    const opener = document.activeElement;
     if (element && !element.open) element.showModal();
     return () => {
       element?.close();
+      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
     };
   }, []);
   return (

@@ -28,7 +28,16 @@ describe('zip entry names', () => {
 describe('readBundle, whole-file refusals', () => {
   it('refuses a file over the size limit before reading it', async () => {
     const result = await readBundle(bytesSource(new Uint8Array(2048)), neverCalled, { ...DEFAULT_BUNDLE_LIMITS, maxFileBytes: 1024 });
-    expect(result).toEqual({ ok: false, issues: [{ path: '(file)', message: 'the file is 2048 bytes, over the limit of 1024 bytes' }] });
+    expect(result).toEqual({
+      ok: false,
+      issues: [
+        {
+          path: '(file)',
+          message: 'the file is 2048 bytes, over the limit of 1024 bytes',
+          problem: { code: 'tooLarge', size: '2048 bytes', limit: '1024 bytes' },
+        },
+      ],
+    });
   });
 
   it('refuses a zip without a manifest, and a manifest of another format', async () => {

@@ -1,9 +1,19 @@
 import { strFromU8 } from 'fflate';
 import { exceedsDepth, MAX_JSON_DEPTH } from '../encoding/json-depth';
-import { fail, formatIssue, formatPath, ok, type Issue, type Result } from '../result';
+import { formatIssue, formatPath } from '../result';
 import { rubricFingerprint } from '../rubric/fingerprint';
 import { parseRubric } from '../rubric/parse-rubric';
 import type { SealVerifier } from '../seal/seal';
+import {
+  bundleFail,
+  bundleOk,
+  jsonErrorAt,
+  schemaProblem,
+  type BundleIssue,
+  type BundleProblem,
+  type BundleProblemCode,
+  type BundleRead,
+} from './bundle-problem';
 import { bundleAuditEntrySchema, bundleManifestSchema, payloadImageRefsSchema } from './bundle-v2-schema';
 import { checkBundle, checkSealedEntry, type EntryVerdict, type RefusalKind } from './check-bundle';
 import {
@@ -41,7 +51,6 @@ export function detectBundleFormat(head: Uint8Array): BundleFormat | undefined {
   return head[i] === 0x7b ? 'json' : undefined;
 }
 
-const fileIssue = (message: string): Issue[] => [{ path: '(file)', message }];
 
 /**
  * Reads a bundle of either format into one verdict per entry, so intake has one code path. A file that is not
@@ -52,40 +61,64 @@ export async function readBundle(
   source: ByteSource,
   verify: SealVerifier,
   limits: BundleLimits = DEFAULT_BUNDLE_LIMITS,
-): Promise<Result<EntryVerdict[]>> {
+): Promise<BundleRead<EntryVerdict[]>> {
   if (source.size > limits.maxFileBytes)
-    return fail(fileIssue(`the file is ${formatBytes(source.size)}, over the limit of ${formatBytes(limits.maxFileBytes)}`));
+    return bundleFail(
+      { code: 'tooLarge', size: formatBytes(source.size), limit: formatBytes(limits.maxFileBytes) },
+      `the file is ${formatBytes(source.size)}, over the limit of ${formatBytes(limits.maxFileBytes)}`,
+    );
   const format = detectBundleFormat(await source.read(0, Math.min(source.size, 64)));
   if (format === 'zip') return readBundleV2(source, verify, limits);
   if (format === 'json') {
     let json: unknown;
+    const text = strFromU8(await source.read(0, source.size)).replace(/^\uFEFF/, '');
     try {
-      json = JSON.parse(strFromU8(await source.read(0, source.size)).replace(/^\uFEFF/, ''));
+      json = JSON.parse(text);
     } catch (error) {
-      // "(json)": the file began as JSON and is not; the app says so in those words.
-      return fail([{ path: '(json)', message: `not a Ducha bundle: not JSON (${error instanceof Error ? error.message : String(error)})` }]);
+      const detail = error instanceof Error ? error.message : String(error);
+      const at = jsonErrorAt(text, detail);
+      // "(json)": the file began as JSON and is not.
+      return bundleFail(
+        /end of JSON input/.test(detail) || at?.isAtEnd === true
+          ? { code: 'jsonTruncated' }
+          : { code: 'notJson', ...(at ? { line: at.line, column: at.column } : {}) },
+        `not a Ducha bundle: not JSON (${detail})`,
+        '(json)',
+      );
     }
     const checked = await checkBundle(json, verify);
-    if (!checked.ok) return fail(checked.issues.map((i) => ({ path: '(file)', message: `not a Ducha bundle: ${formatIssue(i)}` })));
+    if (!checked.ok)
+      return {
+        ok: false,
+        issues: checked.issues.map((i) => ({ ...i, path: '(file)', message: `not a Ducha bundle: ${formatIssue(i)}` })),
+      };
     return checked;
   }
-  return fail(fileIssue('not a Ducha bundle: neither a zip (format 2) nor JSON (format 1)'));
+  return bundleFail({ code: 'unknownFormat' }, 'not a Ducha bundle: neither a zip (format 2) nor JSON (format 1)');
 }
 
 const AUDIT_PATH = /^audits\/[^/]+\.json$/;
 const RUBRIC_PATH = /^rubrics\/([0-9a-f]{64})\.json$/;
 const IMAGE_PATH = /^images\/([0-9a-f]{64})$/;
 
-function parseJson(bytes: Uint8Array, name: string): Result<unknown> {
+function parseJson(bytes: Uint8Array, name: string): BundleRead<unknown> {
   try {
     const json: unknown = JSON.parse(strFromU8(bytes));
     if (exceedsDepth(json, MAX_JSON_DEPTH + 1))
-      return fail([{ path: name, message: `${name} is nested deeper than ${MAX_JSON_DEPTH} levels` }]);
-    return ok(json);
+      return bundleFail({ code: 'tooDeep', entry: name }, `${name} is nested deeper than ${MAX_JSON_DEPTH} levels`, name);
+    return bundleOk(json);
   } catch (error) {
-    return fail([{ path: name, message: `${name} is not JSON (${error instanceof Error ? error.message : String(error)})` }]);
+    return bundleFail(
+      { code: 'entryNotJson', entry: name },
+      `${name} is not JSON (${error instanceof Error ? error.message : String(error)})`,
+      name,
+    );
   }
 }
+
+/** A whole-file failure that came from one entry (manifest.json): "not a Ducha bundle", with where and what. */
+const notBundle = <T>(issue: BundleIssue | undefined): BundleRead<T> =>
+  bundleFail(issue?.problem ?? { code: 'notBundle' }, `not a Ducha bundle: ${issue?.message ?? ''}`);
 
 const auditIdOf = (payload: Record<string, unknown>): string | undefined => {
   const audit = payload.audit;
@@ -98,7 +131,7 @@ export async function readBundleV2(
   rawSource: ByteSource,
   verify: SealVerifier,
   limits: BundleLimits = DEFAULT_BUNDLE_LIMITS,
-): Promise<Result<EntryVerdict[]>> {
+): Promise<BundleRead<EntryVerdict[]>> {
   const source = windowedSource(rawSource);
   const directory = await readZipDirectory(source, limits);
   if (!directory.ok) return directory;
@@ -106,47 +139,58 @@ export async function readBundleV2(
   for (const entry of directory.value) byName.set(entry.name, [...(byName.get(entry.name) ?? []), entry]);
 
   // One entry by name: missing, given twice, or too large refuses whoever needs it.
-  const entryBytes = async (name: string): Promise<Result<Uint8Array>> => {
+  const entryBytes = async (name: string): Promise<BundleRead<Uint8Array>> => {
     const found = byName.get(name) ?? [];
     const [entry] = found;
-    if (!entry) return fail([{ path: name, message: `${name} is missing from the bundle` }]);
-    if (found.length > 1) return fail([{ path: name, message: `${name} appears ${found.length} times in the zip` }]);
+    if (!entry) return bundleFail({ code: 'entryMissing', entry: name }, `${name} is missing from the bundle`, name);
+    if (found.length > 1)
+      return bundleFail({ code: 'listedTwice', entry: name }, `${name} appears ${found.length} times in the zip`, name);
     return readZipEntry(source, entry, limits);
   };
 
   const manifestBytes = await entryBytes('manifest.json');
-  if (!manifestBytes.ok) return fail(fileIssue(`not a Ducha bundle: ${manifestBytes.issues[0]?.message ?? ''}`));
+  if (!manifestBytes.ok) return notBundle(manifestBytes.issues[0]);
   const manifestJson = parseJson(manifestBytes.value, 'manifest.json');
-  if (!manifestJson.ok) return fail(fileIssue(`not a Ducha bundle: ${manifestJson.issues[0]?.message ?? ''}`));
+  if (!manifestJson.ok) return notBundle(manifestJson.issues[0]);
   const manifest = bundleManifestSchema.safeParse(manifestJson.value);
   if (!manifest.success)
-    return fail(
-      manifest.error.issues.map((i) => ({ path: '(file)', message: `not a Ducha bundle: manifest.json: ${formatPath(i.path)}: ${i.message}` })),
-    );
+    return {
+      ok: false,
+      issues: manifest.error.issues.map((i) => ({
+        path: '(file)',
+        message: `not a Ducha bundle: manifest.json: ${formatPath(i.path)}: ${i.message}`,
+        problem: schemaProblem([i], 'notBundle', { entry: 'manifest.json' }),
+      })),
+    };
 
   // Rubrics are few and shared: each file is read, parsed, validated and fingerprinted once, and the very same
   // object is put back into every envelope that names it (so verification can skip re-checking it).
-  const rubrics = new Map<string, Result<object>>();
+  const rubrics = new Map<string, BundleRead<object>>();
   const checkedRubrics = new Map<object, string>();
-  const rubricOf = async (hex: string): Promise<Result<object>> => {
+  const rubricOf = async (hex: string): Promise<BundleRead<object>> => {
     const cached = rubrics.get(hex);
     if (cached) return cached;
     const name = `rubrics/${hex}.json`;
-    const result = await (async (): Promise<Result<object>> => {
+    const result = await (async (): Promise<BundleRead<object>> => {
       const bytes = await entryBytes(name);
       if (!bytes.ok) return bytes;
       const json = parseJson(bytes.value, name);
       if (!json.ok) return json;
+      const invalid = (message: string, field?: string): BundleRead<object> =>
+        bundleFail({ code: 'rubricInvalid', entry: name, ...(field === undefined ? {} : { field }) }, message, name);
       const parsed = parseRubric(json.value);
       if (!parsed.ok)
-        return fail([{ path: name, message: `${name} is not a valid rubric (${parsed.issues[0]?.path}: ${parsed.issues[0]?.message})` }]);
+        return invalid(
+          `${name} is not a valid rubric (${parsed.issues[0]?.path}: ${parsed.issues[0]?.message})`,
+          parsed.issues[0]?.path,
+        );
       const fingerprint = rubricFingerprint(parsed.value);
       if (fingerprint !== `sha256:${hex}`)
-        return fail([{ path: name, message: `${name} is not the rubric its name says (its fingerprint is ${fingerprint})` }]);
+        return invalid(`${name} is not the rubric its name says (its fingerprint is ${fingerprint})`);
       // parseRubric never transforms, so the object read is the rubric validated.
-      if (typeof json.value !== 'object' || json.value === null) return fail([{ path: name, message: `${name} is not an object` }]);
+      if (typeof json.value !== 'object' || json.value === null) return invalid(`${name} is not an object`);
       checkedRubrics.set(json.value, fingerprint);
-      return ok(json.value);
+      return bundleOk(json.value);
     })();
     rubrics.set(hex, result);
     return result;
@@ -155,8 +199,8 @@ export async function readBundleV2(
   // Signatures are checked by the platform off this thread: keeping several in flight lets reading and checking
   // the next envelopes overlap with them. Verdicts keep the manifest's order.
   // Images are shared between audits (signatures, a site's repeated photo): read once, held once.
-  const imageCache = new Map<string, Result<Uint8Array>>();
-  const imageBytes = async (sha256: string): Promise<Result<Uint8Array>> => {
+  const imageCache = new Map<string, BundleRead<Uint8Array>>();
+  const imageBytes = async (sha256: string): Promise<BundleRead<Uint8Array>> => {
     const cached = imageCache.get(sha256);
     if (cached) return cached;
     const read = await entryBytes(`images/${sha256}`);
@@ -168,65 +212,99 @@ export async function readBundleV2(
   const listed = new Set<string>();
   for (const [index, { path }] of manifest.data.audits.entries()) {
     if (inFlight.length >= 32) await inFlight.shift();
-    const refuse = (kind: RefusalKind, reason: string, auditId?: string): Promise<EntryVerdict> =>
-      Promise.resolve({ status: 'refused', index, auditId, kind, reason });
+    const refuse = (kind: RefusalKind, reason: string, problem: BundleProblem, auditId?: string): Promise<EntryVerdict> =>
+      Promise.resolve({ status: 'refused', index, auditId, kind, reason, problem });
+    /** An entry that could not be read: why, as the reader said it. */
+    const unread = (read: { ok: false; issues: readonly BundleIssue[] }, auditId?: string) =>
+      refuse('malformed', read.issues[0]?.message ?? path, read.issues[0]?.problem ?? { code: 'entryUnreadable', entry: path }, auditId);
     if (!isSafeEntryName(path)) {
-      verdicts.push(refuse('malformed', `"${path}" is not a safe name inside a bundle (absolute, "..", or a backslash)`));
+      verdicts.push(
+        refuse('malformed', `"${path}" is not a safe name inside a bundle (absolute, "..", or a backslash)`, {
+          code: 'unsafeName',
+          entry: path,
+        }),
+      );
       continue;
     }
     if (listed.has(path)) {
-      verdicts.push(refuse('malformed', `${path} is listed twice in the manifest`));
+      verdicts.push(refuse('malformed', `${path} is listed twice in the manifest`, { code: 'listedTwice', entry: path }));
       continue;
     }
     listed.add(path);
     if (!AUDIT_PATH.test(path)) {
-      verdicts.push(refuse('malformed', `the manifest lists ${path}, which is not an audits/<id>.json entry`));
+      verdicts.push(
+        refuse('malformed', `the manifest lists ${path}, which is not an audits/<id>.json entry`, {
+          code: 'notAuditEntry',
+          entry: path,
+        }),
+      );
       continue;
     }
     const bytes = await entryBytes(path);
     if (!bytes.ok) {
-      verdicts.push(refuse('malformed', bytes.issues[0]?.message ?? path));
+      verdicts.push(unread(bytes));
       continue;
     }
     const json = parseJson(bytes.value, path);
     if (!json.ok) {
-      verdicts.push(refuse('malformed', json.issues[0]?.message ?? path));
+      verdicts.push(unread(json));
       continue;
     }
     const entry = bundleAuditEntrySchema.safeParse(json.value);
     if (!entry.success) {
       const first = entry.error.issues[0];
-      verdicts.push(refuse('malformed', `${path}: not a sealed audit (${first ? `${formatPath(first.path)}: ${first.message}` : ''})`));
+      verdicts.push(
+        refuse(
+          'malformed',
+          `${path}: not a sealed audit (${first ? `${formatPath(first.path)}: ${first.message}` : ''})`,
+          schemaProblem(entry.error.issues, 'shape', { entry: path }),
+        ),
+      );
       continue;
     }
     const { payload, rubric: rubricHex, hash, signature } = entry.data;
     const auditId = auditIdOf(payload);
     const refs = payloadImageRefsSchema.safeParse(payload);
     if (!refs.success) {
-      verdicts.push(refuse('malformed', `${path}: payload.blobs must list each image's id and sha256`, auditId));
+      verdicts.push(
+        refuse(
+          'malformed',
+          `${path}: payload.blobs must list each image's id and sha256`,
+          schemaProblem(refs.error.issues, 'shape', { entry: path, prefix: ['payload'] }),
+          auditId,
+        ),
+      );
       continue;
     }
     const rubric = await rubricOf(rubricHex);
     if (!rubric.ok) {
-      verdicts.push(refuse('malformed', rubric.issues[0]?.message ?? `rubrics/${rubricHex}.json`, auditId));
+      verdicts.push(unread(rubric, auditId));
       continue;
     }
     const images = new Map<string, Uint8Array>();
-    let missing: string | undefined;
+    let missing: { reason: string; problem: BundleProblem } | undefined;
     for (const blob of refs.data.blobs) {
       const image = await imageBytes(blob.sha256);
       if (!image.ok) {
-        missing = `image ${blob.id}: ${image.issues[0]?.message ?? ''}`;
+        const why = image.issues[0];
+        missing = {
+          reason: `image ${blob.id}: ${why?.message ?? ''}`,
+          problem: {
+            code: why?.problem.code === 'entryMissing' ? 'imageMissing' : 'entryUnreadable',
+            entry: `images/${blob.sha256}`,
+            subject: blob.id,
+          },
+        };
         break;
       }
       images.set(blob.id, image.value);
     }
     if (missing !== undefined) {
-      verdicts.push(refuse('malformed', missing, auditId));
+      verdicts.push(refuse('malformed', missing.reason, missing.problem, auditId));
       continue;
     }
     const envelope = { payload: { ...payload, rubric: rubric.value }, hash, signature };
-    const verdict = checkSealedEntry(envelope, images, index, auditId, verify, { checkedRubrics });
+    const verdict = checkSealedEntry(envelope, images, index, auditId, verify, { checkedRubrics }, path);
     inFlight.push(verdict);
     verdicts.push(verdict);
   }
@@ -238,12 +316,22 @@ export async function readBundleV2(
       name === 'manifest.json' || RUBRIC_PATH.test(name) || IMAGE_PATH.test(name) || (AUDIT_PATH.test(name) && listed.has(name));
     if (known && isSafeEntryName(name)) continue;
     if (isSafeEntryName(name) && name.endsWith('/') && found.every((e) => e.size === 0)) continue;
-    const reason = !isSafeEntryName(name)
-      ? `zip entry "${name}" has an unsafe name (absolute, "..", or a backslash); it is ignored`
-      : AUDIT_PATH.test(name)
-        ? `${name} is not listed in the manifest`
-        : `zip entry ${name} is not part of a Ducha bundle`;
-    verdicts.push(Promise.resolve({ status: 'refused', index: extra++, auditId: undefined, kind: 'malformed', reason }));
+    const code: BundleProblemCode = !isSafeEntryName(name) ? 'unsafeName' : AUDIT_PATH.test(name) ? 'notListed' : 'stranger';
+    const reason = {
+      unsafeName: `zip entry "${name}" has an unsafe name (absolute, "..", or a backslash); it is ignored`,
+      notListed: `${name} is not listed in the manifest`,
+      stranger: `zip entry ${name} is not part of a Ducha bundle`,
+    }[code];
+    verdicts.push(
+      Promise.resolve({
+        status: 'refused',
+        index: extra++,
+        auditId: undefined,
+        kind: 'malformed',
+        reason,
+        problem: { code, entry: name },
+      }),
+    );
   }
-  return ok(await Promise.all(verdicts));
+  return bundleOk(await Promise.all(verdicts));
 }

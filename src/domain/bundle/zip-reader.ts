@@ -1,5 +1,5 @@
 import { inflateSync, strFromU8 } from 'fflate';
-import { fail, ok, type Result } from '../result';
+import { bundleFail, bundleOk, type BundleProblem, type BundleRead } from './bundle-problem';
 
 /**
  * Random access to a file's bytes: the CLI reads a file handle, the browser slices a File, tests hand in an
@@ -83,10 +83,15 @@ export function isSafeEntryName(name: string): boolean {
  * declared uncompressed total and ratio (a zip bomb). Every entry is later inflated into a buffer of exactly
  * its declared size, so declared sizes bound memory whatever the compressed data says.
  */
-export async function readZipDirectory(source: ByteSource, limits: ZipLimits): Promise<Result<ZipEntry[]>> {
-  const whole = (message: string): Result<ZipEntry[]> => fail([{ path: '(file)', message }]);
+export async function readZipDirectory(source: ByteSource, limits: ZipLimits): Promise<BundleRead<ZipEntry[]>> {
+  const damaged: BundleProblem = { code: 'damagedZip' };
+  const whole = (message: string, problem = damaged): BundleRead<ZipEntry[]> => bundleFail(problem, message);
   if (source.size > limits.maxFileBytes)
-    return whole(`the file is ${formatBytes(source.size)}, over the limit of ${formatBytes(limits.maxFileBytes)}`);
+    return whole(`the file is ${formatBytes(source.size)}, over the limit of ${formatBytes(limits.maxFileBytes)}`, {
+      code: 'tooLarge',
+      size: formatBytes(source.size),
+      limit: formatBytes(limits.maxFileBytes),
+    });
   const tailLength = Math.min(source.size, 22 + 0xffff);
   const tail = await source.read(source.size - tailLength, tailLength);
   const tv = view(tail);
@@ -129,20 +134,24 @@ export async function readZipDirectory(source: ByteSource, limits: ZipLimits): P
     entries.push(entry);
     at += 46 + nameLength + extraLength + commentLength;
   }
+  const unpacked: BundleProblem = { code: 'tooBigUnpacked', size: formatBytes(total) };
   if (total > limits.maxTotalBytes)
     return whole(
       `it would unpack to ${formatBytes(total)}, over the limit of ${formatBytes(limits.maxTotalBytes)} (a zip bomb?)`,
+      unpacked,
     );
   if (total > limits.maxRatio * Math.max(source.size, 1))
     return whole(
       `it would unpack to ${formatBytes(total)} from ${formatBytes(source.size)}, more than ${limits.maxRatio}× (a zip bomb)`,
+      unpacked,
     );
-  return ok(entries);
+  return bundleOk(entries);
 }
 
 /** One entry's bytes, or why this entry alone cannot be read. */
-export async function readZipEntry(source: ByteSource, entry: ZipEntry, limits: ZipLimits): Promise<Result<Uint8Array>> {
-  const refuse = (message: string): Result<Uint8Array> => fail([{ path: entry.name, message }]);
+export async function readZipEntry(source: ByteSource, entry: ZipEntry, limits: ZipLimits): Promise<BundleRead<Uint8Array>> {
+  const refuse = (message: string): BundleRead<Uint8Array> =>
+    bundleFail({ code: 'entryUnreadable', entry: entry.name }, message, entry.name);
   if (entry.size > limits.maxEntryBytes)
     return refuse(`${entry.name} is ${formatBytes(entry.size)} uncompressed, over the per-entry limit of ${formatBytes(limits.maxEntryBytes)}`);
   if (entry.flags & 1) return refuse(`${entry.name} is encrypted`);
@@ -157,13 +166,13 @@ export async function readZipEntry(source: ByteSource, entry: ZipEntry, limits: 
   if (entry.method === 0) {
     if (entry.compressedSize !== entry.size) return refuse(`${entry.name}: stored entry whose sizes disagree`);
     // A copy: a view would keep the whole read-ahead window alive for as long as the image is held.
-    return ok(data.slice());
+    return bundleOk(data.slice());
   }
   try {
     // One byte of room beyond the declared size: filling it means the data is longer than the zip says.
     const out = inflateSync(data, { out: new Uint8Array(entry.size + 1) });
     if (out.length !== entry.size) return refuse(`${entry.name} does not unpack to the size the zip declares`);
-    return ok(out);
+    return bundleOk(out);
   } catch (error) {
     return refuse(`${entry.name}: damaged compressed data (${error instanceof Error ? error.message : String(error)})`);
   }

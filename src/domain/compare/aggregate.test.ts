@@ -186,6 +186,7 @@ describe('head-office aggregation', () => {
         auditId: 'b1',
         auditedAt: '2026-11-10T02:00:00.000Z',
         auditor: '王小明',
+        rubricFingerprint: 'sha256:v1',
         earnedH: 0,
         possibleH: 2000,
         units: [expect.objectContaining({ id: '2', grade: 'non_compliant', note: '无人接听' })],

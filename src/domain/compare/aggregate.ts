@@ -188,6 +188,8 @@ export function drillDown(facts: readonly AuditFact[], siteKey: string, itemId: 
         auditId: f.auditId,
         auditedAt: f.auditedAt,
         auditor: f.auditor,
+        /** The units' 标准 are read from this exact rubric version. */
+        rubricFingerprint: f.rubricFingerprint,
         earnedH: item?.earnedH ?? 0,
         possibleH: item?.possibleH ?? 0,
         units: f.units.filter((u) => u.itemId === itemId),

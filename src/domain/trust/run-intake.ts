@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bundleProblemSchema } from '../bundle/bundle-problem';
 import { checkBundleEntry, type EntryVerdict, type ValidEntry } from '../bundle/check-bundle';
 import type { SealVerifier } from '../seal/seal';
 import { decideIntake, type HoldReason, type StoredRevision } from './intake';
@@ -106,7 +107,14 @@ export const intakeReportSchema = z.strictObject({
   released: z.array(z.string()),
   conflicts: z.array(conflictRecordSchema),
   refused: z.array(
-    z.strictObject({ index: z.number().int(), auditId: z.string().optional(), kind: z.string(), reason: z.string() }),
+    z.strictObject({
+      index: z.number().int(),
+      auditId: z.string().optional(),
+      kind: z.string(),
+      /** In English, for the CLI and the app's 详情; `problem` says the same as data. */
+      reason: z.string(),
+      problem: bundleProblemSchema,
+    }),
   ),
 });
 export type IntakeReport = z.infer<typeof intakeReportSchema>;
@@ -169,6 +177,7 @@ async function decideAll(
         auditId: verdict.auditId,
         kind: verdict.kind,
         reason: verdict.reason,
+        problem: verdict.problem,
       });
       if (wasHeld && verdict.auditId) release.push(verdict.auditId);
     }
@@ -290,6 +299,7 @@ async function decideAll(
             auditId: audit.id,
             kind: 'revoked',
             reason: decision.message,
+            problem: { code: 'revoked' },
           });
           if (wasHeld || heldHash !== undefined) changes.release.push(audit.id);
           break;

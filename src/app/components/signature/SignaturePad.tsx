@@ -138,10 +138,11 @@ export function SignaturePad(props: SignaturePadProps) {
       {!disabled && (
         <button
           type="button"
+          className="button signature-pad__clear"
           onClick={() => {
             onChange([]);
           }}
-          style={{ minWidth: 44, minHeight: 44, marginTop: 8, padding: '0 16px' }}
+          data-testid={testId === undefined ? undefined : `${testId}-clear`}
         >
           {clearLabel}
         </button>

@@ -1,6 +1,7 @@
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isPeriodKind, periodKinds, type PeriodKind } from './period';
-import { formatDate, type FilterOptions } from './view';
+import { formatDate, matchSites, type FilterOptions } from './view';
 
 export interface FilterState {
   /** '' until the user picks one: the rubric with the most audits is shown. */
@@ -30,6 +31,13 @@ export function DashboardFilters({
   inView: number;
 }) {
   const { t, i18n } = useTranslation();
+  const searchId = useId();
+  const [siteQuery, setSiteQuery] = useState('');
+  const selectedSite = options.sites.find((s) => s.siteKey === state.siteKey);
+  const matches = matchSites(options.sites, siteQuery);
+  // The chosen site stays in the list while a search is typed, so the list never shows a choice that is not the filter.
+  const siteChoices =
+    selectedSite && !matches.includes(selectedSite) ? [selectedSite, ...matches] : matches;
   return (
     <section aria-labelledby="filters-title" className="dashboard__panel">
       <h2 id="filters-title">{t('dashboard.filters.title')}</h2>
@@ -109,23 +117,49 @@ export function DashboardFilters({
             ))}
           </select>
         </label>
-        <label className="field">
-          <span className="field__label">{t('dashboard.filters.site')}</span>
+        <div className="field site-filter">
+          <label className="field__label" htmlFor={`${searchId}-site`}>
+            {t('dashboard.filters.site')}
+          </label>
+          <input
+            type="search"
+            value={siteQuery}
+            onChange={(e) => {
+              setSiteQuery(e.target.value);
+            }}
+            placeholder={t('dashboard.filters.siteSearchPlaceholder')}
+            aria-label={t('dashboard.filters.siteSearch')}
+            aria-describedby={`${searchId}-count`}
+            autoComplete="off"
+            data-testid="filter-site-search"
+          />
           <select
-            value={options.sites.some((s) => s.siteKey === state.siteKey) ? state.siteKey : ''}
+            id={`${searchId}-site`}
+            value={selectedSite ? state.siteKey : ''}
             onChange={(e) => {
               onChange({ siteKey: e.target.value });
             }}
             data-testid="filter-site"
           >
             <option value="">{t('dashboard.filters.all')}</option>
-            {options.sites.map((site) => (
+            {siteChoices.map((site) => (
               <option key={site.siteKey} value={site.siteKey}>
-                {site.siteName}
+                {site.code === undefined ? site.siteName : `${site.siteName}(${site.code})`}
               </option>
             ))}
           </select>
-        </label>
+          <span
+            id={`${searchId}-count`}
+            className="subtitle"
+            role="status"
+            data-testid="filter-site-count"
+            data-count={matches.length}
+          >
+            {siteQuery.trim() === ''
+              ? ''
+              : t('dashboard.filters.siteMatches', { count: matches.length, total: options.sites.length })}
+          </span>
+        </div>
         <label className="field">
           <span className="field__label">{t('dashboard.filters.auditor')}</span>
           <select

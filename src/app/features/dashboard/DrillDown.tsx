@@ -1,12 +1,32 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { drillDown } from '../../../domain/index';
+import { findNode, type drillDown, type Rubric } from '../../../domain/index';
 import { formatDateTime, formatPoints } from '../../format';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { useHeadOffice } from '../../providers/store-provider';
 
 type Entry = ReturnType<typeof drillDown>[number];
+type Unit = Entry['units'][number];
+
+/** A unit as the paper names it: 第 1.2 项, its own 项目 name where it has one, and its 标准 in full. */
+function UnitHeader({ unit, rubric }: { unit: Unit; rubric: Rubric | undefined }) {
+  const { t } = useTranslation();
+  const node = rubric ? findNode(rubric, unit.id) : undefined;
+  return (
+    <th scope="row" className="drill-unit">
+      <span className="drill-unit__label">
+        {t('scoring.unitLabel', { unit: unit.id })}
+        {node?.title !== undefined && unit.id.includes('.') && ` ${node.title}`}
+      </span>
+      {node?.standard !== undefined && (
+        <span className="drill-unit__standard" data-testid="drill-standard">
+          {node.standard}
+        </span>
+      )}
+    </th>
+  );
+}
 
 /** The audits behind one heat-map cell, newest first, with every unit's grade and note. */
 export function DrillDown({
@@ -28,6 +48,7 @@ export function DrillDown({
   const cell = `${siteName}|${item.id}`;
   const headOffice = useHeadOffice();
   const imported = useLiveQuery(async () => new Set(await headOffice.importedIds()), [headOffice]);
+  const rubrics = useLiveQuery(() => headOffice.rubricsFor(entries), [headOffice, entries]);
   const [toRemove, setToRemove] = useState<Entry>();
   const [problem, setProblem] = useState<string>();
   const remove = async (auditId: string) => {
@@ -97,8 +118,8 @@ export function DrillDown({
               <tbody>
                 {entry.units.map((unit) => (
                   <tr key={unit.id} data-unit-id={unit.id} data-grade={unit.grade ?? ''}>
-                    <th scope="row">{unit.id}</th>
-                    <td>{t(`grade.${unit.grade ?? 'ungraded'}`)}</td>
+                    <UnitHeader unit={unit} rubric={rubrics?.get(entry.rubricFingerprint)} />
+                    <td className="drill-grade">{t(`grade.${unit.grade ?? 'ungraded'}`)}</td>
                     <td className="num">
                       {formatPoints(unit.earnedH)} / {formatPoints(unit.possibleH)}
                     </td>

@@ -1,22 +1,36 @@
 import { useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { BundleProblem } from '../../../domain/index';
 import { APP_BUNDLE_LIMITS, type HeadOfficeStore, type ImportReport } from '../../../storage/head-office-store';
 import { useHeadOffice } from '../../providers/store-provider';
 import { importInWorker } from '../../workers/import-in-worker';
+import { fileFailureOf, useDescribeProblem, type FileFailure } from './bundle-problems';
 import { ConflictItem } from './ConflictItem';
 import { holdReasonKey, useSignerLabel } from './signers';
 
 type Outcome =
-  | { readonly kind: 'parseError' | 'notBundle' | 'failed'; readonly file: string; readonly detail: string }
+  | {
+      readonly kind: FileFailure | 'failed';
+      readonly file: string;
+      /** What and where, said in the reader's language; empty for an unexpected failure. */
+      readonly problems: readonly BundleProblem[];
+      /** The reader's or the browser's own (English) words, kept for 详情 only. */
+      readonly detail: string;
+    }
   | { readonly kind: 'report'; readonly file: string; readonly report: ImportReport };
 
+/** At most this many problems are worded on screen; the rest are counted (and all are in 详情). */
+const SHOWN_PROBLEMS = 3;
+
 async function importFile(headOffice: HeadOfficeStore, file: File): Promise<Outcome> {
+  // In a Web Worker; either bundle format, told apart by content: the name and the picker's filter decide nothing.
   const response = await importInWorker(file, headOffice);
   if (response.outcome === 'report') return { kind: 'report', file: file.name, report: response.report };
-  if (response.outcome === 'failed') return { kind: 'failed', file: file.name, detail: response.message };
+  if (response.outcome === 'failed') return { kind: 'failed', file: file.name, problems: [], detail: response.message };
   return {
-    kind: response.issues.some((i) => i.path === '(json)') ? 'parseError' : 'notBundle',
+    kind: fileFailureOf(response.issues[0]?.problem.code),
     file: file.name,
+    problems: response.issues.map((i) => i.problem),
     detail: response.issues.map((i) => i.message.replace(/^not a Ducha bundle: /, '')).join('; '),
   };
 }
@@ -47,9 +61,21 @@ function Count({
   );
 }
 
+/** The technical words, folded away: support may ask for them, nobody has to read them. */
+function Details({ text, testId }: { text: string; testId: string }) {
+  const { t } = useTranslation();
+  return (
+    <details className="technical">
+      <summary>{t('dashboard.import.details')}</summary>
+      <span data-testid={testId}>{text}</span>
+    </details>
+  );
+}
+
 function Report({ report }: { report: ImportReport }) {
   const { t } = useTranslation();
   const signerLabel = useSignerLabel();
+  const describe = useDescribeProblem();
   return (
     <>
       <ul className="import-counts">
@@ -122,13 +148,19 @@ function Report({ report }: { report: ImportReport }) {
       {report.refused.length > 0 && (
         <ul className="import-details">
           {report.refused.map((r) => (
-            <li key={`${String(r.index)}:${r.auditId ?? ''}`} data-testid="import-refusal" data-kind={r.kind}>
+            <li
+              key={`${String(r.index)}:${r.auditId ?? ''}`}
+              data-testid="import-refusal"
+              data-kind={r.kind}
+              data-problem={r.problem.code}
+            >
               {t('dashboard.import.refusedEntry', {
                 n: r.index + 1,
                 id: r.auditId ?? t('dashboard.import.unknownId'),
                 kind: t(isRefusalKind(r.kind) ? refusalKindKeys[r.kind] : 'dashboard.import.kind.malformed'),
               })}
-              <span className="technical">{r.reason}</span>
+              <span data-testid="import-refusal-problem">{describe(r.problem)}</span>
+              <Details text={r.reason} testId="import-refusal-detail" />
             </li>
           ))}
         </ul>
@@ -140,6 +172,7 @@ function Report({ report }: { report: ImportReport }) {
 /** Bundles from the tablets, by file picker or drag and drop; each file's report stays on screen. */
 export function ImportPanel() {
   const { t } = useTranslation();
+  const describe = useDescribeProblem();
   const headOffice = useHeadOffice();
   const [outcomes, setOutcomes] = useState<Outcome[]>([]);
   const [working, setWorking] = useState<string>();
@@ -224,9 +257,19 @@ export function ImportPanel() {
                 ) : (
                   <div role="alert" data-testid="import-error">
                     <p className="field__error">{t(`dashboard.import.${o.kind}`)}</p>
-                    <p className="technical" data-testid="import-error-detail">
-                      {t('dashboard.import.technical', { detail: o.detail })}
-                    </p>
+                    {o.problems.length > 0 && (
+                      <ul className="import-problems">
+                        {o.problems.slice(0, SHOWN_PROBLEMS).map((problem, n) => (
+                          <li key={n} data-testid="import-problem" data-problem={problem.code}>
+                            {describe(problem)}
+                          </li>
+                        ))}
+                        {o.problems.length > SHOWN_PROBLEMS && (
+                          <li>{t('dashboard.import.moreProblems', { count: o.problems.length - SHOWN_PROBLEMS })}</li>
+                        )}
+                      </ul>
+                    )}
+                    <Details text={o.detail} testId="import-error-detail" />
                   </div>
                 )}
               </li>

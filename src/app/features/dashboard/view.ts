@@ -9,9 +9,16 @@ export function rubricChoices(facts: readonly FactSummary[]): { ids: string[]; p
   return { ids, preferred };
 }
 
+export interface SiteOption {
+  readonly siteKey: string;
+  readonly siteName: string;
+  /** The 单位编码, where the site is known by one (upper-cased, as the key keeps it). */
+  readonly code: string | undefined;
+}
+
 export interface FilterOptions {
   readonly regions: readonly string[];
-  readonly sites: readonly { siteKey: string; siteName: string }[];
+  readonly sites: readonly SiteOption[];
   readonly auditors: readonly string[];
   /** The newest 考核时间 among the facts: where "this month" and the other presets are anchored. */
   readonly newest: string | undefined;
@@ -41,7 +48,11 @@ export function filterOptions(facts: readonly FactSummary[]): FilterOptions {
     regions: [...regions].sort(byChinese),
     auditors: [...auditors].sort(byChinese),
     sites: [...sites]
-      .map(([siteKey, s]) => ({ siteKey, siteName: s.name }))
+      .map(([siteKey, s]) => ({
+        siteKey,
+        siteName: s.name,
+        code: siteKey.startsWith('code:') ? siteKey.slice('code:'.length) : undefined,
+      }))
       .sort((a, b) => byChinese(a.siteName, b.siteName)),
     newest,
   };
@@ -92,4 +103,26 @@ export function formatDate(iso: string, language: string): string {
     dateFormats.set(language, format);
   }
   return format.format(new Date(iso));
+}
+
+/**
+ * Text as it is compared when searching: full-width letters and digits as ASCII (NFKC: ＢＧＹ is BGY), any
+ * case, and without the spaces, dots and dashes that names and codes are written with in several ways
+ * (碧桂园·凤凰城 is found by 碧桂园凤凰城, BGY-001 by bgy001).
+ */
+export const searchable = (text: string): string =>
+  text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s·・•.\-_—]/g, '');
+
+/** Sites whose name or code contains what was typed (a plain substring: Chinese has no word boundaries to use). */
+export function matchSites(sites: readonly SiteOption[], query: string): SiteOption[] {
+  const wanted = searchable(query);
+  if (wanted === '') return [...sites];
+  return sites.filter(
+    (site) =>
+      searchable(site.siteName).includes(wanted) ||
+      (site.code !== undefined && searchable(site.code).includes(wanted)),
+  );
 }

@@ -51,7 +51,7 @@ function Review({ audit }: { audit: StoredAudit }) {
     <div className="page">
       <div className="page__head">
         <h1>
-          {t('review.title')} · {header.site.name}
+          {t(isEditable ? 'review.title' : 'review.finalisedTitle')} · {header.site.name}
         </h1>
         <Link to={`/audits/${header.id}`} className="button">
           {t('review.backToForm')}
@@ -127,6 +127,7 @@ function Review({ audit }: { audit: StoredAudit }) {
               role={role}
               signature={header.signatures[role]}
               isEditable={isEditable}
+              suggestedName={role === 'auditor' ? header.auditor : undefined}
             />
           ))}
         </div>

@@ -25,6 +25,11 @@ interface SignatureBlockProps {
   readonly role: SignerRole;
   readonly signature: Signature | undefined;
   readonly isEditable: boolean;
+  /**
+   * The name to start from when nothing is stored yet: the auditor signs as the audit's 考核人, so typing it
+   * again is only a chance to mistype it. Shown, and stored with the signature once confirmed.
+   */
+  readonly suggestedName?: string | undefined;
 }
 
 /**
@@ -32,15 +37,17 @@ interface SignatureBlockProps {
  * a half-finished signature); confirming renders the image. Any later change un-confirms it.
  * The parent keys this block by the signature's confirmation, so local input restarts from what is stored.
  */
-export function SignatureBlock({ auditId, role, signature, isEditable }: SignatureBlockProps) {
+export function SignatureBlock({ auditId, role, signature, isEditable, suggestedName }: SignatureBlockProps) {
   const { t, i18n } = useTranslation();
   const store = useStore();
   const { track } = useSaveTracker();
   const nameId = useId();
   const roleName = t(`review.role.${role}`);
-  const [name, setName] = useState(signature?.name ?? '');
+  const [name, setName] = useState(signature?.name ?? suggestedName ?? '');
   const [strokes, setStrokes] = useState<Strokes>(signature?.strokes ?? []);
-  const [problem, setProblem] = useState<string>();
+  // Each message sits under the input it is about and goes as soon as that input is filled in.
+  const [isNameMissing, setNameMissing] = useState(false);
+  const [isPadEmpty, setPadEmpty] = useState(false);
   const isSigned = isSignatureComplete(signature);
 
   // Saved as typed (every keystroke is one small write, like the notes); a name past the limit is kept on
@@ -66,15 +73,11 @@ export function SignatureBlock({ auditId, role, signature, isEditable }: Signatu
 
   const confirm = async () => {
     if (tooLongBy(name, SIGNER_NAME_MAX) > 0) return;
-    if (name.trim() === '') {
-      setProblem(t('review.nameRequired'));
-      return;
-    }
-    if (isEmptyStrokes(strokes)) {
-      setProblem(t('review.emptyPad'));
-      return;
-    }
-    setProblem(undefined);
+    const nameMissing = name.trim() === '';
+    const padEmpty = isEmptyStrokes(strokes);
+    setNameMissing(nameMissing);
+    setPadEmpty(padEmpty);
+    if (nameMissing || padEmpty) return;
     const image = await renderSignatureImage(strokes);
     await track(`signature:${auditId}:${role}`, () =>
       store.confirmSignature(auditId, role, { name, strokes, image }),
@@ -111,16 +114,22 @@ export function SignatureBlock({ auditId, role, signature, isEditable }: Signatu
           id={nameId}
           value={name}
           autoComplete="off"
-          aria-invalid={nameOver > 0 ? true : undefined}
+          aria-invalid={nameOver > 0 || isNameMissing ? true : undefined}
+          aria-describedby={isNameMissing ? `${nameId}-missing` : undefined}
           onChange={(e) => {
             const next = e.target.value;
             setName(next);
-            if (next.trim() !== '') setProblem(undefined);
+            if (next.trim() !== '') setNameMissing(false);
             saveDraft({ name: next, strokes });
           }}
           data-testid={`signer-name-${role}`}
         />
         <CharCount value={name} max={SIGNER_NAME_MAX} />
+        {isNameMissing && (
+          <span className="field__error" role="alert" id={`${nameId}-missing`} data-testid={`name-missing-${role}`}>
+            {t('review.nameRequired')}
+          </span>
+        )}
         {nameOver > 0 && (
           <span className="field__error" role="alert">
             {t('limits.tooLong', { field: t('limits.signerName'), max: SIGNER_NAME_MAX, over: nameOver })}
@@ -131,15 +140,16 @@ export function SignatureBlock({ auditId, role, signature, isEditable }: Signatu
         strokes={strokes}
         onChange={(next) => {
           setStrokes(next);
+          if (!isEmptyStrokes(next)) setPadEmpty(false);
           saveDraft({ name, strokes: next });
         }}
         label={t('review.signHere', { role: roleName })}
         clearLabel={t('review.clear')}
         testId={`signature-pad-${role}`}
       />
-      {problem && (
-        <p className="field__error" role="alert">
-          {problem}
+      {isPadEmpty && (
+        <p className="field__error" role="alert" data-testid={`pad-empty-${role}`}>
+          {t('review.emptyPad')}
         </p>
       )}
       {isSigned && signature?.signedAt ? (

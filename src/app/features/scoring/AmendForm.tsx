@@ -1,5 +1,5 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -20,6 +20,7 @@ export function AmendForm({ auditId }: { auditId: string }) {
   const store = useStore();
   const { track } = useSaveTracker();
   const navigate = useNavigate();
+  const errorId = useId();
   const [open, setOpen] = useState(false);
   const { register, handleSubmit, formState, watch } = useForm<AmendFormValues>({
     resolver: zodResolver(amendSchema),
@@ -53,10 +54,11 @@ export function AmendForm({ auditId }: { auditId: string }) {
           {...register('reason')}
           data-testid="amend-reason"
           aria-invalid={formState.errors.reason ? true : undefined}
+          aria-describedby={formState.errors.reason ? errorId : undefined}
         />
         <CharCount value={reason} max={REASON_MAX} />
         {formState.errors.reason && (
-          <span className="field__error" role="alert" data-testid="amend-error">
+          <span className="field__error" role="alert" id={errorId} data-testid="amend-error">
             {formState.errors.reason.message === 'tooLong'
               ? t('limits.tooLong', { field: t('limits.amendReason'), max: REASON_MAX, over: tooLongBy(reason.trim(), REASON_MAX) })
               : t('scoring.amendReasonRequired')}

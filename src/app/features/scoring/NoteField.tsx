@@ -18,7 +18,6 @@ interface NoteFieldProps {
   readonly auditId: string;
   readonly unitId: string;
   readonly storedNote: string;
-  readonly isEditable: boolean;
 }
 
 /**
@@ -26,7 +25,7 @@ interface NoteFieldProps {
  * small row; IndexedDB runs the writes in order, so the last one wins): a debounce would leave a window
  * in which a closed tab or a killed browser loses what was just typed, with the status saying 已保存.
  */
-export function NoteField({ auditId, unitId, storedNote, isEditable }: NoteFieldProps) {
+export function NoteField({ auditId, unitId, storedNote }: NoteFieldProps) {
   const { t } = useTranslation();
   const store = useStore();
   const { track } = useSaveTracker();
@@ -94,8 +93,7 @@ export function NoteField({ auditId, unitId, storedNote, isEditable }: NoteField
       <textarea
         id={id}
         rows={2}
-        readOnly={!isEditable}
-        placeholder={isEditable ? t('scoring.notePlaceholder') : ''}
+        placeholder={t('scoring.notePlaceholder')}
         data-testid={`note-${unitId}`}
         aria-invalid={over > 0 ? true : undefined}
         aria-describedby={`${id}-count`}
@@ -107,7 +105,7 @@ export function NoteField({ auditId, unitId, storedNote, isEditable }: NoteField
           flush.current();
         }}
       />
-      {isEditable && <CharCount value={note} max={NOTE_MAX} id={`${id}-count`} />}
+      <CharCount value={note} max={NOTE_MAX} id={`${id}-count`} />
       {over > 0 && (
         <span className="field__error" role="alert" data-testid={`note-error-${unitId}`}>
           {t('limits.tooLong', { field: t('limits.note'), max: NOTE_MAX, over })}

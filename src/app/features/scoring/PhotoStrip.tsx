@@ -1,19 +1,92 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { PhotoViewer } from '../../components/PhotoViewer';
 import { useObjectUrl } from '../../hooks/use-object-url';
 import { compressPhoto } from '../../photos/compress-photo';
 import { useSaveTracker } from '../../providers/save-tracker';
 import { useStore } from '../../providers/store-provider';
 
-function PhotoThumb({ photoId, alt }: { photoId: string; alt: string }) {
+/**
+ * One photo: a thumbnail that opens the photo full size, and (on a draft) a remove button that asks first.
+ * A removed photo is gone for good (its image is deleted with it), so a stray tap must not be enough.
+ */
+function PhotoItem({
+  photoId,
+  name,
+  onRemove,
+}: {
+  photoId: string;
+  /** "3 的照片 1": the alt text, the viewer's title and what the remove question names. */
+  name: string;
+  onRemove: (() => void) | undefined;
+}) {
+  const { t } = useTranslation();
   const store = useStore();
   const blob = useLiveQuery(() => store.getBlob(photoId), [store, photoId]);
   const url = useObjectUrl(blob);
-  return url ? (
-    <img src={url} alt={alt} className="photo-thumb" data-testid="photo-thumb" />
-  ) : (
-    <span className="photo-thumb photo-thumb--empty" />
+  const [isViewing, setViewing] = useState(false);
+  const [isConfirming, setConfirming] = useState(false);
+  return (
+    <li className="photos__item">
+      {url ? (
+        <button
+          type="button"
+          className="photo-open"
+          onClick={() => {
+            setViewing(true);
+          }}
+          aria-label={t('scoring.viewPhoto', { photo: name })}
+          data-testid="photo-open"
+        >
+          <img src={url} alt={name} className="photo-thumb" data-testid="photo-thumb" />
+        </button>
+      ) : (
+        <span className="photo-thumb photo-thumb--empty" />
+      )}
+      {onRemove && (
+        <button
+          type="button"
+          className="button button--small photos__remove"
+          onClick={() => {
+            setConfirming(true);
+          }}
+          aria-label={t('scoring.removePhoto', { photo: name })}
+          data-testid="photo-remove"
+        >
+          ✕
+        </button>
+      )}
+      {isViewing && url && (
+        <PhotoViewer
+          src={url}
+          title={name}
+          closeLabel={t('scoring.closePhoto')}
+          onClose={() => {
+            setViewing(false);
+          }}
+        />
+      )}
+      {isConfirming && onRemove && (
+        <ConfirmDialog
+          title={t('scoring.removePhotoTitle', { photo: name })}
+          confirmLabel={t('scoring.removePhotoConfirm')}
+          cancelLabel={t('scoring.removePhotoCancel')}
+          onConfirm={() => {
+            setConfirming(false);
+            onRemove();
+          }}
+          onCancel={() => {
+            setConfirming(false);
+          }}
+          testId="remove-photo-dialog"
+        >
+          {url && <img src={url} alt="" className="photo-thumb" />}
+          <p>{t('scoring.removePhotoBody')}</p>
+        </ConfirmDialog>
+      )}
+    </li>
   );
 }
 
@@ -56,21 +129,19 @@ export function PhotoStrip({ auditId, unitId, photoIds, isEditable }: PhotoStrip
       {photoIds.length > 0 && (
         <ul className="photos__list" aria-label={t('scoring.photos')}>
           {photoIds.map((id, index) => (
-            <li key={id} className="photos__item">
-              <PhotoThumb photoId={id} alt={t('scoring.photoAlt', { unit: unitId, n: index + 1 })} />
-              {isEditable && (
-                <button
-                  type="button"
-                  className="button button--small"
-                  onClick={() =>
-                    void track(`photo-remove:${auditId}:${unitId}:${id}`, () => store.removePhoto(auditId, unitId, id))
-                  }
-                  aria-label={`${t('scoring.removePhoto')} ${index + 1}`}
-                >
-                  ✕
-                </button>
-              )}
-            </li>
+            <PhotoItem
+              key={id}
+              photoId={id}
+              name={t('scoring.photoAlt', { unit: t('scoring.unitLabel', { unit: unitId }), n: index + 1 })}
+              onRemove={
+                isEditable
+                  ? () =>
+                      void track(`photo-remove:${auditId}:${unitId}:${id}`, () =>
+                        store.removePhoto(auditId, unitId, id),
+                      )
+                  : undefined
+              }
+            />
           ))}
         </ul>
       )}

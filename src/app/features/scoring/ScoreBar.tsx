@@ -7,10 +7,12 @@ interface ScoreBarProps {
   readonly auditId: string;
   readonly score: ScoreResult;
   readonly onNextUngraded: () => void;
+  /** A finalised audit is past signing: its summary and signatures can be looked at, not signed again. */
+  readonly isEditable: boolean;
 }
 
 /** Always on screen: the running score, how far along the audit is, and the way to what is left. */
-export function ScoreBar({ auditId, score, onNextUngraded }: ScoreBarProps) {
+export function ScoreBar({ auditId, score, onNextUngraded, isEditable }: ScoreBarProps) {
   const { t } = useTranslation();
   const total = score.nodes.filter((n) => n.isUnit).length;
   const graded = total - score.missing.length;
@@ -43,9 +45,15 @@ export function ScoreBar({ auditId, score, onNextUngraded }: ScoreBarProps) {
       >
         {score.missing.length === 0 ? t('scoring.allGraded') : t('scoring.nextUngraded')}
       </button>
-      <Link to={`/audits/${auditId}/review`} className="button button--primary" data-testid="to-review">
-        {t('scoring.review')}
-      </Link>
+      {isEditable ? (
+        <Link to={`/audits/${auditId}/review`} className="button button--primary" data-testid="to-review">
+          {t('scoring.review')}
+        </Link>
+      ) : (
+        <Link to={`/audits/${auditId}/review`} className="button" data-testid="view-review">
+          {t('scoring.viewReview')}
+        </Link>
+      )}
     </div>
   );
 }

@@ -140,7 +140,7 @@ function ScoringForm({ audit }: { audit: StoredAudit }) {
           )}
         </div>
       )}
-      <ScoreBar auditId={header.id} score={score} onNextUngraded={onNextUngraded} />
+      <ScoreBar auditId={header.id} score={score} onNextUngraded={onNextUngraded} isEditable={isEditable} />
       {rubric.items.map((item) => renderNode(item, 0))}
     </div>
   );

@@ -125,7 +125,19 @@ export const UnitCard = memo(function UnitCard({
           {t('save.failed')}
         </p>
       )}
-      <NoteField auditId={auditId} unitId={node.id} storedNote={answer?.note ?? ''} isEditable={isEditable} />
+      {isEditable ? (
+        <NoteField auditId={auditId} unitId={node.id} storedNote={answer?.note ?? ''} />
+      ) : (
+        // A sealed audit shows what was noted as text; an empty box would only look like something to fill in.
+        answer?.note.trim() && (
+          <div className="field">
+            <span className="field__label">{t('scoring.note')}</span>
+            <p className="note-text" data-testid={`note-${node.id}`}>
+              {answer.note}
+            </p>
+          </div>
+        )
+      )}
       <PhotoStrip
         auditId={auditId}
         unitId={node.id}
