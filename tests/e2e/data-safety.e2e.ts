@@ -67,6 +67,16 @@ describe('data safety', () => {
     });
     expect(await app.page.getByTestId('save-status').getAttribute('data-state')).toBe('failed');
 
+    // Reloading now would lose the unsaved note: the browser asks first; staying keeps it on screen.
+    const asked: string[] = [];
+    app.page.once('dialog', (dialog) => {
+      asked.push(dialog.type());
+      void dialog.dismiss();
+    });
+    await app.page.reload({ timeout: 3000 }).catch(() => undefined);
+    expect(asked).toEqual(['beforeunload']);
+    expect(await app.page.getByTestId('note-3').inputValue()).toBe(note);
+
     // Review: every unit is graded and both have signed, yet 定稿 is refused and says what is not saved.
     await app.page.getByTestId('to-review').click();
     const unsaved = app.page.getByTestId('unsaved-list');

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { toStorageError, type StorageErrorKind } from '../../storage/storage-error';
 import { unsavedWritesOf, type UnsavedWrite } from './unsaved-writes';
 
@@ -114,6 +114,20 @@ export function SaveTrackerProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const pending = [...pendingKeys.values()].reduce((a, b) => a + b, 0);
+
+  // A write still running or failed exists only on this page: leaving or reloading now would lose it without a
+  // word, so the browser asks first (its own dialog; the text is the browser's).
+  const hasUnsaved = pending > 0 || failed.size > 0;
+  useEffect(() => {
+    if (!hasUnsaved) return;
+    const ask = (event: BeforeUnloadEvent) => {
+      event.preventDefault();
+    };
+    window.addEventListener('beforeunload', ask);
+    return () => {
+      window.removeEventListener('beforeunload', ask);
+    };
+  }, [hasUnsaved]);
   const unsavedFor = useCallback(
     (auditId: string) => unsavedWritesOf(auditId, pendingKeys, failed.keys()),
     [pendingKeys, failed],
