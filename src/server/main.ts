@@ -20,11 +20,12 @@ try {
   process.exit(1);
 }
 const running = server;
-// One JSON line that says where to connect (tests read the port from it when started with --port 0).
-running.app.log.info(
-  { event: 'ready', url: running.url, port: running.port, database: running.services.databaseKind, dataDir: config.value.dataDir },
-  `Ducha server ready at ${running.url}`,
+// One JSON line on stdout that says where to connect, whatever the log level (tests read the port from it
+// when started with --port 0; process managers can wait for it).
+process.stdout.write(
+  `${JSON.stringify({ event: 'ready', url: running.url, port: running.port, database: running.services.databaseKind, dataDir: config.value.dataDir })}\n`,
 );
+running.app.log.info(`Ducha server ready at ${running.url}`);
 
 let isStopping = false;
 const stop = (signal: NodeJS.Signals) => {
