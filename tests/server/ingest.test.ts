@@ -114,6 +114,39 @@ describe.each(BACKENDS)('uploading sealed audits over HTTP, on %s', (backendName
     expect(getAt((await getJson(`${url}/api/audits/${envelope.payload.audit.id}`)).body, ['status'])).toBe('accepted');
   });
 
+  it('decides concurrent uploads of one audit one after the other: one stored, its twin unchanged, the rest conflicts', async () => {
+    const audit = freshAudit();
+    const seals = await Promise.all(
+      [0, 1, 2, 3].map((n) => seal({ ...audit, answers: audit.answers.map((a, i) => (i === 0 ? { ...a, note: `版本 ${n}` } : a)) }, tablet)),
+    );
+    // Each seal twice, all at once.
+    const answers = await Promise.all([...seals, ...seals].map((envelope) => postAudit(url, envelope)));
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([200, 201, 409, 409, 409, 409, 409, 409]);
+    const winner = answers.find((a) => a.status === 201);
+    const stored = getAt((await getJson(`${url}/api/audits/${audit.id}`)).body, ['sealHash']);
+    expect(stored).toBe(getAt(winner?.body, ['sealHash']));
+    const conflicts = await server.services.db.selectFrom('conflicts').select('incoming_hash').where('audit_id', '=', audit.id).execute();
+    expect(conflicts).toHaveLength(6);
+    expect(conflicts.every((c) => c.incoming_hash !== stored)).toBe(true);
+  });
+
+  it('takes in revisions 1 and 2 sent at the same moment, whichever is decided first', async () => {
+    const lineages = await Promise.all(
+      [0, 1, 2, 3, 4].map(async () => {
+        const first = freshAudit();
+        const sealedFirst = await seal(first, tablet);
+        return [sealedFirst, await seal(revisionTwo(first), tablet, { previousHash: sealedFirst.hash })];
+      }),
+    );
+    const answers = await Promise.all(lineages.flat().map((envelope) => postAudit(url, envelope)));
+    expect(answers.every((a) => a.status === 201 || a.status === 202)).toBe(true);
+    for (const envelope of lineages.flat()) {
+      const record = await getJson(`${url}/api/audits/${envelope.payload.audit.id}`);
+      expect([getAt(record.body, ['status']), getAt(record.body, ['sealHash'])]).toEqual(['accepted', envelope.hash]);
+    }
+  });
+
   it('accepts revision 2 chained to revision 1, and refuses a forged revision 2 with 409', async () => {
     const first = freshAudit();
     const sealedFirst = await seal(first, tablet);
