@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { access, readFile } from 'node:fs/promises';
+import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeDirDurably, writeDurably } from './durable-file';
+import { makeDirDurably, syncDir, writeDurably } from './durable-file';
 
 export const isSha256Hex = (text: string): boolean => /^[0-9a-f]{64}$/.test(text);
 
@@ -18,10 +18,16 @@ export class BlobStore {
     private readonly tmpDir: string,
   ) {}
 
-  /** `<dataDir>/blobs/<first two hex digits>/<sha256>`; every shard folder made (and synced) once, here. */
+  /** `<dataDir>/blobs/<first two hex digits>/<sha256>`; every shard folder made once, here, and synced together. */
   static async open(dataDir: string, tmpDir: string): Promise<BlobStore> {
     const root = join(dataDir, 'blobs');
-    for (let shard = 0; shard < 256; shard++) await makeDirDurably(join(root, shard.toString(16).padStart(2, '0')));
+    await makeDirDurably(root);
+    let isNew = false;
+    for (let shard = 0; shard < 256; shard++) {
+      const made = await mkdir(join(root, shard.toString(16).padStart(2, '0')), { recursive: true });
+      isNew ||= made !== undefined;
+    }
+    if (isNew) await syncDir(root);
     return new BlobStore(root, tmpDir);
   }
 
