@@ -1,14 +1,15 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalJson, sha256Hex, type SealSigner } from '../../src/domain/index';
+import { nodeVerifier } from '../../src/crypto/node-verifier';
+import { canonicalJson, makeDeviceKeyFile, readDeviceKeyFile, rubricFingerprint, sha256Hex, type Rubric, type SealSigner } from '../../src/domain/index';
 import { reconsiderHeldAudits } from '../../src/server/intake/reconsider-held';
-import { revokeDeviceKey } from '../../src/server/intake/key-register-store';
+import { acceptRubric, enrolDeviceKey, keyRegister, revokeDeviceKey } from '../../src/server/intake/key-register-store';
 import { startServer, type RunningServer } from '../../src/server/start-server';
 import { getAt, setAt } from '../support/trust';
 import { imagesOf, nodeSigner, photoRed } from '../support/sealed-audit';
 import { BACKENDS, useBackend } from './support/backends';
-import { enrol, freshAudit, getJson, postAudit, putFixtureImages, putImage, revisionTwo, seal } from './support/uploads';
+import { enrol, freshAudit, getJson, kf01, postAudit, putFixtureImages, putImage, revisionTwo, seal } from './support/uploads';
 
 /** Every file under a folder, recursively: what a request wrote, or did not. */
 function filesUnder(dir: string): string[] {
@@ -147,6 +148,20 @@ describe.each(BACKENDS)('uploading sealed audits over HTTP, on %s', (backendName
     }
   });
 
+  it('holds an audit scored against a rubric version head office does not know, until that version is accepted', async () => {
+    const local: Rubric = { ...kf01, title: `${kf01.title}（本地修订）` };
+    const envelope = await seal(freshAudit({ rubric: local }), tablet, { rubric: local });
+    const answer = await postAudit(url, envelope);
+    expect([answer.status, getAt(answer.body, ['reason'])]).toEqual([202, 'unknown-rubric']);
+    expect(await acceptRubric(server.services.db, rubricFingerprint(kf01), 'KF01', '2026-11-25T00:00:00.000Z')).toBe(false);
+    expect(await acceptRubric(server.services.db, rubricFingerprint(local), 'KF01', '2026-11-25T00:00:00.000Z')).toBe(true);
+    expect(await acceptRubric(server.services.db, rubricFingerprint(local), 'KF01', '2026-11-26T00:00:00.000Z')).toBe(false);
+    const report = await reconsiderHeldAudits(server.services);
+    expect(report.accepted.map((a) => a.auditId)).toContain(envelope.payload.audit.id);
+    const record = await getJson(`${url}/api/audits/${envelope.payload.audit.id}`);
+    expect([getAt(record.body, ['status']), getAt(record.body, ['facts', 'rubricFingerprint'])]).toEqual(['accepted', rubricFingerprint(local)]);
+  });
+
   it('accepts revision 2 chained to revision 1, and refuses a forged revision 2 with 409', async () => {
     const first = freshAudit();
     const sealedFirst = await seal(first, tablet);
@@ -249,6 +264,32 @@ describe.each(BACKENDS)('uploading sealed audits over HTTP, on %s', (backendName
     const image = await putImage(url, bigImage);
     expect(image.status).toBe(413);
     expect(getAt(image.body, ['error', 'code'])).toBe('too-large');
+  });
+
+  it('enrols a key only with the fingerprint the tablet shows, and only once; revokes once', async () => {
+    const device = await nodeSigner();
+    const file = await makeDeviceKeyFile(device, { deviceLabel: '前台平板 9', auditor: '赵六', createdAt: '2026-11-01T00:00:00.000Z' });
+    if (!file.ok) throw new Error('key file');
+    const content = await readDeviceKeyFile(file.value, nodeVerifier);
+    if (!content.ok) throw new Error('key file');
+    const wrong = await enrolDeviceKey(server.services.db, content.value, { fingerprint: '0000 0000 0000 0000', at: '2026-11-02T00:00:00.000Z' });
+    expect(wrong.ok || wrong.issues[0]?.path).toBe('fingerprint');
+    const enrolled = await enrolDeviceKey(server.services.db, content.value, { fingerprint: content.value.fingerprint, at: '2026-11-02T00:00:00.000Z' });
+    expect(enrolled.ok).toBe(true);
+    const twice = await enrolDeviceKey(server.services.db, content.value, { fingerprint: content.value.fingerprint, at: '2026-11-03T00:00:00.000Z' });
+    expect(twice.ok || twice.issues[0]?.message).toMatch(/is already enrolled \(前台平板 9, 赵六\)/);
+    const entry = (await keyRegister(server.services.db)).find((k) => k.keyId === content.value.keyId);
+    expect(entry).toEqual({
+      version: 1,
+      keyId: content.value.keyId,
+      publicKey: content.value.file.publicKey,
+      deviceLabel: '前台平板 9',
+      auditor: '赵六',
+      enrolledAt: '2026-11-02T00:00:00.000Z',
+    });
+    expect((await revokeDeviceKey(server.services.db, content.value.fingerprint, '2026-11-04T00:00:00.000Z', '离职')).ok).toBe(true);
+    const again = await revokeDeviceKey(server.services.db, content.value.fingerprint, '2026-11-05T00:00:00.000Z');
+    expect(again.ok || again.issues[0]?.message).toMatch(/was already revoked on 2026-11-04T00:00:00.000Z/);
   });
 
   it('refuses an audit sealed by a revoked key at or after its revocation', async () => {

@@ -62,9 +62,9 @@ export async function getJson(url: string): Promise<HttpAnswer> {
 }
 
 /** A finalised KF01 audit (kf01-mixed grades, a photo and both signatures) with an id of its own. */
-export function freshAudit(options: { note?: string; site?: string } = {}): Audit {
+export function freshAudit(options: { note?: string; site?: string; rubric?: Rubric } = {}): Audit {
   const id = randomUUID();
-  const audit = finalisedAudit(kf01, kf01Grades, {
+  const audit = finalisedAudit(options.rubric ?? kf01, kf01Grades, {
     photoUnit: firstUnit,
     notes: { [firstUnit]: options.note ?? '前台无人接待' },
     ...(options.site ? { site: options.site } : {}),
