@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { access, mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { makeDirDurably, syncDir, writeDurably } from './durable-file';
 
 export const isSha256Hex = (text: string): boolean => /^[0-9a-f]{64}$/.test(text);
@@ -57,7 +57,12 @@ export class BlobStore {
   /** Stores the bytes durably unless they are already here; says which. */
   async put(bytes: Uint8Array): Promise<{ readonly sha256: string; readonly isNew: boolean }> {
     const sha256 = sha256Of(bytes);
-    if (await this.has(sha256)) return { sha256, isNew: false };
+    if (await this.has(sha256)) {
+      // Written by an attempt that may have died between its rename and its folder sync: sync before
+      // anyone is told the bytes are here.
+      await syncDir(dirname(this.pathOf(sha256)));
+      return { sha256, isNew: false };
+    }
     await writeDurably(this.pathOf(sha256), bytes, this.tmpDir);
     return { sha256, isNew: true };
   }
