@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sha256Hex, verifyEnvelope, type SealedEnvelope, type SealSigner } from '../../src/domain/index';
 import { nodeVerifier } from '../../src/crypto/node-verifier';
 import type { ServerConfig } from '../../src/server/config';
@@ -10,7 +10,7 @@ import { receiptSchema } from '../../src/server/store/receipts';
 import { getAt } from '../support/trust';
 import { imagesOf, nodeSigner } from '../support/sealed-audit';
 import { BACKENDS, useBackend } from './support/backends';
-import { spawnServer, type ChildServer } from './support/child-server';
+import { killStrayServers, spawnServer, type ChildServer } from './support/child-server';
 import { enrol, freshAudit, getJson, postAudit, putFixtureImages, seal } from './support/uploads';
 
 const UPLOADS_PER_ROUND = 30;
@@ -73,6 +73,8 @@ async function uploadAndKill(server: ChildServer, envelopes: readonly string[], 
   expect(signal).toBe('SIGKILL');
   return acknowledged;
 }
+
+afterAll(killStrayServers);
 
 describe.each(BACKENDS)('kill -9 while uploading, on %s: every acknowledged audit survives', (backendName) => {
   const backend = useBackend(backendName);

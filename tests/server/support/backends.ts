@@ -16,21 +16,29 @@ export interface Backend {
   freshConfig(overrides?: Partial<ServerConfig>): Promise<ServerConfig>;
 }
 
-let template: Promise<string> | undefined;
+let template: { readonly root: string; readonly ready: Promise<string> } | undefined;
 
 /**
- * An embedded database just made by initdb, once per test process: PGlite's initdb takes 3–8 s here, opening
+ * An embedded database just made by initdb, once per describe: PGlite's initdb takes 3–8 s here, opening
  * a copy of its result 0.3 s. A copy is exactly what a first start leaves in <dataDir>/pglite.
  */
 function pgliteTemplate(): Promise<string> {
-  template ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ducha-pglite-template-'));
-    process.once('exit', () => { rmSync(dir, { recursive: true, force: true }); });
-    const db = await PGlite.create(join(dir, 'pglite'));
-    await db.close();
-    return join(dir, 'pglite');
-  })();
-  return template;
+  if (!template) {
+    const root = mkdtempSync(join(tmpdir(), 'ducha-pglite-template-'));
+    const ready = (async () => {
+      const db = await PGlite.create(join(root, 'pglite'));
+      await db.close();
+      return join(root, 'pglite');
+    })();
+    template = { root, ready };
+  }
+  return template.ready;
+}
+
+/** Removed after each describe (test workers are not given the chance to clean up at exit). */
+function removePgliteTemplate(): void {
+  if (template) rmSync(template.root, { recursive: true, force: true });
+  template = undefined;
 }
 
 /**
@@ -44,6 +52,7 @@ export function useBackend(name: BackendName): Backend {
     if (name === 'PostgreSQL') cluster = await startPostgresCluster();
   }, 120_000);
   afterAll(async () => {
+    removePgliteTemplate();
     await cluster?.stop();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   }, 60_000);

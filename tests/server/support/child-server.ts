@@ -4,6 +4,24 @@ import { repoRoot } from '../../support/load';
 
 const readyLineSchema = z.looseObject({ event: z.literal('ready'), port: z.number().int(), url: z.string() });
 
+const running = new Set<ChildProcess>();
+
+/** SIGKILLs every child server still running (a test that failed half-way must not leave one behind). */
+export async function killStrayServers(): Promise<void> {
+  const left = [...running];
+  await Promise.all(
+    left.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          child.once('exit', () => {
+            resolve();
+          });
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
+}
+
 export interface ChildServer {
   readonly url: string;
   readonly child: ChildProcess;
@@ -23,9 +41,11 @@ export function spawnServer(args: readonly string[], env: Readonly<Record<string
     env: { ...process.env, DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
   let output = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => {
+      running.delete(child);
       resolve({ code, signal });
     });
   });
