@@ -23,6 +23,7 @@ describe('import boundaries (npm run lint)', () => {
     ["import { readFile } from 'node:fs';", /Node modules/],
     ["import { db } from '../storage/db';", /outer layers/],
     ["import { App } from '../app/App';", /outer layers/],
+    ["import { startServer } from '../server/start-server';", /outer layers/],
     ['export const t = document.title;', /no DOM globals/],
     ['export const s = localStorage.length;', /no DOM globals/],
   ])('src/domain refuses %s', async (code, message) => {
@@ -52,5 +53,8 @@ describe('import boundaries (npm run lint)', () => {
       expect.stringMatching(/only through src\/domain\/index.ts/),
     ]);
     expect(await boundaryErrors('src/cli/probe.ts', "import { ok } from '../domain/index';")).toEqual([]);
+    expect(await boundaryErrors('src/server/probe.ts', "import { ok } from '../domain/result';")).toEqual([
+      expect.stringMatching(/only through src\/domain\/index.ts/),
+    ]);
   });
 });

@@ -1,0 +1,92 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { fail, ok, type Result } from '../domain/index';
+
+const MiB = 1024 * 1024;
+
+/** Every setting, its flag and its environment variable: flags win over the environment, both over defaults. */
+const settings = {
+  host: { flag: 'host', env: 'HOST' },
+  port: { flag: 'port', env: 'PORT' },
+  dataDir: { flag: 'data-dir', env: 'DUCHA_DATA_DIR' },
+  databaseUrl: { flag: 'database-url', env: 'DATABASE_URL' },
+  distDir: { flag: 'dist-dir', env: 'DUCHA_DIST_DIR' },
+  maxAuditBytes: { flag: 'max-audit-bytes', env: 'DUCHA_MAX_AUDIT_BYTES' },
+  maxImageBytes: { flag: 'max-image-bytes', env: 'DUCHA_MAX_IMAGE_BYTES' },
+  logLevel: { flag: 'log-level', env: 'DUCHA_LOG_LEVEL' },
+} as const;
+type SettingName = keyof typeof settings;
+
+const byteLimit = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a whole number of bytes' })
+    .int('must be a whole number of bytes')
+    .min(1024, 'must be at least 1024 bytes')
+    .max(1024 * MiB, 'must be at most 1 GiB')
+    .default(fallback);
+
+export const serverConfigSchema = z.strictObject({
+  host: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  /** 0 asks the system for a free port (tests); the server says which one it got. */
+  port: z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be a whole number')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
+    .default(4173),
+  /** Blob store, receipts, the lock and (without DATABASE_URL) the embedded database. */
+  dataDir: z.string().min(1, 'must not be empty').default('./data'),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  /** The built app (`vite build`); the API runs without it. */
+  distDir: z.string().min(1, 'must not be empty').default('dist'),
+  /** One sealed audit as JSON: the rubric and every note travel inside it, never the images. */
+  maxAuditBytes: byteLimit(2 * MiB),
+  /** One photo or signature image (the app compresses photos to about 300 KB). */
+  maxImageBytes: byteLimit(10 * MiB),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type ServerConfig = z.infer<typeof serverConfigSchema>;
+
+const isSettingName = (key: PropertyKey): key is SettingName => typeof key === 'string' && key in settings;
+
+/**
+ * Reads the configuration from command-line flags and the environment. Never throws: a bad value is an
+ * issue naming both ways to set it (`--port (PORT): must be between 0 and 65535`).
+ */
+export function parseServerConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Result<ServerConfig> {
+  let flags: Record<string, string | boolean | undefined>;
+  try {
+    flags = parseArgs({
+      args: [...argv],
+      options: Object.fromEntries(Object.values(settings).map((s) => [s.flag, { type: 'string' as const }])),
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    return fail([{ path: '(arguments)', message: error instanceof Error ? error.message : String(error) }]);
+  }
+  const raw: Partial<Record<SettingName, string>> = {};
+  for (const name of Object.keys(settings).filter(isSettingName)) {
+    const { flag, env: variable } = settings[name];
+    const fromFlag = flags[flag];
+    const value = typeof fromFlag === 'string' ? fromFlag : env[variable];
+    // An empty variable (PORT=) means "not set", as shells and CI files often leave them.
+    if (value !== undefined && value !== '') raw[name] = value;
+  }
+  const parsed = serverConfigSchema.safeParse(raw);
+  if (!parsed.success)
+    return fail(
+      parsed.error.issues.map((issue) => {
+        const [key] = issue.path;
+        const where = key !== undefined && isSettingName(key) ? `--${settings[key].flag} (${settings[key].env})` : '(config)';
+        return { path: where, message: issue.message };
+      }),
+    );
+  return ok(parsed.data);
+}

@@ -1,0 +1,87 @@
+/**
+ * The server's schema, one numbered step at a time. Forward only: a released step is never edited or
+ * removed, a change is a new step. Each statement runs on PostgreSQL 15 (production) and PGlite
+ * (PostgreSQL 18 in WASM), one statement per string (PGlite's extended protocol takes one at a time).
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly statements: readonly string[];
+}
+
+const hex64 = `'^[0-9a-f]{64}$'`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'key register, accepted rubrics, accepted and held revisions, conflicts',
+    statements: [
+      `create table device_keys (
+        key_id text primary key check (key_id ~ ${hex64}),
+        public_key jsonb not null,
+        device_label text not null,
+        auditor text not null,
+        enrolled_at timestamptz not null,
+        revoked_at timestamptz,
+        revoked_reason text
+      )`,
+      `create table accepted_rubrics (
+        fingerprint text primary key check (fingerprint ~ '^sha256:[0-9a-f]{64}$'),
+        rubric_id text not null,
+        accepted_at timestamptz not null
+      )`,
+      `create table accepted_revisions (
+        audit_id text primary key,
+        lineage_id text not null,
+        revision integer not null check (revision >= 1),
+        seal_hash text not null check (seal_hash ~ ${hex64}),
+        signer text not null,
+        rubric_id text not null,
+        rubric_fingerprint text not null,
+        site_key text not null,
+        site_name text not null,
+        auditor text not null,
+        audited_at timestamptz not null,
+        sealed_at timestamptz not null,
+        earned_h integer not null,
+        possible_h integer not null,
+        percent_tenths integer,
+        facts jsonb not null,
+        envelope_sha256 text not null check (envelope_sha256 ~ ${hex64}),
+        source text not null,
+        received_at timestamptz not null,
+        unique (lineage_id, revision)
+      )`,
+      `create index accepted_revisions_by_site on accepted_revisions (site_key, audited_at)`,
+      `create index accepted_revisions_by_audited_at on accepted_revisions (audited_at)`,
+      `create table held_entries (
+        audit_id text primary key,
+        lineage_id text not null,
+        revision integer not null check (revision >= 1),
+        seal_hash text not null check (seal_hash ~ ${hex64}),
+        signer text not null,
+        reason text not null check (reason in ('unknown-key', 'unknown-rubric', 'missing-predecessor')),
+        message text not null,
+        envelope_sha256 text not null check (envelope_sha256 ~ ${hex64}),
+        source text not null,
+        held_at timestamptz not null
+      )`,
+      `create index held_entries_by_lineage on held_entries (lineage_id)`,
+      `create table conflicts (
+        id integer generated always as identity primary key,
+        audit_id text not null,
+        lineage_id text not null,
+        revision integer not null,
+        site_name text not null,
+        incoming_hash text not null,
+        incoming_signer text not null,
+        incoming_envelope_sha256 text,
+        existing jsonb not null,
+        message text not null,
+        at timestamptz not null,
+        source text not null
+      )`,
+      `create index conflicts_by_audit on conflicts (audit_id)`,
+    ],
+  },
+];

@@ -1,0 +1,95 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Both drivers read timestamptz as a Date; we write ISO strings, exact to the millisecond. */
+type Timestamp = ColumnType<Date, string, string>;
+type NullableTimestamp = ColumnType<Date | null, string | null, string | null>;
+/** jsonb comes back parsed (checked with zod before use) and goes in as JSON text, never as a JS array. */
+type Json = ColumnType<unknown, string, string>;
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  applied_at: ColumnType<Date, string | undefined, never>;
+}
+
+/** The key register: which device key belongs to which auditor, since when, and whether it was revoked. */
+export interface DeviceKeysTable {
+  key_id: string;
+  public_key: Json;
+  device_label: string;
+  auditor: string;
+  enrolled_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  revoked_reason: string | null;
+}
+
+/** Rubric versions head office accepted besides the ones Ducha ships. */
+export interface AcceptedRubricsTable {
+  fingerprint: string;
+  rubric_id: string;
+  accepted_at: Timestamp;
+}
+
+/** Every sealed revision taken in for comparison, with what head office queries flattened beside its facts. */
+export interface AcceptedRevisionsTable {
+  audit_id: string;
+  lineage_id: string;
+  revision: number;
+  seal_hash: string;
+  signer: string;
+  rubric_id: string;
+  rubric_fingerprint: string;
+  site_key: string;
+  site_name: string;
+  auditor: string;
+  audited_at: Timestamp;
+  sealed_at: Timestamp;
+  earned_h: number;
+  possible_h: number;
+  percent_tenths: number | null;
+  /** The domain's AuditFact (items and units) as computed from the seal. */
+  facts: Json;
+  /** The blob holding the envelope exactly as it was received. */
+  envelope_sha256: string;
+  source: string;
+  received_at: Timestamp;
+}
+
+export interface HeldEntriesTable {
+  audit_id: string;
+  lineage_id: string;
+  revision: number;
+  seal_hash: string;
+  signer: string;
+  reason: string;
+  message: string;
+  envelope_sha256: string;
+  source: string;
+  held_at: Timestamp;
+}
+
+export interface ConflictsTable {
+  id: Generated<number>;
+  audit_id: string;
+  lineage_id: string;
+  revision: number;
+  site_name: string;
+  incoming_hash: string;
+  incoming_signer: string;
+  /** The refused envelope's blob, so both sides can be shown. */
+  incoming_envelope_sha256: string | null;
+  /** The StoredRevision it collided with. */
+  existing: Json;
+  message: string;
+  at: Timestamp;
+  source: string;
+}
+
+export interface Database {
+  schema_migrations: SchemaMigrationsTable;
+  device_keys: DeviceKeysTable;
+  accepted_rubrics: AcceptedRubricsTable;
+  accepted_revisions: AcceptedRevisionsTable;
+  held_entries: HeldEntriesTable;
+  conflicts: ConflictsTable;
+}

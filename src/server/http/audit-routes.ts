@@ -1,0 +1,149 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { auditFactSchema, holdReasonSchema } from '../../domain/index';
+import { ingestAudit, type IngestOutcome } from '../intake/ingest-audit';
+import type { ServerServices } from '../services';
+import { API_ROUTES, fastifyPathOf } from './api-routes';
+import { auditIdParamsSchema, type AuditReceipt, type AuditRecord } from './api-schemas';
+import { replyBadRequest, replyError } from './reply-error';
+
+const MAX_LISTED_ISSUES = 20;
+
+function replyOutcome(reply: FastifyReply, outcome: IngestOutcome): FastifyReply {
+  const send = (status: number, body: AuditReceipt) => reply.code(status).send(body);
+  switch (outcome.kind) {
+    case 'stored':
+      return send(201, {
+        status: 'stored',
+        auditId: outcome.auditId,
+        revision: outcome.revision,
+        sealHash: outcome.sealHash,
+        released: [...outcome.released],
+      });
+    case 'unchanged':
+      return send(200, { status: 'unchanged', auditId: outcome.auditId, sealHash: outcome.sealHash });
+    case 'held':
+      return send(202, {
+        status: 'held',
+        auditId: outcome.auditId,
+        sealHash: outcome.sealHash,
+        reason: outcome.reason,
+        message: outcome.message,
+      });
+    case 'conflict':
+      return replyError(reply, 409, 'conflict', `${outcome.message}; recorded as a conflict, nothing replaced`, {
+        incomingHash: outcome.incomingHash,
+        existing: outcome.existing,
+      });
+    case 'not-json':
+      return replyError(reply, 422, 'not-json', outcome.message, { path: '(body)' });
+    case 'malformed': {
+      const [first] = outcome.issues;
+      return replyError(
+        reply,
+        422,
+        'malformed',
+        first ? `not a valid sealed audit: ${first.path}: ${first.message}` : 'not a valid sealed audit',
+        {
+          ...(first ? { path: first.path } : {}),
+          issues: outcome.issues.slice(0, MAX_LISTED_ISSUES).map((i) => ({ path: i.path, message: i.message })),
+        },
+      );
+    }
+    case 'tampered':
+      return replyError(
+        reply,
+        422,
+        'tampered',
+        `audit ${outcome.auditId} does not match its seal: ${outcome.findings.map((f) => `${f.what}: ${f.message}`).join('; ')}`,
+        { findings: outcome.findings.map((f) => ({ what: f.what, message: f.message })) },
+      );
+    case 'missing-images':
+      return replyError(
+        reply,
+        422,
+        'missing-images',
+        `upload these images first (PUT /api/images/{sha256}): ${outcome.missing.map((m) => `${m.kind} ${m.id}`).join(', ')}`,
+        { path: 'payload.blobs', missing: [...outcome.missing] },
+      );
+    case 'revoked-key':
+      return replyError(reply, 422, 'revoked-key', `audit ${outcome.auditId} is refused: ${outcome.message}`);
+  }
+}
+
+async function recordOf(services: ServerServices, auditId: string): Promise<AuditRecord | undefined> {
+  const accepted = await services.db
+    .selectFrom('accepted_revisions')
+    .selectAll()
+    .where('audit_id', '=', auditId)
+    .executeTakeFirst();
+  if (accepted)
+    return {
+      status: 'accepted',
+      auditId: accepted.audit_id,
+      lineageId: accepted.lineage_id,
+      revision: accepted.revision,
+      sealHash: accepted.seal_hash,
+      signer: accepted.signer,
+      envelopeSha256: accepted.envelope_sha256,
+      receivedAt: accepted.received_at.toISOString(),
+      source: accepted.source,
+      facts: auditFactSchema.parse(accepted.facts),
+    };
+  const held = await services.db.selectFrom('held_entries').selectAll().where('audit_id', '=', auditId).executeTakeFirst();
+  if (!held) return undefined;
+  return {
+    status: 'held',
+    auditId: held.audit_id,
+    lineageId: held.lineage_id,
+    revision: held.revision,
+    sealHash: held.seal_hash,
+    signer: held.signer,
+    envelopeSha256: held.envelope_sha256,
+    receivedAt: held.held_at.toISOString(),
+    source: held.source,
+    reason: holdReasonSchema.parse(held.reason),
+    message: held.message,
+  };
+}
+
+/** POST /api/audits (a sealed envelope, verified over the exact bytes received) and reading them back. */
+export function auditRoutes(services: ServerServices, maxAuditBytes: number) {
+  return (app: FastifyInstance, _options: unknown, done: (error?: Error) => void): void => {
+    // The seal is checked over exactly what arrived: keep the bytes, parse them ourselves.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: maxAuditBytes }, (_request, body, done) => {
+      done(null, body);
+    });
+
+    app.post(fastifyPathOf(API_ROUTES.postAudit), { bodyLimit: maxAuditBytes }, async (request, reply) => {
+      const { body } = request;
+      if (!(body instanceof Uint8Array))
+        return replyError(reply, 415, 'unsupported-media-type', 'send the sealed envelope as application/json');
+      const outcome = await ingestAudit(services, body, `upload from ${request.ip}`);
+      request.log.info({ audit: 'auditId' in outcome ? outcome.auditId : undefined, outcome: outcome.kind }, 'audit upload');
+      return replyOutcome(reply, outcome);
+    });
+
+    app.get(fastifyPathOf(API_ROUTES.getAudit), async (request, reply) => {
+      const params = auditIdParamsSchema.safeParse(request.params);
+      if (!params.success) return replyBadRequest(reply, params.error);
+      const record = await recordOf(services, params.data.id);
+      if (!record) return replyError(reply, 404, 'not-found', `audit ${params.data.id} is neither accepted nor held here`);
+      return reply.send(record);
+    });
+
+    app.get(fastifyPathOf(API_ROUTES.getAuditEnvelope), async (request, reply) => {
+      const params = auditIdParamsSchema.safeParse(request.params);
+      if (!params.success) return replyBadRequest(reply, params.error);
+      const record = await recordOf(services, params.data.id);
+      if (!record) return replyError(reply, 404, 'not-found', `audit ${params.data.id} is neither accepted nor held here`);
+      const bytes = await services.blobs.read(record.envelopeSha256);
+      // The database names a blob the store lacks: damage to report loudly (500, logged), never a quiet 404.
+      if (!bytes) throw new Error(`audit ${record.auditId}: its envelope ${record.envelopeSha256} is missing from the blob store`);
+      return reply
+        .type('application/json; charset=utf-8')
+        .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    });
+    done();
+  };
+}

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { ServerServices } from '../services';
+import { API_ROUTES, fastifyPathOf } from './api-routes';
+import type { ErrorCode } from './api-schemas';
+import { auditRoutes } from './audit-routes';
+import { imageRoutes } from './image-routes';
+import { openApiDocument } from './openapi';
+import { replyError } from './reply-error';
+import { isAppRoute, registerStaticApp } from './static-app';
+
+export const SERVER_VERSION = z
+  .object({ version: z.string() })
+  .parse(JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'))).version;
+
+export interface AppOptions {
+  readonly services: ServerServices;
+  readonly distDir: string;
+  readonly maxAuditBytes: number;
+  readonly maxImageBytes: number;
+  readonly logger: FastifyServerOptions['logger'];
+}
+
+/** Fastify's own request errors, as the API's error codes. */
+const FRAMEWORK_ERRORS: Readonly<Record<string, { status: number; code: ErrorCode }>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'too-large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported-media-type' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'bad-request' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'bad-request' },
+};
+
+/** The whole HTTP surface: the API under /api and the built app everywhere else. Not listening yet. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { services } = options;
+  const app = Fastify({
+    logger: options.logger,
+    // The largest body any route takes; each route sets its own limit below this.
+    bodyLimit: Math.max(options.maxAuditBytes, options.maxImageBytes),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const code = typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : '';
+    const known = FRAMEWORK_ERRORS[code];
+    if (known?.code === 'too-large')
+      return replyError(reply, 413, 'too-large', `the body is larger than this server takes here (${request.routeOptions.bodyLimit} bytes)`);
+    if (known) return replyError(reply, known.status, known.code, error instanceof Error ? error.message : String(error));
+    const status =
+      typeof error === 'object' && error !== null && 'statusCode' in error && typeof error.statusCode === 'number'
+        ? error.statusCode
+        : 500;
+    if (status >= 400 && status < 500)
+      return replyError(reply, status, 'bad-request', error instanceof Error ? error.message : String(error));
+    request.log.error({ err: error }, 'request failed');
+    return replyError(reply, 500, 'internal', 'the server could not complete the request (it is logged); nothing was acknowledged, so send it again');
+  });
+
+  const hasApp = await registerStaticApp(app, options.distDir);
+  app.setNotFoundHandler((request, reply) => {
+    if ((request.method === 'GET' || request.method === 'HEAD') && isAppRoute(request.url)) {
+      if (!hasApp)
+        return replyError(reply, 404, 'app-not-built', `the app is not built in ${options.distDir}: run npm run build, then restart the server`);
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return replyError(reply, 404, 'not-found', `nothing at ${request.method} ${request.url.split('?')[0] ?? ''}`);
+  });
+
+  app.get(fastifyPathOf(API_ROUTES.health), async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(services.db);
+    } catch (error) {
+      return replyError(reply, 503, 'unavailable', `the database did not answer: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return { status: 'ok', database: services.databaseKind, schemaVersion: services.schemaVersion, version: SERVER_VERSION };
+  });
+
+  const openapi = openApiDocument(Object.values(API_ROUTES), { version: SERVER_VERSION });
+  app.get(fastifyPathOf(API_ROUTES.openapi), (_request, reply) => reply.send(openapi));
+
+  await app.register(imageRoutes(services, options.maxImageBytes));
+  await app.register(auditRoutes(services, options.maxAuditBytes));
+  return app;
+}

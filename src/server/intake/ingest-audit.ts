@@ -1,0 +1,101 @@
+import { holdReasonSchema, type HoldReason, type Issue, type StoredRevision, type TamperFinding } from '../../domain/index';
+import type { ServerServices } from '../services';
+import { judgeEnvelope, type MissingImage } from './judge-envelope';
+import { takeIn } from './take-in';
+
+export type IngestOutcome =
+  | {
+      readonly kind: 'stored';
+      readonly auditId: string;
+      readonly revision: number;
+      readonly sealHash: string;
+      /** Held revisions of the same lineage this one released (they were waiting for it). */
+      readonly released: readonly string[];
+    }
+  | { readonly kind: 'unchanged'; readonly auditId: string; readonly sealHash: string }
+  | {
+      readonly kind: 'held';
+      readonly auditId: string;
+      readonly sealHash: string;
+      readonly reason: HoldReason;
+      readonly message: string;
+    }
+  | {
+      readonly kind: 'conflict';
+      readonly auditId: string;
+      readonly message: string;
+      readonly incomingHash: string;
+      readonly existing: StoredRevision;
+    }
+  | { readonly kind: 'not-json'; readonly message: string }
+  | { readonly kind: 'malformed'; readonly issues: readonly Issue[] }
+  | { readonly kind: 'tampered'; readonly auditId: string; readonly findings: readonly TamperFinding[] }
+  | { readonly kind: 'missing-images'; readonly auditId: string; readonly missing: readonly MissingImage[] }
+  | { readonly kind: 'revoked-key'; readonly auditId: string; readonly message: string };
+
+/** The same seal already here: nothing to write, nothing to decide. */
+async function alreadyHere(services: ServerServices, auditId: string, sealHash: string): Promise<IngestOutcome | undefined> {
+  const accepted = await services.db
+    .selectFrom('accepted_revisions')
+    .select('seal_hash')
+    .where('audit_id', '=', auditId)
+    .executeTakeFirst();
+  if (accepted?.seal_hash === sealHash) return { kind: 'unchanged', auditId, sealHash };
+  if (accepted) return undefined;
+  const held = await services.db
+    .selectFrom('held_entries')
+    .select(['seal_hash', 'reason', 'message'])
+    .where('audit_id', '=', auditId)
+    .executeTakeFirst();
+  if (held?.seal_hash !== sealHash) return undefined;
+  return { kind: 'held', auditId, sealHash, reason: holdReasonSchema.parse(held.reason), message: held.message };
+}
+
+/**
+ * One sealed audit upload, durable before it is answered:
+ * 1. judged over the exact bytes received, its images read from the blob store (all must be uploaded);
+ * 2. the same seal already accepted or held: answered at once, nothing written;
+ * 3. the received bytes written to the blob store and a receipt to the receipt log, each fsynced;
+ * 4. the domain's intake decision and its writes in one database transaction;
+ * 5. only then an answer. A crash after 3 and before 4 leaves a receipt that reindex (or the client's retry)
+ *    completes; a crash during 3 leaves only a temporary file that the next start sweeps away.
+ */
+export async function ingestAudit(services: ServerServices, bytes: Uint8Array, source: string): Promise<IngestOutcome> {
+  const judgement = await judgeEnvelope(bytes, services.blobs);
+  if (judgement.kind !== 'valid') return judgement;
+  const { entry } = judgement;
+  const { audit } = entry.envelope.payload;
+  const sealHash = entry.envelope.hash;
+  const known = await alreadyHere(services, audit.id, sealHash);
+  if (known) return known;
+
+  const { sha256: envelopeSha256 } = await services.blobs.put(bytes);
+  const received = { envelopeSha256, receivedAt: new Date().toISOString(), source };
+  await services.receipts.record({ version: 1, ...received });
+  const report = await takeIn(services.db, services.blobs, entry, received);
+
+  const accepted = report.accepted.find((a) => a.auditId === audit.id);
+  if (accepted)
+    return {
+      kind: 'stored',
+      auditId: audit.id,
+      revision: audit.revision,
+      sealHash,
+      released: report.released.filter((id) => id !== audit.id),
+    };
+  if (report.unchanged.includes(audit.id)) return { kind: 'unchanged', auditId: audit.id, sealHash };
+  const conflict = report.conflicts.find((c) => c.auditId === audit.id);
+  if (conflict)
+    return {
+      kind: 'conflict',
+      auditId: audit.id,
+      message: conflict.message,
+      incomingHash: conflict.incomingHash,
+      existing: conflict.existing,
+    };
+  const held = report.held.find((h) => h.auditId === audit.id);
+  if (held) return { kind: 'held', auditId: audit.id, sealHash, reason: held.reason, message: held.message };
+  const refused = report.refused.find((r) => r.auditId === audit.id);
+  if (refused) return { kind: 'revoked-key', auditId: audit.id, message: refused.reason };
+  throw new Error(`intake said nothing about audit ${audit.id}`);
+}

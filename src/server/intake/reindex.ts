@@ -1,0 +1,60 @@
+import { sql } from 'kysely';
+import type { ServerServices } from '../services';
+import { judgeEnvelope } from './judge-envelope';
+import { takeInWithin } from './take-in';
+
+export interface ReindexReport {
+  readonly receipts: number;
+  readonly accepted: number;
+  readonly held: number;
+  readonly conflicts: number;
+  /** Receipts whose envelope no longer passes (e.g. sealed by a key revoked since). */
+  readonly refused: number;
+  /** Receipts naming an envelope or image that is not in the blob store, or a receipt that does not read. */
+  readonly damaged: readonly string[];
+}
+
+/**
+ * Rebuilds what was received (accepted revisions, held entries, conflicts) from the blob store alone: every
+ * receipt in arrival order, judged and taken in again by the same code as an upload, in one transaction, so
+ * a reindex that fails leaves the database as it was. The key register and accepted rubrics are head office's
+ * acts, not received data: they are kept, and decide the rebuilt state as they would decide a new upload.
+ */
+export async function reindex(services: ServerServices): Promise<ReindexReport> {
+  const { receipts, unreadable } = await services.receipts.list();
+  const damaged = [...unreadable];
+  let refused = 0;
+  await services.db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('conflicts').execute();
+    await trx.deleteFrom('held_entries').execute();
+    await trx.deleteFrom('accepted_revisions').execute();
+    for (const receipt of receipts) {
+      const bytes = await services.blobs.read(receipt.envelopeSha256);
+      if (!bytes) {
+        damaged.push(`envelope ${receipt.envelopeSha256} (received ${receipt.receivedAt}) is missing`);
+        continue;
+      }
+      const judgement = await judgeEnvelope(bytes, services.blobs);
+      if (judgement.kind === 'missing-images') {
+        damaged.push(`envelope ${receipt.envelopeSha256}: ${judgement.missing.map((m) => `${m.kind} ${m.id}`).join(', ')} missing`);
+        continue;
+      }
+      if (judgement.kind !== 'valid') {
+        refused++;
+        continue;
+      }
+      const report = await takeInWithin(trx, services.blobs, judgement.entry, receipt);
+      refused += report.refused.length;
+    }
+  });
+  const count = async (table: 'accepted_revisions' | 'held_entries' | 'conflicts') =>
+    (await services.db.selectFrom(table).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
+  return {
+    receipts: receipts.length,
+    accepted: await count('accepted_revisions'),
+    held: await count('held_entries'),
+    conflicts: await count('conflicts'),
+    refused,
+    damaged,
+  };
+}

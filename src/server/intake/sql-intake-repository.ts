@@ -1,0 +1,235 @@
+import type { Transaction } from 'kysely';
+import {
+  auditFactFromEnvelope,
+  enrolledKeySchema,
+  holdReasonSchema,
+  isShippedRubric,
+  sealedEnvelopeSchema,
+  toBase64Url,
+  type EnrolledKey,
+  type HoldReason,
+  type IntakeChanges,
+  type IntakeLookup,
+  type IntakeRepository,
+} from '../../domain/index';
+import type { Database } from '../db/tables';
+import type { BlobStore } from '../store/blob-store';
+
+/** Where an envelope's received bytes are and when they arrived, by seal hash. */
+export interface ReceivedEnvelope {
+  readonly envelopeSha256: string;
+  readonly receivedAt: string;
+  readonly source: string;
+}
+
+export interface IntakeScope {
+  /** Every envelope this transaction may store, by seal hash; held ones read back are added here. */
+  readonly envelopes: Map<string, ReceivedEnvelope>;
+  /**
+   * Held entries to reconsider: only those of these lineages, or all when undefined. After an upload only a
+   * predecessor in the same lineage can release anything, so an upload never re-reads unrelated held audits.
+   */
+  readonly lineages?: readonly string[] | undefined;
+}
+
+export function enrolledKeyOfRow(row: {
+  key_id: string;
+  public_key: unknown;
+  device_label: string;
+  auditor: string;
+  enrolled_at: Date;
+  revoked_at: Date | null;
+  revoked_reason: string | null;
+}): EnrolledKey {
+  return enrolledKeySchema.parse({
+    version: 1,
+    keyId: row.key_id,
+    publicKey: row.public_key,
+    deviceLabel: row.device_label,
+    auditor: row.auditor,
+    enrolledAt: row.enrolled_at.toISOString(),
+    ...(row.revoked_at ? { revokedAt: row.revoked_at.toISOString() } : {}),
+    ...(row.revoked_reason !== null ? { revokedReason: row.revoked_reason } : {}),
+  });
+}
+
+/**
+ * The domain's intake repository on SQL, bound to one transaction: everything runIntake looks up and
+ * commits for one upload (or one reindex) becomes visible together or not at all. The caller holds the
+ * advisory locks that keep concurrent uploads of one audit or lineage from deciding against the same state.
+ */
+export class SqlIntakeRepository implements IntakeRepository {
+  constructor(
+    private readonly trx: Transaction<Database>,
+    private readonly blobs: BlobStore,
+    private readonly scope: IntakeScope,
+  ) {}
+
+  private received(sealHash: string): ReceivedEnvelope {
+    const found = this.scope.envelopes.get(sealHash);
+    // Programmer error: every envelope reaches intake through ingest or reindex, which register it.
+    if (!found) throw new Error(`no received bytes recorded for seal ${sealHash}`);
+    return found;
+  }
+
+  async lookup(query: Parameters<IntakeRepository['lookup']>[0]): Promise<IntakeLookup> {
+    const { auditIds, lineageIds, keyIds, rubricFingerprints } = query;
+    const accepted =
+      auditIds.length + lineageIds.length === 0
+        ? []
+        : await this.trx
+            .selectFrom('accepted_revisions')
+            .select(['audit_id', 'lineage_id', 'revision', 'seal_hash', 'signer'])
+            .where((eb) =>
+              eb.or([
+                ...(auditIds.length > 0 ? [eb('audit_id', 'in', [...auditIds])] : []),
+                ...(lineageIds.length > 0 ? [eb('lineage_id', 'in', [...lineageIds])] : []),
+              ]),
+            )
+            .execute();
+    const held =
+      auditIds.length === 0
+        ? []
+        : await this.trx
+            .selectFrom('held_entries')
+            .select(['audit_id', 'seal_hash', 'reason'])
+            .where('audit_id', 'in', [...auditIds])
+            .execute();
+    const keys =
+      keyIds.length === 0
+        ? []
+        : await this.trx.selectFrom('device_keys').selectAll().where('key_id', 'in', [...keyIds]).execute();
+    const unshipped = rubricFingerprints.filter((f) => !isShippedRubric(f));
+    const acceptedRubrics =
+      unshipped.length === 0
+        ? []
+        : await this.trx
+            .selectFrom('accepted_rubrics')
+            .select('fingerprint')
+            .where('fingerprint', 'in', unshipped)
+            .execute();
+    const known = new Set(acceptedRubrics.map((r) => r.fingerprint));
+    return {
+      accepted: accepted.map((r) => ({
+        auditId: r.audit_id,
+        lineageId: r.lineage_id,
+        revision: r.revision,
+        hash: r.seal_hash,
+        signer: r.signer,
+      })),
+      held: held.map((h) => ({ auditId: h.audit_id, hash: h.seal_hash, reason: holdReasonSchema.parse(h.reason) })),
+      keys: keys.map(enrolledKeyOfRow),
+      knownRubrics: rubricFingerprints.filter((f) => isShippedRubric(f) || known.has(f)),
+    };
+  }
+
+  async commit(changes: IntakeChanges): Promise<void> {
+    if (changes.release.length > 0)
+      await this.trx.deleteFrom('held_entries').where('audit_id', 'in', [...changes.release]).execute();
+    if (changes.accept.length > 0)
+      await this.trx
+        .insertInto('accepted_revisions')
+        .values(
+          changes.accept.map(({ entry, source }) => {
+            const fact = auditFactFromEnvelope(entry.envelope);
+            const received = this.received(entry.envelope.hash);
+            return {
+              audit_id: fact.auditId,
+              lineage_id: fact.lineageId,
+              revision: fact.revision,
+              seal_hash: fact.hash,
+              signer: entry.signer,
+              rubric_id: fact.rubricId,
+              rubric_fingerprint: fact.rubricFingerprint,
+              site_key: fact.siteKey,
+              site_name: fact.siteName,
+              auditor: fact.auditor,
+              audited_at: fact.auditedAt,
+              sealed_at: fact.sealedAt,
+              earned_h: fact.earnedH,
+              possible_h: fact.possibleH,
+              percent_tenths: fact.percentTenths,
+              facts: JSON.stringify(fact),
+              envelope_sha256: received.envelopeSha256,
+              source,
+              received_at: received.receivedAt,
+            };
+          }),
+        )
+        .execute();
+    for (const { entry, reason, message, source } of changes.hold) {
+      const { audit } = entry.envelope.payload;
+      const received = this.received(entry.envelope.hash);
+      const row = {
+        audit_id: audit.id,
+        lineage_id: audit.lineageId,
+        revision: audit.revision,
+        seal_hash: entry.envelope.hash,
+        signer: entry.signer,
+        reason,
+        message,
+        envelope_sha256: received.envelopeSha256,
+        source,
+        held_at: received.receivedAt,
+      };
+      // Held again for another reason than before (its key is enrolled now, its rubric is not): say why today.
+      await this.trx
+        .insertInto('held_entries')
+        .values(row)
+        .onConflict((oc) => oc.column('audit_id').doUpdateSet({ reason, message }))
+        .execute();
+    }
+    if (changes.conflicts.length > 0)
+      await this.trx
+        .insertInto('conflicts')
+        .values(
+          changes.conflicts.map((c) => ({
+            audit_id: c.auditId,
+            lineage_id: c.lineageId,
+            revision: c.revision,
+            site_name: c.siteName,
+            incoming_hash: c.incomingHash,
+            incoming_signer: c.incomingSigner,
+            incoming_envelope_sha256: this.scope.envelopes.get(c.incomingHash)?.envelopeSha256 ?? null,
+            existing: JSON.stringify(c.existing),
+            message: c.message,
+            at: c.at,
+            source: c.source,
+          })),
+        )
+        .execute();
+  }
+
+  async heldEntries(): Promise<{ auditId: string; reason: HoldReason; entry: unknown; source: string }[]> {
+    const { lineages } = this.scope;
+    if (lineages?.length === 0) return [];
+    let query = this.trx.selectFrom('held_entries').selectAll().orderBy('revision').orderBy('audit_id');
+    if (lineages !== undefined) query = query.where('lineage_id', 'in', [...lineages]);
+    const rows = await query.execute();
+    const entries = [];
+    for (const row of rows) {
+      const bytes = await this.blobs.read(row.envelope_sha256);
+      if (!bytes) throw new Error(`held audit ${row.audit_id}: its envelope ${row.envelope_sha256} is missing from the blob store`);
+      const envelope: unknown = JSON.parse(new TextDecoder().decode(bytes));
+      const parsed = sealedEnvelopeSchema.parse(envelope);
+      const blobs = [];
+      for (const blob of parsed.payload.blobs) {
+        const image = await this.blobs.read(blob.sha256);
+        if (!image) throw new Error(`held audit ${row.audit_id}: its ${blob.kind} ${blob.id} is missing from the blob store`);
+        blobs.push({ id: blob.id, type: blob.type, base64url: toBase64Url(image) });
+      }
+      this.scope.envelopes.set(row.seal_hash, {
+        envelopeSha256: row.envelope_sha256,
+        receivedAt: row.held_at.toISOString(),
+        source: row.source,
+      });
+      entries.push({
+        auditId: row.audit_id,
+        reason: holdReasonSchema.parse(row.reason),
+        entry: { envelope, blobs },
+        source: row.source,
+      });
+    }
+    return entries;
+  }
+}

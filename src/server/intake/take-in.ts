@@ -1,0 +1,53 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { runIntake, type IntakeReport, type ValidEntry } from '../../domain/index';
+import { nodeVerifier } from '../../crypto/node-verifier';
+import type { Database } from '../db/tables';
+import type { BlobStore } from '../store/blob-store';
+import { SqlIntakeRepository, type ReceivedEnvelope } from './sql-intake-repository';
+
+/** Advisory lock class for intake; the key is hashtext(audit id or lineage id). */
+const INTAKE_LOCK_CLASS = 4173;
+
+/**
+ * Serialises intake per audit and per lineage across every server on one PostgreSQL: two uploads of one
+ * audit, or two revisions of one lineage, decide one after the other against committed state. Locks are
+ * taken in ascending key order, so two transactions never wait on each other in a circle.
+ */
+export async function lockIntakeKeys(trx: Transaction<Database>, names: readonly string[]): Promise<void> {
+  const hashes = new Set<number>();
+  for (const name of new Set(names)) {
+    const { rows } = await sql<{ key: number }>`select hashtext(${name}) as key`.execute(trx);
+    for (const row of rows) hashes.add(row.key);
+  }
+  for (const key of [...hashes].sort((x, y) => x - y))
+    await sql`select pg_advisory_xact_lock(${INTAKE_LOCK_CLASS}, ${key})`.execute(trx);
+}
+
+/**
+ * Runs the domain's intake for one verified envelope inside a transaction that is already open (an upload
+ * opens one per envelope; a reindex one for everything).
+ */
+export async function takeInWithin(
+  trx: Transaction<Database>,
+  blobs: BlobStore,
+  entry: ValidEntry,
+  received: ReceivedEnvelope,
+): Promise<IntakeReport> {
+  const { id, lineageId } = entry.envelope.payload.audit;
+  await lockIntakeKeys(trx, [id, lineageId]);
+  const repository = new SqlIntakeRepository(trx, blobs, {
+    envelopes: new Map([[entry.envelope.hash, received]]),
+    lineages: [entry.envelope.payload.audit.lineageId],
+  });
+  return runIntake([entry], repository, nodeVerifier, { source: received.source, now: () => received.receivedAt });
+}
+
+/** Takes one verified envelope in: lookup, decision and every write in one transaction. */
+export function takeIn(
+  db: Kysely<Database>,
+  blobs: BlobStore,
+  entry: ValidEntry,
+  received: ReceivedEnvelope,
+): Promise<IntakeReport> {
+  return db.transaction().execute((trx) => takeInWithin(trx, blobs, entry, received));
+}

@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { access, mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { makeDirDurably, syncDir, writeDurably } from './durable-file';
+
+export const isSha256Hex = (text: string): boolean => /^[0-9a-f]{64}$/.test(text);
+
+export const sha256Of = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * Bytes by their SHA-256, written whole and fsynced before anyone is told they are stored: the images and
+ * every received envelope exactly as it arrived. Immutable by nature: the same name always holds the same
+ * bytes, so a second write of the same content is a no-op, and the database can be rebuilt from here.
+ */
+export class BlobStore {
+  private constructor(
+    private readonly root: string,
+    private readonly tmpDir: string,
+  ) {}
+
+  /** `<dataDir>/blobs/<first two hex digits>/<sha256>`; every shard folder made once, here, and synced together. */
+  static async open(dataDir: string, tmpDir: string): Promise<BlobStore> {
+    const root = join(dataDir, 'blobs');
+    await makeDirDurably(root);
+    let isNew = false;
+    for (let shard = 0; shard < 256; shard++) {
+      const made = await mkdir(join(root, shard.toString(16).padStart(2, '0')), { recursive: true });
+      isNew ||= made !== undefined;
+    }
+    if (isNew) await syncDir(root);
+    return new BlobStore(root, tmpDir);
+  }
+
+  private pathOf(sha256: string): string {
+    if (!isSha256Hex(sha256)) throw new Error(`not a SHA-256: ${sha256}`);
+    return join(this.root, sha256.slice(0, 2), sha256);
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    try {
+      await access(this.pathOf(sha256));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async read(sha256: string): Promise<Uint8Array | undefined> {
+    try {
+      return new Uint8Array(await readFile(this.pathOf(sha256)));
+    } catch (error) {
+      if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  /** Stores the bytes durably unless they are already here; says which. */
+  async put(bytes: Uint8Array): Promise<{ readonly sha256: string; readonly isNew: boolean }> {
+    const sha256 = sha256Of(bytes);
+    if (await this.has(sha256)) {
+      // Written by an attempt that may have died between its rename and its folder sync: sync before
+      // anyone is told the bytes are here.
+      await syncDir(dirname(this.pathOf(sha256)));
+      return { sha256, isNew: false };
+    }
+    await writeDurably(this.pathOf(sha256), bytes, this.tmpDir);
+    return { sha256, isNew: true };
+  }
+}

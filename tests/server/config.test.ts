@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { parseServerConfig } from '../../src/server/config';
+
+describe('server configuration (flags over environment over defaults)', () => {
+  it('defaults to the embedded database in ./data on 127.0.0.1:4173', () => {
+    const config = parseServerConfig([], {});
+    expect(config).toEqual({
+      ok: true,
+      value: {
+        host: '127.0.0.1',
+        port: 4173,
+        dataDir: './data',
+        distDir: 'dist',
+        maxAuditBytes: 2 * 1024 * 1024,
+        maxImageBytes: 10 * 1024 * 1024,
+        logLevel: 'info',
+      },
+    });
+  });
+
+  it('reads the environment, and a flag wins over its variable', () => {
+    const env = { PORT: '8080', HOST: '0.0.0.0', DATABASE_URL: 'postgres://ducha@db/ducha', DUCHA_DATA_DIR: '/srv/ducha', DUCHA_MAX_AUDIT_BYTES: '65536' };
+    const fromEnv = parseServerConfig([], env);
+    expect(fromEnv.ok && [fromEnv.value.port, fromEnv.value.host, fromEnv.value.databaseUrl, fromEnv.value.dataDir, fromEnv.value.maxAuditBytes]).toEqual([
+      8080,
+      '0.0.0.0',
+      'postgres://ducha@db/ducha',
+      '/srv/ducha',
+      65536,
+    ]);
+    const flagged = parseServerConfig(['--port', '0', '--data-dir', 'tmp/x'], env);
+    expect(flagged.ok && [flagged.value.port, flagged.value.dataDir]).toEqual([0, 'tmp/x']);
+  });
+
+  it('treats an empty variable as not set', () => {
+    const config = parseServerConfig([], { PORT: '', DATABASE_URL: '' });
+    expect(config.ok && [config.value.port, config.value.databaseUrl]).toEqual([4173, undefined]);
+  });
+
+  it.each([
+    [['--port', '70000'], {}, '--port (PORT): must be between 0 and 65535'],
+    [[], { PORT: 'http' }, '--port (PORT): must be a port number'],
+    [['--database-url', 'mysql://x'], {}, '--database-url (DATABASE_URL): must start with postgres:// or postgresql://'],
+    [['--max-image-bytes', '10'], {}, '--max-image-bytes (DUCHA_MAX_IMAGE_BYTES): must be at least 1024 bytes'],
+    [['--log-level', 'loud'], {}, '--log-level (DUCHA_LOG_LEVEL): '],
+    [['--prot', '1'], {}, "(arguments): Unknown option '--prot'"],
+  ])('refuses %j %j, saying which setting and why', (argv, env, message) => {
+    const config = parseServerConfig(argv, env);
+    expect(config.ok).toBe(false);
+    if (config.ok) return;
+    expect(`${config.issues[0]?.path ?? ''}: ${config.issues[0]?.message ?? ''}`).toContain(message);
+  });
+});

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { migrate } from '../../src/server/db/migrate';
+import { MIGRATIONS, type Migration } from '../../src/server/db/migrations';
+import { openDatabase, type OpenDatabase } from '../../src/server/db/open-database';
+import { BACKENDS, useBackend } from './support/backends';
+
+const [first] = MIGRATIONS;
+if (!first) throw new Error('no migrations');
+/** A later release's step, to prove a database with data in it moves forward and keeps its data. */
+const laterStep: Migration = {
+  version: MIGRATIONS.length + 1,
+  name: 'test: sites',
+  statements: ['create table sites (code text primary key, name text not null)', "insert into sites values ('SZ-001', '碧桂园凤凰城管理处')"],
+};
+const failingStep: Migration = {
+  version: MIGRATIONS.length + 1,
+  name: 'test: fails half-way',
+  statements: ['create table half_done (id integer)', 'insert into no_such_table values (1)'],
+};
+
+const tableNames = async (open: OpenDatabase): Promise<string[]> =>
+  (
+    await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(open.db)
+  ).rows.map((r) => r.table_name);
+
+describe.each(BACKENDS)('schema migrations on %s', (backendName) => {
+  const backend = useBackend(backendName);
+  let open: OpenDatabase;
+
+  beforeAll(async () => {
+    const config = await backend.freshConfig();
+    open = await openDatabase(config);
+    expect(open.kind).toBe(backendName === 'PGlite' ? 'pglite' : 'postgresql');
+  }, 120_000);
+  afterAll(async () => {
+    await open.close();
+  });
+
+  // The steps below run in order on one database, as releases would.
+  it('1. creates every table on an empty database, in one step', async () => {
+    expect(await tableNames(open)).toEqual([]);
+    expect(await migrate(open.db)).toEqual({ applied: [1], version: 1 });
+    expect(await tableNames(open)).toEqual([
+      'accepted_revisions',
+      'accepted_rubrics',
+      'conflicts',
+      'device_keys',
+      'held_entries',
+      'schema_migrations',
+    ]);
+  });
+
+  it('2. does nothing when run again', async () => {
+    expect(await migrate(open.db)).toEqual({ applied: [], version: 1 });
+  });
+
+  it('3. moves a database with data in it forward and keeps the data', async () => {
+    await open.db
+      .insertInto('accepted_rubrics')
+      .values({ fingerprint: `sha256:${'a'.repeat(64)}`, rubric_id: 'KF9', accepted_at: '2026-11-01T00:00:00.000Z' })
+      .execute();
+    expect(await migrate(open.db, [...MIGRATIONS, laterStep])).toEqual({ applied: [2], version: 2 });
+    const rubrics = await open.db.selectFrom('accepted_rubrics').select(['rubric_id', 'accepted_at']).execute();
+    expect(rubrics.map((r) => [r.rubric_id, r.accepted_at.toISOString()])).toEqual([['KF9', '2026-11-01T00:00:00.000Z']]);
+    const sites = await sql<{ name: string }>`select name from sites`.execute(open.db);
+    expect(sites.rows).toEqual([{ name: '碧桂园凤凰城管理处' }]);
+  });
+
+  it('4. refuses a database migrated by a newer server', async () => {
+    await expect(migrate(open.db, MIGRATIONS)).rejects.toThrow(/schema is at version 2, newer than this server knows \(1\)/);
+  });
+
+  it('5. refuses a database whose step is another build’s step under the same number', async () => {
+    await expect(migrate(open.db, [...MIGRATIONS, { ...laterStep, name: 'other branch' }])).rejects.toThrow(
+      /schema step 2 in the database \("test: sites"\) is not this server's step 2 \("other branch"\)/,
+    );
+  });
+
+  it('6. leaves the database as it was when a step fails half-way', async () => {
+    const fresh = await openDatabase(await backend.freshConfig());
+    try {
+      await migrate(fresh.db);
+      await expect(migrate(fresh.db, [...MIGRATIONS, failingStep])).rejects.toThrow(/no_such_table/);
+      expect(await tableNames(fresh)).not.toContain('half_done');
+      expect(await migrate(fresh.db)).toEqual({ applied: [], version: 1 });
+    } finally {
+      await fresh.close();
+    }
+  }, 60_000);
+
+  it('keeps concurrent transactions apart: a rollback undoes only its own writes', async () => {
+    await sql`create table tx_probe (n integer primary key)`.execute(open.db);
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, n) =>
+        open.db.transaction().execute(async (trx) => {
+          await trx.executeQuery(sql`insert into tx_probe values (${n})`.compile(trx));
+          await new Promise((resolve) => setImmediate(resolve));
+          if (n % 2 === 1) throw new Error(`transaction ${n} fails`);
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array.from({ length: 12 }, (_, n) => (n % 2 === 1 ? 'rejected' : 'fulfilled')));
+    const rows = await sql<{ n: number }>`select n from tx_probe order by n`.execute(open.db);
+    expect(rows.rows.map((r) => r.n)).toEqual([0, 2, 4, 6, 8, 10]);
+  });
+});

@@ -1,0 +1,95 @@
+import { execFile } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+
+const run = promisify(execFile);
+
+/** initdb and pg_ctl of PostgreSQL 15 (Debian's package, or a symlink to it on PATH). */
+function findBinDir(): string {
+  const candidates = [
+    '/usr/lib/postgresql/15/bin',
+    ...(existsSync('/usr/lib/postgresql')
+      ? readdirSync('/usr/lib/postgresql')
+          .sort()
+          .reverse()
+          .map((v) => `/usr/lib/postgresql/${v}/bin`)
+      : []),
+    ...(process.env.PATH ?? '').split(':'),
+  ];
+  const found = candidates.find((dir) => dir !== '' && existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')));
+  if (!found)
+    throw new Error(
+      'PostgreSQL is not installed here (no initdb in /usr/lib/postgresql/*/bin or on PATH): the server tests run against a real PostgreSQL. Install it with `apt-get install -y postgresql` (.ci/run does).',
+    );
+  return found;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => { resolve(port); });
+    });
+  });
+}
+
+export interface PostgresCluster {
+  readonly version: string;
+  /** A fresh, empty database on the cluster; its URL. */
+  createDatabase(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A throwaway PostgreSQL cluster: initdb in a temp dir, started on a free port on 127.0.0.1 with its socket
+ * in the same dir, stopped (immediate) and removed by stop(). PostgreSQL refuses to run as root, so as root
+ * it runs as the `postgres` user that Debian's package creates.
+ */
+export async function startPostgresCluster(): Promise<PostgresCluster> {
+  const bin = findBinDir();
+  const dir = mkdtempSync(join(tmpdir(), 'ducha-pg-'));
+  const dataDir = join(dir, 'data');
+  const isRoot = userInfo().uid === 0;
+  const asOwner = async (command: string, args: readonly string[]) => {
+    if (!isRoot) return run(join(bin, command), [...args]);
+    return run('runuser', ['-u', 'postgres', '--', join(bin, command), ...args]);
+  };
+  if (isRoot) chownSync(dir, Number((await run('id', ['-u', 'postgres'])).stdout.trim()), Number((await run('id', ['-g', 'postgres'])).stdout.trim()));
+  await asOwner('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale']);
+  const port = await freePort();
+  try {
+    await asOwner('pg_ctl', ['-D', dataDir, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', `-k ${dir} -h 127.0.0.1 -p ${port}`, 'start']);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const urlOf = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
+  const admin = new pg.Client({ connectionString: urlOf('postgres') });
+  await admin.connect();
+  const { rows } = await admin.query<{ server_version: string }>('show server_version');
+  let count = 0;
+  return {
+    version: rows[0]?.server_version ?? 'unknown',
+    createDatabase: async () => {
+      count++;
+      const name = `ducha_test_${count}`;
+      await admin.query(`create database ${name}`);
+      return urlOf(name);
+    },
+    stop: async () => {
+      await admin.end().catch(() => undefined);
+      try {
+        await asOwner('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
