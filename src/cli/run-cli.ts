@@ -23,6 +23,8 @@ const usage = `督查 ducha — rubric tools
   ducha pdf --rubric <file> --answers <file> --site <name> --auditor <name> [--date YYYY-MM-DD] --out <file.pdf>
                                                         an unsealed score sheet (未签章)
   ducha pdf --audit <export.json> --out <file.pdf>      the sealed sheet of an audit exported from the app
+  ducha pdf --audit <dir|export.json> [--audit …] --out <dir>
+                                                        one sealed sheet per export (a directory: its *.json files)
             [--fallback-font <file.ttf> | --no-fallback-font] [--tz Asia/Shanghai]
                                                         times are printed in --tz (default Asia/Shanghai), named
   ducha verify <file.pdf…> [--store DIR]                valid (0): the pages are what the seal says and the signer is
@@ -85,7 +87,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           options: {
             rubric: { type: 'string' },
             answers: { type: 'string' },
-            audit: { type: 'string' },
+            audit: { type: 'string', multiple: true },
             site: { type: 'string' },
             auditor: { type: 'string' },
             date: { type: 'string' },

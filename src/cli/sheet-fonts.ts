@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SheetFont } from '../report/font-choice';
 import { FULLER_FONT } from '../report/fuller-font';
+import { rememberFontHash } from '../report/sheet-record';
 import { extractFontFromCollection } from '../report/ttc';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
@@ -18,13 +20,32 @@ export const DEFAULT_FALLBACK_FONT = join(repoRoot, 'public', FULLER_FONT.path);
  */
 export const SYSTEM_FALLBACK_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
 
+const fontFiles = new Map<string, Promise<Uint8Array>>();
+/**
+ * The font in a file (the first of a collection), read once per process: the renderer parses each
+ * font's bytes once, so every sheet of a batch (or every PDF `verify` re-makes) must get the same bytes.
+ */
+export function readFontFile(path: string): Promise<Uint8Array> {
+  let bytes = fontFiles.get(path);
+  if (!bytes) {
+    bytes = readFile(path).then((data) => {
+      const font = extractFontFromCollection(new Uint8Array(data));
+      rememberFontHash(font, createHash('sha256').update(font).digest('hex'));
+      return font;
+    });
+    // A failed read is not kept: the file may be there next time.
+    bytes.catch(() => fontFiles.delete(path));
+    fontFiles.set(path, bytes);
+  }
+  return bytes;
+}
+
 export async function loadSheetFonts(
   fallbackPath: string | false,
 ): Promise<{ subset: SheetFont; fallback?: SheetFont }> {
-  const subset = { name: 'NotoSansSC-subset', bytes: new Uint8Array(await readFile(SUBSET_FONT_PATH)) };
+  const subset = { name: 'NotoSansSC-subset', bytes: await readFontFile(SUBSET_FONT_PATH) };
   if (fallbackPath === false || !existsSync(fallbackPath)) return { subset };
-  const bytes = extractFontFromCollection(new Uint8Array(await readFile(fallbackPath)));
-  return { subset, fallback: { name: FULLER_FONT.name, bytes } };
+  return { subset, fallback: { name: FULLER_FONT.name, bytes: await readFontFile(fallbackPath) } };
 }
 
 export const describeMissing = (missing: readonly string[]): string =>

@@ -11,17 +11,20 @@ import {
   type Rubric,
   type ScoreResult,
 } from '../domain/index';
-import { toBase64 } from './base64';
+import { addCompressedMetadata } from './compressed-metadata';
+import { addCachedFont } from './embedded-font';
+import { objectWriter, pdfBytes } from './jspdf-output';
 import { createFontPicker, FONT_IDS } from './font-choice';
 import { breakLines } from './line-break';
 import { fitInside } from './photo-fit';
+import { qrOperators } from './qr-runs';
 import {
   pdfDateUtc,
   SEAL_BEGIN,
   SEAL_END,
   SEAL_NAMESPACE,
+  markerSafeJson,
   shortHash,
-  utf8Base64,
   type ScoreSheet,
   type ScoreSheetAssets,
 } from './sheet-document';
@@ -111,15 +114,19 @@ export function renderScoreSheet(
     return wrapped.length;
   };
 
-  const doc = new jsPDF({ unit: 'mm', format: 'a4', orientation: 'portrait', compress: true });
-  for (const [font, id] of [
-    [subset, FONT_IDS.subset],
-    [fallback, FONT_IDS.fallback],
-  ] as const) {
-    if (!font) continue;
-    doc.addFileToVFS(`${font.name}.ttf`, toBase64(font.bytes));
-    doc.addFont(`${font.name}.ttf`, id, 'normal', 'normal', 'Identity-H');
-  }
+  // Only the fonts the sheet uses are written (not jsPDF's 14 standard ones), and coordinates to a
+  // hundredth of a point (not sixteen digits), which no reader can tell apart.
+  const doc = new jsPDF({
+    unit: 'mm',
+    format: 'a4',
+    orientation: 'portrait',
+    compress: true,
+    putOnlyUsedFonts: true,
+    floatPrecision: 2,
+  });
+  // Each font is parsed once per set of bytes and only the glyphs drawn are embedded (embedded-font.ts).
+  addCachedFont(doc, subset, FONT_IDS.subset);
+  if (fallback) addCachedFont(doc, fallback, FONT_IDS.fallback);
   doc.setFont(FONT_IDS.subset, 'normal');
   for (const line of lines) t(line);
   // Same inputs, same bytes (so `ducha verify` can re-make the file): jsPDF's file ID is random and its
@@ -133,16 +140,17 @@ export function renderScoreSheet(
     subject: rubric.title,
     creator: 'Ducha 督查',
   });
-  // One XMP block (jsPDF keeps only the first): how to re-make this file, then the seal it shows.
-  // Canonical JSON, so a verifier embeds the same text from the parsed envelope whatever its key order.
+  // One XMP block, compressed: how to re-make this file, then the seal it shows. Canonical JSON, so a
+  // verifier embeds the same text from the parsed envelope whatever its key order.
   const record = rendererRecord(
     { subset, ...(fallback ? { fallback } : {}) },
     SHEET_RENDERER_VERSION,
     timeZone,
   );
-  doc.addMetadata(
-    `${RENDERER_BEGIN}${utf8Base64(canonicalJson(record))}${RENDERER_END}` +
-      (assets.seal ? `${SEAL_BEGIN}${utf8Base64(canonicalJson(assets.seal))}${SEAL_END}` : ''),
+  addCompressedMetadata(
+    doc,
+    `${RENDERER_BEGIN}${markerSafeJson(canonicalJson(record))}${RENDERER_END}` +
+      (assets.seal ? `${SEAL_BEGIN}${markerSafeJson(canonicalJson(assets.seal))}${SEAL_END}` : ''),
     SEAL_NAMESPACE,
   );
 
@@ -323,11 +331,15 @@ export function renderScoreSheet(
     const qr = createQr(`ducha:${audit.id}:${assets.seal.hash}`, { errorCorrectionLevel: 'M' });
     const size = 28;
     const cell = size / qr.modules.size;
-    for (let r = 0; r < qr.modules.size; r++) {
-      for (let c = 0; c < qr.modules.size; c++) {
-        if (qr.modules.get(r, c)) doc.rect(PAGE.margin + c * cell, cursorY + 2 + r * cell, cell, cell, 'F');
-      }
-    }
+    const k = doc.internal.scaleFactor;
+    objectWriter(doc).write(
+      qrOperators(qr.modules, {
+        left: PAGE.margin * k,
+        top: (cursorY + 2) * k,
+        module: cell * k,
+        pageHeight: PAGE.height * k,
+      }),
+    );
     const textX = PAGE.margin + size + 4;
     doc.text(`电子签章:${shortHash(assets.seal.hash)}`, textX, cursorY + 7);
     doc.setFontSize(8);
@@ -414,7 +426,7 @@ export function renderScoreSheet(
   }
 
   return {
-    bytes: new Uint8Array(doc.output('arraybuffer')),
+    bytes: pdfBytes(doc),
     pageCount,
     missingCharacters: [...missing],
     usedFallbackFont,

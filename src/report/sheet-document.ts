@@ -17,6 +17,29 @@ export function utf8Base64(text: string): string {
 }
 
 /**
+ * How renderer 3 on writes JSON between the markers: as it is (the XMP block is compressed, and base64
+ * hid the repetition deflate finds: a KF3 seal took 9 KB, now 6 KB), with every hyphen inside a string
+ * written \u002d. Every marker contains "DUCHA-", and outside strings a hyphen is only a minus sign
+ * (after ":", "," or "[", or an exponent's "e"), so no note or name can end the block early, whatever it
+ * says. `json` is canonical JSON.
+ */
+export function markerSafeJson(json: string): string {
+  let out = '';
+  let isInString = false;
+  for (let i = 0; i < json.length; i++) {
+    const ch = json[i] ?? '';
+    if (isInString && ch === '\\') {
+      out += ch + (json[i + 1] ?? '');
+      i += 1;
+    } else {
+      if (ch === '"') isInString = !isInString;
+      out += isInString && ch === '-' ? '\\u002d' : ch;
+    }
+  }
+  return out;
+}
+
+/**
  * A PDF date in UTC. Given a Date, jsPDF writes local time with the machine's offset, so the same sheet
  * made in Shanghai and in a UTC container would differ; the string form is written as it is.
  */
@@ -43,7 +66,7 @@ export interface ScoreSheetAssets {
 }
 
 export interface ScoreSheet {
-  readonly bytes: Uint8Array;
+  readonly bytes: Uint8Array<ArrayBuffer>;
   readonly pageCount: number;
   /** Characters no available font could draw; printed as □ and listed on the sheet. */
   readonly missingCharacters: readonly string[];

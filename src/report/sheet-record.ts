@@ -9,7 +9,8 @@ import type { SheetFont } from './font-choice';
  * Version 1 is the released code that recorded nothing; it cannot be reproduced exactly.
  * Version 2 printed times in Asia/Shanghai without naming the zone; it is kept, frozen, in renderer-v2/.
  * Version 3 names the zone of every time (recorded here), keeps photos' aspect ratio and breaks Chinese
- * lines by 禁则.
+ * lines by 禁则; it embeds its fonts itself (only the glyphs drawn) and writes the seal block compressed,
+ * as JSON (renderer 2 wrote base64).
  */
 export const SHEET_RENDERER_VERSION = 3;
 /** The renderer versions this code reproduces byte for byte. */
@@ -60,6 +61,15 @@ export type RendererRecord = z.infer<typeof rendererRecordSchema>;
 
 // A font is hashed once per byte array: the 2.4 MB subset is passed for every sheet.
 const fontHashes = new WeakMap<Uint8Array, string>();
+/**
+ * Records the SHA-256 of a font's bytes computed natively (node:crypto, WebCrypto), so fontIdentity does
+ * not hash the same megabytes again in JavaScript.
+ */
+export function rememberFontHash(bytes: Uint8Array, sha256: string): void {
+  if (!hex64.safeParse(sha256).success) throw new Error(`rememberFontHash: ${sha256} is not a SHA-256`);
+  fontHashes.set(bytes, sha256);
+}
+
 export function fontIdentity(font: SheetFont): FontIdentity {
   let sha256 = fontHashes.get(font.bytes);
   if (sha256 === undefined) {

@@ -168,7 +168,8 @@ describe('a score sheet whose code cannot be fetched', () => {
     const app = new AuditApp(launched.page);
     const { page } = app;
     let isBlocked = true;
-    await context.route(/\/assets\/sheet-preflight-[\w-]+\.js$/, (route) =>
+    // The code that makes sheets: the sheet worker's script, and the page's own copy for when no worker starts.
+    await context.route(/\/assets\/(sheet-worker|make-sheet)-[\w-]+\.js$/, (route) =>
       isBlocked ? route.abort('internetdisconnected') : route.continue(),
     );
     await app.newAudit({ rubric: 'KF01', site: '万科·城市花园', auditor: '李明' });

@@ -1,4 +1,4 @@
-import { deflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 
 /**
  * Just enough PDF writing to attack a jsPDF sheet the way a PDF editor would: an incremental update
@@ -44,7 +44,9 @@ export function pageObjectNumbers(pdf: Uint8Array): number[] {
 /**
  * Appends an incremental update that draws `content` (PDF operators) on top of page `pageNumber` (1-based):
  * a new Flate content stream, the page object rewritten with /Contents [old new], and an xref section
- * and trailer chained to the previous one by /Prev. The original bytes stay untouched in front.
+ * and trailer chained to the previous one by /Prev. The original bytes stay untouched in front. As a PDF
+ * editor would, it adds the font the overlay writes with (Helvetica, as /FAttack): a sheet carries only
+ * the fonts it uses.
  */
 export function appendPageOverlay(pdf: Uint8Array, pageNumber: number, content: string): Uint8Array {
   const text = latin1(pdf);
@@ -55,11 +57,16 @@ export function appendPageOverlay(pdf: Uint8Array, pageNumber: number, content: 
   const pageBody = objectBody(text, page);
   const contents = /\/Contents\s+(\d+ 0 R|\[[^\]]*\])/.exec(pageBody)?.[1] ?? '';
   const existing = contents.startsWith('[') ? contents.slice(1, -1).trim() : contents;
-  const newObject = size;
-  const newPageBody = pageBody.replace(
-    /\/Contents\s+(\d+ 0 R|\[[^\]]*\])/,
-    `/Contents [${existing} ${String(newObject)} 0 R]`,
-  );
+  const [streamObject, fontObject, resourcesObject] = [size, size + 1, size + 2];
+  const resourcesRef = /\/Resources\s+(\d+) 0 R/.exec(pageBody)?.[1];
+  const resources = resourcesRef === undefined ? '<<\n>>' : objectBody(text, Number(resourcesRef));
+  const attackFont = `/FAttack ${String(fontObject)} 0 R`;
+  const newResources = resources.includes('/Font <<')
+    ? resources.replace('/Font <<', `/Font <<\n${attackFont}`)
+    : resources.replace(/>>\s*$/, `/Font << ${attackFont} >>\n>>`);
+  const newPageBody = pageBody
+    .replace(/\/Contents\s+(\d+ 0 R|\[[^\]]*\])/, `/Contents [${existing} ${String(streamObject)} 0 R]`)
+    .replace(/\/Resources\s+\d+ 0 R/, `/Resources ${String(resourcesObject)} 0 R`);
 
   const stream = deflateSync(Buffer.from(content, 'latin1'));
   const parts: Uint8Array[] = [pdf];
@@ -72,29 +79,39 @@ export function appendPageOverlay(pdf: Uint8Array, pageNumber: number, content: 
   push('\n');
   const streamOffset = offset;
   push(
-    `${String(newObject)} 0 obj\n<<\n/Length ${String(stream.length)}\n/Filter /FlateDecode\n>>\nstream\n`,
+    `${String(streamObject)} 0 obj\n<<\n/Length ${String(stream.length)}\n/Filter /FlateDecode\n>>\nstream\n`,
   );
   push(new Uint8Array(stream));
   push('\nendstream\nendobj\n');
+  const fontOffset = offset;
+  push(
+    `${String(fontObject)} 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>\nendobj\n`,
+  );
+  const resourcesOffset = offset;
+  push(`${String(resourcesObject)} 0 obj\n${newResources}\nendobj\n`);
   const pageOffset = offset;
   push(`${String(page)} 0 obj\n${newPageBody}\nendobj\n`);
   const xrefOffset = offset;
   const entry = (n: number) => `${String(n).padStart(10, '0')} 00000 n \n`;
   const rest = trailer
-    .replace(/\/Size\s+\d+/, `/Size ${String(size + 1)}`)
+    .replace(/\/Size\s+\d+/, `/Size ${String(size + 3)}`)
     .replace(/>>\s*$/, `/Prev ${String(lastStartxref(text))}\n>>`);
   push(
-    `xref\n0 1\n0000000000 65535 f \n${String(page)} 1\n${entry(pageOffset)}${String(newObject)} 1\n${entry(streamOffset)}` +
+    `xref\n0 1\n0000000000 65535 f \n${String(page)} 1\n${entry(pageOffset)}${String(streamObject)} 3\n` +
+      `${entry(streamOffset)}${entry(fontOffset)}${entry(resourcesOffset)}` +
       `trailer${rest}startxref\n${String(xrefOffset)}\n%%EOF\n`,
   );
   return new Uint8Array(Buffer.concat(parts));
 }
 
+const FLATE = '/Filter /FlateDecode';
+
 /**
- * Replaces the stream data of object `objectNumber` in place (uncompressed streams only, e.g. the XMP
- * metadata), fixing its /Length, every later xref offset and startxref, so the file stays well formed.
+ * Replaces the stream data of object `objectNumber` in place (e.g. the XMP metadata; `data` is the
+ * uncompressed data, compressed again when the stream is), fixing its /Length, every later xref offset
+ * and startxref, so the file stays well formed.
  */
-export function replaceStreamData(pdf: Uint8Array, objectNumber: number, data: string): Uint8Array {
+export function replaceStreamData(pdf: Uint8Array, objectNumber: number, plain: string): Uint8Array {
   const text = latin1(pdf);
   const header = new RegExp(`(?:^|\\n)${String(objectNumber)} 0 obj\\n`).exec(text);
   if (header === null) throw new Error(`object ${String(objectNumber)} not found`);
@@ -102,6 +119,9 @@ export function replaceStreamData(pdf: Uint8Array, objectNumber: number, data: s
   const end = text.indexOf('endobj', start) + 'endobj'.length;
   const old = text.slice(start, end);
   const dataStart = old.indexOf('stream\n') + 'stream\n'.length;
+  const data = old.slice(0, dataStart).includes(FLATE)
+    ? latin1(deflateSync(Buffer.from(plain, 'latin1')))
+    : plain;
   const dataEnd = old.lastIndexOf('\nendstream');
   const replaced = `${old.slice(0, dataStart).replace(/\/Length \d+/, `/Length ${String(data.length)}`)}${data}${old.slice(dataEnd)}`;
   const delta = replaced.length - old.length;
@@ -123,11 +143,15 @@ export function replaceStreamData(pdf: Uint8Array, objectNumber: number, data: s
   return fromLatin1(shifted);
 }
 
-/** The object number and the uncompressed data of the XMP metadata stream. */
+/** The object number and the data of the XMP metadata stream, inflated when it is compressed. */
 export function metadataStream(pdf: Uint8Array): { objectNumber: number; data: string } {
   const text = latin1(pdf);
   const match = /(?:^|\n)(\d+) 0 obj\n<< \/Type \/Metadata[^>]*\/Length (\d+) >>\nstream\n/.exec(text);
   if (!match?.[1] || !match[2]) throw new Error('no metadata stream');
   const start = match.index + match[0].length;
-  return { objectNumber: Number(match[1]), data: text.slice(start, start + Number(match[2])) };
+  const data = text.slice(start, start + Number(match[2]));
+  return {
+    objectNumber: Number(match[1]),
+    data: match[0].includes(FLATE) ? latin1(inflateSync(Buffer.from(data, 'latin1'))) : data,
+  };
 }

@@ -12,7 +12,7 @@ import {
   type Grade,
   type SealedEnvelope,
 } from '../../src/domain/index';
-import { EXIT, verifyCommand, type VerifyOptions } from '../../src/cli/commands/verify';
+import { decodeEmbeddedJson, EXIT, verifyCommand, type VerifyOptions } from '../../src/cli/commands/verify';
 import { FileStore } from '../../src/cli/file-store';
 import { runCli } from '../../src/cli/run-cli';
 import { DEFAULT_FALLBACK_FONT, SYSTEM_FALLBACK_FONT } from '../../src/cli/sheet-fonts';
@@ -58,6 +58,8 @@ function inkOf(file: string, page: number): number {
   return pixels.filter((v) => v < 200).length / pixels.length;
 }
 const withoutSpaces = (text: string): string => text.replace(/\s+/g, '');
+/** JSON as renderer 3 embeds it in the XMP block (no &, < or > here to escape), for a forger's edited record. */
+const asEmbedded = (value: unknown): string => JSON.stringify(value);
 
 const kf01 = loadRubric('KF01');
 const kf3 = loadRubric('KF3');
@@ -186,7 +188,7 @@ describe('f. an untouched sheet', { timeout: 60_000 }, () => {
 describe('a. an incremental update appended to a genuine sheet', { timeout: 60_000 }, () => {
   it('paints page 1 white and writes a new total: poppler shows it, verify refuses it as appended', async () => {
     const overlay =
-      'q 1 1 1 rg 0 0 595.28 841.89 re f Q BT /F1 28 Tf 0 0 0 rg 60 700 Td (FORGED 95/95 100%) Tj ET';
+      'q 1 1 1 rg 0 0 595.28 841.89 re f Q BT /FAttack 28 Tf 0 0 0 rg 60 700 Td (FORGED 95/95 100%) Tj ET';
     const forged = appendPageOverlay(genuine, 1, overlay);
     expect(Buffer.from(forged.subarray(0, genuine.length)).equals(Buffer.from(genuine))).toBe(true);
     const original = save(genuine, 'a-original.pdf');
@@ -385,9 +387,9 @@ describe('e. sheets this verifier cannot re-make', { timeout: 60_000 }, () => {
     const begin = data.indexOf(RENDERER_BEGIN) + RENDERER_BEGIN.length;
     const end = data.indexOf(RENDERER_END);
     const record = rendererRecordSchema.parse(
-      JSON.parse(Buffer.from(data.slice(begin, end), 'base64').toString('utf8')),
+      decodeEmbeddedJson(data.slice(begin, end)),
     );
-    const future = Buffer.from(JSON.stringify({ ...record, version: 99 }), 'utf8').toString('base64');
+    const future = asEmbedded({ ...record, version: 99 });
     const file = save(
       replaceStreamData(genuine, objectNumber, data.slice(0, begin) + future + data.slice(end)),
     );
@@ -428,10 +430,10 @@ describe('g. time zones', { timeout: 120_000 }, () => {
     const begin = data.indexOf(RENDERER_BEGIN) + RENDERER_BEGIN.length;
     const end = data.indexOf(RENDERER_END);
     const record = rendererRecordSchema.parse(
-      JSON.parse(Buffer.from(data.slice(begin, end), 'base64').toString('utf8')),
+      decodeEmbeddedJson(data.slice(begin, end)),
     );
     expect(record.timeZone).toBe('Asia/Shanghai');
-    const edited = Buffer.from(JSON.stringify({ ...record, timeZone: zone }), 'utf8').toString('base64');
+    const edited = asEmbedded({ ...record, timeZone: zone });
     return replaceStreamData(genuine, objectNumber, data.slice(0, begin) + edited + data.slice(end));
   };
 
@@ -458,9 +460,9 @@ describe('g. time zones', { timeout: 120_000 }, () => {
     const begin = data.indexOf(RENDERER_BEGIN) + RENDERER_BEGIN.length;
     const end = data.indexOf(RENDERER_END);
     const { timeZone: _dropped, ...rest } = rendererRecordSchema.parse(
-      JSON.parse(Buffer.from(data.slice(begin, end), 'base64').toString('utf8')),
+      decodeEmbeddedJson(data.slice(begin, end)),
     );
-    const edited = Buffer.from(JSON.stringify(rest), 'utf8').toString('base64');
+    const edited = asEmbedded(rest);
     const file = save(replaceStreamData(genuine, objectNumber, data.slice(0, begin) + edited + data.slice(end)));
     const result = await verify(file);
     expect(result.code).toBe(EXIT.tampered);

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gradesOf, toBase64Url, type Audit, type AuditExport, type Grade } from '../../src/domain/index';
 import { runCli } from '../../src/cli/run-cli';
-import { verifyCommand } from '../../src/cli/commands/verify';
+import { decodeEmbeddedJson, verifyCommand } from '../../src/cli/commands/verify';
+import { findBetweenMarkers, readStreams } from '../../src/cli/pdf-inspect';
 import { DEFAULT_FALLBACK_FONT } from '../../src/cli/sheet-fonts';
 import { pdfDateUtc, SEAL_BEGIN } from '../../src/report/sheet-document';
 import {
@@ -179,13 +180,18 @@ describe(
 
     it('records renderer version 3, the jsPDF version, the font it used (name + SHA-256) and the time zone beside the seal', async () => {
       const seal = await sealed(kf01, audit);
-      const raw = Buffer.from(sheetOf(kf01, audit, { seal }).bytes).toString('latin1');
-      const encoded = new RegExp(`${RENDERER_BEGIN}([A-Za-z0-9+/=]+)${RENDERER_END}${SEAL_BEGIN}`).exec(
-        raw,
+      const bytes = sheetOf(kf01, audit, { seal }).bytes;
+      // Read as `ducha verify` reads it: the XMP stream is compressed, so the markers are not in the raw file.
+      expect(Buffer.from(bytes).toString('latin1')).not.toContain(RENDERER_BEGIN);
+      const metadata = readStreams(bytes).find((s) => s.dictionary.includes('/Type /Metadata'));
+      expect(metadata?.dictionary).toContain('/Filter /FlateDecode');
+      const xmp = Buffer.from(metadata?.data ?? new Uint8Array()).toString('latin1');
+      // Renderer 3 writes the JSON as it is (its hyphens escaped), the seal right after the record.
+      const embedded = new RegExp(`${RENDERER_BEGIN}(\\{.*?\\})${RENDERER_END}${SEAL_BEGIN}\\{`).exec(
+        xmp,
       )?.[1];
-      const record = rendererRecordSchema.parse(
-        JSON.parse(Buffer.from(encoded ?? '', 'base64').toString('utf8')),
-      );
+      expect(embedded).toContain('"NotoSansSC\\u002dsubset"');
+      const record = rendererRecordSchema.parse(decodeEmbeddedJson(embedded ?? ''));
       expect(record).toEqual({
         renderer: 'ducha.score-sheet',
         version: SHEET_RENDERER_VERSION,
@@ -218,11 +224,8 @@ describe(
         const rare = { ...audit, auditor: '王堃' };
         const needed = sheetOf(kf01, rare, { seal: await sealed(kf01, rare), fallback });
         expect(needed.usedFallbackFont).toBe(true);
-        const raw = Buffer.from(needed.bytes).toString('latin1');
-        const encoded = new RegExp(`${RENDERER_BEGIN}([A-Za-z0-9+/=]+)${RENDERER_END}`).exec(raw)?.[1];
-        const record = rendererRecordSchema.parse(
-          JSON.parse(Buffer.from(encoded ?? '', 'base64').toString('utf8')),
-        );
+        const embedded = findBetweenMarkers(needed.bytes, RENDERER_BEGIN, RENDERER_END);
+        const record = rendererRecordSchema.parse(decodeEmbeddedJson(embedded ?? ''));
         expect(record.fonts.fallback).toEqual({
           name: 'CJK-fallback',
           sha256: createHash('sha256').update(fallback.bytes).digest('hex'),

@@ -121,11 +121,16 @@ export function sheetOf(
     seal?: SealedEnvelope;
     images?: Map<string, Uint8Array>;
     fallback?: { name: string; bytes: Uint8Array };
+    /** Another copy of the subset font (default: subsetFont). */
+    font?: { name: string; bytes: Uint8Array };
     timeZone?: string;
   } = {},
 ): ScoreSheet {
   return renderScoreSheet(rubric, audit, scoreAudit(rubric, gradesOf(audit.answers)), {
-    fonts: { subset: subsetFont, ...(options.fallback ? { fallback: options.fallback } : {}) },
+    fonts: {
+      subset: options.font ?? subsetFont,
+      ...(options.fallback ? { fallback: options.fallback } : {}),
+    },
     images: options.images ?? imagesOf(),
     ...(options.seal ? { seal: options.seal } : {}),
     ...(options.timeZone ? { timeZone: options.timeZone } : {}),

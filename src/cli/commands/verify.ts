@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import {
@@ -17,6 +16,7 @@ import { renderSealedSheet } from '../../report/sealed-sheet';
 import { SEAL_BEGIN, SEAL_END } from '../../report/sheet-document';
 import { DEFAULT_SHEET_TIME_ZONE, zonedDateTime } from '../../report/sheet-time';
 import {
+  fontIdentity,
   JSPDF_VERSION,
   RENDERER_BEGIN,
   RENDERER_END,
@@ -25,10 +25,9 @@ import {
   type FontIdentity,
   type RendererRecord,
 } from '../../report/sheet-record';
-import { extractFontFromCollection } from '../../report/ttc';
 import type { CliIo } from '../io';
 import { findBetweenMarkers, isPdf, jpegImages, pageContents } from '../pdf-inspect';
-import { DEFAULT_FALLBACK_FONT, SUBSET_FONT_PATH, SYSTEM_FALLBACK_FONT } from '../sheet-fonts';
+import { DEFAULT_FALLBACK_FONT, readFontFile, SUBSET_FONT_PATH, SYSTEM_FALLBACK_FONT } from '../sheet-fonts';
 
 /** 3 is neither valid nor tampered: this verifier cannot re-make the sheet, so it proves nothing either way. */
 export const EXIT = { valid: 0, tampered: 1, unsigned: 2, cannotCheck: 3 } as const;
@@ -242,9 +241,26 @@ export async function verifyCommand(
   return EXIT.valid;
 }
 
-function decodeEmbeddedJson(base64: string): unknown {
+const XML_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/**
+ * The JSON embedded between markers: written as it is (XML-escaped in the XMP block) since renderer 3,
+ * as base64 before. A JSON text starts with "{", which base64 never does.
+ */
+export function decodeEmbeddedJson(embedded: string): unknown {
+  const text = embedded.trim();
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(base64, 'base64').toString('utf8'));
+    if (!text.startsWith('{')) return JSON.parse(Buffer.from(text, 'base64').toString('utf8'));
+    const unescaped = text.replace(
+      /&(?:#x([0-9a-f]+)|#(\d+)|(amp|lt|gt|quot|apos));/gi,
+      (entity, hex?: string, dec?: string, name?: string) =>
+        hex !== undefined
+          ? String.fromCodePoint(parseInt(hex, 16))
+          : dec !== undefined
+            ? String.fromCodePoint(Number(dec))
+            : (XML_ENTITIES[(name ?? '').toLowerCase()] ?? entity),
+    );
+    const parsed: unknown = JSON.parse(unescaped);
     return parsed;
   } catch {
     return undefined;
@@ -294,11 +310,11 @@ async function findRecordedFonts(record: RendererRecord, extraFiles: readonly st
     let bytes: Uint8Array;
     try {
       // jsPDF was given the single font extracted from a collection, so that is what was hashed.
-      bytes = extractFontFromCollection(new Uint8Array(await readFile(path)));
+      bytes = await readFontFile(path);
     } catch {
       continue;
     }
-    found.set(createHash('sha256').update(bytes).digest('hex'), bytes);
+    found.set(fontIdentity({ name: path, bytes }).sha256, bytes);
   }
   const load = (identity: FontIdentity): SheetFont | undefined => {
     const bytes = found.get(identity.sha256);
