@@ -1,4 +1,5 @@
 import { lazyScreen, type LazyScreen } from './lazy-screen';
+import { loadHeadOffice } from './providers/store-provider';
 
 // Each screen is its own chunk: the list opens fast, the scoring form loads on first use.
 export const screens = {
@@ -7,7 +8,10 @@ export const screens = {
   scoring: lazyScreen(() => import('./features/scoring/ScoringPage').then((m) => m.ScoringPage)),
   review: lazyScreen(() => import('./features/review/ReviewPage').then((m) => m.ReviewPage)),
   settings: lazyScreen(() => import('./features/settings/SettingsPage').then((m) => m.SettingsPage)),
-  dashboard: lazyScreen(() => import('./features/dashboard/DashboardPage').then((m) => m.DashboardPage)),
+  // Head office's screen brings head office's code (bundles, intake, verifier) with it: see store-provider.
+  dashboard: lazyScreen(() =>
+    Promise.all([loadHeadOffice(), import('./features/dashboard/DashboardPage')]).then(([, m]) => m.DashboardPage),
+  ),
 } satisfies Record<string, LazyScreen>;
 
 /**
