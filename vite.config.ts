@@ -1,10 +1,12 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { routePreload } from './build-plugins/route-preload';
 
 export default defineConfig({
   plugins: [
     react(),
+    routePreload(),
     VitePWA({
       // "prompt": a new version waits for the auditor to accept it; nothing reloads mid-audit.
       registerType: 'prompt',

@@ -1,0 +1,98 @@
+import { join } from 'node:path';
+import type { Plugin, Rollup } from 'vite';
+import { pathPattern, routeTable } from '../src/app/route-table';
+import { DEFAULT_LANGUAGE, LANGUAGE_STORAGE_KEY, languages, type Language } from '../src/i18n/language';
+
+/** The file each language's catalogue is built from (src/i18n/index.ts imports each on its own). */
+const catalogueModules: Record<Language, string> = { 'zh-CN': 'src/i18n/zh-CN.ts', en: 'src/i18n/en.ts' };
+
+const isChunk = (file: Rollup.OutputChunk | Rollup.OutputAsset): file is Rollup.OutputChunk =>
+  file.type === 'chunk';
+
+/**
+ * The script index.html runs first: it preloads (modulepreload) the code of the screen the URL opens and of
+ * the language the app will start in, so they download alongside the main bundle instead of after it has run.
+ * Self-contained ES5: it runs before anything else and cannot import.
+ */
+export function routePreloadScript(
+  routes: readonly (readonly [pattern: string, files: readonly string[]])[],
+  catalogues: Readonly<Record<Language, readonly string[]>>,
+): string {
+  return `(function () {
+  function preload(files) {
+    for (var i = 0; i < files.length; i++) {
+      var link = document.createElement('link');
+      link.rel = 'modulepreload';
+      link.crossOrigin = '';
+      link.href = files[i];
+      document.head.appendChild(link);
+    }
+  }
+  var routes = ${JSON.stringify(routes)};
+  var path = location.hash.replace(/^#/, '').replace(/[?#].*$/, '') || '/';
+  for (var r = 0; r < routes.length; r++) {
+    if (new RegExp(routes[r][0]).test(path)) {
+      preload(routes[r][1]);
+      break;
+    }
+  }
+  var language = ${JSON.stringify(DEFAULT_LANGUAGE)};
+  try {
+    var saved = localStorage.getItem(${JSON.stringify(LANGUAGE_STORAGE_KEY)});
+    if (${JSON.stringify(languages)}.indexOf(saved) >= 0) language = saved;
+  } catch (e) {}
+  preload(${JSON.stringify(catalogues)}[language]);
+})();`;
+}
+
+/**
+ * Makes index.html preload each route's chunk (see routePreloadScript). Vite preloads only what the entry
+ * imports statically, so a screen's chunk used to be requested only once the main bundle had downloaded and
+ * run: one more round trip before the first screen. Fails the build when a screen's module made no chunk.
+ */
+export function routePreload(): Plugin {
+  let root = '';
+  let base = '/';
+  return {
+    name: 'ducha:route-preload',
+    apply: 'build',
+    configResolved(config) {
+      root = config.root;
+      base = config.base;
+    },
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, { bundle, chunk: entry }) {
+        if (bundle === undefined || entry === undefined) return;
+        const chunks = Object.values(bundle).filter(isChunk);
+        const staticGraph = (start: Rollup.OutputChunk): Set<string> => {
+          const seen = new Set<string>();
+          const visit = (chunk: Rollup.OutputChunk) => {
+            if (seen.has(chunk.fileName)) return;
+            seen.add(chunk.fileName);
+            for (const name of chunk.imports) {
+              const imported = bundle[name];
+              if (imported !== undefined && isChunk(imported)) visit(imported);
+            }
+          };
+          visit(start);
+          return seen;
+        };
+        const alreadyPreloaded = staticGraph(entry);
+        const filesOf = (module: string): string[] => {
+          const id = join(root, module);
+          const chunk = chunks.find((c) => c.facadeModuleId === id);
+          if (chunk === undefined)
+            throw new Error(`route preload: no chunk is built from ${module}; update src/app/route-table.ts`);
+          return [...staticGraph(chunk)].filter((f) => !alreadyPreloaded.has(f)).map((f) => `${base}${f}`);
+        };
+        const routes = routeTable.map((r) => [pathPattern(r.path), filesOf(r.module)] as const);
+        const catalogues = {
+          'zh-CN': filesOf(catalogueModules['zh-CN']),
+          en: filesOf(catalogueModules.en),
+        } satisfies Record<Language, string[]>;
+        return [{ tag: 'script', children: routePreloadScript(routes, catalogues), injectTo: 'head' }];
+      },
+    },
+  };
+}
