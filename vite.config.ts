@@ -2,10 +2,12 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { routePreload } from './build-plugins/route-preload';
+import { shippedRubrics } from './build-plugins/shipped-rubrics';
 
 export default defineConfig({
   plugins: [
     react(),
+    shippedRubrics(),
     routePreload(),
     VitePWA({
       // "prompt": a new version waits for the auditor to accept it; nothing reloads mid-audit.

@@ -62,7 +62,7 @@ export function routePreload(): Plugin {
     },
     transformIndexHtml: {
       order: 'post',
-      handler(_html, { bundle, chunk: entry }) {
+      handler(html, { bundle, chunk: entry }) {
         if (bundle === undefined || entry === undefined) return;
         const chunks = Object.values(bundle).filter(isChunk);
         const staticGraph = (start: Rollup.OutputChunk): Set<string> => {
@@ -86,12 +86,24 @@ export function routePreload(): Plugin {
             throw new Error(`route preload: no chunk is built from ${module}; update src/app/route-table.ts`);
           return [...staticGraph(chunk)].filter((f) => !alreadyPreloaded.has(f)).map((f) => `${base}${f}`);
         };
-        const routes = routeTable.map((r) => [pathPattern(r.path), filesOf(r.module)] as const);
+        const rubricFiles = chunks
+          .filter((c) => c.facadeModuleId?.startsWith('\0virtual:shipped-rubric/') === true)
+          .map((c) => `${base}${c.fileName}`);
+        const routes = routeTable.map(
+          (r) =>
+            [pathPattern(r.path), [...filesOf(r.module), ...('rubrics' in r ? rubricFiles : [])]] as const,
+        );
         const catalogues = {
           'zh-CN': filesOf(catalogueModules['zh-CN']),
           en: filesOf(catalogueModules.en),
         } satisfies Record<Language, string[]>;
-        return [{ tag: 'script', children: routePreloadScript(routes, catalogues), injectTo: 'head' }];
+        // After the entry's own preloads (fetched first: the route needs them too) and before the first
+        // stylesheet, since a classic script waits for the stylesheets above it.
+        const script = `<script>${routePreloadScript(routes, catalogues)}</script>\n    `;
+        const stylesheet = html.search(/<link rel="stylesheet"/);
+        const at = stylesheet === -1 ? html.indexOf('</head>') : stylesheet;
+        if (at === -1) throw new Error('route preload: index.html has no </head>');
+        return `${html.slice(0, at)}${script}${html.slice(at)}`;
       },
     },
   };

@@ -1,13 +1,24 @@
 /**
  * The app's screens by hash path. App.tsx routes by it; the build (build-plugins/route-preload.ts) reads it to
  * make index.html preload the code of the screen a URL opens, before the main bundle has even run.
- * `module` is the file screens.ts imports for that screen (the build fails if no chunk comes from it).
+ * `module` is the file screens.ts imports for that screen (the build fails if no chunk comes from it);
+ * `rubrics`: the screen needs a shipped rubric (which one, only the audit says), so all of them are preloaded.
  */
 export const routeTable = [
   { path: '/', screen: 'auditList', module: 'src/app/features/audit-list/AuditListPage.tsx' },
-  { path: '/new', screen: 'newAudit', module: 'src/app/features/new-audit/NewAuditPage.tsx' },
-  { path: '/audits/:id', screen: 'scoring', module: 'src/app/features/scoring/ScoringPage.tsx' },
-  { path: '/audits/:id/review', screen: 'review', module: 'src/app/features/review/ReviewPage.tsx' },
+  { path: '/new', screen: 'newAudit', module: 'src/app/features/new-audit/NewAuditPage.tsx', rubrics: true },
+  {
+    path: '/audits/:id',
+    screen: 'scoring',
+    module: 'src/app/features/scoring/ScoringPage.tsx',
+    rubrics: true,
+  },
+  {
+    path: '/audits/:id/review',
+    screen: 'review',
+    module: 'src/app/features/review/ReviewPage.tsx',
+    rubrics: true,
+  },
   { path: '/settings', screen: 'settings', module: 'src/app/features/settings/SettingsPage.tsx' },
   { path: '/dashboard', screen: 'dashboard', module: 'src/app/features/dashboard/DashboardPage.tsx' },
 ] as const;

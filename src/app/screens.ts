@@ -2,11 +2,15 @@ import { loadCatalogue, currentLanguage } from '../i18n/index';
 import { lazyScreen, type LazyScreen } from './lazy-screen';
 import { loadHeadOffice } from './providers/store-provider';
 import { serviceWorkerRegistered } from './service-worker-state';
+import { loadShippedRubrics } from './shipped-rubrics';
 
 // Each screen is its own chunk: the list opens fast, the scoring form loads on first use.
 export const screens = {
   auditList: lazyScreen(() => import('./features/audit-list/AuditListPage').then((m) => m.AuditListPage)),
-  newAudit: lazyScreen(() => import('./features/new-audit/NewAuditPage').then((m) => m.NewAuditPage)),
+  // The rubrics are chunks of their own: the screen opens with them, so it also works offline once fetched.
+  newAudit: lazyScreen(() =>
+    loadShippedRubrics().then(() => import('./features/new-audit/NewAuditPage').then((m) => m.NewAuditPage)),
+  ),
   scoring: lazyScreen(() => import('./features/scoring/ScoringPage').then((m) => m.ScoringPage)),
   review: lazyScreen(() => import('./features/review/ReviewPage').then((m) => m.ReviewPage)),
   settings: lazyScreen(() => import('./features/settings/SettingsPage').then((m) => m.SettingsPage)),

@@ -2,13 +2,14 @@ import { createContext, useContext, type ReactNode } from 'react';
 import { AuditStore } from '../../storage/audit-store';
 import { DuchaDb } from '../../storage/db';
 import type { HeadOfficeStore } from '../../storage/head-office-store';
+import { trustedRubrics } from '../shipped-rubrics';
 
 const StoreContext = createContext<AuditStore | null>(null);
 
 let defaultStore: AuditStore | undefined;
 /** One database connection for the whole app; Dexie shares it across components and live queries. */
 export function getDefaultStore(): AuditStore {
-  defaultStore ??= new AuditStore(new DuchaDb());
+  defaultStore ??= new AuditStore(new DuchaDb(), undefined, undefined, trustedRubrics);
   return defaultStore;
 }
 
