@@ -1,4 +1,5 @@
 import { fromHundredths, fromTenths } from '../domain/index';
+import { DATE_TIME_OPTIONS } from './date-time-options';
 
 /** Points from integer hundredths, as the paper sheet writes them (12, 9.6, 0.48). */
 export const formatPoints = (hundredths: number): string => String(fromHundredths(hundredths));
@@ -8,19 +9,14 @@ export const formatPercent = (tenths: number | null): string =>
 
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
 /**
- * One formatter per language, made once: the first one a page makes costs 15–30 ms (the browser loads the
- * locale's data), so main.tsx makes it while the first screen's data is still loading.
+ * One formatter per language, made once. The first Intl object a page makes costs 15–45 ms (the browser
+ * loads the locale's data): index.html's first script makes one while the modules download (see
+ * build-plugins/route-preload.ts), and main.tsx this one while the first screen's data loads.
  */
 export function dateTimeFormat(language: string): Intl.DateTimeFormat {
   let format = dateTimeFormats.get(language);
   if (format === undefined) {
-    format = new Intl.DateTimeFormat(language, {
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
+    format = new Intl.DateTimeFormat(language, DATE_TIME_OPTIONS);
     dateTimeFormats.set(language, format);
   }
   return format;
