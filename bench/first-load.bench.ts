@@ -242,10 +242,15 @@ try {
   const surveyCold: Sample[] = [];
   const duchaWarm: Sample[] = [];
   // One throwaway round first: the preview server and the browser warm up on nobody's clock.
+  // A closed context's processes wind down for a while; the next measurement should not pay for them.
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 1000));
   for (let round = -1; round < runs; round++) {
     const d = await cold(browser, ducha);
+    await settle();
     const s = await cold(browser, survey);
+    await settle();
     const w = await openAndMeasure(warmContext, ducha);
+    await settle();
     if (round < 0) continue;
     duchaCold.push(d);
     surveyCold.push(s);
