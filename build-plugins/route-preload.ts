@@ -94,7 +94,9 @@ export function routePreload(): Plugin {
           const id = join(root, module);
           const chunk = chunks.find((c) => c.facadeModuleId === id);
           if (chunk === undefined)
-            throw new Error(`route preload: no chunk is built from ${module}; update src/app/route-table.ts`);
+            throw new Error(
+              `route preload: no chunk is built from ${module}; update src/app/route-table.ts (screens) or catalogueModules here`,
+            );
           return [...staticGraph(chunk)].filter((f) => !alreadyPreloaded.has(f)).map((f) => `${base}${f}`);
         };
         const rubricFiles = chunks
