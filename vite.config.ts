@@ -1,8 +1,8 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
-import { routePreload } from './build-plugins/route-preload';
-import { shippedRubrics } from './build-plugins/shipped-rubrics';
+import { routePreload } from './build-plugins/route-preload.ts';
+import { shippedRubrics } from './build-plugins/shipped-rubrics.ts';
 
 export default defineConfig({
   plugins: [

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Plugin, Rollup } from 'vite';
-import { pathPattern, routeTable } from '../src/app/route-table';
-import { DATE_TIME_OPTIONS } from '../src/app/date-time-options';
-import { DEFAULT_LANGUAGE, LANGUAGE_STORAGE_KEY, languages, type Language } from '../src/i18n/language';
+import { pathPattern, routeTable } from '../src/app/route-table.ts';
+import { DATE_TIME_OPTIONS } from '../src/app/date-time-options.ts';
+import { DEFAULT_LANGUAGE, LANGUAGE_STORAGE_KEY, languages, type Language } from '../src/i18n/language.ts';
 
 /** The file each language's catalogue is built from (src/i18n/index.ts imports each on its own). */
 const catalogueModules: Record<Language, string> = { 'zh-CN': 'src/i18n/zh-CN.ts', en: 'src/i18n/en.ts' };
