@@ -44,9 +44,11 @@ async function preloadWhatNoWorkerHolds(): Promise<boolean> {
 }
 
 /**
- * Fetches the other screens' chunks once the first screen is up. On the very first visit the service worker
+ * Fetches the auditor's other screens once the first screen is up. On the very first visit the service worker
  * is still installing and does not yet control the page, so its precache cannot serve a screen opened after
- * the network drops; chunks already loaded here can. Idle time only: the first screen comes first.
+ * the network drops; chunks already loaded here can. Head office's screen is left to the worker where there is
+ * one (an auditor never downloads its code; offline before the worker has installed, it says so with 重试).
+ * Idle time only: the first screen comes first.
  */
 export function preloadScreensWhenIdle(): () => void {
   const preloadAll = () => {
@@ -54,7 +56,8 @@ export function preloadScreensWhenIdle(): () => void {
       ...auditorScreens.map((name) => screens[name].preload()),
       preloadWhatNoWorkerHolds(),
     ]).then((loaded) => {
-      // Says (to diagnostics and the browser tests) that every screen now opens without the network.
+      // Says (to diagnostics and the browser tests) that every screen now opens without the network: from
+      // what this page fetched, or, for head office's screen where a worker is registered, from its precache.
       if (loaded.every(Boolean)) document.documentElement.dataset.screensPreloaded = 'true';
     });
   };
