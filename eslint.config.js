@@ -35,8 +35,14 @@ const domGlobals = [
 ];
 
 const domainEntryOnly = {
-  group: ['**/domain/*', '!**/domain/index', '!**/domain/index.ts'],
-  message: 'Import the domain only through src/domain/index.ts.',
+  group: [
+    '**/domain/*',
+    '!**/domain/index',
+    '!**/domain/index.ts',
+    '!**/domain/head-office',
+    '!**/domain/head-office.ts',
+  ],
+  message: 'Import the domain only through src/domain/index.ts (or head-office.ts for head-office code).',
 };
 const features = readdirSync(new URL('./src/app/features', import.meta.url), { withFileTypes: true })
   .filter((d) => d.isDirectory())

@@ -22,10 +22,10 @@ import {
   type EntryVerdict,
   type HeatMap,
   type SiteRanking,
-} from '../src/domain/index';
+} from '../src/domain/head-office';
 import { datasetRubricIds, generateDataset, type DatasetSummary } from '../scripts/generate-dataset';
 import { runCli } from '../src/cli/run-cli';
-import { deviceKeyFileSchema, keyFingerprint } from '../src/domain/index';
+import { deviceKeyFileSchema, keyFingerprint } from '../src/domain/head-office';
 
 const root = join(import.meta.dirname, '..');
 export const defaultDatasetPath = join(root, '.tmp', 'dataset-10k.ducha');

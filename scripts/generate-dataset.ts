@@ -33,7 +33,7 @@ import {
   type SealedEnvelope,
   type SealSigner,
   type Site,
-} from '../src/domain/index';
+} from '../src/domain/head-office';
 
 const root = join(import.meta.dirname, '..');
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bundleAuditEntrySchema, bundleManifestSchema, bundleSchema, rubricSchema } from '../src/domain/index';
+import { bundleAuditEntrySchema, bundleManifestSchema, bundleSchema, rubricSchema } from '../src/domain/head-office';
 
 const render = (schema: z.ZodType, id: string, title: string): string =>
   `${JSON.stringify({ ...z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }), $id: `https://ducha.invalid/schema/${id}`, title }, null, 2)}\n`;

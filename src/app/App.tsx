@@ -1,4 +1,4 @@
-import { Suspense, useEffect } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HashRouter, NavLink, Route, Routes, useLocation } from 'react-router';
 import { currentLanguage, setLanguage } from '../i18n/index';
@@ -10,6 +10,7 @@ import { VersionChangeBanner } from './components/VersionChangeBanner';
 import { useFullerFontWarmUp } from './hooks/use-fuller-font';
 import { useStoragePersistence } from './hooks/use-storage-persistence';
 import { forgetFailedImports } from './retrying-import';
+import { routeTable } from './route-table';
 import { preloadScreensWhenIdle, screens } from './screens';
 
 export function App() {
@@ -17,6 +18,8 @@ export function App() {
   const persistence = useStoragePersistence();
   useFullerFontWarmUp();
   const other = currentLanguage() === 'zh-CN' ? 'en' : 'zh-CN';
+  // The other catalogue is fetched on the switch; offline (and not cached) that fails, and says so.
+  const [isLanguageUnavailable, setLanguageUnavailable] = useState(false);
   useEffect(() => preloadScreensWhenIdle(), []);
   return (
     <HashRouter>
@@ -47,12 +50,26 @@ export function App() {
           type="button"
           className="button button--ghost"
           lang={other}
-          onClick={() => void setLanguage(other)}
+          onClick={() => {
+            setLanguage(other).then(
+              () => {
+                setLanguageUnavailable(false);
+              },
+              () => {
+                setLanguageUnavailable(true);
+              },
+            );
+          }}
           data-testid="language-switch"
         >
           {t('app.switchTo')}
         </button>
       </header>
+      {isLanguageUnavailable && (
+        <p className="banner banner--warn" role="alert" data-testid="language-unavailable">
+          {t('app.languageUnavailable')}
+        </p>
+      )}
       <UpdatePrompt />
       <SaveErrorBanner />
       <VersionChangeBanner />
@@ -80,12 +97,10 @@ function CurrentScreen() {
     >
       <Suspense fallback={<p className="loading">{t('app.loading')}</p>}>
         <Routes>
-          <Route path="/" element={<screens.auditList.Screen />} />
-          <Route path="/new" element={<screens.newAudit.Screen />} />
-          <Route path="/audits/:id" element={<screens.scoring.Screen />} />
-          <Route path="/audits/:id/review" element={<screens.review.Screen />} />
-          <Route path="/settings" element={<screens.settings.Screen />} />
-          <Route path="/dashboard" element={<screens.dashboard.Screen />} />
+          {routeTable.map(({ path, screen }) => {
+            const { Screen } = screens[screen];
+            return <Route key={path} path={path} element={<Screen />} />;
+          })}
         </Routes>
       </Suspense>
     </ErrorBoundary>

@@ -1,24 +1,63 @@
+import { loadCatalogue, currentLanguage } from '../i18n/index';
 import { lazyScreen, type LazyScreen } from './lazy-screen';
+import { loadHeadOffice } from './providers/store-provider';
+import { serviceWorkerRegistered } from './service-worker-state';
+import { loadShippedRubrics } from './shipped-rubrics';
 
 // Each screen is its own chunk: the list opens fast, the scoring form loads on first use.
 export const screens = {
   auditList: lazyScreen(() => import('./features/audit-list/AuditListPage').then((m) => m.AuditListPage)),
-  newAudit: lazyScreen(() => import('./features/new-audit/NewAuditPage').then((m) => m.NewAuditPage)),
+  // The rubrics are chunks of their own: the screen opens with them, so it also works offline once fetched.
+  newAudit: lazyScreen(() =>
+    loadShippedRubrics().then(() => import('./features/new-audit/NewAuditPage').then((m) => m.NewAuditPage)),
+  ),
   scoring: lazyScreen(() => import('./features/scoring/ScoringPage').then((m) => m.ScoringPage)),
   review: lazyScreen(() => import('./features/review/ReviewPage').then((m) => m.ReviewPage)),
   settings: lazyScreen(() => import('./features/settings/SettingsPage').then((m) => m.SettingsPage)),
-  dashboard: lazyScreen(() => import('./features/dashboard/DashboardPage').then((m) => m.DashboardPage)),
+  // Head office's screen brings head office's code (bundles, intake, verifier) with it: see store-provider.
+  dashboard: lazyScreen(() =>
+    Promise.all([loadHeadOffice(), import('./features/dashboard/DashboardPage')]).then(
+      ([, m]) => m.DashboardPage,
+    ),
+  ),
 } satisfies Record<string, LazyScreen>;
 
+export type ScreenName = keyof typeof screens;
+const auditorScreens: readonly ScreenName[] = ['auditList', 'newAudit', 'scoring', 'review', 'settings'];
+
 /**
- * Fetches every screen's chunk once the first screen is up. On the very first visit the service worker is
- * still installing and does not yet control the page, so its precache cannot serve a screen opened after
- * the network drops; chunks already loaded here can. Idle time only: the first screen comes first.
+ * What a service worker would serve offline and the page has not fetched: head office's screen and the other
+ * language. Where a worker is registered it precaches them (the page never downloads them); where there is
+ * none (refused, or not supported) the page fetches them itself.
+ */
+async function preloadWhatNoWorkerHolds(): Promise<boolean> {
+  if (await serviceWorkerRegistered) return true;
+  const other = currentLanguage() === 'zh-CN' ? 'en' : 'zh-CN';
+  const loaded = await Promise.all([
+    screens.dashboard.preload(),
+    loadCatalogue(other).then(
+      () => true,
+      () => false,
+    ),
+  ]);
+  return loaded.every(Boolean);
+}
+
+/**
+ * Fetches the auditor's other screens once the first screen is up. On the very first visit the service worker
+ * is still installing and does not yet control the page, so its precache cannot serve a screen opened after
+ * the network drops; chunks already loaded here can. Head office's screen is left to the worker where there is
+ * one (an auditor never downloads its code; offline before the worker has installed, it says so with 重试).
+ * Idle time only: the first screen comes first.
  */
 export function preloadScreensWhenIdle(): () => void {
   const preloadAll = () => {
-    void Promise.all(Object.values(screens).map((screen) => screen.preload())).then((loaded) => {
-      // Says (to diagnostics and the browser tests) that every screen now opens without the network.
+    void Promise.all([
+      ...auditorScreens.map((name) => screens[name].preload()),
+      preloadWhatNoWorkerHolds(),
+    ]).then((loaded) => {
+      // Says (to diagnostics and the browser tests) that every screen now opens without the network: from
+      // what this page fetched, or, for head office's screen where a worker is registered, from its precache.
       if (loaded.every(Boolean)) document.documentElement.dataset.screensPreloaded = 'true';
     });
   };

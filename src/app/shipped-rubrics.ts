@@ -1,20 +1,31 @@
-import { parseRubric, type Issue, type Rubric } from '../domain/index';
+import { shippedRubrics, type ShippedRubricEntry } from 'virtual:shipped-rubrics';
+import type { Rubric } from '../domain/index';
+import type { TrustedRubrics } from '../storage/audit-store';
 
-const files = import.meta.glob<unknown>('../../rubrics/*.json', { eager: true, import: 'default' });
+export { shippedRubrics, type ShippedRubricEntry };
 
-export interface ShippedRubrics {
-  readonly rubrics: readonly Rubric[];
-  readonly problems: readonly { file: string; issues: readonly Issue[] }[];
+/**
+ * The rubrics bundled with the app, checked by parseRubric and fingerprinted when the app was built
+ * (build-plugins/shipped-rubrics.ts), so the store uses these copies instead of parsing stored ones.
+ */
+export const trustedRubrics: TrustedRubrics = new Map(
+  shippedRubrics.map((entry) => [entry.fingerprint, entry.load]),
+);
+
+const loaded = new Map<string, Rubric>();
+
+/** Fetches every shipped rubric (each is a chunk of its own); the new-audit screen opens once they are here. */
+export async function loadShippedRubrics(): Promise<void> {
+  await Promise.all(
+    shippedRubrics.map(async (entry) => {
+      loaded.set(entry.fingerprint, await entry.load());
+    }),
+  );
 }
 
-/** The rubrics bundled with the app, each validated exactly as the CLI validates it. */
-export function loadShippedRubrics(): ShippedRubrics {
-  const rubrics: Rubric[] = [];
-  const problems: { file: string; issues: readonly Issue[] }[] = [];
-  for (const [file, json] of Object.entries(files)) {
-    const result = parseRubric(json);
-    if (result.ok) rubrics.push(result.value);
-    else problems.push({ file: file.replace(/^.*\//, ''), issues: result.issues });
-  }
-  return { rubrics, problems };
-}
+/** The shipped rubrics loadShippedRubrics() has fetched, in file order. */
+export const loadedShippedRubrics = (): Rubric[] =>
+  shippedRubrics.flatMap((entry) => {
+    const rubric = loaded.get(entry.fingerprint);
+    return rubric ? [rubric] : [];
+  });

@@ -21,7 +21,7 @@ import {
   type SealedAuditFile,
   type StoredRevision,
   type ValidEntry,
-} from '../domain/index';
+} from '../domain/head-office';
 
 const indexSchema = z.strictObject({ version: z.literal(1), accepted: z.array(storedRevisionSchema) });
 const keysFileSchema = z.strictObject({ version: z.literal(1), keys: z.array(enrolledKeySchema) });

@@ -7,7 +7,7 @@ import { pdfArgsSchema, pdfCommand } from './commands/pdf';
 import { verifyCommand } from './commands/verify';
 import { FileStore } from './file-store';
 import { DEFAULT_STORE, exportCommand, importCommand, parseSize, verifyBundleCommand } from './commands/bundle';
-import { DEFAULT_BUNDLE_LIMITS, type BundleLimits } from '../domain/index';
+import { DEFAULT_BUNDLE_LIMITS, type BundleLimits } from '../domain/head-office';
 import {
   heldCommand,
   keysAddCommand,

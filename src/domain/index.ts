@@ -1,4 +1,7 @@
-// The domain's public contract: UI, storage, report and CLI import from here and nowhere deeper.
+// The domain's public contract for scoring on a tablet: UI, storage, report and CLI import from here or, for
+// head office's work (bundles, intake, the key register, comparison), from ./head-office, and nowhere deeper.
+// Two entries so that the auditor's screens never reach head-office code: a bundler keeps everything an entry
+// re-exports in the chunks of whoever imports it (see README.md).
 export { type Issue, type Result, ok, fail, formatPath, formatIssue } from './result';
 export {
   RUBRIC_FORMAT_VERSION,
@@ -126,78 +129,13 @@ export { signatureForm, toLowS } from './encoding/ecdsa-p256';
 export { exceedsDepth, MAX_JSON_DEPTH } from './encoding/json-depth';
 export { auditExportSchema, type AuditExport } from './seal/audit-export';
 export { blobFileSchema, sealedAuditFileSchema, type SealedAuditFile } from './seal/audit-export';
-export { BUNDLE_FORMAT_VERSION, bundleSchema, bundleShellSchema, type Bundle } from './bundle/bundle-schema';
-export {
-  BUNDLE_V2_FORMAT_VERSION,
-  bundleAuditEntrySchema,
-  bundleManifestSchema,
-  type BundleAuditEntry,
-  type BundleManifest,
-} from './bundle/bundle-v2-schema';
-export {
-  DEFAULT_BUNDLE_LIMITS,
-  detectBundleFormat,
-  readBundle,
-  readBundleV2,
-  type BundleFormat,
-  type BundleLimits,
-} from './bundle/read-bundle';
-export { auditEntryOf, BundleV2Writer, writeBundleV2 } from './bundle/write-bundle';
-export {
-  bundleProblemSchema,
-  fieldProblemOf,
-  jsonErrorAt,
-  type BundleIssue,
-  type BundleProblem,
-  type BundleProblemCode,
-  type BundleRead,
-  type FieldProblem,
-} from './bundle/bundle-problem';
-export { bytesSource, formatBytes, isSafeEntryName, windowedSource, type ByteSource } from './bundle/zip-reader';
-export {
-  checkBundle,
-  checkBundleEntry,
-  checkSealedEntry,
-  type EntryVerdict,
-  type ValidEntry,
-  type VerifiedBlob,
-  type RefusalKind,
-} from './bundle/check-bundle';
 export {
   deviceKeyFileSchema,
-  enrolledKeySchema,
   makeDeviceKeyFile,
   readDeviceKeyFile,
-  enrolKey,
-  findKey,
-  revokeKey,
-  normaliseFingerprint,
   type DeviceKeyFile,
-  type EnrolledKey,
   type KeyFileContent,
-} from './trust/key-register';
-export {
-  decideIntake,
-  type HoldReason,
-  type IntakeDecision,
-  type IntakeFacts,
-  type StoredRevision,
-} from './trust/intake';
-export {
-  runIntake,
-  reconsiderHeld,
-  holdReasonSchema,
-  intakeReportSchema,
-  storedRevisionSchema,
-  conflictRecordSchema,
-  type ConflictRecord,
-  type HeldRef,
-  type IntakeChanges,
-  type IntakeLookup,
-  type IntakeRepository,
-  type IntakeReport,
-} from './trust/run-intake';
-export { SHIPPED_RUBRICS, isShippedRubric } from './trust/known-rubrics';
+} from './trust/device-key-file';
 export {
   auditFactFromEnvelope,
   auditFactSchema,
@@ -210,17 +148,9 @@ export {
   type ItemFact,
   type UnitFact,
 } from './compare/audit-fact';
-export {
-  latestRevisions,
-  applyFilter,
-  averagePercentTenths,
-  rankSites,
-  siteTrend,
-  heatMap,
-  heatKey,
-  drillDown,
-  previousPeriod,
-  type DashboardFilter,
-  type SiteRanking,
-  type HeatMap,
-} from './compare/aggregate';
+export { heatKey } from './compare/heat-key';
+// Types cost nothing at run time: the dashboard's components name these without reaching head-office code.
+export type { EnrolledKey } from './trust/key-register';
+export type { HoldReason } from './trust/intake';
+export type { ConflictRecord } from './trust/run-intake';
+export type { SiteRanking, HeatMap, drillDown } from './compare/aggregate';

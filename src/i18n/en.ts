@@ -14,6 +14,8 @@ export const en: Messages = {
     updateLater: 'Later',
     updateFinishFirst: 'The current audit is saved; updating reloads the page.',
     storagePersisted: 'Storage on this device is persistent',
+    languageUnavailable:
+      'The other language cannot be shown: it is not on this device yet and the server cannot be reached. Connect to the network and try again.',
     storageNotPersisted:
       'The browser may clear data on this device when space runs low; export finalised audits promptly.',
     loading: 'Loading…',

@@ -13,6 +13,7 @@ export const zhCN = {
     updateLater: '稍后',
     updateFinishFirst: '当前考核已自动保存,更新会重新载入页面。',
     storagePersisted: '本机存储已设为持久保存',
+    languageUnavailable: '无法切换语言:另一种语言还没有下载到本设备,现在又连不上服务器。请连接网络后再试。',
     storageNotPersisted: '浏览器可能在空间不足时清除本机数据,请及时导出已定稿的考核。',
     loading: '加载中…',
     notFound: '找不到这条考核记录。',

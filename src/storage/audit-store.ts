@@ -70,6 +70,12 @@ export interface NewAudit {
   readonly mode: AuditMode;
 }
 
+/**
+ * Rubrics whose content this build vouches for, by fingerprint: checked with parseRubric when the app was built
+ * (build-plugins/shipped-rubrics.ts), so a device need not parse them again. Each loads its own copy.
+ */
+export type TrustedRubrics = ReadonlyMap<string, () => Promise<Rubric>>;
+
 const AUDITOR_SETTING = 'auditorName';
 /** The signer name's limit (the schema's and the input's). */
 export const SIGNER_NAME_MAX = 200;
@@ -90,6 +96,7 @@ export class AuditStore {
     readonly db: DuchaDb,
     private readonly now: () => string = () => new Date().toISOString(),
     private readonly newId: () => string = () => crypto.randomUUID(),
+    private readonly trustedRubrics: TrustedRubrics = new Map(),
   ) {}
 
   private async run<T>(work: () => Promise<T>): Promise<T> {
@@ -123,9 +130,24 @@ export class AuditStore {
 
   // ── rubrics ──────────────────────────────────────────────────────────────
 
+  /**
+   * The rubric with this fingerprint, parsed once per store. A rubric this build shipped is its own checked
+   * copy (the stored copy is not read); any other, e.g. one an earlier version of the app shipped, is read from
+   * storage and checked in full: parseRubric, and that its content has the fingerprint it is stored under.
+   */
   async getRubric(fingerprint: string): Promise<Rubric> {
     const cached = this.rubricCache.get(fingerprint);
     if (cached) return cached;
+    const trusted = this.trustedRubrics.get(fingerprint);
+    // A shipped copy that cannot be loaded (its chunk not on the device, offline) falls back to the stored one.
+    const rubric = trusted
+      ? await trusted().catch(() => this.readStoredRubric(fingerprint))
+      : await this.readStoredRubric(fingerprint);
+    this.rubricCache.set(fingerprint, rubric);
+    return rubric;
+  }
+
+  private async readStoredRubric(fingerprint: string): Promise<Rubric> {
     const row = await this.run(() => this.db.rubrics.get(fingerprint));
     if (!row) throw new StorageError('not_found', `rubric ${fingerprint} is not stored on this device`);
     const parsed = parseRubric(row.content);
@@ -134,7 +156,12 @@ export class AuditStore {
         'corrupt',
         `stored rubric ${fingerprint}: ${parsed.issues.map(formatIssue).join('; ')}`,
       );
-    this.rubricCache.set(fingerprint, parsed.value);
+    const actual = rubricFingerprint(parsed.value);
+    if (actual !== fingerprint)
+      throw new StorageError(
+        'corrupt',
+        `stored rubric ${fingerprint}: its content has the fingerprint ${actual}`,
+      );
     return parsed.value;
   }
 

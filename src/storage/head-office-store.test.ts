@@ -15,7 +15,7 @@ import {
   type Bundle,
   type SealedEnvelope,
   type SealSigner,
-} from '../domain/index';
+} from '../domain/head-office';
 import { webCryptoVerifier } from '../crypto/webcrypto-verifier';
 import { loadGrades, loadRubric } from '../../tests/support/load';
 import { finalisedAudit, imagesOf, nodeSigner, photoBlue } from '../../tests/support/sealed-audit';

@@ -44,7 +44,7 @@ import {
   type SealVerifier,
   type StoredRevision,
   type ValidEntry,
-} from '../domain/index';
+} from '../domain/head-office';
 import type { AuditStore } from './audit-store';
 import type { DuchaDb, FactRow, HeldRow, ImportRubricRow, SealRow } from './db';
 import { StorageError, toStorageError } from './storage-error';

@@ -1,4 +1,4 @@
-import type { ByteSource } from '../domain/index';
+import type { ByteSource } from '../domain/head-office';
 import type { HeadOfficeStore } from './head-office-store';
 import type { ImportResponse } from './import-protocol';
 

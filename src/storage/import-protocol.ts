@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bundleProblemSchema, intakeReportSchema } from '../domain/index';
+import { bundleProblemSchema, intakeReportSchema } from '../domain/head-office';
 
 /** What the dashboard posts to the import worker: the picked file itself (a Blob reads in slices there too). */
 export const importRequestSchema = z.strictObject({ file: z.instanceof(Blob), name: z.string() });

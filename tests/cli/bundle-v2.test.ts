@@ -24,7 +24,7 @@ import {
   type Rubric,
   type SealedEnvelope,
   type SealSigner,
-} from '../../src/domain/index';
+} from '../../src/domain/head-office';
 import { loadGrades, loadRubric, repoRoot } from '../support/load';
 import { finalisedAudit, imagesOf, nodeSigner, photoBlue, photoRed, signatureAlt } from '../support/sealed-audit';
 

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkBundle, runIntake, sha256Hex, toBase64Url, verifyEnvelope, type SealedEnvelope } from '../../src/domain/index';
+import { checkBundle, runIntake, sha256Hex, toBase64Url, verifyEnvelope, type SealedEnvelope } from '../../src/domain/head-office';
 import { nodeVerifier } from '../../src/crypto/node-verifier';
 import { FileStore } from '../../src/cli/file-store';
 import { loadGrades, loadRubric } from '../support/load';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
-import { writeBundleV2, type Audit, type SealSigner } from '../../src/domain/index';
+import { writeBundleV2, type Audit, type SealSigner } from '../../src/domain/head-office';
 import { loadGrades, loadRubric } from '../support/load';
 import { finalisedAudit, imagesOf, nodeSigner } from '../support/sealed-audit';
 import { launch, newProfileDir } from './support/browser';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { bundleSchema, type Bundle, type Grades, type Rubric, type SealSigner } from '../../src/domain/index';
+import { bundleSchema, type Bundle, type Grades, type Rubric, type SealSigner } from '../../src/domain/head-office';
 import { loadGrades, loadRubric } from '../support/load';
 import { finalisedAudit, nodeSigner } from '../support/sealed-audit';
 import { localDateTime } from '../../src/report/csv';

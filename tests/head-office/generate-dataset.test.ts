@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webCryptoVerifier } from '../../src/crypto/webcrypto-verifier';
-import { bundleSchema, checkBundle, siteKeyOf, type Bundle } from '../../src/domain/index';
+import { bundleSchema, checkBundle, siteKeyOf, type Bundle } from '../../src/domain/head-office';
 import { generateDataset, type DatasetSummary } from '../../scripts/generate-dataset';
 
 // A higher amendment rate than the default 2%, so a data set this small is sure to hold corrections.

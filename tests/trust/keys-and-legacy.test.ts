@@ -16,7 +16,7 @@ import {
   toBase64Url,
   toLowS,
   type SealSigner,
-} from '../../src/domain/index';
+} from '../../src/domain/head-office';
 import { webCryptoVerifier } from '../../src/crypto/webcrypto-verifier';
 import { FileStore } from '../../src/cli/file-store';
 import { runCli } from '../../src/cli/run-cli';
@@ -180,7 +180,7 @@ describe('a rubric version head office does not know', { timeout: 30_000 }, () =
   it('is held aside, not compared as "KF01", until head office accepts that version', async () => {
     const { loadRubric, loadGrades } = await import('../support/load');
     const { finalisedAudit, sealed } = await import('../support/sealed-audit');
-    const { rubricFingerprint, toBase64Url: b64 } = await import('../../src/domain/index');
+    const { rubricFingerprint, toBase64Url: b64 } = await import('../../src/domain/head-office');
     const { imagesOf } = await import('../support/sealed-audit');
     const store = join(dir, 'rubric-store');
     const kf01 = loadRubric('KF01');

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isShippedRubric, rubricFingerprint, SHIPPED_RUBRICS } from '../../src/domain/index';
+import { isShippedRubric, rubricFingerprint, SHIPPED_RUBRICS } from '../../src/domain/head-office';
 import { loadRubric, repoRoot } from '../support/load';
 
 describe('shipped rubric versions', () => {

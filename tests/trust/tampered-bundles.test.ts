@@ -17,7 +17,7 @@ import {
   type SealedEnvelope,
   type SealSigner,
   type SealVerifier,
-} from '../../src/domain/index';
+} from '../../src/domain/head-office';
 import { webCryptoVerifier } from '../../src/crypto/webcrypto-verifier';
 import { nodeVerifier } from '../../src/crypto/node-verifier';
 import { FileStore } from '../../src/cli/file-store';

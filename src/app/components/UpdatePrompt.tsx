@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { useRegisterSW } from 'virtual:pwa-register/react';
+import { noteServiceWorker } from '../service-worker-state';
 
 /**
  * A new version waits until the auditor chooses to update: the service worker is registered with
@@ -10,7 +11,14 @@ export function UpdatePrompt() {
   const {
     needRefresh: [needRefresh, setNeedRefresh],
     updateServiceWorker,
-  } = useRegisterSW();
+  } = useRegisterSW({
+    onRegisteredSW: (_url, registration) => {
+      noteServiceWorker(registration !== undefined);
+    },
+    onRegisterError: () => {
+      noteServiceWorker(false);
+    },
+  });
   if (!needRefresh) return null;
   return (
     <div className="banner banner--info" role="status" data-testid="update-prompt">

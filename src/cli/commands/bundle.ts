@@ -16,7 +16,7 @@ import {
   type IntakeReport,
   type SealedAuditFile,
   decodeBase64Url,
-} from '../../domain/index';
+} from '../../domain/head-office';
 import { nodeVerifier } from '../../crypto/node-verifier';
 import { auditsCsv, isTimeZone, unitsCsv } from '../../report/csv';
 import { FileStore } from '../file-store';

@@ -9,7 +9,7 @@ import {
   rubricFingerprint,
   shortKeyId,
   type IntakeReport,
-} from '../../domain/index';
+} from '../../domain/head-office';
 import { nodeVerifier } from '../../crypto/node-verifier';
 import { FileStore } from '../file-store';
 import { readJsonFile, type CliIo } from '../io';

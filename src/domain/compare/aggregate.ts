@@ -1,4 +1,7 @@
 import type { AuditFact, FactSummary } from './audit-fact';
+import { heatKey } from './heat-key';
+
+export { heatKey };
 
 export interface DashboardFilter {
   readonly rubricId: string;
@@ -135,8 +138,6 @@ export interface HeatMap {
   /** Items left out because not every rubric version has them. */
   readonly droppedItemIds: readonly string[];
 }
-
-export const heatKey = (siteKey: string, itemId: string): string => `${siteKey}|${itemId}`;
 
 export function heatMap(facts: readonly FactSummary[]): HeatMap {
   const versions = new Map<string, FactSummary>();

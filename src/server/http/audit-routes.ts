@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { auditFactSchema, holdReasonSchema } from '../../domain/index';
+import { auditFactSchema, holdReasonSchema } from '../../domain/head-office';
 import { ingestAudit, type IngestOutcome } from '../intake/ingest-audit';
 import type { ServerServices } from '../services';
 import { API_ROUTES, fastifyPathOf } from './api-routes';

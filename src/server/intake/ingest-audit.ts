@@ -1,4 +1,4 @@
-import { holdReasonSchema, type HoldReason, type Issue, type StoredRevision, type TamperFinding } from '../../domain/index';
+import { holdReasonSchema, type HoldReason, type Issue, type StoredRevision, type TamperFinding } from '../../domain/head-office';
 import type { ServerServices } from '../services';
 import { judgeEnvelope, type MissingImage } from './judge-envelope';
 import { takeIn } from './take-in';

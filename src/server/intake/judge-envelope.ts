@@ -5,7 +5,7 @@ import {
   type TamperFinding,
   type ValidEntry,
   type VerifiedBlob,
-} from '../../domain/index';
+} from '../../domain/head-office';
 import { nodeVerifier } from '../../crypto/node-verifier';
 import type { BlobStore } from '../store/blob-store';
 

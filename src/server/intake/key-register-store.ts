@@ -9,7 +9,7 @@ import {
   type EnrolledKey,
   type KeyFileContent,
   type Result,
-} from '../../domain/index';
+} from '../../domain/head-office';
 import type { Database } from '../db/tables';
 import { enrolledKeyOfRow } from './sql-intake-repository';
 

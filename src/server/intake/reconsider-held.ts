@@ -1,4 +1,4 @@
-import { reconsiderHeld, type IntakeReport } from '../../domain/index';
+import { reconsiderHeld, type IntakeReport } from '../../domain/head-office';
 import { nodeVerifier } from '../../crypto/node-verifier';
 import type { ServerServices } from '../services';
 import { SqlIntakeRepository } from './sql-intake-repository';

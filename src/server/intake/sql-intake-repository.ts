@@ -11,7 +11,7 @@ import {
   type IntakeChanges,
   type IntakeLookup,
   type IntakeRepository,
-} from '../../domain/index';
+} from '../../domain/head-office';
 import type { Database } from '../db/tables';
 import type { BlobStore } from '../store/blob-store';
 

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { runIntake, type IntakeReport, type ValidEntry } from '../../domain/index';
+import { runIntake, type IntakeReport, type ValidEntry } from '../../domain/head-office';
 import { nodeVerifier } from '../../crypto/node-verifier';
 import type { Database } from '../db/tables';
 import type { BlobStore } from '../store/blob-store';

@@ -13,7 +13,7 @@ import {
   type Rubric,
   type SealedEnvelope,
   type SealSigner,
-} from '../../../src/domain/index';
+} from '../../../src/domain/head-office';
 import { imagesOf } from '../../support/sealed-audit';
 import { eventually, text } from './pages';
 

@@ -11,7 +11,7 @@ import {
   siteTrend,
   type FactSummary,
   type DashboardFilter,
-} from '../../../domain/index';
+} from '../../../domain/head-office';
 import { useHeadOffice } from '../../providers/store-provider';
 import { DashboardFilters, type FilterState } from './DashboardFilters';
 import { DrillDown } from './DrillDown';

@@ -1,6 +1,6 @@
 import { useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BundleProblem } from '../../../domain/index';
+import type { BundleProblem } from '../../../domain/head-office';
 import { APP_BUNDLE_LIMITS, type HeadOfficeStore, type ImportReport } from '../../../storage/head-office-store';
 import { useHeadOffice } from '../../providers/store-provider';
 import { importInWorker } from '../../workers/import-in-worker';

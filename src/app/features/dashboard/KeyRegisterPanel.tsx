@@ -7,7 +7,7 @@ import {
   shortKeyId,
   type EnrolledKey,
   type Issue,
-} from '../../../domain/index';
+} from '../../../domain/head-office';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { formatDateTime } from '../../format';
 import { useHeadOffice } from '../../providers/store-provider';

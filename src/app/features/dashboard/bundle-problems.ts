@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BundleProblem, BundleProblemCode } from '../../../domain/index';
+import type { BundleProblem, BundleProblemCode } from '../../../domain/head-office';
 
 /** What the whole-file message leads with: which kind of failure, before where and what exactly. */
 export type FileFailure = 'parseError' | 'tooLarge' | 'damaged' | 'notBundle';

@@ -8,11 +8,12 @@ import { auditModeSchema } from '../../../domain/index';
 import { toLocalInputValue } from '../../format';
 import { useSaveTracker } from '../../providers/save-tracker';
 import { useStore } from '../../providers/store-provider';
-import { loadShippedRubrics } from '../../shipped-rubrics';
+import { loadedShippedRubrics } from '../../shipped-rubrics';
 import { CharCount } from '../../components/CharCount';
 import { isFormErrorKey, limits, newAuditFormSchema, type NewAuditForm } from './new-audit-form';
 
-const { rubrics } = loadShippedRubrics();
+// Fetched before this screen opens (screens.ts), checked when the app was built.
+const rubrics = loadedShippedRubrics();
 
 export function NewAuditPage() {
   const { t } = useTranslation();

@@ -1,18 +1,14 @@
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useEffect, useId, useRef } from 'react';
-import { useForm } from 'react-hook-form';
+import { useCallback, useEffect, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
 import { answerSchema } from '../../../domain/index';
 import { StorageError } from '../../../storage/storage-error';
 import { CharCount, tooLongBy } from '../../components/CharCount';
 import { useSaveTracker } from '../../providers/save-tracker';
 import { useStore } from '../../providers/store-provider';
+import { useNoteDraft } from './note-drafts';
 
-// The form holds any text (a too-long note stays on screen); the limit is checked before anything is written.
-const noteFormSchema = z.object({ note: z.string() });
+// The field holds any text (a too-long note stays on screen); the limit is checked before anything is written.
 const NOTE_MAX = answerSchema.shape.note.maxLength ?? 4000;
-type NoteForm = z.infer<typeof noteFormSchema>;
 
 interface NoteFieldProps {
   readonly auditId: string;
@@ -30,18 +26,14 @@ export function NoteField({ auditId, unitId, storedNote }: NoteFieldProps) {
   const store = useStore();
   const { track } = useSaveTracker();
   const id = useId();
-  const { register, watch, setValue, getValues } = useForm<NoteForm>({
-    resolver: zodResolver(noteFormSchema),
-    mode: 'onChange',
-    defaultValues: { note: storedNote },
-  });
+  // The page's one form state (note-drafts.ts) holds the text, not a form instance per field.
+  const { note, current, setNote } = useNoteDraft(unitId, storedNote);
   const savedRef = useRef(storedNote);
   const focusedRef = useRef(false);
   const isRefusedRef = useRef(false);
 
-  const flush = useRef<() => void>(() => undefined);
-  flush.current = () => {
-    const note = getValues('note');
+  const flush = useCallback(() => {
+    const note = current();
     // After a refused too-long note, even going back to the stored text is written once: it clears the refusal.
     if (note === savedRef.current && !isRefusedRef.current) return;
     const over = tooLongBy(note, NOTE_MAX);
@@ -55,35 +47,33 @@ export function NoteField({ auditId, unitId, storedNote }: NoteFieldProps) {
     void track(`note:${auditId}:${unitId}`, () => store.saveNote(auditId, unitId, note)).then((saved) => {
       if (saved) savedRef.current = saved.note;
     });
-  };
+  }, [auditId, unitId, current, store, t, track]);
 
-  const note = watch('note');
   useEffect(() => {
-    if (note !== savedRef.current || isRefusedRef.current) flush.current();
-  }, [note]);
+    if (note !== savedRef.current || isRefusedRef.current) flush();
+  }, [note, flush]);
 
   // Another tab (or a retry) changed the stored note: show it unless this field is being edited.
   useEffect(() => {
-    if (!focusedRef.current && getValues('note') === savedRef.current && storedNote !== savedRef.current) {
+    if (!focusedRef.current && current() === savedRef.current && storedNote !== savedRef.current) {
       savedRef.current = storedNote;
-      setValue('note', storedNote);
+      setNote(storedNote);
     }
-  }, [storedNote, getValues, setValue]);
+  }, [storedNote, current, setNote]);
 
   useEffect(() => {
     const onHide = () => {
-      flush.current();
+      flush();
     };
     window.addEventListener('pagehide', onHide);
     document.addEventListener('visibilitychange', onHide);
     return () => {
       window.removeEventListener('pagehide', onHide);
       document.removeEventListener('visibilitychange', onHide);
-      flush.current();
+      flush();
     };
-  }, []);
+  }, [flush]);
 
-  const field = register('note');
   const over = tooLongBy(note, NOTE_MAX);
   return (
     <div className="field">
@@ -97,12 +87,14 @@ export function NoteField({ auditId, unitId, storedNote }: NoteFieldProps) {
         data-testid={`note-${unitId}`}
         aria-invalid={over > 0 ? true : undefined}
         aria-describedby={`${id}-count`}
-        {...field}
+        value={note}
+        onChange={(e) => {
+          setNote(e.target.value);
+        }}
         onFocus={() => (focusedRef.current = true)}
-        onBlur={(e) => {
+        onBlur={() => {
           focusedRef.current = false;
-          void field.onBlur(e);
-          flush.current();
+          flush();
         }}
       />
       <CharCount value={note} max={NOTE_MAX} id={`${id}-count`} />

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo } from 'react';
+import { lazy, startTransition, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { Link, useSearchParams } from 'react-router';
@@ -8,9 +8,13 @@ import type { StoredAudit } from '../../../storage/audit-store';
 import { formatDateTime, formatPoints } from '../../format';
 import { AuditRoute } from '../../components/AuditRoute';
 import { SheetActions } from '../../components/SheetActions';
-import { AmendForm } from './AmendForm';
 import { ScoreBar } from './ScoreBar';
 import { UnitCard } from './UnitCard';
+import { firstScreenful } from './first-screenful';
+import { NoteDraftsProvider } from './note-drafts';
+
+// Correcting a finalised audit needs a form library the scoring itself does not: fetched only when shown.
+const AmendForm = lazy(() => import('./AmendForm').then((m) => ({ default: m.AmendForm })));
 
 function focusUnit(unitId: string): void {
   const card = document.getElementById(`unit-${unitId}`);
@@ -29,7 +33,15 @@ function nextUngraded(missing: readonly string[]): string | undefined {
 }
 
 export function ScoringPage() {
-  return <AuditRoute>{(audit) => <ScoringForm audit={audit} />}</AuditRoute>;
+  return (
+    <AuditRoute>
+      {(audit) => (
+        <NoteDraftsProvider key={audit.header.id}>
+          <ScoringForm audit={audit} />
+        </NoteDraftsProvider>
+      )}
+    </AuditRoute>
+  );
 }
 
 function ScoringForm({ audit }: { audit: StoredAudit }) {
@@ -49,6 +61,13 @@ function ScoringForm({ audit }: { audit: StoredAudit }) {
   const scores = useMemo(() => new Map<string, NodeScore>(score.nodes.map((n) => [n.id, n])), [score.nodes]);
 
   const focus = params.get('focus');
+  // The first screenful first, the rest right after (firstScreenful); whole at once when a unit is asked for.
+  const [isWhole, setWhole] = useState(focus !== null);
+  useEffect(() => {
+    startTransition(() => {
+      setWhole(true);
+    });
+  }, []);
   useEffect(() => {
     if (focus) focusUnit(focus);
   }, [focus]);
@@ -132,7 +151,9 @@ function ScoringForm({ audit }: { audit: StoredAudit }) {
           <p>{t('scoring.readOnly')}</p>
           <SheetActions header={header} />
           {nextRevisionId === undefined ? (
-            <AmendForm auditId={header.id} />
+            <Suspense fallback={null}>
+              <AmendForm auditId={header.id} />
+            </Suspense>
           ) : (
             <Link to={`/audits/${nextRevisionId}`} className="button" data-testid="next-revision">
               {t('scoring.nextRevision', { revision: header.revision + 1 })}
@@ -141,7 +162,7 @@ function ScoringForm({ audit }: { audit: StoredAudit }) {
         </div>
       )}
       <ScoreBar auditId={header.id} score={score} onNextUngraded={onNextUngraded} isEditable={isEditable} />
-      {rubric.items.map((item) => renderNode(item, 0))}
+      {(isWhole ? rubric.items : firstScreenful(rubric.items)).map((item) => renderNode(item, 0))}
     </div>
   );
 }

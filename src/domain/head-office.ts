@@ -1,0 +1,91 @@
+// Head office's part of the domain contract: bundles (read and write), intake of sealed audits, the key
+// register and comparison. The auditor's screens import only ./index, so none of this reaches a tablet's
+// scoring form (see README.md). It re-exports ./index too, so head-office code needs one entry.
+export * from './index';
+export { BUNDLE_FORMAT_VERSION, bundleSchema, bundleShellSchema, type Bundle } from './bundle/bundle-schema';
+export {
+  BUNDLE_V2_FORMAT_VERSION,
+  bundleAuditEntrySchema,
+  bundleManifestSchema,
+  type BundleAuditEntry,
+  type BundleManifest,
+} from './bundle/bundle-v2-schema';
+export {
+  DEFAULT_BUNDLE_LIMITS,
+  detectBundleFormat,
+  readBundle,
+  readBundleV2,
+  type BundleFormat,
+  type BundleLimits,
+} from './bundle/read-bundle';
+export { auditEntryOf, BundleV2Writer, writeBundleV2 } from './bundle/write-bundle';
+export {
+  bundleProblemSchema,
+  fieldProblemOf,
+  jsonErrorAt,
+  type BundleIssue,
+  type BundleProblem,
+  type BundleProblemCode,
+  type BundleRead,
+  type FieldProblem,
+} from './bundle/bundle-problem';
+export {
+  bytesSource,
+  formatBytes,
+  isSafeEntryName,
+  windowedSource,
+  type ByteSource,
+} from './bundle/zip-reader';
+export {
+  checkBundle,
+  checkBundleEntry,
+  checkSealedEntry,
+  type EntryVerdict,
+  type ValidEntry,
+  type VerifiedBlob,
+  type RefusalKind,
+} from './bundle/check-bundle';
+export {
+  enrolledKeySchema,
+  enrolKey,
+  findKey,
+  revokeKey,
+  normaliseFingerprint,
+  type EnrolledKey,
+} from './trust/key-register';
+export {
+  decideIntake,
+  type HoldReason,
+  type IntakeDecision,
+  type IntakeFacts,
+  type StoredRevision,
+} from './trust/intake';
+export {
+  runIntake,
+  reconsiderHeld,
+  holdReasonSchema,
+  intakeReportSchema,
+  storedRevisionSchema,
+  conflictRecordSchema,
+  type ConflictRecord,
+  type HeldRef,
+  type IntakeChanges,
+  type IntakeLookup,
+  type IntakeRepository,
+  type IntakeReport,
+} from './trust/run-intake';
+export { SHIPPED_RUBRICS, isShippedRubric } from './trust/known-rubrics';
+export {
+  latestRevisions,
+  applyFilter,
+  averagePercentTenths,
+  rankSites,
+  siteTrend,
+  heatMap,
+  heatKey,
+  drillDown,
+  previousPeriod,
+  type DashboardFilter,
+  type SiteRanking,
+  type HeatMap,
+} from './compare/aggregate';
