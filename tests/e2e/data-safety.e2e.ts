@@ -7,6 +7,8 @@ declare global {
   interface Window {
     /** While true, every IndexedDB put/add throws the way a full disk does. */
     __failWrites?: boolean;
+    /** How many puts/adds the switch has refused so far. */
+    __refusedWrites?: number;
   }
 }
 
@@ -25,12 +27,16 @@ async function installWriteFailureSwitch(ctx: BrowserContext): Promise<void> {
     const realPut = IDBObjectStore.prototype.put;
     // eslint-disable-next-line @typescript-eslint/unbound-method
     const realAdd = IDBObjectStore.prototype.add;
+    const refuse = () => {
+      window.__refusedWrites = (window.__refusedWrites ?? 0) + 1;
+      return quota();
+    };
     IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
-      if (window.__failWrites === true) throw quota();
+      if (window.__failWrites === true) throw refuse();
       return realPut.apply(this, args);
     };
     IDBObjectStore.prototype.add = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['add']>) {
-      if (window.__failWrites === true) throw quota();
+      if (window.__failWrites === true) throw refuse();
       return realAdd.apply(this, args);
     };
   });
@@ -86,10 +92,14 @@ describe('data safety', () => {
     expect(await text(unsaved)).toContain('第 4 项 的评分(保存失败)');
     expect(await app.page.getByTestId('finalise').isDisabled()).toBe(true);
 
-    // 重试 while the disk is still full: still refused.
+    // 重试 while the disk is still full: still refused. Wait until both writes were tried again and refused:
+    // freeing space while the retry still runs would let it succeed, and the banner would go before its 重试.
+    const refused = () => app.page.evaluate(() => window.__refusedWrites ?? 0);
+    const refusedBefore = await refused();
     const banner = app.page.getByTestId('save-error');
     await banner.getByRole('button', { name: '重试' }).click();
     await eventually(async () => {
+      expect(await refused()).toBeGreaterThanOrEqual(refusedBefore + 2);
       expect(await app.page.getByTestId('save-status').getAttribute('data-state')).toBe('failed');
     });
     expect(await app.page.getByTestId('finalise').isDisabled()).toBe(true);
