@@ -1,3 +1,4 @@
+import { wallClock } from './sheet-time';
 import { fromHundredths, fromTenths, type AuditFact, type FactSummary, type Grade } from '../domain/index';
 
 export type CsvCell = string | number;
@@ -52,17 +53,8 @@ const percentCell = (tenths: number | null): CsvCell => (tenths === null ? '' : 
  * instant like 2026-11-24T02:30:00.000Z. The zone belongs in the column header, since the cell cannot say it.
  */
 export function localDateTime(iso: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(iso));
-  const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+  const wall = wallClock(new Date(iso), timeZone);
+  return `${wall.year}-${wall.month}-${wall.day} ${wall.hour}:${wall.minute}`;
 }
 
 /** True when the runtime knows this IANA time zone. */

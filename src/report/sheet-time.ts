@@ -1,7 +1,7 @@
 /** The zone a sheet is printed in when none is given: the zone renderer 2 printed in, unnamed. */
 export const DEFAULT_SHEET_TIME_ZONE = 'Asia/Shanghai';
 
-interface WallClock {
+export interface WallClock {
   readonly year: string;
   readonly month: string;
   readonly day: string;
@@ -10,7 +10,8 @@ interface WallClock {
   readonly second: string;
 }
 
-function wallClock(instant: Date, timeZone: string): WallClock {
+/** The date and time a clock in `timeZone` showed at that instant, as zero-padded digits. */
+export function wallClock(instant: Date, timeZone: string): WallClock {
   const parts = new Intl.DateTimeFormat('en-CA', {
     timeZone,
     year: 'numeric',

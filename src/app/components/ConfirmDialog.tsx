@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
+import { useModalDialog } from '../hooks/use-modal-dialog';
 
 /**
  * A modal question before something that cannot be undone (revoking a key, dropping a held audit).
@@ -24,21 +25,10 @@ export function ConfirmDialog({
   onCancel: () => void;
   testId?: string;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
+  const dialog = useModalDialog();
   const titleId = useId();
   const reasonId = useId();
   const [reason, setReason] = useState('');
-  useEffect(() => {
-    const element = dialog.current;
-    // The control that opened the dialog gets focus back when it goes (React removes the element before
-    // this cleanup, so the browser's own focus restoring has nothing to go back from).
-    const opener = document.activeElement;
-    if (element && !element.open) element.showModal();
-    return () => {
-      element?.close();
-      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
-    };
-  }, []);
   return (
     <dialog
       ref={dialog}

@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef } from 'react';
+import { useId } from 'react';
+import { useModalDialog } from '../hooks/use-modal-dialog';
 
 /**
  * One photo as large as the screen allows. A native modal <dialog>, like ConfirmDialog: it keeps focus
@@ -15,19 +16,8 @@ export function PhotoViewer({
   closeLabel: string;
   onClose: () => void;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
+  const dialog = useModalDialog();
   const titleId = useId();
-  useEffect(() => {
-    const element = dialog.current;
-    // The control that opened the dialog gets focus back when it goes (React removes the element before
-    // this cleanup, so the browser's own focus restoring has nothing to go back from).
-    const opener = document.activeElement;
-    if (element && !element.open) element.showModal();
-    return () => {
-      element?.close();
-      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
-    };
-  }, []);
   return (
     <dialog
       ref={dialog}
