@@ -38,9 +38,9 @@ describe.each(BACKENDS)('schema migrations on %s', (backendName) => {
   });
 
   // The steps below run in order on one database, as releases would.
-  it('1. creates every table on an empty database, in one step', async () => {
+  it('1. creates the first release\'s tables on an empty database, in one step', async () => {
     expect(await tableNames(open)).toEqual([]);
-    expect(await migrate(open.db)).toEqual({ applied: [1], version: 1 });
+    expect(await migrate(open.db, [first])).toEqual({ applied: [1], version: 1 });
     expect(await tableNames(open)).toEqual([
       'accepted_revisions',
       'accepted_rubrics',
@@ -51,8 +51,41 @@ describe.each(BACKENDS)('schema migrations on %s', (backendName) => {
     ]);
   });
 
+  it('1b. adds accounts to a first-release database with a key enrolled, keeping the key (enrolled to no account)', async () => {
+    await open.db
+      .insertInto('device_keys')
+      .values({
+        key_id: 'b'.repeat(64),
+        public_key: JSON.stringify({ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }),
+        device_label: '前台平板 3',
+        auditor: '王小明',
+        enrolled_at: '2026-11-01T00:00:00.000Z',
+      })
+      .execute();
+    expect(await migrate(open.db)).toEqual({ applied: [2], version: 2 });
+    expect(await tableNames(open)).toEqual([
+      'accepted_revisions',
+      'accepted_rubrics',
+      'audit_log',
+      'conflicts',
+      'device_keys',
+      'held_entries',
+      'schema_migrations',
+      'sessions',
+      'user_sites',
+      'users',
+    ]);
+    const keys = await open.db.selectFrom('device_keys').select(['auditor', 'user_id']).execute();
+    expect(keys).toEqual([{ auditor: '王小明', user_id: null }]);
+    // Usernames are unique whatever their case.
+    const user = { display_name: '王', role: 'admin', password_hash: 'x', created_at: '2026-11-01T00:00:00.000Z' };
+    await open.db.insertInto('users').values({ ...user, username: 'Wang' }).execute();
+    await expect(open.db.insertInto('users').values({ ...user, username: 'wang' }).execute()).rejects.toThrow(/users_by_username/);
+    await expect(open.db.insertInto('users').values({ ...user, username: 'li', role: 'root' }).execute()).rejects.toThrow(/check/);
+  });
+
   it('2. does nothing when run again', async () => {
-    expect(await migrate(open.db)).toEqual({ applied: [], version: 1 });
+    expect(await migrate(open.db)).toEqual({ applied: [], version: MIGRATIONS.length });
   });
 
   it('3. moves a database with data in it forward and keeps the data', async () => {
@@ -60,7 +93,7 @@ describe.each(BACKENDS)('schema migrations on %s', (backendName) => {
       .insertInto('accepted_rubrics')
       .values({ fingerprint: `sha256:${'a'.repeat(64)}`, rubric_id: 'KF9', accepted_at: '2026-11-01T00:00:00.000Z' })
       .execute();
-    expect(await migrate(open.db, [...MIGRATIONS, laterStep])).toEqual({ applied: [2], version: 2 });
+    expect(await migrate(open.db, [...MIGRATIONS, laterStep])).toEqual({ applied: [laterStep.version], version: laterStep.version });
     const rubrics = await open.db.selectFrom('accepted_rubrics').select(['rubric_id', 'accepted_at']).execute();
     expect(rubrics.map((r) => [r.rubric_id, r.accepted_at.toISOString()])).toEqual([['KF9', '2026-11-01T00:00:00.000Z']]);
     const sites = await sql<{ name: string }>`select name from sites`.execute(open.db);
@@ -68,12 +101,14 @@ describe.each(BACKENDS)('schema migrations on %s', (backendName) => {
   });
 
   it('4. refuses a database migrated by a newer server', async () => {
-    await expect(migrate(open.db, MIGRATIONS)).rejects.toThrow(/schema is at version 2, newer than this server knows \(1\)/);
+    await expect(migrate(open.db, MIGRATIONS)).rejects.toThrow(
+      new RegExp(`schema is at version ${laterStep.version}, newer than this server knows \\(${MIGRATIONS.length}\\)`),
+    );
   });
 
   it('5. refuses a database whose step is another build’s step under the same number', async () => {
     await expect(migrate(open.db, [...MIGRATIONS, { ...laterStep, name: 'other branch' }])).rejects.toThrow(
-      /schema step 2 in the database \("test: sites"\) is not this server's step 2 \("other branch"\)/,
+      new RegExp(`schema step ${laterStep.version} in the database \\("test: sites"\\) is not this server's step ${laterStep.version} \\("other branch"\\)`),
     );
   });
 
@@ -83,7 +118,7 @@ describe.each(BACKENDS)('schema migrations on %s', (backendName) => {
       await migrate(fresh.db);
       await expect(migrate(fresh.db, [...MIGRATIONS, failingStep])).rejects.toThrow(/no_such_table/);
       expect(await tableNames(fresh)).not.toContain('half_done');
-      expect(await migrate(fresh.db)).toEqual({ applied: [], version: 1 });
+      expect(await migrate(fresh.db)).toEqual({ applied: [], version: MIGRATIONS.length });
     } finally {
       await fresh.close();
     }

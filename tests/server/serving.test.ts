@@ -41,7 +41,7 @@ describe.each(BACKENDS)('one process serves the app and the API, on %s', (backen
     expect(health.body).toEqual({
       status: 'ok',
       database: backendName === 'PGlite' ? 'pglite' : 'postgresql',
-      schemaVersion: 1,
+      schemaVersion: 2,
       version: '0.1.0',
     });
   });
