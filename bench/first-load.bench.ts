@@ -1,33 +1,23 @@
-// npm run bench (or npx tsx bench/first-load.bench.ts [--runs 7] [--list]) — the KF02 scoring form, first
-// load, Ducha beside SurveyJS rendering the same items and grades, in Debian's Chromium:
+// npm run bench, the first-load part (`--only first-load`): the KF02 scoring form, first load, Ducha beside
+// SurveyJS rendering the same items and grades, in Debian's Chromium:
 //   weight: gzip bytes of every file the page fetched until its first grade control was clickable;
 //   first-interactive: navigation start → first grade control in the page, enabled and laid out (a
 //     MutationObserver in the page notes the moment), cold: a fresh browser context (no HTTP or code
 //     cache) with service workers blocked;
 //   Ducha warm: the same, opened again in a context whose service worker is installed and controls it.
 // Runs are interleaved (Ducha, SurveyJS, Ducha warm, Ducha, …) on a machine other work shares, so each ratio
-// is the median of the ratios of neighbouring runs. Both apps are built here into a temp dir and served
-// in this process on one port (SurveyJS under /surveyjs/); nothing is left running.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// is the median of the ratios of neighbouring runs. Both apps are built by bench/support/apps.ts and served
+// in the bench's own process (SurveyJS under /surveyjs/).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import { build, preview, type Plugin } from 'vite';
 import { z } from 'zod';
-import { parseRubric } from '../src/domain/index';
 import { chromiumArgs, chromiumExecutable } from '../tests/support/chromium';
-import { rubricAsSurvey } from './first-load/kf02-survey';
+import type { BenchContext } from './support/context';
+import type { PartResult } from './support/figures';
 
 const root = join(import.meta.dirname, '..');
-const argValue = (name: string): string | undefined => {
-  const at = process.argv.indexOf(name);
-  return at === -1 ? undefined : process.argv[at + 1];
-};
-const runs = Number(argValue('--runs') ?? 7);
-const listFiles = process.argv.includes('--list');
-const port = 4365;
-const origin = `http://127.0.0.1:${port}`;
 const viewport = { width: 1024, height: 1366 };
 
 const surveyVersion = z
@@ -35,30 +25,6 @@ const surveyVersion = z
   .parse(JSON.parse(readFileSync(join(root, 'node_modules', 'survey-core', 'package.json'), 'utf8'))).version;
 
 const GOALS = { weightBytes: 150 * 1024, coldRatio: 0.5, warmMs: 300 };
-
-const kf02 = parseRubric(JSON.parse(readFileSync(join(root, 'rubrics', 'KF02.json'), 'utf8')));
-if (!kf02.ok) throw new Error('rubrics/KF02.json is not a valid rubric: run npm run ducha -- validate');
-
-/** The SurveyJS app imports its survey definition from here: made from the rubric once, at build time. */
-const kf02SurveyModule: Plugin = {
-  name: 'kf02-survey',
-  resolveId: (id) => (id === 'virtual:kf02-survey' ? '\0kf02-survey' : undefined),
-  load: (id) =>
-    id === '\0kf02-survey' ? `export default ${JSON.stringify(rubricAsSurvey(kf02.value))};` : undefined,
-};
-
-const out = mkdtempSync(join(tmpdir(), 'ducha-first-load-'));
-process.stderr.write(`building Ducha and the SurveyJS app into ${out} …\n`);
-await build({ root, logLevel: 'error', build: { outDir: out, emptyOutDir: true } });
-await build({
-  configFile: false,
-  root: join(root, 'bench', 'surveyjs-app'),
-  base: '/surveyjs/',
-  publicDir: false,
-  logLevel: 'error',
-  plugins: [kf02SurveyModule],
-  build: { outDir: join(out, 'surveyjs'), emptyOutDir: true, target: 'es2022' },
-});
 
 /**
  * Notes in the page when its first grade control exists, is enabled and has a box (React and SurveyJS
@@ -82,7 +48,7 @@ const noteFirstControl = (selector: string) => `(() => {
 })();`;
 const firstControlSchema = z.object({ at: z.number(), resources: z.array(z.string()) });
 
-interface App {
+export interface App {
   readonly name: string;
   readonly url: string;
   readonly selector: string;
@@ -95,7 +61,7 @@ interface Sample {
 
 const gzipCache = new Map<string, number>();
 /** gzip -9 size of a served file, read from the build output. */
-function gzipBytes(url: string): number {
+function gzipBytes(out: string, url: string): number {
   const { pathname } = new URL(url);
   const file = join(out, pathname.endsWith('/') ? `${pathname}index.html` : pathname);
   let size = gzipCache.get(file);
@@ -105,12 +71,12 @@ function gzipBytes(url: string): number {
   }
   return size;
 }
-const sameOrigin = (url: string) => url.startsWith(`${origin}/`);
-const weight = (files: readonly string[]) =>
-  [...new Set(files.filter(sameOrigin).map((f) => f.replace(/[#?].*$/, '')))].reduce(
-    (sum, f) => sum + gzipBytes(f),
-    0,
-  );
+const weight = (bench: BenchContext, files: readonly string[]) =>
+  [
+    ...new Set(
+      files.filter((url) => url.startsWith(`${bench.origin}/`)).map((f) => f.replace(/[#?].*$/, '')),
+    ),
+  ].reduce((sum, f) => sum + gzipBytes(bench.out, f), 0);
 
 async function openAndMeasure(context: BrowserContext, app: App): Promise<Sample> {
   const page = await context.newPage();
@@ -145,7 +111,7 @@ async function cold(browser: Browser, app: App): Promise<Sample> {
 }
 
 /** A KF02 audit started through 新建考核, and the stored state (IndexedDB) a fresh context starts from. */
-async function startKf02Audit(browser: Browser): Promise<App> {
+export async function startKf02Audit(browser: Browser, origin: string): Promise<App> {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', serviceWorkers: 'block' });
   try {
     const page = await context.newPage();
@@ -204,93 +170,102 @@ const median = (values: readonly number[]): number => {
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const verdict = (isMet: boolean) => (isMet ? 'met' : 'NOT met');
 
-const server = await preview({
-  root,
-  logLevel: 'warn',
-  build: { outDir: out },
-  preview: { host: '127.0.0.1', port, strictPort: true },
-});
-const browser = await chromium.launch({
-  executablePath: chromiumExecutable,
-  headless: true,
-  args: chromiumArgs,
-});
-try {
-  const ducha = await startKf02Audit(browser);
-  const survey: App = { name: 'SurveyJS', url: `${origin}/surveyjs/`, selector: 'input[type="radio"]' };
-  await checkSelectors(browser, ducha, survey);
-
-  // The installed app: its service worker precached everything and controls the pages it opens.
-  const warmContext = await browser.newContext({
-    viewport,
-    locale: 'zh-CN',
-    ...(ducha.storageState ? { storageState: ducha.storageState } : {}),
+export async function runFirstLoadBench(bench: BenchContext): Promise<PartResult> {
+  const runs = Number(process.env.BENCH_RUNS ?? (bench.quick ? 3 : 7));
+  const origin = bench.origin;
+  const browser = await chromium.launch({
+    executablePath: chromiumExecutable,
+    headless: true,
+    args: chromiumArgs,
   });
-  await warmContext.addInitScript({ content: noteFirstControl(ducha.selector) });
-  const installing = await warmContext.newPage();
-  await installing.goto(ducha.url);
-  await installing.waitForFunction(
-    () => navigator.serviceWorker.controller?.state === 'activated',
-    undefined,
-    {
-      timeout: 60_000,
-    },
-  );
-  await installing.close();
+  try {
+    const ducha = await startKf02Audit(browser, origin);
+    const survey: App = { name: 'SurveyJS', url: `${origin}/surveyjs/`, selector: 'input[type="radio"]' };
+    await checkSelectors(browser, ducha, survey);
 
-  const duchaCold: Sample[] = [];
-  const surveyCold: Sample[] = [];
-  const duchaWarm: Sample[] = [];
-  // One throwaway round first: the preview server and the browser warm up on nobody's clock.
-  // A closed context's processes wind down for a while; the next measurement should not pay for them.
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 1000));
-  for (let round = -1; round < runs; round++) {
-    const d = await cold(browser, ducha);
-    await settle();
-    const s = await cold(browser, survey);
-    await settle();
-    const w = await openAndMeasure(warmContext, ducha);
-    await settle();
-    if (round < 0) continue;
-    duchaCold.push(d);
-    surveyCold.push(s);
-    duchaWarm.push(w);
-    process.stderr.write(
-      `run ${round + 1}/${runs}: Ducha ${d.ms.toFixed(0)} ms · SurveyJS ${s.ms.toFixed(0)} ms · Ducha warm ${w.ms.toFixed(0)} ms\n`,
+    // The installed app: its service worker precached everything and controls the pages it opens.
+    const warmContext = await browser.newContext({
+      viewport,
+      locale: 'zh-CN',
+      ...(ducha.storageState ? { storageState: ducha.storageState } : {}),
+    });
+    await warmContext.addInitScript({ content: noteFirstControl(ducha.selector) });
+    const installing = await warmContext.newPage();
+    await installing.goto(ducha.url);
+    await installing.waitForFunction(
+      () => navigator.serviceWorker.controller?.state === 'activated',
+      undefined,
+      {
+        timeout: 60_000,
+      },
     );
-  }
-  await warmContext.close();
+    await installing.close();
 
-  const duchaWeight = median(duchaCold.map((s) => weight(s.files)));
-  const surveyWeight = median(surveyCold.map((s) => weight(s.files)));
-  const coldRatio = median(duchaCold.map((d, i) => d.ms / (surveyCold[i]?.ms ?? NaN)));
-  const duchaMs = median(duchaCold.map((s) => s.ms));
-  const surveyMs = median(surveyCold.map((s) => s.ms));
-  const warmMs = median(duchaWarm.map((s) => s.ms));
-  const pad = (text: string, width: number) => text.padEnd(width);
-  process.stdout.write(
-    [
-      `First load of the KF02 scoring form in Chromium, Ducha vs SurveyJS ${surveyVersion} (same items and grades; ${runs} interleaved runs, medians)`,
-      `  ${pad('', 48)}${pad('Ducha', 12)}${pad('SurveyJS', 12)}${pad('ratio', 9)}goal`,
-      `  ${pad('form weight (gzip, fetched until interactive)', 48)}${pad(kb(duchaWeight), 12)}${pad(kb(surveyWeight), 12)}${pad(`${(duchaWeight / surveyWeight).toFixed(2)}×`, 9)}Ducha ≤ ${kb(GOALS.weightBytes)}: ${verdict(duchaWeight <= GOALS.weightBytes)}`,
-      `  ${pad('first grade control clickable, cold', 48)}${pad(`${duchaMs.toFixed(0)} ms`, 12)}${pad(`${surveyMs.toFixed(0)} ms`, 12)}${pad(`${coldRatio.toFixed(2)}×`, 9)}≤ ${GOALS.coldRatio}×: ${verdict(coldRatio <= GOALS.coldRatio)}`,
-      `  ${pad('… warm (service worker installed)', 48)}${pad(`${warmMs.toFixed(0)} ms`, 12)}${pad('', 12)}${pad('', 9)}≤ ${GOALS.warmMs} ms: ${verdict(warmMs <= GOALS.warmMs)}`,
-      `  (cold: fresh context, service worker blocked, no cache; ratio = median of neighbouring runs' ratios)`,
-      '',
-    ].join('\n'),
-  );
-  if (listFiles) {
-    for (const [name, sample] of [
-      ['Ducha', duchaCold[0]],
-      ['SurveyJS', surveyCold[0]],
-    ] as const) {
-      process.stdout.write(`${name} fetched before its first grade control:\n`);
-      for (const file of new Set(sample?.files.filter(sameOrigin).map((f) => f.replace(/[#?].*$/, ''))))
-        process.stdout.write(`  ${kb(gzipBytes(file)).padStart(9)}  ${new URL(file).pathname}\n`);
+    const duchaCold: Sample[] = [];
+    const surveyCold: Sample[] = [];
+    const duchaWarm: Sample[] = [];
+    // One throwaway round first: the preview server and the browser warm up on nobody's clock.
+    // A closed context's processes wind down for a while; the next measurement should not pay for them.
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 1000));
+    for (let round = -1; round < runs; round++) {
+      const d = await cold(browser, ducha);
+      await settle();
+      const s = await cold(browser, survey);
+      await settle();
+      const w = await openAndMeasure(warmContext, ducha);
+      await settle();
+      if (round < 0) continue;
+      duchaCold.push(d);
+      surveyCold.push(s);
+      duchaWarm.push(w);
+      bench.log(
+        `first load ${String(round + 1)}/${String(runs)}: Ducha ${d.ms.toFixed(0)} ms · SurveyJS ${s.ms.toFixed(0)} ms · Ducha warm ${w.ms.toFixed(0)} ms`,
+      );
     }
+    await warmContext.close();
+
+    const duchaWeight = median(duchaCold.map((s) => weight(bench, s.files)));
+    const surveyWeight = median(surveyCold.map((s) => weight(bench, s.files)));
+    const coldRatio = median(duchaCold.map((d, i) => d.ms / (surveyCold[i]?.ms ?? NaN)));
+    const duchaMs = median(duchaCold.map((s) => s.ms));
+    const surveyMs = median(surveyCold.map((s) => s.ms));
+    const warmMs = median(duchaWarm.map((s) => s.ms));
+    const pad = (text: string, width: number) => text.padEnd(width);
+    bench.print(
+      [
+        `First load of the KF02 scoring form in Chromium, Ducha vs SurveyJS ${surveyVersion} (same items and grades; ${runs} interleaved runs, medians)`,
+        `  ${pad('', 48)}${pad('Ducha', 12)}${pad('SurveyJS', 12)}${pad('ratio', 9)}goal`,
+        `  ${pad('form weight (gzip, fetched until interactive)', 48)}${pad(kb(duchaWeight), 12)}${pad(kb(surveyWeight), 12)}${pad(`${(duchaWeight / surveyWeight).toFixed(2)}×`, 9)}Ducha ≤ ${kb(GOALS.weightBytes)}: ${verdict(duchaWeight <= GOALS.weightBytes)}`,
+        `  ${pad('first grade control clickable, cold', 48)}${pad(`${duchaMs.toFixed(0)} ms`, 12)}${pad(`${surveyMs.toFixed(0)} ms`, 12)}${pad(`${coldRatio.toFixed(2)}×`, 9)}≤ ${GOALS.coldRatio}×: ${verdict(coldRatio <= GOALS.coldRatio)}`,
+        `  ${pad('… warm (service worker installed)', 48)}${pad(`${warmMs.toFixed(0)} ms`, 12)}${pad('', 12)}${pad('', 9)}≤ ${GOALS.warmMs} ms: ${verdict(warmMs <= GOALS.warmMs)}`,
+        `  (cold: fresh context, service worker blocked, no cache; ratio = median of neighbouring runs' ratios)`,
+        '',
+      ].join('\n'),
+    );
+    return {
+      part: 'first load',
+      figures: [
+        {
+          label: 'KF02 form route, gzip until interactive',
+          value: kb(duchaWeight),
+          goal: `≤ ${kb(GOALS.weightBytes)}`,
+          isMet: duchaWeight <= GOALS.weightBytes,
+        },
+        {
+          label: 'first grade control, cold, Ducha / SurveyJS',
+          value: `${coldRatio.toFixed(2)}×`,
+          goal: `≤ ${String(GOALS.coldRatio)}×`,
+          isMet: coldRatio <= GOALS.coldRatio,
+        },
+        {
+          label: 'first grade control, warm service worker',
+          value: `${warmMs.toFixed(0)} ms`,
+          goal: `≤ ${String(GOALS.warmMs)} ms`,
+          isMet: warmMs <= GOALS.warmMs,
+        },
+      ],
+    };
+  } finally {
+    await browser.close();
   }
-} finally {
-  await browser.close();
-  await server.close();
-  rmSync(out, { recursive: true, force: true });
 }

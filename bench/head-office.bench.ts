@@ -26,6 +26,8 @@ import {
 import { datasetRubricIds, generateDataset, type DatasetSummary } from '../scripts/generate-dataset';
 import { runCli } from '../src/cli/run-cli';
 import { deviceKeyFileSchema, keyFingerprint } from '../src/domain/head-office';
+import type { BenchContext } from './support/context';
+import type { PartResult } from './support/figures';
 
 const root = join(import.meta.dirname, '..');
 export const defaultDatasetPath = join(root, '.tmp', 'dataset-10k.ducha');
@@ -223,7 +225,7 @@ export function formatFigures(f: HeadOfficeFigures): string {
 /** The issue's goal: `ducha verify` + `ducha import` of a 10,000-audit bundle without photos. */
 export const IMPORT_GOAL_PER_S = 1000;
 
-interface FormatSet {
+export interface FormatSet {
   readonly label: string;
   readonly audits: number;
   readonly photos: { min: number; max: number };
@@ -246,7 +248,11 @@ interface FormatFigures {
 const quiet = { out: () => undefined, err: (line: string) => process.stderr.write(`${line}\n`) };
 
 /** The set in both formats (same seed: the same audits) and its devices' key files, made once into .tmp/. */
-async function ensureFormatSet(set: FormatSet, format: 1 | 2, log: (line: string) => void): Promise<{ path: string; keysDir: string; entries: number }> {
+export async function ensureFormatSet(
+  set: FormatSet,
+  format: 1 | 2,
+  log: (line: string) => void,
+): Promise<{ path: string; keysDir: string; entries: number }> {
   const name = `formats-${set.audits}-${set.photos.max}`;
   const path = join(root, '.tmp', `${name}-v${format}.ducha`);
   const keysDir = join(root, '.tmp', `${name}-keys`);
@@ -254,7 +260,14 @@ async function ensureFormatSet(set: FormatSet, format: 1 | 2, log: (line: string
   if (!existsSync(path) || !existsSync(countFile)) {
     mkdirSync(dirname(path), { recursive: true });
     log(`  generating ${set.label}, format ${format}…`);
-    const made = await generateDataset({ ...benchDataset, audits: set.audits, out: path, format, photos: set.photos, keysDir });
+    const made = await generateDataset({
+      ...benchDataset,
+      audits: set.audits,
+      out: path,
+      format,
+      photos: set.photos,
+      keysDir,
+    });
     const { writeFileSync } = await import('node:fs');
     writeFileSync(countFile, String(made.entries));
   }
@@ -264,13 +277,20 @@ async function ensureFormatSet(set: FormatSet, format: 1 | 2, log: (line: string
 async function enrolAll(keysDir: string, store: string): Promise<void> {
   for (const name of readdirSync(keysDir)) {
     const file = deviceKeyFileSchema.parse(JSON.parse(readFileSync(join(keysDir, name), 'utf8')));
-    const code = await runCli(['keys', 'add', join(keysDir, name), '--fingerprint', keyFingerprint(file.publicKey), '--store', store], quiet);
+    const code = await runCli(
+      ['keys', 'add', join(keysDir, name), '--fingerprint', keyFingerprint(file.publicKey), '--store', store],
+      quiet,
+    );
     if (code !== 0) throw new Error(`could not enrol ${name}`);
   }
 }
 
 /** `ducha verify` then `ducha import` into a fresh store, in this process (no start-up time counted). */
-async function timeFormat(set: FormatSet, format: 1 | 2, log: (line: string) => void): Promise<FormatFigures> {
+async function timeFormat(
+  set: FormatSet,
+  format: 1 | 2,
+  log: (line: string) => void,
+): Promise<FormatFigures> {
   const { path, keysDir, entries } = await ensureFormatSet(set, format, log);
   const store = mkdtempSync(join(root, '.tmp', 'bench-store-'));
   try {
@@ -281,29 +301,43 @@ async function timeFormat(set: FormatSet, format: 1 | 2, log: (line: string) => 
     const imported = await timed(() => runCli(['import', path, '--store', store], quiet));
     if (imported.value !== 0) throw new Error(`import of ${path} exited ${imported.value}`);
     const stored = readdirSync(join(store, 'audits')).length;
-    return { format, entries, bytes: statSync(path).size, verifyMs: verify.ms, importMs: imported.ms, stored };
+    return {
+      format,
+      entries,
+      bytes: statSync(path).size,
+      verifyMs: verify.ms,
+      importMs: imported.ms,
+      stored,
+    };
   } finally {
     rmSync(store, { recursive: true, force: true });
   }
 }
 
 export async function runFormatBench(log: (line: string) => void): Promise<string> {
-  const lines = ['Bundle format 1 (JSON, base64) vs 2 (zip): CLI in this process, fresh store, keys enrolled'];
+  const lines = [
+    'Bundle format 1 (JSON, base64) vs 2 (zip): CLI in this process, fresh store, keys enrolled',
+  ];
   const started = performance.now();
   for (const set of formatSets) {
     // Interleaved 1, 2 (BENCH_FORMAT_REPEATS times, default once), keeping the better run of each: the machine is shared.
     const runs: FormatFigures[] = [];
     const repeats = Number(process.env.BENCH_FORMAT_REPEATS ?? 1);
-    for (let r = 0; r < repeats; r++) for (const format of [1, 2] as const) runs.push(await timeFormat(set, format, log));
+    for (let r = 0; r < repeats; r++)
+      for (const format of [1, 2] as const) runs.push(await timeFormat(set, format, log));
     const best = (format: 1 | 2): FormatFigures | undefined =>
-      runs.filter((r) => r.format === format).sort((a, b) => a.verifyMs + a.importMs - (b.verifyMs + b.importMs))[0];
+      runs
+        .filter((r) => r.format === format)
+        .sort((a, b) => a.verifyMs + a.importMs - (b.verifyMs + b.importMs))[0];
     const v1 = best(1);
     const v2 = best(2);
     if (!v1 || !v2) continue;
     const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
     const rate = (f: FormatFigures, ms: number) => f.entries / (ms / 1000);
     lines.push(`  ${set.label} (${v1.entries} entries):`);
-    lines.push(`    size              v1 ${mb(v1.bytes).padStart(9)}   v2 ${mb(v2.bytes).padStart(9)}   (v2 = ${((v2.bytes / v1.bytes) * 100).toFixed(0)} % of v1)`);
+    lines.push(
+      `    size              v1 ${mb(v1.bytes).padStart(9)}   v2 ${mb(v2.bytes).padStart(9)}   (v2 = ${((v2.bytes / v1.bytes) * 100).toFixed(0)} % of v1)`,
+    );
     for (const f of [v1, v2]) {
       const both = f.verifyMs + f.importMs;
       lines.push(
@@ -314,13 +348,54 @@ export async function runFormatBench(log: (line: string) => void): Promise<strin
       );
     }
   }
-  lines.push(`  (bench took ${((performance.now() - started) / 1000).toFixed(0)} s; load average at the end ${loadavg()[0]?.toFixed(1) ?? '?'} on ${cpus().length} cores)`);
+  lines.push(
+    `  (bench took ${((performance.now() - started) / 1000).toFixed(0)} s; load average at the end ${loadavg()[0]?.toFixed(1) ?? '?'} on ${cpus().length} cores)`,
+  );
   return `${lines.join('\n')}\n`;
+}
+
+/** The set the goals name (10,000 audits without photos), or 2,000 with `--quick`. */
+export const importSet = (quick: boolean): FormatSet =>
+  quick
+    ? { label: '2,000 audits, no photos', audits: 2_000, photos: { min: 0, max: 0 } }
+    : { label: '10,000 audits, no photos', audits: 10_000, photos: { min: 0, max: 0 } };
+
+/** `npm run bench`'s CLI part: `ducha verify` + `ducha import` of the format-2 set, in this process. */
+export async function runCliImportBench(bench: BenchContext): Promise<PartResult> {
+  const set = importSet(bench.quick);
+  const f = await timeFormat(set, 2, bench.log);
+  const rate = (ms: number) => f.entries / (ms / 1000);
+  const both = rate(f.verifyMs + f.importMs);
+  const imported = rate(f.importMs);
+  // `ducha import` verifies every seal itself before it stores anything: that is the goal's "verify + import".
+  // `ducha verify` first and then `ducha import` (each verifying) is shown beside it.
+  bench.print(
+    [
+      `CLI, bundle format 2, ${set.label} (${String(f.entries)} entries, ${(f.bytes / 1024 / 1024).toFixed(1)} MB), fresh store, keys enrolled:`,
+      `  ducha verify ${rate(f.verifyMs).toFixed(0)} audits/s (${(f.verifyMs / 1000).toFixed(1)} s); ducha import (verifies every seal, stores) ${imported.toFixed(0)} audits/s (${(f.importMs / 1000).toFixed(1)} s), stored ${String(f.stored)} (goal ≥ ${String(IMPORT_GOAL_PER_S)})`,
+      `  verify, then import: ${both.toFixed(0)} audits/s`,
+      '',
+    ].join('\n'),
+  );
+  return {
+    part: 'CLI',
+    figures: [
+      {
+        label: `ducha import (verify + store), ${set.label}`,
+        value: `${imported.toFixed(0)} audits/s`,
+        goal: `≥ ${String(IMPORT_GOAL_PER_S)} audits/s`,
+        isMet: imported >= IMPORT_GOAL_PER_S,
+      },
+      { label: 'ducha verify, then ducha import', value: `${both.toFixed(0)} audits/s` },
+    ],
+  };
 }
 
 const invokedPath = process.argv[1];
 if (invokedPath !== undefined && resolve(invokedPath) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { fresh: { type: 'boolean' }, 'formats-only': { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: { fresh: { type: 'boolean' }, 'formats-only': { type: 'boolean' } },
+  });
   if (values['formats-only']) {
     process.stdout.write(await runFormatBench((line) => process.stderr.write(`${line}\n`)));
     process.exit(0);

@@ -89,3 +89,4 @@ export {
   type SiteRanking,
   type HeatMap,
 } from './compare/aggregate';
+export { decodeFactColumns, encodeFactColumns, FACT_COLUMNS_VERSION, type FactColumns } from './compare/fact-columns';

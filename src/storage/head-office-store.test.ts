@@ -22,7 +22,7 @@ import { finalisedAudit, imagesOf, nodeSigner, photoBlue } from '../../tests/sup
 import { AuditStore } from './audit-store';
 import { DuchaDb } from './db';
 import { getDeviceSigner } from './device-key';
-import { HeadOfficeStore } from './head-office-store';
+import { DASHBOARD_SNAPSHOT_KEY, HeadOfficeStore } from './head-office-store';
 
 const kf01 = loadRubric('KF01');
 let dbName: string;
@@ -480,5 +480,109 @@ describe('known signers', () => {
     expect(result.ok && result.value.accepted.map((a) => a.signer)).toEqual([keyId(own.publicKey)]);
     expect(await store.keys()).toEqual([]);
     expect(await store.heldAudits()).toEqual([]);
+  });
+});
+
+describe('the dashboard facts snapshot', () => {
+  const id = (n: number) => `0f6c2b1a-3333-4aaa-8bbb-00000000000${String(n)}`;
+  const snapshotRow = async () => {
+    const db = new DuchaDb(dbName);
+    try {
+      return await db.settings.get(DASHBOARD_SNAPSHOT_KEY);
+    } finally {
+      db.close();
+    }
+  };
+  /** What the dashboard reads without any snapshot: a store that has never seen one, the row removed. */
+  const slowPath = async () => {
+    const db = new DuchaDb(dbName);
+    try {
+      const saved = await db.settings.get(DASHBOARD_SNAPSHOT_KEY);
+      await db.settings.delete(DASHBOARD_SNAPSHOT_KEY);
+      const store = new HeadOfficeStore(db, new AuditStore(db), webCryptoVerifier);
+      const facts = await store.dashboardFacts();
+      expect(store.isSnapshotStale).toBe(true);
+      if (saved) await db.settings.put(saved);
+      return facts;
+    } finally {
+      db.close();
+    }
+  };
+
+  it('gives exactly the facts the rows give, and an import or a removal makes it stale in the same transaction', async () => {
+    const store = open();
+    await enrolled(store, tablet, '前台平板 1');
+    await store.importBundle(
+      bundleOf([
+        entryOf(await sealedAudit(id(1), 'kf01-mixed', '甲管理处')),
+        entryOf(await sealWith(tablet, { ...auditOf(id(2), 'kf01-all-compliant', '乙管理处'), site: { id: 's2', name: '乙管理处', code: 'bgy-001', region: '华南' } })),
+      ]),
+      'a.ducha',
+    );
+    expect(await snapshotRow()).toBeUndefined();
+    expect(await store.refreshDashboardSnapshot()).toBe(true);
+    // Nothing changed since: nothing to write.
+    expect(await store.refreshDashboardSnapshot()).toBe(false);
+
+    const fresh = open();
+    const fromSnapshot = await fresh.dashboardFacts();
+    expect(fresh.isSnapshotStale).toBe(false);
+    expect(fromSnapshot.map((f) => [f.auditId, f.siteKey, f.region, f.percentTenths])).toEqual([
+      [id(1), 'name:甲管理处', undefined, 663], // kf01-mixed 63 / 95
+      [id(2), 'code:BGY-001', '华南', 1000],
+    ]);
+    expect(fromSnapshot).toEqual(await slowPath());
+
+    // A new import deletes the snapshot with the facts it writes; the store reads the rows until it is made again.
+    await store.importBundle(bundleOf([entryOf(await sealedAudit(id(3), 'kf01-mixed', '丙管理处'))]), 'b.ducha');
+    expect(await snapshotRow()).toBeUndefined();
+    const afterImport = await fresh.dashboardFacts();
+    expect(fresh.isSnapshotStale).toBe(true);
+    expect(afterImport.map((f) => f.auditId)).toEqual([id(1), id(2), id(3)]);
+    expect(await fresh.refreshDashboardSnapshot()).toBe(true);
+    expect(await open().dashboardFacts()).toEqual(afterImport);
+
+    // So does removing an import.
+    await store.removeImport(id(2));
+    expect(await snapshotRow()).toBeUndefined();
+    expect((await open().dashboardFacts()).map((f) => f.auditId)).toEqual([id(1), id(3)]);
+    await store.refreshDashboardSnapshot();
+    expect((await open().dashboardFacts()).map((f) => f.auditId)).toEqual([id(1), id(3)]);
+
+    // Revoking a key changes no fact (audits sealed before stay compared): the snapshot stays and still agrees.
+    expect((await store.revoke(keyFingerprint(tablet.publicKey), '平板丢失')).ok).toBe(true);
+    expect(await snapshotRow()).toBeDefined();
+    const afterRevoke = open();
+    expect(await afterRevoke.dashboardFacts()).toEqual(await slowPath());
+    expect(afterRevoke.isSnapshotStale).toBe(false);
+  });
+
+  it('ignores a snapshot that does not match the facts table or is not one, and reads the rows instead', async () => {
+    const store = open();
+    await enrolled(store, tablet, '前台平板 1');
+    await store.importBundle(bundleOf([entryOf(await sealedAudit(id(1), 'kf01-mixed', '甲管理处'))]), 'a.ducha');
+    await store.refreshDashboardSnapshot();
+    const good = await snapshotRow();
+    const db = new DuchaDb(dbName);
+    // Another writer left a fact behind the snapshot's back: the counts differ, so the rows are read.
+    await db.facts.delete(id(1));
+    const counted = open();
+    expect(await counted.dashboardFacts()).toEqual([]);
+    expect(counted.isSnapshotStale).toBe(true);
+    db.close();
+    await Dexie.delete(dbName);
+    // A broken snapshot with the right count: decoded, refused, rows read.
+    const again = open();
+    await enrolled(again, tablet, '前台平板 1');
+    await again.importBundle(bundleOf([entryOf(await sealedAudit(id(1), 'kf01-mixed', '甲管理处'))]), 'a.ducha');
+    const db2 = new DuchaDb(dbName);
+    await db2.settings.put({ key: DASHBOARD_SNAPSHOT_KEY, value: { version: 1, columns: { count: 1, strings: 'x' } } });
+    const broken = open();
+    expect((await broken.dashboardFacts()).map((f) => f.auditId)).toEqual([id(1)]);
+    expect(broken.isSnapshotStale).toBe(true);
+    // …and made whole again.
+    expect(await broken.refreshDashboardSnapshot()).toBe(true);
+    expect((await db2.settings.get(DASHBOARD_SNAPSHOT_KEY))?.value).toEqual(good?.value);
+    db2.close();
   });
 });

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   auditFactFromEnvelope,
+  decodeFactColumns,
+  encodeFactColumns,
   factSummarySchema,
   summaryOf,
   unitFactSchema,
@@ -51,6 +53,16 @@ import { StorageError, toStorageError } from './storage-error';
 
 export type ImportReport = IntakeReport;
 
+/**
+ * The settings row that holds every imported fact summary as one compact record (see encodeFactColumns): what
+ * reopening the dashboard reads instead of 10,000 rows. Deleted in the same transaction as any change to the
+ * facts, so it is never stale; rebuilt afterwards by `refreshDashboardSnapshot`. A settings row rather than a
+ * table of its own: it needs no schema version.
+ */
+export const DASHBOARD_SNAPSHOT_KEY = 'dashboard-facts-snapshot';
+/** How long the dashboard waits after its facts last changed before rebuilding the snapshot (not mid-import). */
+export const SNAPSHOT_REFRESH_DELAY_MS = 1500;
+
 /** A stored facts row as a summary; a row still holding its units (written before v8) is read without them. */
 function summaryOfRow(row: FactRow): FactSummary {
   const fact = row.fact;
@@ -64,6 +76,25 @@ function summaryOfRow(row: FactRow): FactSummary {
 function withoutUnits(fact: object): object {
   const { units: _detail, ...summary } = { ...fact, units: undefined };
   return summary;
+}
+
+const SNAPSHOT_VERSION = 1;
+/** Only what tells whether a stored snapshot is current; the columns themselves are checked when decoded. */
+const snapshotHeaderSchema = z.object({
+  version: z.literal(SNAPSHOT_VERSION),
+  columns: z.object({ count: z.number().int() }),
+});
+
+/**
+ * The imported facts the snapshot holds, if it is one this version wrote and it holds as many facts as the
+ * table (the transaction that changes the facts deletes it, so a count that differs means something else
+ * wrote them); anything else is read the slow way, never trusted.
+ */
+function snapshotFacts(value: unknown, count: number): FactSummary[] | undefined {
+  const header = snapshotHeaderSchema.safeParse(value);
+  if (!header.success || header.data.columns.count !== count) return undefined;
+  const decoded = decodeFactColumns(z.object({ columns: z.unknown() }).parse(value).columns);
+  return decoded.ok ? decoded.value : undefined;
 }
 
 /** The facts of one of this device's own sealed audits, made from its seal. */
@@ -106,6 +137,8 @@ export const APP_BUNDLE_LIMITS: BundleLimits = { ...DEFAULT_BUNDLE_LIMITS, maxFi
 export class HeadOfficeStore implements IntakeRepository {
   private readonly factCache = new Map<string, FactSummary>();
   private readonly rubricCache = new Map<string, Rubric>();
+  /** Whether the last `dashboardFacts` found no current snapshot (and so read the facts rows). */
+  isSnapshotStale = false;
 
   constructor(
     private readonly db: DuchaDb,
@@ -259,8 +292,10 @@ export class HeadOfficeStore implements IntakeRepository {
           this.db.factUnits,
           this.db.held,
           this.db.conflicts,
+          this.db.settings,
         ],
         async () => {
+          if (accepted.length > 0) await this.db.settings.delete(DASHBOARD_SNAPSHOT_KEY);
           // Only rubrics not yet kept: a kept one is the same bytes (its fingerprint is their hash).
           const kept = await this.db.importRubrics.bulkGet([...rubrics.keys()]);
           await this.db.importRubrics.bulkAdd([...rubrics.values()].filter((_, i) => kept[i] === undefined));
@@ -430,9 +465,10 @@ export class HeadOfficeStore implements IntakeRepository {
    */
   async removeImport(auditId: string): Promise<void> {
     await this.run(() =>
-      this.db.transaction('rw', [this.db.imports, this.db.facts, this.db.factUnits, this.db.blobs, this.db.importImages], async () => {
+      this.db.transaction('rw', [this.db.imports, this.db.facts, this.db.factUnits, this.db.blobs, this.db.importImages, this.db.settings], async () => {
         if ((await this.db.imports.get(auditId)) === undefined)
           throw new StorageError('not_found', `no imported audit ${auditId}`);
+        await this.db.settings.delete(DASHBOARD_SNAPSHOT_KEY);
         await this.db.imports.delete(auditId);
         await this.db.facts.delete(auditId);
         await this.db.factUnits.delete(auditId);
@@ -531,13 +567,38 @@ export class HeadOfficeStore implements IntakeRepository {
 
   /**
    * Every sealed audit this device knows, without per-unit detail: its own finalised ones and every imported
-   * one. Imported facts never change once written (a conflict never overwrites), so each is read and parsed
-   * once and then served from memory; a refresh during a long import reads only what the last chunk added.
+   * one. Imported facts come from the snapshot when there is a current one (one record); otherwise from the
+   * facts rows, each read and parsed once and then served from memory (imported facts never change once
+   * written: a conflict never overwrites), so a refresh during a long import reads only what the last chunk added.
    */
   async dashboardFacts(): Promise<FactSummary[]> {
-    const [ids, seals] = await this.run(() =>
-      Promise.all([this.db.facts.toCollection().primaryKeys(), this.db.seals.toArray()]),
+    const { snapshot, count, seals } = await this.run(() =>
+      this.db.transaction('r', [this.db.settings, this.db.facts, this.db.seals], async () => ({
+        snapshot: await this.db.settings.get(DASHBOARD_SNAPSHOT_KEY),
+        count: await this.db.facts.count(),
+        seals: await this.db.seals.toArray(),
+      })),
     );
+    const decoded = snapshot === undefined ? undefined : snapshotFacts(snapshot.value, count);
+    this.isSnapshotStale = decoded === undefined;
+    const facts = new Map<string, FactSummary>();
+    if (decoded) {
+      for (const fact of decoded) {
+        this.factCache.set(fact.auditId, fact);
+        facts.set(fact.auditId, fact);
+      }
+    } else {
+      for (const fact of await this.importedFactsFromRows()) facts.set(fact.auditId, fact);
+    }
+    for (const row of seals) {
+      if (facts.has(row.auditId)) continue;
+      facts.set(row.auditId, summaryOf(ownFactOf(row)));
+    }
+    return [...facts.values()];
+  }
+
+  private async importedFactsFromRows(): Promise<FactSummary[]> {
+    const ids = await this.run(() => this.db.facts.toCollection().primaryKeys());
     const missing = ids.filter((id) => !this.factCache.has(id));
     if (missing.length > 0) {
       // Most missing (a reopened dashboard: all of them): one getAll reads them far faster than a get each.
@@ -547,16 +608,33 @@ export class HeadOfficeStore implements IntakeRepository {
           : await this.run(() => this.db.facts.bulkGet(missing));
       for (const row of rows) if (row !== undefined) this.factCache.set(row.auditId, summaryOfRow(row));
     }
-    const facts = new Map<string, FactSummary>();
-    for (const id of ids) {
+    return ids.flatMap((id) => {
       const fact = this.factCache.get(id);
-      if (fact) facts.set(id, fact);
-    }
-    for (const row of seals) {
-      if (facts.has(row.auditId)) continue;
-      facts.set(row.auditId, summaryOf(ownFactOf(row)));
-    }
-    return [...facts.values()];
+      return fact ? [fact] : [];
+    });
+  }
+
+  /**
+   * Makes the snapshot of the imported facts again if there is none or it is not current, in one transaction
+   * with the facts it is made from (an import cannot slip in between). True when it wrote one. Not from a live
+   * query (those only read): the dashboard calls it a moment after its facts settle, the import worker at the end.
+   */
+  async refreshDashboardSnapshot(): Promise<boolean> {
+    const wrote = await this.run(() =>
+      this.db.transaction('rw', [this.db.settings, this.db.facts], async () => {
+        const existing = await this.db.settings.get(DASHBOARD_SNAPSHOT_KEY);
+        const count = await this.db.facts.count();
+        if (existing !== undefined && snapshotFacts(existing.value, count) !== undefined) return false;
+        const summaries = (await this.db.facts.toArray()).map(summaryOfRow);
+        await this.db.settings.put({
+          key: DASHBOARD_SNAPSHOT_KEY,
+          value: { version: SNAPSHOT_VERSION, columns: encodeFactColumns(summaries) },
+        });
+        return true;
+      }),
+    );
+    if (wrote) this.isSnapshotStale = false;
+    return wrote;
   }
 
   /**

@@ -15,6 +15,8 @@ export async function importFile(store: HeadOfficeStore, file: Blob, name: strin
     const result = await store.importBundleFile(blobSource(file), name);
     if (!result.ok)
       return { outcome: 'refused', issues: result.issues.map(({ path, message, problem }) => ({ path, message, problem })) };
+    // The next dashboard opening reads one record instead of every fact; made here, with the facts just written.
+    await store.refreshDashboardSnapshot();
     return { outcome: 'report', report: result.value };
   } catch (error) {
     return { outcome: 'failed', message: error instanceof Error ? error.message : String(error) };

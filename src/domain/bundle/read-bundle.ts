@@ -3,7 +3,7 @@ import { exceedsDepth, MAX_JSON_DEPTH } from '../encoding/json-depth';
 import { formatIssue, formatPath } from '../result';
 import { rubricFingerprint } from '../rubric/fingerprint';
 import { parseRubric } from '../rubric/parse-rubric';
-import type { SealVerifier } from '../seal/seal';
+import type { CheckedRubric, SealVerifier } from '../seal/seal';
 import {
   bundleFail,
   bundleOk,
@@ -166,7 +166,7 @@ export async function readBundleV2(
   // Rubrics are few and shared: each file is read, parsed, validated and fingerprinted once, and the very same
   // object is put back into every envelope that names it (so verification can skip re-checking it).
   const rubrics = new Map<string, BundleRead<object>>();
-  const checkedRubrics = new Map<object, string>();
+  const checkedRubrics = new Map<object, CheckedRubric>();
   const rubricOf = async (hex: string): Promise<BundleRead<object>> => {
     const cached = rubrics.get(hex);
     if (cached) return cached;
@@ -189,7 +189,7 @@ export async function readBundleV2(
         return invalid(`${name} is not the rubric its name says (its fingerprint is ${fingerprint})`);
       // parseRubric never transforms, so the object read is the rubric validated.
       if (typeof json.value !== 'object' || json.value === null) return invalid(`${name} is not an object`);
-      checkedRubrics.set(json.value, fingerprint);
+      checkedRubrics.set(json.value, { received: json.value, rubric: parsed.value, fingerprint });
       return bundleOk(json.value);
     })();
     rubrics.set(hex, result);

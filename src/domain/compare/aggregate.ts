@@ -76,7 +76,11 @@ export interface SiteRanking {
 
 const bySite = (facts: readonly FactSummary[]): Map<string, FactSummary[]> => {
   const groups = new Map<string, FactSummary[]>();
-  for (const f of facts) groups.set(f.siteKey, [...(groups.get(f.siteKey) ?? []), f]);
+  for (const f of facts) {
+    const group = groups.get(f.siteKey);
+    if (group) group.push(f);
+    else groups.set(f.siteKey, [f]);
+  }
   return groups;
 };
 
@@ -147,27 +151,28 @@ export function heatMap(facts: readonly FactSummary[]): HeatMap {
   const allIds = [...new Set([...versions.values()].flatMap((f) => f.items.map((i) => i.id)))];
   const shared = (first?.items ?? []).filter((i) => itemSets.every((set) => set.has(i.id)));
   const sharedIds = new Set(shared.map((i) => i.id));
-  const cells = new Map<
-    string,
-    { lostTenths: number | null; lostH: number; possibleH: number; audits: number }
-  >();
+  // Sums first, one object per cell (not one per audit and item: 10,000 audits made 100,000), shares last.
+  const sums = new Map<string, { lostH: number; possibleH: number; audits: number }>();
   const sites = new Map<string, string>();
   for (const fact of facts) {
     sites.set(fact.siteKey, fact.siteName);
     for (const item of fact.items) {
       if (!sharedIds.has(item.id)) continue;
       const key = heatKey(fact.siteKey, item.id);
-      const cell = cells.get(key) ?? { lostTenths: null, lostH: 0, possibleH: 0, audits: 0 };
-      const lostH = cell.lostH + (item.possibleH - item.earnedH);
-      const possibleH = cell.possibleH + item.possibleH;
-      cells.set(key, {
-        lostH,
-        possibleH,
-        audits: cell.audits + 1,
-        lostTenths: possibleH === 0 ? null : divideHalfUp(lostH * 1000, possibleH),
-      });
+      const cell = sums.get(key);
+      if (cell) {
+        cell.lostH += item.possibleH - item.earnedH;
+        cell.possibleH += item.possibleH;
+        cell.audits += 1;
+      } else sums.set(key, { lostH: item.possibleH - item.earnedH, possibleH: item.possibleH, audits: 1 });
     }
   }
+  const cells = new Map<
+    string,
+    { lostTenths: number | null; lostH: number; possibleH: number; audits: number }
+  >();
+  for (const [key, { lostH, possibleH, audits }] of sums)
+    cells.set(key, { lostH, possibleH, audits, lostTenths: possibleH === 0 ? null : divideHalfUp(lostH * 1000, possibleH) });
   return {
     // Columns read as the paper does: KF3's 一…五, the number elsewhere.
     items: shared.map((i) => ({ id: i.id, label: i.label ?? i.id, title: i.title })),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { auditSchema, signerRoleSchema } from '../audit/audit-schema';
-import { rubricSchema } from '../rubric/rubric-schema';
+import { rubricSchema, type Rubric } from '../rubric/rubric-schema';
 
 /**
  * v1: as first released (scored with rules 1, any ECDSA signature form).
@@ -78,3 +78,19 @@ export const sealedEnvelopeSchema = z.strictObject({
   signature: z.string().regex(/^[A-Za-z0-9_-]{86}$/, 'must be a base64url raw P-256 signature'),
 });
 export type SealedEnvelope = z.infer<typeof sealedEnvelopeSchema>;
+
+/**
+ * The same envelope for a caller that has checked one rubric object with parseRubric for many envelopes (a v2
+ * bundle hands that very object to each): its rubric must be that object, and is not checked again (10,000 copies
+ * of the same check were a third of the zod time of an import). Everything else is checked as by
+ * sealedEnvelopeSchema. `received` is the object parseRubric accepted and `rubric` what it gave back.
+ */
+export function sealedEnvelopeWithCheckedRubricSchema(received: object, rubric: Rubric) {
+  return z.strictObject({
+    ...sealedEnvelopeSchema.shape,
+    payload: sealPayloadSchema.safeExtend({
+      // The very object parseRubric accepted, so of its type (parseRubric never transforms); read as what it gave.
+      rubric: z.custom<Rubric>((value) => value === received, 'must be the rubric checked for this bundle').transform(() => rubric),
+    }),
+  });
+}

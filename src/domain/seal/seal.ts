@@ -17,6 +17,7 @@ import { CURRENT_SCORING_RULES, rubricRulesIssues, type ScoringRulesVersion } fr
 import {
   SEAL_FORMAT_VERSION,
   sealedEnvelopeSchema,
+  sealedEnvelopeWithCheckedRubricSchema,
   sealPayloadSchema,
   type PublicKeyJwk,
   type SealedBlob,
@@ -184,9 +185,17 @@ export type SealCheck =
  * parses and validates that rubric file a single time and hands the very object to every envelope that
  * names it, so re-validating and re-hashing it per envelope would only repeat the same answer.
  */
+export interface CheckedRubric {
+  /** The object parseRubric accepted (the one every envelope of the bundle holds)… */
+  readonly received: object;
+  /** …and what it gave back. */
+  readonly rubric: Rubric;
+  readonly fingerprint: string;
+}
+
 export interface VerifyOptions {
-  /** Rubric objects (by identity) already accepted by `parseRubric`, each with its fingerprint. */
-  readonly checkedRubrics?: ReadonlyMap<object, string>;
+  /** Rubric objects (by identity) already accepted by `parseRubric`, each with that parsed rubric and its fingerprint. */
+  readonly checkedRubrics?: ReadonlyMap<object, CheckedRubric>;
 }
 
 const malformed = (issues: readonly Issue[]): SealCheck => ({ status: 'malformed', issues });
@@ -231,6 +240,21 @@ function spliceRubric(text: string, rubric: object): string {
   return `${text.slice(0, at)}"rubric":${rubricText}${text.slice(at + slot.length)}`;
 }
 
+/** The envelope parsed; its rubric, when the caller checked that very object already, taken as that check gave it. */
+function parseEnvelope(
+  input: unknown,
+  checked: CheckedRubric | undefined,
+): { success: true; data: SealedEnvelope } | { success: false; error: Parameters<typeof issuesOf>[0] } {
+  if (checked === undefined) return sealedEnvelopeSchema.safeParse(input);
+  let schema = checkedRubricSchemas.get(checked);
+  if (schema === undefined) {
+    schema = sealedEnvelopeWithCheckedRubricSchema(checked.received, checked.rubric);
+    checkedRubricSchemas.set(checked, schema);
+  }
+  return schema.safeParse(input);
+}
+const checkedRubricSchemas = new WeakMap<CheckedRubric, ReturnType<typeof sealedEnvelopeWithCheckedRubricSchema>>();
+
 async function checkEnvelope(
   input: unknown,
   verify: SealVerifier,
@@ -239,16 +263,17 @@ async function checkEnvelope(
 ): Promise<SealCheck> {
   if (exceedsDepth(input, MAX_JSON_DEPTH))
     return malformed([{ path: '(root)', message: `nested deeper than ${MAX_JSON_DEPTH} levels` }]);
-  const parsed = sealedEnvelopeSchema.safeParse(input);
-  if (!parsed.success) return malformed(issuesOf(parsed.error));
-  const envelope = parsed.data;
-  const { payload } = envelope;
   // What was received, byte for byte in canonical form. Parsing must not have changed a thing.
   const received = typeof input === 'object' && input !== null && 'payload' in input ? input.payload : undefined;
   const receivedRubric =
     typeof received === 'object' && received !== null && 'rubric' in received ? received.rubric : undefined;
-  const knownFingerprint =
+  const checked =
     typeof receivedRubric === 'object' && receivedRubric !== null ? options.checkedRubrics?.get(receivedRubric) : undefined;
+  const knownFingerprint = checked?.fingerprint;
+  const parsed = parseEnvelope(input, checked);
+  if (!parsed.success) return malformed(issuesOf(parsed.error));
+  const envelope = parsed.data;
+  const { payload } = envelope;
   let receivedText: string;
   if (
     knownFingerprint !== undefined &&

@@ -1,5 +1,5 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   applyFilter,
@@ -12,6 +12,7 @@ import {
   type FactSummary,
   type DashboardFilter,
 } from '../../../domain/head-office';
+import { SNAPSHOT_REFRESH_DELAY_MS } from '../../../storage/head-office-store';
 import { useHeadOffice } from '../../providers/store-provider';
 import { DashboardFilters, type FilterState } from './DashboardFilters';
 import { DrillDown } from './DrillDown';
@@ -194,6 +195,17 @@ export function DashboardPage() {
   const headOffice = useHeadOffice();
   // A live query: an import (or an audit finalised in another tab) refreshes every figure.
   const facts = useLiveQuery(() => headOffice.dashboardFacts(), [headOffice]);
+  // Facts read the slow way (no current snapshot): once they stop changing (not between an import's chunks),
+  // the snapshot is made again so the next opening reads one record. Failing only costs that speed.
+  useEffect(() => {
+    if (facts === undefined || !headOffice.isSnapshotStale) return;
+    const timer = setTimeout(() => {
+      headOffice.refreshDashboardSnapshot().catch(() => undefined);
+    }, SNAPSHOT_REFRESH_DELAY_MS);
+    return () => {
+      clearTimeout(timer);
+    };
+  }, [facts, headOffice]);
   return (
     <section aria-labelledby="dashboard-title" className="page dashboard">
       <h1 id="dashboard-title">{t('dashboard.title')}</h1>
