@@ -14,7 +14,7 @@ import {
   findNode,
   finaliseAudit,
   formatIssue,
-  gradesOf,
+  answersOf,
   parseRubric,
   rubricFingerprint,
   scoreAudit,
@@ -280,7 +280,7 @@ export class AuditStore {
     const header = this.parseHeader(row);
     const answers = this.parseAnswers(answerRows);
     const rubric = await this.getRubric(header.rubricFingerprint);
-    return { header, answers, rubric, score: scoreAudit(rubric, gradesOf(answers)) };
+    return { header, answers, rubric, score: scoreAudit(rubric, answersOf(answers)) };
   }
 
   /** Latest revision of every audit, newest first, with its running score and its revision history. */
@@ -305,7 +305,7 @@ export class AuditStore {
       if (latest === undefined) continue;
       const rubric = await this.getRubric(latest.rubricFingerprint);
       const answers = this.parseAnswers(answersByAudit.get(latest.id) ?? []);
-      entries.push({ header: latest, history, score: scoreAudit(rubric, gradesOf(answers)) });
+      entries.push({ header: latest, history, score: scoreAudit(rubric, answersOf(answers)) });
     }
     return entries.sort(
       (a, b) =>

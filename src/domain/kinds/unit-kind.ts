@@ -28,6 +28,8 @@ export type AnswerField = 'grade' | 'figure';
  * rubric validation dispatch here; nothing else tests a node's kind.
  */
 export interface UnitKind {
+  /** The first scoring rules version that knows this kind (a seal under older rules cannot contain it). */
+  readonly sinceRules: number;
   /** Rubric rules only this kind has, reported at `path` (the node's own path). */
   nodeIssues(node: RubricNode, path: readonly PropertyKey[]): Issue[];
   /** Why this answer cannot be scored for `node`; `at(field)` gives the path of a field of the answer. */
@@ -39,6 +41,4 @@ export interface UnitKind {
   ): Issue[];
   /** The unit's score; the answer was checked by answerIssues, so anything else is a programmer error. */
   score(rubric: Pick<Rubric, 'id' | 'scale' | 'allowNA'>, node: RubricNode, answer: UnitAnswer | undefined): UnitOutcome;
-  /** The scoring answer a stored answer gives, or undefined while the unit is unanswered. */
-  answerOf(answer: ReceivedAnswer): UnitAnswer | undefined;
 }

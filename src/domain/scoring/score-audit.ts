@@ -66,7 +66,9 @@ export function scoreAudit(
     const pointsH = toHundredths(node.points);
     if (node.children === undefined) {
       unitIds.add(node.id);
-      const outcome = kindOf(node).score(rubric, node, answers[node.id]);
+      const kind = kindOf(node);
+      if (kind.sinceRules > rules) throw new Error(`unit ${node.id} of rubric ${rubric.id} needs newer scoring rules than ${rules}`);
+      const outcome = kind.score(rubric, node, answers[node.id]);
       if (outcome.state === 'missing') missing.push(node.id);
       const result = unitScore(node.id, depth, pointsH, outcome.earnedH, outcome.possibleH, outcome.grade, outcome.state);
       nodes.push(result);

@@ -1,4 +1,4 @@
-import type { Issue } from '../../result';
+import { formatPath, type Issue } from '../../result';
 import { applyFactor, toHundredths, toPercentFactor } from '../../scoring/hundredths';
 import type { UnitKind } from '../unit-kind';
 
@@ -7,7 +7,15 @@ import type { UnitKind } from '../unit-kind';
  * points × that level's factor; 不适用 (`na`) drops out of earned and possible where the rubric allows it.
  */
 export const gradeKind: UnitKind = {
-  nodeIssues: () => [],
+  sinceRules: 1,
+
+  nodeIssues(node, path) {
+    const metricOnly = (['unit', 'target', 'rule'] as const).filter((key) => node[key] !== undefined);
+    return metricOnly.map((key) => ({
+      path: formatPath([...path, key]),
+      message: `${key} belongs to a metric unit: add kind "metric" to "${node.id}" or leave ${key} out`,
+    }));
+  },
 
   answerIssues(rubric, node, answer, at) {
     const issues: Issue[] = [];
@@ -22,8 +30,6 @@ export const gradeKind: UnitKind = {
     }
     return issues;
   },
-
-  answerOf: (answer) => answer.grade,
 
   score(rubric, node, answer) {
     if (answer === undefined) return { earnedH: 0, possibleH: 0, state: 'missing', grade: undefined };
