@@ -66,6 +66,8 @@ export {
   type StepsRule,
 } from './kinds/metric/metric-schema';
 export { metricEarnedH } from './kinds/metric/metric-score';
+export { figureRefusal, type FigureRefusal } from './kinds/metric/metric-kind';
+export { readFigure, type FigureProblem } from './kinds/metric/read-figure';
 export {
   AUDIT_FORMAT_VERSION,
   auditSchema,

@@ -1,10 +1,20 @@
 import { formatPath, type Issue } from '../../result';
 import { toHundredths } from '../../scoring/hundredths';
+import type { RubricNode } from '../../rubric/rubric-schema';
 import type { UnitKind } from '../unit-kind';
 import { metricEarnedH } from './metric-score';
 
 /** A figure in a `%` unit is a share: above 100 it is a typing error, not a better result. */
 const PERCENT = '%';
+
+export type FigureRefusal = 'over_100' | 'not_whole';
+
+/** Why this unit refuses a (well-formed) figure: the one rule the form, the CSV import and the seal share. */
+export function figureRefusal(node: Pick<RubricNode, 'unit' | 'rule'>, figure: number): FigureRefusal | undefined {
+  if (node.unit === PERCENT && figure > 100) return 'over_100';
+  if (node.rule?.type === 'per_event' && !Number.isInteger(figure)) return 'not_whole';
+  return undefined;
+}
 
 /**
  * The KPI unit (seed 004): the month's figure for an indicator (满意率 96.5 %, 受理量 1850 个, 投诉 2 例) scored by
@@ -49,9 +59,10 @@ export const metricKind: UnitKind = {
       issues.push({ path: at('grade'), message: `unit "${node.id}" is scored from a figure, not graded on the scale` });
     const { figure } = answer;
     if (figure === undefined) return issues;
-    if (node.unit === PERCENT && figure > 100)
+    const refusal = figureRefusal(node, figure);
+    if (refusal === 'over_100')
       issues.push({ path: at('figure'), message: `${figure} % is above 100 %: a rate cannot exceed 100` });
-    if (node.rule?.type === 'per_event' && !Number.isInteger(figure))
+    if (refusal === 'not_whole')
       issues.push({ path: at('figure'), message: `${figure} is not a whole number of events` });
     return issues;
   },

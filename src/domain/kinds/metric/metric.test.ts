@@ -5,6 +5,7 @@ import { gradeIssues } from '../../scoring/grade-issues';
 import { scoreAudit } from '../../scoring/score-audit';
 import { rubricRulesIssues } from '../../scoring/scoring-rules';
 import { testScale } from '../../test-support';
+import { readFigure } from './read-figure';
 
 const satisfaction = {
   id: '1',
@@ -249,5 +250,22 @@ describe('malformed metric definitions are refused with a path', () => {
     expect(issuesOf({}, satisfaction, 1)).toEqual([
       { path: 'items[0].kind', message: 'kind "metric" needs rubric format version 2 (this file says 1)' },
     ]);
+  });
+});
+
+describe('readFigure reads what a person types, exactly', () => {
+  it.each([
+    ['96.5', { ok: true, value: 96.5 }],
+    [' 1,750 ', { ok: true, value: 1750 }],
+    ['0', { ok: true, value: 0 }],
+    ['89.99', { ok: true, value: 89.99 }],
+    ['', { ok: false, problem: 'empty' }],
+    ['-1', { ok: false, problem: 'not_a_number' }],
+    ['1e3', { ok: false, problem: 'not_a_number' }],
+    ['九十', { ok: false, problem: 'not_a_number' }],
+    ['96.555', { ok: false, problem: 'too_many_decimals' }],
+    ['1000000.01', { ok: false, problem: 'too_large' }],
+  ])('%j', (text, expected) => {
+    expect(readFigure(text)).toEqual(expected);
   });
 });
