@@ -5,6 +5,7 @@ import { validateCommand } from './commands/validate';
 import { scoreCommand } from './commands/score';
 import { pdfArgsSchema, pdfCommand } from './commands/pdf';
 import { verifyCommand } from './commands/verify';
+import { kpiImportCommand } from './commands/kpi';
 import { FileStore } from './file-store';
 import { DEFAULT_STORE, exportCommand, importCommand, parseSize, verifyBundleCommand } from './commands/bundle';
 import { DEFAULT_BUNDLE_LIMITS, type BundleLimits } from '../domain/head-office';
@@ -36,6 +37,9 @@ const usage = `督查 ducha — rubric tools
                                                         all are valid and signed by enrolled keys (3: signer not enrolled)
   ducha import <bundle…> [--store DIR] [--max-size 2G]  verified audits into the local store (default .ducha-store);
                                                         exit 1 on refused or conflicting audits, 3 when some are held
+  ducha kpi import <figures.csv> [--rubrics DIR] [--out months.json]
+                                                        a month's KPI figures per site (month,site,rubric,unit,figure),
+                                                        scored; every bad line named, then nothing written (exit 1)
   ducha keys add <file.ducha-key> --fingerprint "<as the tablet shows it>" [--label …] [--auditor …] [--store DIR]
   ducha keys list [--store DIR]                         the key register, and unknown keys with held audits
   ducha keys revoke "<fingerprint>" [--reason …] [--store DIR]
@@ -126,6 +130,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           if (rank(code) > rank(worst)) worst = code;
         }
         return worst;
+      }
+      case 'kpi': {
+        const [sub, ...args] = rest;
+        const { values, positionals } = parseArgs({
+          args,
+          allowPositionals: true,
+          options: { rubrics: { type: 'string' }, out: { type: 'string' } },
+        });
+        const [file] = positionals;
+        if (sub !== 'import' || file === undefined || positionals.length !== 1) {
+          io.err('kpi: ducha kpi import <figures.csv> [--rubrics DIR] [--out months.json]');
+          return 1;
+        }
+        return await kpiImportCommand({ file, rubricsDir: values.rubrics ?? 'rubrics', out: values.out }, io);
       }
       case 'keys': {
         const [sub, ...args] = rest;

@@ -5,6 +5,7 @@
 export { type Issue, type Result, ok, fail, formatPath, formatIssue } from './result';
 export {
   RUBRIC_FORMAT_VERSION,
+  RUBRIC_FORMAT_VERSIONS,
   gradeKeys,
   gradeSchema,
   rubricSchema,
@@ -54,6 +55,19 @@ export {
   type ScoringRulesVersion,
 } from './scoring/scoring-rules';
 export { gradeIssues, type GradedAnswer } from './scoring/grade-issues';
+export { kindOf } from './kinds/unit-kinds';
+export type { UnitKind, UnitAnswer, UnitAnswers, UnitOutcome, ReceivedAnswer } from './kinds/unit-kind';
+export {
+  METRIC_MAX,
+  metricNumber,
+  metricRuleSchema,
+  metricRuleTypes,
+  type MetricRule,
+  type StepsRule,
+} from './kinds/metric/metric-schema';
+export { metricEarnedH } from './kinds/metric/metric-score';
+export { figureRefusal, type FigureRefusal } from './kinds/metric/metric-kind';
+export { readFigure, type FigureProblem } from './kinds/metric/read-figure';
 export {
   AUDIT_FORMAT_VERSION,
   auditSchema,
@@ -79,6 +93,7 @@ export {
   createAuditHeader,
   isEditable,
   gradesOf,
+  answersOf,
   isSignatureComplete,
   finaliseBlockers,
   finaliseAudit,

@@ -57,11 +57,18 @@ const gradeLabel = (rubric: Rubric, grade: Grade | undefined): string =>
 
 const points = (hundredths: number): string => String(fromHundredths(hundredths));
 
-function earnedCell(rubric: Rubric, node: RubricNode, score: NodeScore | undefined): string {
+function earnedCell(
+  rubric: Rubric,
+  node: RubricNode,
+  score: NodeScore | undefined,
+  figure: number | undefined,
+): string {
   if (!score) return '';
   if (score.isUnit) {
     if (score.state === 'na') return '不适用';
     if (score.state === 'missing') return '未评';
+    // A metric unit's cell shows the figure it was scored from where a graded unit shows its grade.
+    if (node.kind === 'metric') return `${points(score.earnedH)}\n${String(figure)}${node.unit ?? ''}`;
     return `${points(score.earnedH)}\n${gradeLabel(rubric, score.grade)}`;
   }
   if (score.state === 'all_na') return '不适用';
@@ -96,7 +103,7 @@ export function buildSheetModel(
       id: node.id,
       depth,
       isUnit: node.children === undefined,
-      cells: [seq, title, standard, method, String(node.points), earnedCell(rubric, node, nodeScore)],
+      cells: [seq, title, standard, method, String(node.points), earnedCell(rubric, node, nodeScore, answers.get(node.id)?.figure)],
     });
     for (const child of node.children ?? []) visit(child, depth + 1);
   };

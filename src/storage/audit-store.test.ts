@@ -112,6 +112,26 @@ describe('AuditStore', () => {
     );
   });
 
+  it('keeps a KPI figure in the answer (no new schema version), scores it, and refuses what the metric refuses', async () => {
+    const store = open();
+    const audit = await store.createAudit(newAudit({ rubric: shippedRubric('KPI-CC'), mode: 'onsite' }));
+    await store.saveFigure(audit.id, '1', 96.5);
+    await store.saveFigure(audit.id, '2', 1750);
+    // 40 × 96.5 / 98 = 39.387… → 39.39; 1750 calls: 10 − 4 = 6.
+    expect((await store.getAudit(audit.id))?.score.earnedH).toBe(3939 + 600);
+    await expectStorageError(store.saveFigure(audit.id, '1', 100.01), 'invalid');
+    await expectStorageError(store.saveFigure(audit.id, '4', 1.5), 'invalid');
+    await expectStorageError(store.saveFigure(audit.id, '1', 96.555), 'invalid');
+    await expectStorageError(store.saveGrade(audit.id, '1', 'compliant'), 'invalid');
+    // What was saved before a refused figure is still there.
+    expect((await store.getAudit(audit.id))?.answers.map((a) => [a.unitId, a.figure])).toEqual([
+      ['1', 96.5],
+      ['2', 1750],
+    ]);
+    await store.saveFigure(audit.id, '2', undefined);
+    expect((await store.getAudit(audit.id))?.score.missing).toEqual(['2', '3', '4']);
+  });
+
   it('two tabs grading and signing the same audit do not overwrite each other', async () => {
     const tabA = open();
     const audit = await tabA.createAudit(newAudit());

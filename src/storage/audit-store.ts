@@ -14,8 +14,9 @@ import {
   findNode,
   finaliseAudit,
   formatIssue,
-  gradesOf,
+  answersOf,
   parseRubric,
+  gradeIssues,
   rubricFingerprint,
   scoreAudit,
   siteSchema,
@@ -280,7 +281,7 @@ export class AuditStore {
     const header = this.parseHeader(row);
     const answers = this.parseAnswers(answerRows);
     const rubric = await this.getRubric(header.rubricFingerprint);
-    return { header, answers, rubric, score: scoreAudit(rubric, gradesOf(answers)) };
+    return { header, answers, rubric, score: scoreAudit(rubric, answersOf(answers)) };
   }
 
   /** Latest revision of every audit, newest first, with its running score and its revision history. */
@@ -305,7 +306,7 @@ export class AuditStore {
       if (latest === undefined) continue;
       const rubric = await this.getRubric(latest.rubricFingerprint);
       const answers = this.parseAnswers(answersByAudit.get(latest.id) ?? []);
-      entries.push({ header: latest, history, score: scoreAudit(rubric, gradesOf(answers)) });
+      entries.push({ header: latest, history, score: scoreAudit(rubric, answersOf(answers)) });
     }
     return entries.sort(
       (a, b) =>
@@ -356,12 +357,13 @@ export class AuditStore {
     );
   }
 
-  private async assertUnit(header: AuditHeader, unitId: string): Promise<void> {
+  private async assertUnit(header: AuditHeader, unitId: string): Promise<Rubric> {
     const rubric = await this.getRubric(header.rubricFingerprint);
     const node = findNode(rubric, unitId);
     if (node === undefined || node.children !== undefined) {
       throw new StorageError('invalid', `"${unitId}" is not a graded unit of ${rubric.id}`);
     }
+    return rubric;
   }
 
   private async updateAnswer(
@@ -371,7 +373,7 @@ export class AuditStore {
     alsoWrite?: () => Promise<unknown>,
   ): Promise<Answer> {
     return this.changeDraft(auditId, async (header) => {
-      await this.assertUnit(header, unitId);
+      const rubric = await this.assertUnit(header, unitId);
       await alsoWrite?.();
       const existing = await this.db.answers.get([auditId, unitId]);
       const blank: Answer = { unitId, note: '', photoIds: [], updatedAt: this.now() };
@@ -382,6 +384,10 @@ export class AuditStore {
           'invalid',
           `answer ${unitId}: ${next.error.issues.map((i) => i.message).join('; ')}`,
         );
+      // What the unit's kind refuses (a grade on a metric, a rate above 100 %) is never stored: sealing would refuse it.
+      const refused = gradeIssues(rubric, [next.data], 'answer');
+      if (refused.length > 0)
+        throw new StorageError('invalid', `answer ${unitId}: ${refused.map((i) => i.message).join('; ')}`);
       await this.db.answers.put({ ...next.data, auditId });
       return next.data;
     });
@@ -397,6 +403,13 @@ export class AuditStore {
   async saveGrade(auditId: string, unitId: string, grade: Grade | undefined): Promise<Answer> {
     return this.updateAnswer(auditId, unitId, ({ grade: _old, ...rest }) =>
       grade === undefined ? rest : { ...rest, grade },
+    );
+  }
+
+  /** Sets or clears (undefined) a metric unit's figure for the month. */
+  async saveFigure(auditId: string, unitId: string, figure: number | undefined): Promise<Answer> {
+    return this.updateAnswer(auditId, unitId, ({ figure: _old, ...rest }) =>
+      figure === undefined ? rest : { ...rest, figure },
     );
   }
 

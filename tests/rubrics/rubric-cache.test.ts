@@ -36,7 +36,7 @@ function rewordedKf02(): Rubric {
 describe('the build checks and fingerprints the shipped rubrics', () => {
   it('each shipped copy is the file exactly as parseRubric reads it, under its fingerprint', () => {
     const shipped = checkShippedRubrics(checks, shippedFiles);
-    expect(shipped.map((r) => r.file)).toEqual(['KF01.json', 'KF02.json', 'KF3.json']);
+    expect(shipped.map((r) => r.file)).toEqual(['KF01.json', 'KF02.json', 'KF3.json', 'KPI-CC.json', 'KPI-YYT.json']);
     for (const { file, fingerprint, rubric } of shipped) {
       const id = file.replace('.json', '');
       expect(rubric).toEqual(loadRubric(id));

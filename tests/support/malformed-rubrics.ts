@@ -81,7 +81,7 @@ export const malformedRubrics: readonly MalformedRubric[] = [
 
   // top-level fields: missing, extra, wrong types
   { name: 'version missing', rubric: kf3((r) => delete r.version), path: 'version' },
-  { name: 'version 2', rubric: kf3((r) => (r.version = 2)), path: 'version' },
+  { name: 'version 3 (no such format)', rubric: kf3((r) => (r.version = 3)), path: 'version' },
   { name: 'version as a string', rubric: kf3((r) => (r.version = '1')), path: 'version' },
   { name: 'id missing', rubric: kf3((r) => delete r.id), path: 'id' },
   { name: 'id in lower case', rubric: kf3((r) => (r.id = 'kf3')), path: 'id' },

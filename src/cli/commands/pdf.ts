@@ -6,7 +6,7 @@ import {
   auditExportSchema,
   formatIssue,
   fromBase64Url,
-  gradesOf,
+  answersOf,
   rubricFingerprint,
   scoreAudit,
   verifyEnvelope,
@@ -208,7 +208,7 @@ export async function pdfCommand(args: PdfArgs, io: CliIo): Promise<number> {
     ...(isComplete ? { finalisedAt: now } : {}),
     answers,
   };
-  const sheet = renderScoreSheet(rubric, audit, scoreAudit(rubric, gradesOf(audit.answers)), {
+  const sheet = renderScoreSheet(rubric, audit, scoreAudit(rubric, answersOf(audit.answers)), {
     fonts,
     images: new Map(),
     timeZone,

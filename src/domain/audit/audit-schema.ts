@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { gradeSchema, nodeIdSchema } from '../rubric/rubric-schema';
+import { metricNumber } from '../kinds/metric/metric-schema';
 
 export const AUDIT_FORMAT_VERSION = 1;
 
@@ -39,10 +40,15 @@ export type Signature = z.infer<typeof signatureSchema>;
 export const signerRoleSchema = z.enum(['auditor', 'siteManager']);
 export type SignerRole = z.infer<typeof signerRoleSchema>;
 
-/** One graded unit's answer: grade, note and the evidence photos (blob ids). */
+/**
+ * One graded unit's answer: grade (a unit graded on the scale) or figure (a metric unit, rubric format 2:
+ * the month's figure in the unit's own unit, at most two decimals), note and the evidence photos (blob ids).
+ * Which of the two a unit takes is its kind's decision (kinds/), checked by gradeIssues.
+ */
 export const answerSchema = z.strictObject({
   unitId: nodeIdSchema,
   grade: gradeSchema.optional(),
+  figure: metricNumber('figure').optional(),
   note: z.string().max(4000, 'a note must be at most 4000 characters'),
   photoIds: z.array(z.string().min(1)),
   updatedAt: isoDateTime,

@@ -2,6 +2,8 @@ import type { Rubric } from '../rubric/rubric-schema';
 import { gradedUnits } from '../rubric/rubric-tree';
 import { fail, ok, type Result } from '../result';
 import type { Grades } from '../scoring/score-audit';
+import { toHundredths } from '../scoring/hundredths';
+import type { UnitAnswer, UnitAnswers } from '../kinds/unit-kind';
 import {
   AUDIT_FORMAT_VERSION,
   type Answer,
@@ -52,6 +54,19 @@ export function gradesOf(answers: readonly Answer[]): Grades {
   return grades;
 }
 
+/**
+ * What scoring needs from stored answers, whatever each unit's kind: the grade, or the figure in integer
+ * hundredths. An answer with neither (a note or a photo only) leaves its unit unanswered.
+ */
+export function answersOf(answers: readonly Answer[]): UnitAnswers {
+  const out: Record<string, UnitAnswer> = {};
+  for (const a of answers) {
+    if (a.figure !== undefined) out[a.unitId] = { figureH: toHundredths(a.figure) };
+    else if (a.grade !== undefined) out[a.unitId] = a.grade;
+  }
+  return out;
+}
+
 export const isSignatureComplete = (s: Signature | undefined): boolean =>
   s !== undefined &&
   s.name.trim() !== '' &&
@@ -70,7 +85,7 @@ export function finaliseBlockers(
   audit: AuditHeader,
   answers: readonly Answer[],
 ): FinaliseBlockers {
-  const grades = gradesOf(answers);
+  const grades = answersOf(answers);
   return {
     ungraded: gradedUnits(rubric)
       .map((u) => u.id)

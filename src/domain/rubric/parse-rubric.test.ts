@@ -158,9 +158,9 @@ const cases: {
   },
   {
     name: 'wrong format version',
-    mutate: (r) => (r.version = 2),
+    mutate: (r) => (r.version = 3),
     path: 'version',
-    message: /version must be 1/,
+    message: /version must be one of 1, 2/,
   },
   { name: 'allowNA missing', mutate: (r) => delete r.allowNA, path: 'allowNA' },
   { name: 'allowNA as a string', mutate: (r) => (r.allowNA = 'yes'), path: 'allowNA' },

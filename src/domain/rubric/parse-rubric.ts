@@ -3,6 +3,7 @@ import { rubricLimitIssues } from './rubric-limits';
 import { effectiveMethod, walkNodes } from './rubric-tree';
 import { fail, formatPath, ok, type Issue, type Result } from '../result';
 import { toHundredths } from '../scoring/hundredths';
+import { kindOf } from '../kinds/unit-kinds';
 
 /**
  * Parses untrusted JSON into a rubric: depth and size first (so nothing recursive meets a hostile file),
@@ -59,6 +60,9 @@ function checkRubricRules(rubric: Rubric): Issue[] {
     }
 
     if (node.children === undefined) {
+      if (node.kind !== undefined && rubric.version < 2)
+        report(at('kind'), `kind "${node.kind}" needs rubric format version 2 (this file says ${rubric.version})`);
+      issues.push(...kindOf(node).nodeIssues(node, path));
       if (node.standard === undefined)
         report(at('standard'), `graded unit "${node.id}" needs a standard (the 标准 text)`);
       if (node.overflow !== undefined)
@@ -67,6 +71,10 @@ function checkRubricRules(rubric: Rubric): Issue[] {
           `graded unit "${node.id}" has no sub-items, so overflow "${node.overflow}" does not apply`,
         );
       continue;
+    }
+    for (const key of ['kind', 'unit', 'target', 'rule'] as const) {
+      if (node[key] !== undefined)
+        report(at(key), `item "${node.id}" has sub-items, so it is scored from them: ${key} belongs on a graded unit`);
     }
     checkChildrenPoints(node, at, report);
   }

@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import { hasAtMostTwoDecimals } from './exact-number';
+import { metricRuleSchema, metricNumber } from '../kinds/metric/metric-schema';
 
-export const RUBRIC_FORMAT_VERSION = 1;
+/** 1: scorecards graded on a scale; 2: adds `kind: "metric"` units scored from a figure (KPI rubrics). */
+export const RUBRIC_FORMAT_VERSIONS = [1, 2] as const;
+export const RUBRIC_FORMAT_VERSION = 2;
 
 /** The grade keys an answer may carry. `na` (不适用) is only accepted where the rubric allows it. */
 export const gradeKeys = ['compliant', 'mostly', 'partly', 'non_compliant'] as const;
@@ -19,18 +23,13 @@ export type OverflowMode = (typeof overflowModes)[number];
 /** Limits that keep validation and scoring bounded whatever a file contains (checked in parse-rubric.ts). */
 export const RUBRIC_LIMITS = { maxDepth: 8, maxNodes: 500, maxTextLength: 4000 } as const;
 
-/**
- * Scores are kept in integer hundredths, so every number in a rubric must be exact at two decimals.
- * Decided on the number's shortest decimal form (what String gives), with no tolerance: a tolerance let
- * 5.000000001 through and then silently rounded it, and 1e-9 prints in exponent form, which is refused.
- */
-export const hasAtMostTwoDecimals = (n: number): boolean => /^-?\d+(\.\d{1,2})?$/.test(String(n));
+export { hasAtMostTwoDecimals };
 
 /**
  * Text is kept exactly as written (no trim, no transform), so a parsed rubric is the input itself and its
  * fingerprint is over the bytes that were checked; padding is refused instead of silently removed.
  */
-const text = z
+export const text = z
   .string()
   .min(1, 'must not be empty')
   .max(RUBRIC_LIMITS.maxTextLength, `must be at most ${RUBRIC_LIMITS.maxTextLength} characters`)
@@ -72,6 +71,13 @@ export const rubricNodeSchema = z.strictObject({
     .positive('points must be greater than 0')
     .max(100000, 'points must be at most 100000')
     .refine(hasAtMostTwoDecimals, 'points must have at most two decimals'),
+  /** Format 2: a unit scored from a monthly figure by a rule (kinds/metric) instead of a grade. */
+  kind: z.literal('metric', { error: 'kind must be "metric" (leave it out for a unit graded on the scale)' }).optional(),
+  /** What the figure counts: %, 个, 次, 例… */
+  unit: text.optional(),
+  /** The figure a metric aims at (98 for 满意率 98 %); a linear rule divides by it. */
+  target: metricNumber('target').optional(),
+  rule: metricRuleSchema.optional(),
   /** The children's points exceed the item's; how the item is then scored. */
   overflow: z
     .enum(overflowModes, { error: `overflow must be one of ${overflowModes.join(', ')}` })
@@ -86,8 +92,11 @@ export const rubricNodeSchema = z.strictObject({
 export type RubricNode = z.infer<typeof rubricNodeSchema>;
 
 export const rubricSchema = z.strictObject({
-  version: z.literal(RUBRIC_FORMAT_VERSION, { error: `version must be ${RUBRIC_FORMAT_VERSION}` }),
-  id: z.string().regex(/^[A-Z]{2,}\d+$/, 'id must look like KF01'),
+  version: z.union(
+    RUBRIC_FORMAT_VERSIONS.map((v) => z.literal(v)),
+    { error: `version must be one of ${RUBRIC_FORMAT_VERSIONS.join(', ')}` },
+  ),
+  id: z.string().regex(/^[A-Z]{2,}(?:\d+|-[A-Z]{2,})$/, 'id must look like KF01 or KPI-CC'),
   title: text,
   form: text,
   scale: z

@@ -1,11 +1,10 @@
-import type { Grade, Rubric } from '../rubric/rubric-schema';
+import type { Rubric, RubricNode } from '../rubric/rubric-schema';
 import { walkNodes } from '../rubric/rubric-tree';
 import { formatPath, type Issue } from '../result';
+import { kindOf } from '../kinds/unit-kinds';
+import type { AnswerField, ReceivedAnswer } from '../kinds/unit-kind';
 
-export interface GradedAnswer {
-  readonly unitId: string;
-  readonly grade?: Grade | undefined;
-}
+export type GradedAnswer = ReceivedAnswer;
 
 /**
  * Everything that would make scoreAudit throw for these answers, as issues at `<pathPrefix>[i].unitId` or
@@ -18,27 +17,24 @@ export function gradeIssues(
   answers: readonly GradedAnswer[],
   pathPrefix: string,
 ): Issue[] {
-  const childIds = new Map<string, readonly string[] | undefined>();
-  for (const { node } of walkNodes(rubric))
-    childIds.set(
-      node.id,
-      node.children?.map((c) => c.id),
-    );
-  const levels = new Set<string>(rubric.scale.map((level) => level.key));
+  const nodesById = new Map<string, RubricNode>();
+  for (const { node } of walkNodes(rubric)) nodesById.set(node.id, node);
   const firstAnswer = new Map<string, number>();
   const issues: Issue[] = [];
-  const at = (index: number, key: 'unitId' | 'grade'): string =>
+  const at = (index: number, key: 'unitId' | AnswerField): string =>
     pathPrefix === '' ? formatPath([index, key]) : `${pathPrefix}${formatPath([index, key])}`;
 
-  answers.forEach(({ unitId, grade }, index) => {
-    if (!childIds.has(unitId)) {
+  answers.forEach((answer, index) => {
+    const { unitId } = answer;
+    const node = nodesById.get(unitId);
+    if (node === undefined) {
       issues.push({
         path: at(index, 'unitId'),
         message: `unknown unit id "${unitId}": rubric ${rubric.id} has no such item`,
       });
       return;
     }
-    const subIds = childIds.get(unitId);
+    const subIds = node.children?.map((c) => c.id);
     if (subIds !== undefined) {
       issues.push({
         path: at(index, 'unitId'),
@@ -55,13 +51,7 @@ export function gradeIssues(
       return;
     }
     firstAnswer.set(unitId, index);
-    if (grade === undefined) return;
-    if (grade === 'na') {
-      if (!rubric.allowNA)
-        issues.push({ path: at(index, 'grade'), message: `rubric ${rubric.id} does not allow 不适用 (na)` });
-    } else if (!levels.has(grade)) {
-      issues.push({ path: at(index, 'grade'), message: `rubric ${rubric.id} has no scale level "${grade}"` });
-    }
+    issues.push(...kindOf(node).answerIssues(rubric, node, answer, (field) => at(index, field)));
   });
   return issues;
 }

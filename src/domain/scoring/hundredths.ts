@@ -13,7 +13,7 @@ export const toPercentFactor = (factor: number): number => Math.round(factor * 1
 export const fromHundredths = (hundredths: number): number => hundredths / 100;
 
 /** Divides non-negative integers, rounding half up. */
-const divideHalfUp = (numerator: number, denominator: number): number =>
+export const divideHalfUp = (numerator: number, denominator: number): number =>
   Math.floor((2 * numerator + denominator) / (2 * denominator));
 
 /** points × factor, rounded half up to a hundredth of a point. */

@@ -121,9 +121,9 @@ describe('overflow "deduct" (扣完为止) against "cap"', () => {
 });
 
 describe('scoring rules versions', () => {
-  it('lists rules 1 and 2, and 2 is current', () => {
-    expect(SCORING_RULES_VERSIONS).toEqual([1, 2]);
-    expect(CURRENT_SCORING_RULES).toBe(2);
+  it('lists rules 1, 2 and 3, and 3 (metric units) is current', () => {
+    expect(SCORING_RULES_VERSIONS).toEqual([1, 2, 3]);
+    expect(CURRENT_SCORING_RULES).toBe(3);
   });
 
   it('rules 1 knows cap but not deduct', () => {

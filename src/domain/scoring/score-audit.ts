@@ -1,12 +1,7 @@
 import type { Grade, OverflowMode, Rubric, RubricNode } from '../rubric/rubric-schema';
-import {
-  applyFactor,
-  fromHundredths,
-  fromTenths,
-  percentTenths,
-  toHundredths,
-  toPercentFactor,
-} from './hundredths';
+import { kindOf } from '../kinds/unit-kinds';
+import type { UnitAnswers } from '../kinds/unit-kind';
+import { fromHundredths, fromTenths, percentTenths, toHundredths } from './hundredths';
 import { CURRENT_SCORING_RULES, supportsOverflow, type ScoringRulesVersion } from './scoring-rules';
 
 export type Grades = Readonly<Partial<Record<string, Grade>>>;
@@ -60,10 +55,9 @@ export interface ScoreResult {
  */
 export function scoreAudit(
   rubric: Rubric,
-  grades: Grades,
+  answers: UnitAnswers,
   rules: ScoringRulesVersion = CURRENT_SCORING_RULES,
 ): ScoreResult {
-  const factors = new Map(rubric.scale.map((level) => [level.key, toPercentFactor(level.factor)]));
   const nodes: NodeScore[] = [];
   const missing: string[] = [];
   const unitIds = new Set<string>();
@@ -72,20 +66,11 @@ export function scoreAudit(
     const pointsH = toHundredths(node.points);
     if (node.children === undefined) {
       unitIds.add(node.id);
-      const grade = grades[node.id];
-      let result: NodeScore;
-      if (grade === undefined) {
-        missing.push(node.id);
-        result = unitScore(node.id, depth, pointsH, 0, 0, undefined, 'missing');
-      } else if (grade === 'na') {
-        if (!rubric.allowNA)
-          throw new Error(`rubric ${rubric.id} does not allow 不适用, but unit ${node.id} has it`);
-        result = unitScore(node.id, depth, pointsH, 0, 0, grade, 'na');
-      } else {
-        const factor = factors.get(grade);
-        if (factor === undefined) throw new Error(`rubric ${rubric.id} has no scale level "${grade}"`);
-        result = unitScore(node.id, depth, pointsH, applyFactor(pointsH, factor), pointsH, grade, 'graded');
-      }
+      const kind = kindOf(node);
+      if (kind.sinceRules > rules) throw new Error(`unit ${node.id} of rubric ${rubric.id} needs newer scoring rules than ${rules}`);
+      const outcome = kind.score(rubric, node, answers[node.id]);
+      if (outcome.state === 'missing') missing.push(node.id);
+      const result = unitScore(node.id, depth, pointsH, outcome.earnedH, outcome.possibleH, outcome.grade, outcome.state);
       nodes.push(result);
       return result;
     }
@@ -127,7 +112,7 @@ export function scoreAudit(
   };
 
   const top = rubric.items.map((item) => score(item, 0));
-  for (const id of Object.keys(grades)) {
+  for (const id of Object.keys(answers)) {
     if (!unitIds.has(id)) throw new Error(`"${id}" is not a graded unit of rubric ${rubric.id}`);
   }
   const earnedH = top.reduce((acc, n) => acc + n.earnedH, 0);

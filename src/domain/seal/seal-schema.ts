@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { auditSchema, signerRoleSchema } from '../audit/audit-schema';
 import { rubricSchema, type Rubric } from '../rubric/rubric-schema';
+import { scoringRulesVersionSchema } from '../scoring/scoring-rules';
 
 /**
  * v1: as first released (scored with rules 1, any ECDSA signature form).
@@ -53,7 +54,7 @@ export const sealPayloadSchema = z.strictObject({
   format: z.literal('ducha.sealed-audit'),
   version: sealFormatVersionSchema,
   /** The scoring rules the score was computed with (v2 and later; a v1 seal was scored with rules 1). */
-  rules: z.union([z.literal(1), z.literal(2)]).optional(),
+  rules: scoringRulesVersionSchema.optional(),
   audit: auditSchema,
   rubric: rubricSchema,
   score: sealedScoreSchema,

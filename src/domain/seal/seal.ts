@@ -1,7 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 import type { Audit } from '../audit/audit-schema';
-import { gradesOf } from '../audit/lifecycle';
+import { answersOf } from '../audit/lifecycle';
 import { canonicalJson } from '../canonical/canonical-json';
 import { jsonEqual } from '../canonical/json-equal';
 import { decodeBase64Url, fromBase64Url, toBase64Url } from '../encoding/base64url';
@@ -73,7 +73,7 @@ export const rulesOf = (payload: Pick<SealPayload, 'rules'>): ScoringRulesVersio
 
 /** The score exactly as the seal's own rules give it. */
 export const scoreSealed = (payload: Pick<SealPayload, 'rules' | 'rubric' | 'audit'>): ScoreResult =>
-  scoreAudit(payload.rubric, gradesOf(payload.audit.answers), rulesOf(payload));
+  scoreAudit(payload.rubric, answersOf(payload.audit.answers), rulesOf(payload));
 
 export function toSealedScore(score: ScoreResult): SealedScore {
   return {
@@ -125,7 +125,7 @@ export async function sealAudit(input: SealInput, signer: SealSigner): Promise<R
     rules: CURRENT_SCORING_RULES,
     audit,
     rubric,
-    score: toSealedScore(scoreAudit(rubric, gradesOf(audit.answers), CURRENT_SCORING_RULES)),
+    score: toSealedScore(scoreAudit(rubric, answersOf(audit.answers), CURRENT_SCORING_RULES)),
     blobs,
     ...(input.previousHash ? { previousHash: input.previousHash } : {}),
     sealedAt: input.sealedAt,

@@ -6,12 +6,14 @@ import { useSaveTracker } from '../../providers/save-tracker';
 import { useStore } from '../../providers/store-provider';
 import { NoteField } from './NoteField';
 import { PhotoStrip } from './PhotoStrip';
+import { MetricField } from './kinds/MetricField';
 
 const sameAnswer = (a: Answer | undefined, b: Answer | undefined): boolean =>
   a === b ||
   (a !== undefined &&
     b !== undefined &&
     a.grade === b.grade &&
+    a.figure === b.figure &&
     a.note === b.note &&
     a.photoIds.join() === b.photoIds.join());
 
@@ -67,7 +69,7 @@ export const UnitCard = memo(function UnitCard({
 
   return (
     <article
-      className={`unit ${shown === undefined ? 'unit--ungraded' : ''}`}
+      className={`unit ${shown === undefined && answer?.figure === undefined ? 'unit--ungraded' : ''}`}
       id={`unit-${node.id}`}
       data-testid="unit"
       data-unit-id={node.id}
@@ -95,35 +97,42 @@ export const UnitCard = memo(function UnitCard({
           <p>{node.method}</p>
         </details>
       )}
-      <div className="grade-buttons" role="group" aria-label={t('scoring.gradeGroup', { unit: node.id })}>
-        {grades.map((grade) => (
-          <button
-            key={grade}
-            type="button"
-            className={`grade-button grade-button--${grade}`}
-            aria-pressed={shown === grade}
-            data-pending={pending?.grade === grade ? (pending.failed ? 'failed' : 'saving') : undefined}
-            disabled={!isEditable}
-            onClick={() => void choose(grade)}
-            data-testid={`grade-${node.id}-${grade}`}
-          >
-            {t(`grade.${grade}`)}
-          </button>
-        ))}
-      </div>
-      {isEditable && shown !== undefined && (
-        <button
-          type="button"
-          className="button button--small button--ghost unit__clear"
-          onClick={() => void choose(undefined)}
-        >
-          {t('scoring.clearGrade')}
-        </button>
-      )}
-      {pending?.failed && (
-        <p className="field__error" role="alert">
-          {t('save.failed')}
-        </p>
+      {/* The unit's kind owns its control: a figure for a metric, the scale's buttons otherwise. */}
+      {node.kind === 'metric' ? (
+        <MetricField auditId={auditId} node={node} answer={answer} isEditable={isEditable} />
+      ) : (
+        <>
+          <div className="grade-buttons" role="group" aria-label={t('scoring.gradeGroup', { unit: node.id })}>
+            {grades.map((grade) => (
+              <button
+                key={grade}
+                type="button"
+                className={`grade-button grade-button--${grade}`}
+                aria-pressed={shown === grade}
+                data-pending={pending?.grade === grade ? (pending.failed ? 'failed' : 'saving') : undefined}
+                disabled={!isEditable}
+                onClick={() => void choose(grade)}
+                data-testid={`grade-${node.id}-${grade}`}
+              >
+                {t(`grade.${grade}`)}
+              </button>
+            ))}
+          </div>
+          {isEditable && shown !== undefined && (
+            <button
+              type="button"
+              className="button button--small button--ghost unit__clear"
+              onClick={() => void choose(undefined)}
+            >
+              {t('scoring.clearGrade')}
+            </button>
+          )}
+          {pending?.failed && (
+            <p className="field__error" role="alert">
+              {t('save.failed')}
+            </p>
+          )}
+        </>
       )}
       {isEditable ? (
         <NoteField auditId={auditId} unitId={node.id} storedNote={answer?.note ?? ''} />
