@@ -89,3 +89,22 @@ export {
   type SiteRanking,
   type HeatMap,
 } from './compare/aggregate';
+export {
+  RANKING_FORMAT_VERSION,
+  rankingDefinitionSchema,
+  rankingComponentSchema,
+  parseRankingDefinition,
+  type RankingComponent,
+  type RankingDefinition,
+} from './ranking/ranking-schema';
+export {
+  monthOf,
+  rankMonth,
+  rankingMonths,
+  type ComponentNote,
+  type IndicatorBelowTarget,
+  type MonthRanking,
+  type RankedRow,
+  type RankingFact,
+  type RankingPart,
+} from './ranking/rank-month';
