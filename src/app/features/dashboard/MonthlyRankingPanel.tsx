@@ -115,8 +115,9 @@ function MonthlyRanking({
         })}
       </p>
       <p className="subtitle">{t('dashboard.monthly.rule', { rule: definition.bottom.rule })}</p>
-      <div className="table-scroll">
-        <table className="data-table ranking" data-testid="monthly-ranking">
+      {/* Focusable so a keyboard can scroll a wide table: it holds no buttons of its own. */}
+      <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="monthly-title">
+        <table className="data-table ranking" data-testid="monthly-ranking" aria-labelledby="monthly-title">
           <thead>
             <tr>
               <th scope="col">{t('dashboard.monthly.rank')}</th>
