@@ -91,3 +91,22 @@ export {
   type HeatMap,
 } from './compare/aggregate';
 export { decodeFactColumns, encodeFactColumns, FACT_COLUMNS_VERSION, type FactColumns } from './compare/fact-columns';
+export {
+  RANKING_FORMAT_VERSION,
+  rankingDefinitionSchema,
+  rankingComponentSchema,
+  parseRankingDefinition,
+  type RankingComponent,
+  type RankingDefinition,
+} from './ranking/ranking-schema';
+export {
+  monthOf,
+  rankMonth,
+  rankingMonths,
+  type ComponentNote,
+  type IndicatorBelowTarget,
+  type MonthRanking,
+  type RankedRow,
+  type RankingFact,
+  type RankingPart,
+} from './ranking/rank-month';

@@ -169,3 +169,15 @@ export type { EnrolledKey } from './trust/key-register';
 export type { HoldReason } from './trust/intake';
 export type { ConflictRecord } from './trust/run-intake';
 export type { SiteRanking, HeatMap, drillDown } from './compare/aggregate';
+export {
+  CALL_TIMING_VERSION,
+  TIMED_UNITS,
+  callTimingSchema,
+  callTimingText,
+  secondsText,
+  summarizeCallTiming,
+  timedUnitOf,
+  type CallTiming,
+  type CallTimingSummary,
+  type TimedUnit,
+} from './call-timing/call-timing';

@@ -1,6 +1,8 @@
 import {
+  callTimingText,
   findNode,
   fromHundredths,
+  timedUnitOf,
   fromTenths,
   type Audit,
   type Grade,
@@ -92,8 +94,14 @@ export function buildSheetModel(
   let previousMethod: string | undefined;
   const visit = (node: RubricNode, depth: number) => {
     const nodeScore = scores.get(node.id);
-    const note = answers.get(node.id)?.note.trim() ?? '';
-    const standard = [node.standard ?? '', note ? `备注:${note}` : ''].filter((s) => s !== '').join('\n');
+    const answer = answers.get(node.id);
+    const note = answer?.note.trim() ?? '';
+    // A timed call is evidence under the standard it was timed against; absent, the row is as it always was.
+    const timed = timedUnitOf(rubric.id, node.id);
+    const timing = answer?.timing && timed ? callTimingText(answer.timing, timed) : '';
+    const standard = [node.standard ?? '', timing, note ? `备注:${note}` : '']
+      .filter((s) => s !== '')
+      .join('\n');
     // The paper form merges identical method cells; in a table that breaks across pages, 同上 says the same.
     const method = node.method === undefined ? '' : node.method === previousMethod ? '同上' : node.method;
     if (node.method !== undefined) previousMethod = node.method;

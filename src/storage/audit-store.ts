@@ -22,6 +22,7 @@ import {
   siteSchema,
   strokesSchema,
   type Answer,
+  type CallTiming,
   type AuditHeader,
   type AuditMode,
   type Grade,
@@ -415,6 +416,13 @@ export class AuditStore {
 
   async saveNote(auditId: string, unitId: string, note: string): Promise<Answer> {
     return this.updateAnswer(auditId, unitId, (current) => ({ ...current, note }));
+  }
+
+  /** Sets or clears (undefined) the call timing of a timed unit (KF01 3): evidence beside the grade, never the grade. */
+  async saveTiming(auditId: string, unitId: string, timing: CallTiming | undefined): Promise<Answer> {
+    return this.updateAnswer(auditId, unitId, ({ timing: _old, ...rest }) =>
+      timing === undefined ? rest : { ...rest, timing },
+    );
   }
 
   async addPhoto(auditId: string, unitId: string, blob: Blob): Promise<string> {

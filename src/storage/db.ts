@@ -9,6 +9,8 @@ export interface AnswerRow {
   readonly grade?: string;
   readonly note: string;
   readonly photoIds: readonly string[];
+  /** The call timing of a timed unit (KF01 3), versioned; read through answerSchema like the rest. Not indexed. */
+  readonly timing?: unknown;
   readonly updatedAt: string;
 }
 

@@ -1,5 +1,5 @@
 /** What a write key names: `<what>:<audit id>:<unit or role>[:…]`. */
-export type UnsavedWhat = 'grade' | 'note' | 'photo-add' | 'photo-remove' | 'signature';
+export type UnsavedWhat = 'grade' | 'note' | 'photo-add' | 'photo-remove' | 'signature' | 'timing';
 
 /** A write for one audit that is not yet safely stored: still running, or failed and waiting for 重试. */
 export interface UnsavedWrite {
@@ -10,7 +10,7 @@ export interface UnsavedWrite {
   readonly state: 'pending' | 'failed';
 }
 
-const unsavedWhats: readonly UnsavedWhat[] = ['grade', 'note', 'photo-add', 'photo-remove', 'signature'];
+const unsavedWhats: readonly UnsavedWhat[] = ['grade', 'note', 'photo-add', 'photo-remove', 'signature', 'timing'];
 
 function isUnsavedWhat(value: string): value is UnsavedWhat {
   return unsavedWhats.some((w) => w === value);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { callTimingSchema } from '../call-timing/call-timing';
 import { gradeSchema, nodeIdSchema } from '../rubric/rubric-schema';
 import { metricNumber } from '../kinds/metric/metric-schema';
 
@@ -51,6 +52,11 @@ export const answerSchema = z.strictObject({
   figure: metricNumber('figure').optional(),
   note: z.string().max(4000, 'a note must be at most 4000 characters'),
   photoIds: z.array(z.string().min(1)),
+  /**
+   * A timed mystery call (KF01 3), versioned on its own. Absent on every answer before it existed, so their
+   * canonical bytes (and seals) are unchanged.
+   */
+  timing: callTimingSchema.optional(),
   updatedAt: isoDateTime,
 });
 export type Answer = z.infer<typeof answerSchema>;

@@ -21,6 +21,7 @@ import { HeldPanel } from './HeldPanel';
 import { HeatMapTable, type HeatCellRef } from './HeatMapTable';
 import { ImportPanel } from './ImportPanel';
 import { KeyRegisterPanel } from './KeyRegisterPanel';
+import { MonthlyRankingPanel } from './MonthlyRankingPanel';
 import { customBounds, presetBounds, toDayValue, type Bounds } from './period';
 import { RankingTable, type RankedSite } from './RankingTable';
 import { TrendChart } from './TrendChart';
@@ -181,6 +182,8 @@ function DashboardView({ facts }: { facts: readonly FactSummary[] }) {
           )}
         </>
       )}
+      {/* Across scorecards, so it reads every audit rather than the filtered scorecard. */}
+      <MonthlyRankingPanel facts={latest} />
       <ExportPanel facts={inView} rubricId={rubricId} />
     </>
   );

@@ -1,14 +1,21 @@
-import { lazy, startTransition, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { Fragment, lazy, startTransition, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { Link, useSearchParams } from 'react-router';
 import { useStore } from '../../providers/store-provider';
-import { isEditable as isDraft, type Answer, type NodeScore, type RubricNode } from '../../../domain/index';
+import {
+  isEditable as isDraft,
+  timedUnitOf,
+  type Answer,
+  type NodeScore,
+  type RubricNode,
+} from '../../../domain/index';
 import type { StoredAudit } from '../../../storage/audit-store';
 import { formatDateTime, formatPoints } from '../../format';
 import { AuditRoute } from '../../components/AuditRoute';
 import { SheetActions } from '../../components/SheetActions';
 import { ScoreBar } from './ScoreBar';
+import { CallTimer } from './CallTimer';
 import { UnitCard } from './UnitCard';
 import { firstScreenful } from './first-screenful';
 import { NoteDraftsProvider } from './note-drafts';
@@ -78,7 +85,8 @@ function ScoringForm({ audit }: { audit: StoredAudit }) {
 
   const renderNode = (node: RubricNode, depth: number) => {
     if (node.children === undefined) {
-      return (
+      const timed = timedUnitOf(rubric.id, node.id);
+      const card = (
         <UnitCard
           key={node.id}
           auditId={header.id}
@@ -89,6 +97,19 @@ function ScoringForm({ audit }: { audit: StoredAudit }) {
           isEditable={isEditable}
           showMethod={depth === 0}
         />
+      );
+      // A timed unit (KF01 3) gets the call timer right under its card, as evidence for the grade.
+      if (!timed) return card;
+      return (
+        <Fragment key={node.id}>
+          {card}
+          <CallTimer
+            auditId={header.id}
+            unit={timed}
+            timing={answers.get(node.id)?.timing}
+            isEditable={isEditable}
+          />
+        </Fragment>
       );
     }
     const nodeScore = scores.get(node.id);
