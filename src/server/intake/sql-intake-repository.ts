@@ -10,6 +10,7 @@ import {
   type HoldReason,
   type IntakeChanges,
   type IntakeLookup,
+  type IntakeQuery,
   type IntakeRepository,
 } from '../../domain/head-office';
 import type { Database } from '../db/tables';
@@ -72,7 +73,7 @@ export class SqlIntakeRepository implements IntakeRepository {
     return found;
   }
 
-  async lookup(query: Parameters<IntakeRepository['lookup']>[0]): Promise<IntakeLookup> {
+  async lookup(query: IntakeQuery): Promise<IntakeLookup> {
     const { auditIds, lineageIds, keyIds, rubricFingerprints } = query;
     const accepted =
       auditIds.length + lineageIds.length === 0
