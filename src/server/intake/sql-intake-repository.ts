@@ -14,7 +14,7 @@ import {
   type IntakeRepository,
 } from '../../domain/head-office';
 import type { Database } from '../db/tables';
-import type { BlobStore } from '../store/blob-store';
+import type { BlobStorage } from '../store/blob-storage';
 
 /** Where an envelope's received bytes are and when they arrived, by seal hash. */
 export interface ReceivedEnvelope {
@@ -62,7 +62,7 @@ export function enrolledKeyOfRow(row: {
 export class SqlIntakeRepository implements IntakeRepository {
   constructor(
     private readonly trx: Transaction<Database>,
-    private readonly blobs: BlobStore,
+    private readonly blobs: BlobStorage,
     private readonly scope: IntakeScope,
   ) {}
 
