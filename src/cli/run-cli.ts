@@ -15,6 +15,7 @@ import {
   keysRevokeCommand,
   rubricsAcceptCommand,
 } from './commands/keys';
+import { serverCommand, serverUsage } from './commands/server';
 
 const usage = `督查 ducha — rubric tools
 
@@ -42,7 +43,8 @@ const usage = `督查 ducha — rubric tools
   ducha held [--store DIR]                              audits held aside (待确认签名 …) and conflicts, with both sides
   ducha export [--store DIR] [--out b.ducha] [--format 2|1] [--csv audits.csv] [--units-csv units.csv] [--tz Asia/Shanghai]
                                                         bundles are format 2 (zip) unless --format 1 (JSON);
-                                                        import and verify read both, by content`;
+                                                        import and verify read both, by content
+${serverUsage}`;
 
 /** The whole-file limit from `--max-size` (default 2 GiB); the other limits stay at their defaults. */
 function limitsFrom(text: string | undefined, io: CliIo): BundleLimits | undefined {
@@ -203,6 +205,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           io,
         );
       }
+      case 'server':
+        return await serverCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
