@@ -14,6 +14,8 @@ const settings = {
   maxAuditBytes: { flag: 'max-audit-bytes', env: 'DUCHA_MAX_AUDIT_BYTES' },
   maxImageBytes: { flag: 'max-image-bytes', env: 'DUCHA_MAX_IMAGE_BYTES' },
   logLevel: { flag: 'log-level', env: 'DUCHA_LOG_LEVEL' },
+  tlsCert: { flag: 'tls-cert', env: 'DUCHA_TLS_CERT' },
+  tlsKey: { flag: 'tls-key', env: 'DUCHA_TLS_KEY' },
 } as const;
 type SettingName = keyof typeof settings;
 
@@ -47,6 +49,9 @@ export const serverConfigSchema = z.strictObject({
   /** One photo or signature image (the app compresses photos to about 300 KB). */
   maxImageBytes: byteLimit(10 * MiB),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** PEM files: the server speaks HTTPS itself (a small site; larger ones put a reverse proxy in front). */
+  tlsCert: z.string().min(1).optional(),
+  tlsKey: z.string().min(1).optional(),
 });
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 
@@ -88,5 +93,7 @@ export function parseServerConfig(
         return { path: where, message: issue.message };
       }),
     );
+  if ((parsed.data.tlsCert === undefined) !== (parsed.data.tlsKey === undefined))
+    return fail([{ path: '--tls-cert (DUCHA_TLS_CERT), --tls-key (DUCHA_TLS_KEY)', message: 'HTTPS needs both the certificate and its key' }]);
   return ok(parsed.data);
 }

@@ -10,6 +10,7 @@ import { StartupError } from '../../server/startup-error';
 import type { CliIo } from '../io';
 
 export const serverUsage = `  ducha server start [--port 4173] [--host 127.0.0.1] [--data-dir ./data] [--database-url postgres://…]
+                     [--tls-cert cert.pem --tls-key key.pem]
                                                         the app and the API (DATABASE_URL also read from the environment)
   ducha server reindex [--data-dir …] [--database-url …]
                                                         rebuild received audits from the blob store (server stopped)
