@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
 import {
   auditFactFromEnvelope,
@@ -17,11 +17,13 @@ import {
   type EnrolledKey,
   type IntakeChanges,
   type IntakeLookup,
+  type IntakeQuery,
   type IntakeRepository,
   type SealedAuditFile,
   type StoredRevision,
   type ValidEntry,
 } from '../domain/head-office';
+import { writeDurably, writeManyDurably, type DurableFile } from '../server/store/durable-file';
 
 const indexSchema = z.strictObject({ version: z.literal(1), accepted: z.array(storedRevisionSchema) });
 const keysFileSchema = z.strictObject({ version: z.literal(1), keys: z.array(enrolledKeySchema) });
@@ -44,61 +46,6 @@ export type HeldFile = z.infer<typeof heldFileSchema>;
 const conflictFileSchema = conflictRecordSchema.extend({ version: z.literal(1) });
 
 const safeName = (id: string): string => id.replace(/[^0-9a-zA-Z-]/g, '_');
-
-/** Writes a whole file or nothing: temporary name, fsync, rename, fsync of the folder. */
-export async function writeFileDurably(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  const handle = await open(tmp, 'w');
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(tmp, file);
-  const dir = await open(dirname(file), 'r');
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
-  }
-}
-
-/**
- * Writes many files durably at once (as writeFileDurably, each whole or not at all): the fsyncs run side by side
- * on libuv's pool and each folder is synced once, instead of two syncs per file in a row, which made the store,
- * not verification, what limited an import to a few hundred audits a second.
- */
-export async function writeFilesDurably(
-  files: readonly { readonly file: string; readonly text: string | Uint8Array }[],
-): Promise<void> {
-  const dirs = new Set(files.map((f) => dirname(f.file)));
-  for (const dir of dirs) await mkdir(dir, { recursive: true });
-  const queue = [...files];
-  const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      const tmp = `${next.file}.${process.pid}.tmp`;
-      const handle = await open(tmp, 'w');
-      try {
-        await handle.writeFile(next.text);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(tmp, next.file);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(16, files.length) }, worker));
-  for (const dir of dirs) {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  }
-}
 
 const fileOfEntry = (entry: ValidEntry): SealedAuditFile => ({
   envelope: entry.envelope,
@@ -234,7 +181,7 @@ export class FileStore implements IntakeRepository {
   }
 
   async saveKeys(keys: readonly EnrolledKey[]): Promise<void> {
-    await writeFileDurably(this.path('keys.json'), JSON.stringify({ version: 1, keys }, null, 2));
+    await writeDurably(this.path('keys.json'), JSON.stringify({ version: 1, keys }, null, 2));
   }
 
   async acceptedRubrics(): Promise<z.infer<typeof rubricsFileSchema>['rubrics']> {
@@ -248,7 +195,7 @@ export class FileStore implements IntakeRepository {
   async acceptRubric(fingerprint: string, rubricId: string, at: string): Promise<boolean> {
     const rubrics = await this.acceptedRubrics();
     if (isShippedRubric(fingerprint) || rubrics.some((r) => r.fingerprint === fingerprint)) return false;
-    await writeFileDurably(
+    await writeDurably(
       this.path('rubrics.json'),
       JSON.stringify(
         { version: 1, rubrics: [...rubrics, { fingerprint, rubricId, acceptedAt: at }] },
@@ -287,7 +234,7 @@ export class FileStore implements IntakeRepository {
 
   // IntakeRepository
 
-  async lookup(query: Parameters<IntakeRepository['lookup']>[0]): Promise<IntakeLookup> {
+  async lookup(query: IntakeQuery): Promise<IntakeLookup> {
     const index = await this.loadIndex();
     const ids = new Set(query.auditIds);
     const lineages = new Set(query.lineageIds);
@@ -306,26 +253,26 @@ export class FileStore implements IntakeRepository {
     const index = await this.loadIndex();
     // Rubrics and images first (each once, by content), then the audit files that name them, then the index:
     // whatever a crash leaves, nothing names a file that is not whole (the index is rebuilt from audits/).
-    const shared: { file: string; text: string | Uint8Array }[] = [];
+    const shared: DurableFile[] = [];
     const seen = new Set<string>();
     for (const { entry } of changes.accept) {
       const { rubricFingerprint } = entry.envelope.payload.audit;
       const rubricFile = this.path('rubrics-sealed', rubricFileName(rubricFingerprint));
       if (!seen.has(rubricFile) && !existsSync(rubricFile))
-        shared.push({ file: rubricFile, text: JSON.stringify(entry.envelope.payload.rubric) });
+        shared.push({ file: rubricFile, bytes: JSON.stringify(entry.envelope.payload.rubric) });
       seen.add(rubricFile);
       for (const blob of entry.envelope.payload.blobs) {
         const bytes = entry.blobs.get(blob.id)?.bytes;
         const imageFile = this.path('images', blob.sha256);
-        if (bytes && !seen.has(imageFile) && !existsSync(imageFile)) shared.push({ file: imageFile, text: bytes });
+        if (bytes && !seen.has(imageFile) && !existsSync(imageFile)) shared.push({ file: imageFile, bytes });
         seen.add(imageFile);
       }
     }
-    await writeFilesDurably(shared);
-    await writeFilesDurably(
+    await writeManyDurably(shared);
+    await writeManyDurably(
       changes.accept.map(({ entry }) => ({
         file: this.path('audits', `${safeName(entry.envelope.payload.audit.id)}.json`),
-        text: JSON.stringify(storedOf(entry)),
+        bytes: JSON.stringify(storedOf(entry)),
       })),
     );
     for (const { entry } of changes.accept) {
@@ -339,7 +286,7 @@ export class FileStore implements IntakeRepository {
       });
     }
     if (changes.accept.length > 0)
-      await writeFileDurably(
+      await writeDurably(
         this.path('index.json'),
         JSON.stringify({ version: 1, accepted: [...index.values()] }),
       );
@@ -356,13 +303,13 @@ export class FileStore implements IntakeRepository {
         heldAt: new Date().toISOString(),
         entry: fileOfEntry(entry),
       };
-      await writeFileDurably(this.path('held', `${safeName(audit.id)}.json`), JSON.stringify(held));
+      await writeDurably(this.path('held', `${safeName(audit.id)}.json`), JSON.stringify(held));
     }
     for (const auditId of changes.release)
       await rm(this.path('held', `${safeName(auditId)}.json`), { force: true });
     for (const conflict of changes.conflicts) {
       const name = `${conflict.at.replace(/[^0-9]/g, '')}-${safeName(conflict.auditId)}-${conflict.incomingHash.slice(0, 12)}.json`;
-      await writeFileDurably(this.path('conflicts', name), JSON.stringify({ version: 1, ...conflict }));
+      await writeDurably(this.path('conflicts', name), JSON.stringify({ version: 1, ...conflict }));
     }
   }
 

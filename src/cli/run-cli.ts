@@ -16,7 +16,8 @@ import {
   keysRevokeCommand,
   rubricsAcceptCommand,
 } from './commands/keys';
-import { initAdminCommand, initAdminUsage, stdinPassword } from './commands/server-init-admin';
+import { serverCommand, serverUsage } from './commands/server';
+import { initAdminUsage } from './commands/server-init-admin';
 
 const usage = `督查 ducha — rubric tools
 
@@ -48,6 +49,7 @@ const usage = `督查 ducha — rubric tools
   ducha export [--store DIR] [--out b.ducha] [--format 2|1] [--csv audits.csv] [--units-csv units.csv] [--tz Asia/Shanghai]
                                                         bundles are format 2 (zip) unless --format 1 (JSON);
                                                         import and verify read both, by content
+${serverUsage}
   ${initAdminUsage}`;
 
 /** The whole-file limit from `--max-size` (default 2 GiB); the other limits stay at their defaults. */
@@ -223,12 +225,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           io,
         );
       }
-      case 'server': {
-        const [sub, ...args] = rest;
-        if (sub === 'init-admin') return await initAdminCommand(args, process.env, io, stdinPassword);
-        io.err(`server: use ${initAdminUsage}`);
-        return 1;
-      }
+      case 'server':
+        return await serverCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':

@@ -72,8 +72,12 @@ export {
   type HeldRef,
   type IntakeChanges,
   type IntakeLookup,
+  type HeldEntrySource,
+  type IntakeQuery,
+  type IntakeReader,
   type IntakeRepository,
   type IntakeReport,
+  type IntakeWriter,
 } from './trust/run-intake';
 export { SHIPPED_RUBRICS, isShippedRubric } from './trust/known-rubrics';
 export {

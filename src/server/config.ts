@@ -15,6 +15,8 @@ const settings = {
   maxImageBytes: { flag: 'max-image-bytes', env: 'DUCHA_MAX_IMAGE_BYTES' },
   logLevel: { flag: 'log-level', env: 'DUCHA_LOG_LEVEL' },
   uploadsPerMinute: { flag: 'uploads-per-minute', env: 'DUCHA_UPLOADS_PER_MINUTE' },
+  tlsCert: { flag: 'tls-cert', env: 'DUCHA_TLS_CERT' },
+  tlsKey: { flag: 'tls-key', env: 'DUCHA_TLS_KEY' },
 } as const;
 type SettingName = keyof typeof settings;
 
@@ -54,6 +56,9 @@ export const serverConfigSchema = z.strictObject({
     .int('must be a whole number')
     .min(1, 'must be at least 1')
     .default(600),
+  /** PEM files: the server speaks HTTPS itself (a small site; larger ones put a reverse proxy in front). */
+  tlsCert: z.string().min(1).optional(),
+  tlsKey: z.string().min(1).optional(),
 });
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 
@@ -95,5 +100,7 @@ export function parseServerConfig(
         return { path: where, message: issue.message };
       }),
     );
+  if ((parsed.data.tlsCert === undefined) !== (parsed.data.tlsKey === undefined))
+    return fail([{ path: '--tls-cert (DUCHA_TLS_CERT), --tls-key (DUCHA_TLS_KEY)', message: 'HTTPS needs both the certificate and its key' }]);
   return ok(parsed.data);
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ServerConfig } from './config';
 import { migrate } from './db/migrate';
@@ -7,6 +8,7 @@ import { BlobStore } from './store/blob-store';
 import { lockDataDir } from './store/data-dir-lock';
 import { sweepTemporaryFiles } from './store/durable-file';
 import { ReceiptLog } from './store/receipts';
+import { StartupError } from './startup-error';
 
 export interface OpenServices {
   readonly services: ServerServices;
@@ -20,10 +22,19 @@ export interface OpenServices {
  * what a crash left half-written, open the blob store and receipts, open and migrate the database.
  * Used by the server and by operations that must run with the server stopped (reindex, tests' enrolment).
  */
-export async function openServices(config: Pick<ServerConfig, 'dataDir' | 'databaseUrl'>): Promise<OpenServices> {
+export async function openServices(
+  config: Pick<ServerConfig, 'dataDir' | 'databaseUrl'>,
+  options: { readonly allowIncompleteRestore?: boolean } = {},
+): Promise<OpenServices> {
   const dataDir = resolve(config.dataDir);
   const lock = await lockDataDir(dataDir);
   try {
+    // Written by restoreBackup before it changes anything and removed only once everything is in: its
+    // name in a data dir means a restore died part-way (the restore itself may open it again).
+    if (!options.allowIncompleteRestore && existsSync(join(dataDir, 'RESTORE-INCOMPLETE')))
+      throw new StartupError(
+        `a restore into ${dataDir} did not finish (${join(dataDir, 'RESTORE-INCOMPLETE')}): run the restore again with --force, or restore another backup`,
+      );
     const tmpDir = join(dataDir, 'tmp');
     const swept = await sweepTemporaryFiles(tmpDir);
     const blobs = await BlobStore.open(dataDir, tmpDir);

@@ -1,8 +1,10 @@
+import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { ServerConfig } from './config';
 import { buildApp } from './http/build-app';
 import { openServices } from './open-services';
 import type { ServerServices } from './services';
+import { StartupError } from './startup-error';
 
 export interface RunningServer {
   readonly url: string;
@@ -17,6 +19,14 @@ export async function startServer(
   config: ServerConfig,
   options: { logger?: FastifyServerOptions['logger'] } = {},
 ): Promise<RunningServer> {
+  let tls: { cert: Buffer; key: Buffer } | undefined;
+  if (config.tlsCert !== undefined && config.tlsKey !== undefined) {
+    const read = (file: string, what: string) =>
+      readFile(file).catch((error: unknown) => {
+        throw new StartupError(`the TLS ${what} ${file} cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    tls = { cert: await read(config.tlsCert, 'certificate'), key: await read(config.tlsKey, 'key') };
+  }
   const opened = await openServices(config);
   let app: FastifyInstance | undefined;
   try {
@@ -27,6 +37,7 @@ export async function startServer(
       maxImageBytes: config.maxImageBytes,
       uploadsPerMinute: config.uploadsPerMinute,
       logger: options.logger ?? { level: config.logLevel },
+      tls,
     });
     if (opened.sweptTemporaryFiles > 0)
       app.log.warn({ files: opened.sweptTemporaryFiles }, 'removed temporary files left by an interrupted write');
@@ -41,7 +52,7 @@ export async function startServer(
   const running = app;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    url: `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     port,
     app: running,
     services: opened.services,

@@ -39,6 +39,7 @@ import {
   type HoldReason,
   type IntakeChanges,
   type IntakeLookup,
+  type IntakeQuery,
   type IntakeReport,
   type IntakeRepository,
   type Result,
@@ -177,7 +178,7 @@ export class HeadOfficeStore implements IntakeRepository {
 
   // IntakeRepository
 
-  async lookup(query: Parameters<IntakeRepository['lookup']>[0]): Promise<IntakeLookup> {
+  async lookup(query: IntakeQuery): Promise<IntakeLookup> {
     return this.run(() =>
       this.db.transaction(
         'r',

@@ -42,6 +42,18 @@ describe('blob store: bytes by SHA-256, whole or not at all', () => {
     expect(readdirSync(join(dataDir, 'tmp'))).toEqual([]);
   });
 
+  it('lists every stored name (what backup and reindex walk), and nothing else in its folders', async () => {
+    const dataDir = freshDir();
+    const blobs = await BlobStore.open(dataDir, join(dataDir, 'tmp'));
+    await sweepTemporaryFiles(join(dataDir, 'tmp'));
+    await blobs.put(photoRed);
+    await blobs.put(photoBlue);
+    writeFileSync(join(dataDir, 'blobs', '00', 'stray.tmp'), 'not a blob');
+    const names: string[] = [];
+    for await (const name of blobs.list()) names.push(name);
+    expect(names.sort()).toEqual([sha256Hex(photoRed), sha256Hex(photoBlue)].sort());
+  });
+
   it('sweeps the temporary files an interrupted write leaves, and only those', async () => {
     const dataDir = freshDir();
     const tmp = join(dataDir, 'tmp');

@@ -62,16 +62,29 @@ export interface IntakeChanges {
   readonly conflicts: readonly ConflictRecord[];
 }
 
-/** What a receiver implements; each `commit` is all or nothing. */
-export interface IntakeRepository {
-  lookup(query: {
-    readonly auditIds: readonly string[];
-    readonly lineageIds: readonly string[];
-    readonly keyIds: readonly string[];
-    readonly rubricFingerprints: readonly string[];
-  }): Promise<IntakeLookup>;
+export interface IntakeQuery {
+  readonly auditIds: readonly string[];
+  readonly lineageIds: readonly string[];
+  readonly keyIds: readonly string[];
+  readonly rubricFingerprints: readonly string[];
+}
+
+/**
+ * Reads what the decision needs and nothing else: the accepted revisions of these audits and lineages, what
+ * is held of them, the signers' register entries and which rubrics are known. Dexie, the file store and SQL
+ * each answer it from their own tables; decideIntake never sees how.
+ */
+export interface IntakeReader {
+  lookup(query: IntakeQuery): Promise<IntakeLookup>;
+}
+
+/** Writes one batch of decisions; all or nothing. */
+export interface IntakeWriter {
   commit(changes: IntakeChanges): Promise<void>;
-  /** Every held entry as it was received (a sealed-audit file: envelope + blobs), to be checked again. */
+}
+
+/** Every held entry as it was received (a sealed-audit file: envelope + blobs), to be checked again. */
+export interface HeldEntrySource {
   heldEntries(): Promise<
     readonly {
       readonly auditId: string;
@@ -81,6 +94,9 @@ export interface IntakeRepository {
     }[]
   >;
 }
+
+/** What a receiver implements: the three capabilities runIntake and reconsiderHeld use. */
+export type IntakeRepository = IntakeReader & IntakeWriter & HeldEntrySource;
 
 /** What an intake did with each entry. A schema too: the app's import runs in a Web Worker and posts it back. */
 export const intakeReportSchema = z.strictObject({

@@ -29,6 +29,8 @@ export interface AppOptions {
   /** Sealed audits one account may send per minute (429 beyond). */
   readonly uploadsPerMinute: number;
   readonly logger: FastifyServerOptions['logger'];
+  /** PEM certificate and key: HTTPS instead of HTTP (a small site without a reverse proxy). */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer } | undefined;
 }
 
 /** Fastify's own request errors, as the API's error codes. */
@@ -48,6 +50,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: Math.max(options.maxAuditBytes, options.maxImageBytes),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
   });
 
   app.setErrorHandler((error, request, reply) => {

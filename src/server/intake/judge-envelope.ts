@@ -7,7 +7,7 @@ import {
   type VerifiedBlob,
 } from '../../domain/head-office';
 import { nodeVerifier } from '../../crypto/node-verifier';
-import type { BlobStore } from '../store/blob-store';
+import type { BlobStorage } from '../store/blob-storage';
 
 export interface MissingImage {
   readonly id: string;
@@ -45,7 +45,7 @@ export function parseReceived(bytes: Uint8Array): { ok: true; value: unknown } |
  * the same verifyEnvelope as bundle import (exact bytes, signature, rubric, answers, score, every image).
  * Every image must have been uploaded first; those that were not are named.
  */
-export async function judgeEnvelope(bytes: Uint8Array, blobs: BlobStore): Promise<Judgement> {
+export async function judgeEnvelope(bytes: Uint8Array, blobs: BlobStorage): Promise<Judgement> {
   const received = parseReceived(bytes);
   if (!received.ok) return { kind: 'not-json', message: received.message };
   const shape = sealedEnvelopeSchema.safeParse(received.value);

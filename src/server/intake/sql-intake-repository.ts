@@ -10,10 +10,11 @@ import {
   type HoldReason,
   type IntakeChanges,
   type IntakeLookup,
+  type IntakeQuery,
   type IntakeRepository,
 } from '../../domain/head-office';
 import type { Database } from '../db/tables';
-import type { BlobStore } from '../store/blob-store';
+import type { BlobStorage } from '../store/blob-storage';
 
 /** Where an envelope's received bytes are and when they arrived, by seal hash. */
 export interface ReceivedEnvelope {
@@ -61,7 +62,7 @@ export function enrolledKeyOfRow(row: {
 export class SqlIntakeRepository implements IntakeRepository {
   constructor(
     private readonly trx: Transaction<Database>,
-    private readonly blobs: BlobStore,
+    private readonly blobs: BlobStorage,
     private readonly scope: IntakeScope,
   ) {}
 
@@ -72,7 +73,7 @@ export class SqlIntakeRepository implements IntakeRepository {
     return found;
   }
 
-  async lookup(query: Parameters<IntakeRepository['lookup']>[0]): Promise<IntakeLookup> {
+  async lookup(query: IntakeQuery): Promise<IntakeLookup> {
     const { auditIds, lineageIds, keyIds, rubricFingerprints } = query;
     const accepted =
       auditIds.length + lineageIds.length === 0

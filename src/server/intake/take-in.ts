@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { runIntake, type IntakeReport, type ValidEntry } from '../../domain/head-office';
 import { nodeVerifier } from '../../crypto/node-verifier';
 import type { Database } from '../db/tables';
-import type { BlobStore } from '../store/blob-store';
+import type { BlobStorage } from '../store/blob-storage';
 import { SqlIntakeRepository, type ReceivedEnvelope } from './sql-intake-repository';
 
 /** Advisory lock class for intake; the key is hashtext(audit id or lineage id). */
@@ -29,7 +29,7 @@ export async function lockIntakeKeys(trx: Transaction<Database>, names: readonly
  */
 export async function takeInWithin(
   trx: Transaction<Database>,
-  blobs: BlobStore,
+  blobs: BlobStorage,
   entry: ValidEntry,
   received: ReceivedEnvelope,
 ): Promise<IntakeReport> {
@@ -45,7 +45,7 @@ export async function takeInWithin(
 /** Takes one verified envelope in: lookup, decision and every write in one transaction. */
 export function takeIn(
   db: Kysely<Database>,
-  blobs: BlobStore,
+  blobs: BlobStorage,
   entry: ValidEntry,
   received: ReceivedEnvelope,
 ): Promise<IntakeReport> {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { BlobStorage } from './blob-storage';
 import { makeDirDurably, syncDir, writeDurably } from './durable-file';
 
 export const isSha256Hex = (text: string): boolean => /^[0-9a-f]{64}$/.test(text);
@@ -12,7 +13,7 @@ export const sha256Of = (bytes: Uint8Array): string => createHash('sha256').upda
  * every received envelope exactly as it arrived. Immutable by nature: the same name always holds the same
  * bytes, so a second write of the same content is a no-op, and the database can be rebuilt from here.
  */
-export class BlobStore {
+export class BlobStore implements BlobStorage {
   private constructor(
     private readonly root: string,
     private readonly tmpDir: string,
@@ -65,5 +66,11 @@ export class BlobStore {
     }
     await writeDurably(this.pathOf(sha256), bytes, this.tmpDir);
     return { sha256, isNew: true };
+  }
+
+  /** Every stored name, shard by shard (temporary files live in the data dir's tmp folder, not here). */
+  async *list(): AsyncIterable<string> {
+    for (const shard of (await readdir(this.root)).sort())
+      for (const name of (await readdir(join(this.root, shard))).sort()) if (isSha256Hex(name)) yield name;
   }
 }

@@ -16,12 +16,14 @@ export async function syncDir(dir: string): Promise<void> {
 export const tempPathIn = (tmpDir: string, hint: string): string =>
   join(tmpDir, `${hint}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 
-/**
- * Writes a whole file or nothing: to a temporary file in `tmpDir` (same file system), fsync, rename into
- * place, fsync the folder. A crash leaves at most a temporary file, which the next start sweeps away.
- */
-export async function writeDurably(file: string, bytes: Uint8Array | string, tmpDir: string): Promise<void> {
-  const tmp = tempPathIn(tmpDir, 'write');
+export interface DurableFile {
+  readonly file: string;
+  readonly bytes: Uint8Array | string;
+}
+
+/** Writes to a temporary file, fsyncs and renames it into place; the caller syncs the folder. */
+async function writeAndRename({ file, bytes }: DurableFile, tmpDir: string | undefined): Promise<void> {
+  const tmp = tmpDir === undefined ? `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp` : tempPathIn(tmpDir, 'write');
   const handle = await open(tmp, 'wx');
   try {
     await handle.writeFile(bytes);
@@ -33,7 +35,29 @@ export async function writeDurably(file: string, bytes: Uint8Array | string, tmp
   }
   await handle.close();
   await rename(tmp, file);
-  await syncDir(dirname(file));
+}
+
+/**
+ * Writes many files, each whole or not at all: to a temporary file (in `tmpDir` when given, on the same file
+ * system, else beside the file), fsync, rename into place, then one fsync per folder. The fsyncs run side by
+ * side on libuv's pool: two syncs per file in a row made the store, not verification, what limited an import
+ * to a few hundred audits a second. A crash leaves at most a temporary file. The server's blob store and
+ * receipts and the CLI's file store all write through here.
+ */
+export async function writeManyDurably(files: readonly DurableFile[], tmpDir?: string): Promise<void> {
+  const dirs = new Set(files.map((f) => dirname(f.file)));
+  for (const dir of dirs) await makeDirDurably(dir);
+  const queue = [...files];
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) await writeAndRename(next, tmpDir);
+  };
+  await Promise.all(Array.from({ length: Math.min(16, files.length) }, worker));
+  for (const dir of dirs) await syncDir(dir);
+}
+
+/** Writes one file whole or not at all (see writeManyDurably). */
+export function writeDurably(file: string, bytes: Uint8Array | string, tmpDir?: string): Promise<void> {
+  return writeManyDurably([{ file, bytes }], tmpDir);
 }
 
 /** Creates a folder (and its parents) so that it survives a power cut. */
