@@ -63,65 +63,25 @@ export function scoreAudit(
   grades: Grades,
   rules: ScoringRulesVersion = CURRENT_SCORING_RULES,
 ): ScoreResult {
-  const factors = new Map(rubric.scale.map((level) => [level.key, toPercentFactor(level.factor)]));
+  const factors = scaleFactors(rubric);
   const nodes: NodeScore[] = [];
-  const missing: string[] = [];
   const unitIds = new Set<string>();
 
   const score = (node: RubricNode, depth: number): NodeScore => {
-    const pointsH = toHundredths(node.points);
     if (node.children === undefined) {
       unitIds.add(node.id);
-      const grade = grades[node.id];
-      let result: NodeScore;
-      if (grade === undefined) {
-        missing.push(node.id);
-        result = unitScore(node.id, depth, pointsH, 0, 0, undefined, 'missing');
-      } else if (grade === 'na') {
-        if (!rubric.allowNA)
-          throw new Error(`rubric ${rubric.id} does not allow 不适用, but unit ${node.id} has it`);
-        result = unitScore(node.id, depth, pointsH, 0, 0, grade, 'na');
-      } else {
-        const factor = factors.get(grade);
-        if (factor === undefined) throw new Error(`rubric ${rubric.id} has no scale level "${grade}"`);
-        result = unitScore(node.id, depth, pointsH, applyFactor(pointsH, factor), pointsH, grade, 'graded');
-      }
+      const result = scoreUnit(rubric, factors, node, depth, grades[node.id]);
       nodes.push(result);
       return result;
     }
-
     const slot = nodes.length;
-    nodes.push(unitScore(node.id, depth, pointsH, 0, 0, undefined, 'partial')); // keeps document order
-    const children = node.children.map((child) => score(child, depth + 1));
-    const sumEarned = children.reduce((acc, c) => acc + c.earnedH, 0);
-    const sumPossible = children.reduce((acc, c) => acc + c.possibleH, 0);
-    const lostH = sumPossible - sumEarned;
-    const { overflow } = node;
-    if (overflow !== undefined && !supportsOverflow(overflow, rules))
-      throw new Error(`overflow "${overflow}" of item ${node.id} needs newer scoring rules than ${rules}`);
-    const isCap = overflow === 'cap';
-    // Both modes start from the item's points when the applicable sub-items are worth more; they differ
-    // in what a lost point does: under cap it is absorbed by the surplus, under deduct it always counts.
-    const possibleH = overflow === undefined ? sumPossible : Math.min(pointsH, sumPossible);
-    const earnedH =
-      overflow === undefined
-        ? sumEarned
-        : isCap
-          ? Math.min(possibleH, sumEarned)
-          : Math.max(0, possibleH - lostH);
-    const result: NodeScore = {
-      id: node.id,
+    nodes.push(unitScore(node.id, depth, 0, 0, 0, undefined, 'partial')); // keeps document order
+    const result = scoreItem(
+      node,
       depth,
-      isUnit: false,
-      pointsH,
-      earnedH,
-      possibleH,
-      grade: undefined,
-      state: parentState(children),
-      isCapApplied: isCap && sumEarned > possibleH,
-      overflow,
-      lostH,
-    };
+      node.children.map((child) => score(child, depth + 1)),
+      rules,
+    );
     nodes[slot] = result;
     return result;
   };
@@ -130,10 +90,83 @@ export function scoreAudit(
   for (const id of Object.keys(grades)) {
     if (!unitIds.has(id)) throw new Error(`"${id}" is not a graded unit of rubric ${rubric.id}`);
   }
+  return totalScore(rubric.id, top, nodes);
+}
+
+/** Each scale level's factor as an integer percent. */
+export const scaleFactors = (rubric: Rubric): ReadonlyMap<string, number> =>
+  new Map(rubric.scale.map((level) => [level.key, toPercentFactor(level.factor)]));
+
+/** One graded unit's score under its grade (undefined: not yet graded). */
+export function scoreUnit(
+  rubric: Rubric,
+  factors: ReadonlyMap<string, number>,
+  node: RubricNode,
+  depth: number,
+  grade: Grade | undefined,
+): NodeScore {
+  const pointsH = toHundredths(node.points);
+  if (grade === undefined) return unitScore(node.id, depth, pointsH, 0, 0, undefined, 'missing');
+  if (grade === 'na') {
+    if (!rubric.allowNA)
+      throw new Error(`rubric ${rubric.id} does not allow 不适用, but unit ${node.id} has it`);
+    return unitScore(node.id, depth, pointsH, 0, 0, grade, 'na');
+  }
+  const factor = factors.get(grade);
+  if (factor === undefined) throw new Error(`rubric ${rubric.id} has no scale level "${grade}"`);
+  return unitScore(node.id, depth, pointsH, applyFactor(pointsH, factor), pointsH, grade, 'graded');
+}
+
+/** An item's score from its children's scores (in order). */
+export function scoreItem(
+  node: RubricNode,
+  depth: number,
+  children: readonly NodeScore[],
+  rules: ScoringRulesVersion,
+): NodeScore {
+  const pointsH = toHundredths(node.points);
+  const sumEarned = children.reduce((acc, c) => acc + c.earnedH, 0);
+  const sumPossible = children.reduce((acc, c) => acc + c.possibleH, 0);
+  const lostH = sumPossible - sumEarned;
+  const { overflow } = node;
+  if (overflow !== undefined && !supportsOverflow(overflow, rules))
+    throw new Error(`overflow "${overflow}" of item ${node.id} needs newer scoring rules than ${rules}`);
+  const isCap = overflow === 'cap';
+  // Both modes start from the item's points when the applicable sub-items are worth more; they differ
+  // in what a lost point does: under cap it is absorbed by the surplus, under deduct it always counts.
+  const possibleH = overflow === undefined ? sumPossible : Math.min(pointsH, sumPossible);
+  const earnedH =
+    overflow === undefined
+      ? sumEarned
+      : isCap
+        ? Math.min(possibleH, sumEarned)
+        : Math.max(0, possibleH - lostH);
+  return {
+    id: node.id,
+    depth,
+    isUnit: false,
+    pointsH,
+    earnedH,
+    possibleH,
+    grade: undefined,
+    state: parentState(children),
+    isCapApplied: isCap && sumEarned > possibleH,
+    overflow,
+    lostH,
+  };
+}
+
+/** The totals over the top-level items, with every node (document order) and the ungraded units among them. */
+export function totalScore(
+  rubricId: string,
+  top: readonly NodeScore[],
+  nodes: readonly NodeScore[],
+): ScoreResult {
   const earnedH = top.reduce((acc, n) => acc + n.earnedH, 0);
   const possibleH = top.reduce((acc, n) => acc + n.possibleH, 0);
+  const missing = nodes.filter((n) => n.isUnit && n.state === 'missing').map((n) => n.id);
   return {
-    rubricId: rubric.id,
+    rubricId,
     earnedH,
     possibleH,
     percentTenths: percentTenths(earnedH, possibleH),
