@@ -30,14 +30,19 @@ import {
   type SignerRole,
   type Site,
 } from '../domain/index';
+import { liveQuery } from 'dexie';
 import type { AnswerRow, DuchaDb } from './db';
 import { getDeviceSigner } from './device-key';
 import { StorageError, toStorageError } from './storage-error';
 
-export interface StoredAudit {
+/** An audit as read from storage, before scoring. */
+export interface AuditRead {
   readonly header: AuditHeader;
   readonly answers: readonly Answer[];
   readonly rubric: Rubric;
+}
+
+export interface StoredAudit extends AuditRead {
   readonly score: ScoreResult;
 }
 
@@ -91,6 +96,7 @@ export const unexportedRevisions = (entries: readonly AuditListEntry[]): AuditHe
  */
 export class AuditStore {
   private readonly rubricCache = new Map<string, Rubric>();
+  private readonly answerListeners = new Set<(auditId: string, answer: Answer) => void>();
 
   constructor(
     readonly db: DuchaDb,
@@ -271,6 +277,12 @@ export class AuditStore {
   }
 
   async getAudit(id: string): Promise<StoredAudit | undefined> {
+    const read = await this.readAudit(id);
+    return read && { ...read, score: scoreAudit(read.rubric, gradesOf(read.answers)) };
+  }
+
+  /** The audit's header, answers and rubric, unscored (a caller that keeps a score up to date itself). */
+  async readAudit(id: string): Promise<AuditRead | undefined> {
     const [row, answerRows] = await this.run(() =>
       this.db.transaction('r', [this.db.audits, this.db.answers], () =>
         Promise.all([this.db.audits.get(id), this.db.answers.where('auditId').equals(id).toArray()]),
@@ -280,7 +292,33 @@ export class AuditStore {
     const header = this.parseHeader(row);
     const answers = this.parseAnswers(answerRows);
     const rubric = await this.getRubric(header.rubricFingerprint);
-    return { header, answers, rubric, score: scoreAudit(rubric, gradesOf(answers)) };
+    return { header, answers, rubric };
+  }
+
+  /**
+   * Reads the audit now and again after every write to it, from this tab or another (undefined once it is
+   * gone). Returns the unsubscribe. A read that a newer write overtook is dropped, not delivered.
+   */
+  watchAudit(
+    id: string,
+    onRead: (read: AuditRead | undefined) => void,
+    onError: (error: unknown) => void,
+  ): () => void {
+    const subscription = liveQuery(() => this.readAudit(id)).subscribe({ next: onRead, error: onError });
+    return () => {
+      subscription.unsubscribe();
+    };
+  }
+
+  /**
+   * Told of every answer this store has just committed (grade, note, photos), before the write's own promise
+   * resolves: a form can show it at once instead of waiting for its next read of the whole audit.
+   */
+  onAnswerSaved(listener: (auditId: string, answer: Answer) => void): () => void {
+    this.answerListeners.add(listener);
+    return () => {
+      this.answerListeners.delete(listener);
+    };
   }
 
   /** Latest revision of every audit, newest first, with its running score and its revision history. */
@@ -370,7 +408,7 @@ export class AuditStore {
     change: (current: Answer) => Answer,
     alsoWrite?: () => Promise<unknown>,
   ): Promise<Answer> {
-    return this.changeDraft(auditId, async (header) => {
+    const saved = await this.changeDraft(auditId, async (header) => {
       await this.assertUnit(header, unitId);
       await alsoWrite?.();
       const existing = await this.db.answers.get([auditId, unitId]);
@@ -385,6 +423,17 @@ export class AuditStore {
       await this.db.answers.put({ ...next.data, auditId });
       return next.data;
     });
+    for (const listener of [...this.answerListeners]) {
+      try {
+        listener(auditId, saved);
+      } catch (error) {
+        // The answer is stored: a listener's bug must not make the write look failed (and be retried).
+        setTimeout(() => {
+          throw error;
+        });
+      }
+    }
+    return saved;
   }
 
   private async requireHeader(auditId: string): Promise<AuditHeader> {

@@ -19,34 +19,30 @@ const SaveContext = createContext<SaveTrackerStore | null>(null);
 
 export function SaveTrackerProvider({ children }: { children: ReactNode }) {
   const [tracker] = useState(() => new SaveTrackerStore());
-  return (
-    <SaveContext.Provider value={tracker}>
-      <LeaveGuard tracker={tracker} />
-      {children}
-    </SaveContext.Provider>
-  );
-}
-
-/**
- * A write still running or failed exists only on this page: leaving or reloading now would lose it without a
- * word, so the browser asks first (its own dialog; the text is the browser's).
- */
-function LeaveGuard({ tracker }: { tracker: SaveTrackerStore }) {
-  const hasUnsaved = useSyncExternalStore(tracker.subscribe, () => {
-    const { pending, failure } = tracker.getState();
-    return pending > 0 || failure !== undefined;
-  });
+  // A write still running or failed exists only on this page: leaving or reloading now would lose it without
+  // a word, so the browser asks first (its own dialog; the text is the browser's). Followed outside React, so
+  // the status changing twice per tap re-renders nothing here.
   useEffect(() => {
-    if (!hasUnsaved) return;
     const ask = (event: BeforeUnloadEvent) => {
       event.preventDefault();
     };
-    window.addEventListener('beforeunload', ask);
+    let isAsking = false;
+    const follow = () => {
+      const { pending, failure } = tracker.getState();
+      const hasUnsaved = pending > 0 || failure !== undefined;
+      if (hasUnsaved === isAsking) return;
+      isAsking = hasUnsaved;
+      if (hasUnsaved) window.addEventListener('beforeunload', ask);
+      else window.removeEventListener('beforeunload', ask);
+    };
+    follow();
+    const stop = tracker.subscribe(follow);
     return () => {
+      stop();
       window.removeEventListener('beforeunload', ask);
     };
-  }, [hasUnsaved]);
-  return null;
+  }, [tracker]);
+  return <SaveContext.Provider value={tracker}>{children}</SaveContext.Provider>;
 }
 
 function useTrackerStore(): SaveTrackerStore {

@@ -7,7 +7,8 @@ import { z } from 'zod';
  * A component rendered in a commit when its fiber was re-created for it (not a subtree React left as it
  * was) and carries React's PerformedWork flag (a memo bail-out does not). Production names are minified, so
  * a component is named by the first element it renders and the graded unit that element sits in:
- * `article.unit @1.3` (the card), `div.photos @1.3` (its photo strip), `div.score-bar`, `a.button in div.score-bar`.
+ * `article.unit @1.3` (the card), `div.photos @1.3` (its photo strip), `span.item__points in item 1`,
+ * `a.button in div.score-bar`; one that renders no element by the element around it.
  */
 const hook = `(() => {
   const FUNCTION = 0, CLASS = 1, HOST = 5, FORWARD_REF = 11, SIMPLE_MEMO = 15, PERFORMED_WORK = 1;
@@ -17,14 +18,22 @@ const hook = `(() => {
     for (let f = fiber.child; f !== null; f = f.child) if (f.tag === HOST) return f.stateNode;
     return null;
   };
+  const hostAbove = (fiber) => {
+    for (let f = fiber.return; f !== null; f = f.return) if (f.tag === HOST) return describe(f.stateNode);
+    return 'the root';
+  };
   const nameOf = (fiber) => {
     const element = firstElement(fiber);
-    if (!(element instanceof Element)) return '(renders no element)';
+    return element instanceof Element ? describe(element) : '(no element) in ' + hostAbove(fiber);
+  };
+  const describe = (element) => {
     const cls = typeof element.className === 'string' && element.className.trim() !== ''
       ? '.' + element.className.trim().split(/\\s+/)[0] : '';
     const unit = element.closest('[data-unit-id]');
+    const item = unit === null ? element.closest('[data-item-id]') : null;
     const bar = element.closest('.score-bar');
     return element.tagName.toLowerCase() + cls + (unit ? ' @' + unit.getAttribute('data-unit-id') : '') +
+      (item ? ' in item ' + item.getAttribute('data-item-id') : '') +
       (bar !== null && bar !== element ? ' in div.score-bar' : '');
   };
   const visit = (fiber) => {
