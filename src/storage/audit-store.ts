@@ -381,17 +381,22 @@ export class AuditStore {
         'rw',
         [this.db.audits, this.db.answers, this.db.blobs, this.db.rubrics],
         async () => {
-          const row = await this.db.audits.get(auditId);
-          if (row === undefined) throw new StorageError('not_found', `audit ${auditId} does not exist`);
-          const header = this.parseHeader(row);
-          if (header.status !== 'draft')
-            throw new StorageError('locked', `audit ${auditId} is finalised and can no longer be changed`);
+          const header = this.draftHeader(auditId, await this.db.audits.get(auditId));
           const result = await work(header);
           await this.db.audits.update(auditId, { updatedAt: this.now() });
           return result;
         },
       ),
     );
+  }
+
+  /** The stored header of a draft; refuses a missing or finalised (locked) audit. */
+  private draftHeader(auditId: string, row: unknown): AuditHeader {
+    if (row === undefined) throw new StorageError('not_found', `audit ${auditId} does not exist`);
+    const header = this.parseHeader(row);
+    if (header.status !== 'draft')
+      throw new StorageError('locked', `audit ${auditId} is finalised and can no longer be changed`);
+    return header;
   }
 
   private async assertUnit(header: AuditHeader, unitId: string): Promise<void> {
@@ -408,21 +413,36 @@ export class AuditStore {
     change: (current: Answer) => Answer,
     alsoWrite?: () => Promise<unknown>,
   ): Promise<Answer> {
-    const saved = await this.changeDraft(auditId, async (header) => {
-      await this.assertUnit(header, unitId);
-      await alsoWrite?.();
-      const existing = await this.db.answers.get([auditId, unitId]);
-      const blank: Answer = { unitId, note: '', photoIds: [], updatedAt: this.now() };
-      const current = existing ? (this.parseAnswers([existing])[0] ?? blank) : blank;
-      const next = answerSchema.safeParse({ ...change(current), unitId, updatedAt: this.now() });
-      if (!next.success)
-        throw new StorageError(
-          'invalid',
-          `answer ${unitId}: ${next.error.issues.map((i) => i.message).join('; ')}`,
-        );
-      await this.db.answers.put({ ...next.data, auditId });
-      return next.data;
-    });
+    // A tap waits for this transaction: its reads go out together, and so do its writes (IndexedDB keeps
+    // them in order; a refusal anywhere aborts all of it, updatedAt included).
+    const saved = await this.run(() =>
+      this.db.transaction(
+        'rw',
+        [this.db.audits, this.db.answers, this.db.blobs, this.db.rubrics],
+        async () => {
+          const [row, existing] = await Promise.all([
+            this.db.audits.get(auditId),
+            this.db.answers.get([auditId, unitId]),
+          ]);
+          const header = this.draftHeader(auditId, row);
+          await this.assertUnit(header, unitId);
+          await alsoWrite?.();
+          const blank: Answer = { unitId, note: '', photoIds: [], updatedAt: this.now() };
+          const current = existing ? (this.parseAnswers([existing])[0] ?? blank) : blank;
+          const next = answerSchema.safeParse({ ...change(current), unitId, updatedAt: this.now() });
+          if (!next.success)
+            throw new StorageError(
+              'invalid',
+              `answer ${unitId}: ${next.error.issues.map((i) => i.message).join('; ')}`,
+            );
+          await Promise.all([
+            this.db.answers.put({ ...next.data, auditId }),
+            this.db.audits.update(auditId, { updatedAt: this.now() }),
+          ]);
+          return next.data;
+        },
+      ),
+    );
     for (const listener of [...this.answerListeners]) {
       try {
         listener(auditId, saved);
