@@ -45,6 +45,7 @@ export {
   type ScoreResult,
   type ScoreSummary,
 } from './scoring/score-audit';
+export { rescoreUnits } from './scoring/rescore';
 export { parseAnswers, answersFileSchema, type AnswersFile } from './scoring/parse-answers';
 export {
   SCORING_RULES_VERSIONS,

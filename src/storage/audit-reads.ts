@@ -10,10 +10,14 @@ import type { AnswerRow } from './db';
 import { StorageError } from './storage-error';
 import { type StoreContext, parseAnswers, parseHeader, run } from './store-context';
 
-export interface StoredAudit {
+/** An audit as read from storage, before scoring. */
+export interface AuditRead {
   readonly header: AuditHeader;
   readonly answers: readonly Answer[];
   readonly rubric: Rubric;
+}
+
+export interface StoredAudit extends AuditRead {
   readonly score: ScoreResult;
 }
 
@@ -41,6 +45,12 @@ export async function getHeader(ctx: StoreContext, id: string): Promise<AuditHea
 }
 
 export async function getAudit(ctx: StoreContext, id: string): Promise<StoredAudit | undefined> {
+  const read = await readAudit(ctx, id);
+  return read && { ...read, score: scoreAudit(read.rubric, answersOf(read.answers)) };
+}
+
+/** The audit's header, answers and rubric, unscored (a caller that keeps a score up to date itself). */
+export async function readAudit(ctx: StoreContext, id: string): Promise<AuditRead | undefined> {
   const [row, answerRows] = await run(() =>
     ctx.db.transaction('r', [ctx.db.audits, ctx.db.answers], () =>
       Promise.all([ctx.db.audits.get(id), ctx.db.answers.where('auditId').equals(id).toArray()]),
@@ -50,7 +60,7 @@ export async function getAudit(ctx: StoreContext, id: string): Promise<StoredAud
   const header = parseHeader(row);
   const answers = parseAnswers(answerRows);
   const rubric = await ctx.getRubric(header.rubricFingerprint);
-  return { header, answers, rubric, score: scoreAudit(rubric, answersOf(answers)) };
+  return { header, answers, rubric };
 }
 
 /** Latest revision of every audit, newest first, with its running score and its revision history. */

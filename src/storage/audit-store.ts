@@ -10,7 +10,8 @@ import type {
   SignerRole,
   Site,
 } from '../domain/index';
-import type { AuditListEntry, StoredAudit } from './audit-reads';
+import { liveQuery } from 'dexie';
+import type { AuditListEntry, AuditRead, StoredAudit } from './audit-reads';
 import type { SheetData } from './audit-sheet-export';
 import type { NewAudit } from './create-audit';
 import type { DuchaDb } from './db';
@@ -19,6 +20,7 @@ import type { StoreContext } from './store-context';
 import {
   getHeader as getHeaderOf,
   getAudit as getAuditOf,
+  readAudit as readAuditOf,
   listAudits as listAuditsOf,
   countUnexported as countUnexportedOf,
   markExported as markExportedOf,
@@ -56,7 +58,7 @@ import {
   setSetting as setSettingOf,
 } from './sites-and-settings';
 
-export type { StoredAudit, AuditListEntry } from './audit-reads';
+export type { AuditRead, StoredAudit, AuditListEntry } from './audit-reads';
 export { unexportedRevisions } from './audit-reads';
 export type { SheetData } from './audit-sheet-export';
 export type { NewAudit } from './create-audit';
@@ -82,7 +84,13 @@ export class AuditStore {
     private readonly newId: () => string = () => crypto.randomUUID(),
     private readonly trustedRubrics: TrustedRubrics = new Map(),
   ) {
-    this.ctx = { db, now, newId, getRubric: (fingerprint) => this.getRubric(fingerprint) };
+    this.ctx = {
+      db,
+      now,
+      newId,
+      getRubric: (fingerprint) => this.getRubric(fingerprint),
+      answerListeners: new Set(),
+    };
   }
 
   /** What the store's parts (one file per job) share. */
@@ -152,6 +160,37 @@ export class AuditStore {
 
   getAudit(id: string): Promise<StoredAudit | undefined> {
     return getAuditOf(this.ctx, id);
+  }
+
+  /** The audit's header, answers and rubric, unscored (a caller that keeps a score up to date itself). */
+  readAudit(id: string): Promise<AuditRead | undefined> {
+    return readAuditOf(this.ctx, id);
+  }
+
+  /**
+   * Reads the audit now and again after every write to it, from this tab or another (undefined once it is
+   * gone). Returns the unsubscribe. A read that a newer write overtook is dropped, not delivered.
+   */
+  watchAudit(
+    id: string,
+    onRead: (read: AuditRead | undefined) => void,
+    onError: (error: unknown) => void,
+  ): () => void {
+    const subscription = liveQuery(() => this.readAudit(id)).subscribe({ next: onRead, error: onError });
+    return () => {
+      subscription.unsubscribe();
+    };
+  }
+
+  /**
+   * Told of every answer this store has just committed (grade, note, photos, figures, timings), before the
+   * write's own promise resolves: a form can show it at once instead of waiting for its next read of the audit.
+   */
+  onAnswerSaved(listener: (auditId: string, answer: Answer) => void): () => void {
+    this.ctx.answerListeners.add(listener);
+    return () => {
+      this.ctx.answerListeners.delete(listener);
+    };
   }
 
   /** Latest revision of every audit, newest first, with its running score and its revision history. */

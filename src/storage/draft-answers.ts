@@ -9,7 +9,7 @@ import {
   type Rubric,
 } from '../domain/index';
 import { StorageError } from './storage-error';
-import { type StoreContext, parseAnswers, parseHeader, run } from './store-context';
+import { type StoreContext, draftHeader, parseAnswers, run } from './store-context';
 
 /** Runs a change to a draft inside one transaction; refuses finalised (locked) audits. */
 export async function changeDraft<T>(
@@ -19,11 +19,7 @@ export async function changeDraft<T>(
 ): Promise<T> {
   return run(() =>
     ctx.db.transaction('rw', [ctx.db.audits, ctx.db.answers, ctx.db.blobs, ctx.db.rubrics], async () => {
-      const row = await ctx.db.audits.get(auditId);
-      if (row === undefined) throw new StorageError('not_found', `audit ${auditId} does not exist`);
-      const header = parseHeader(row);
-      if (header.status !== 'draft')
-        throw new StorageError('locked', `audit ${auditId} is finalised and can no longer be changed`);
+      const header = draftHeader(auditId, await ctx.db.audits.get(auditId));
       const result = await work(header);
       await ctx.db.audits.update(auditId, { updatedAt: ctx.now() });
       return result;
@@ -47,25 +43,41 @@ export async function updateAnswer(
   change: (current: Answer) => Answer,
   alsoWrite?: () => Promise<unknown>,
 ): Promise<Answer> {
-  return changeDraft(ctx, auditId, async (header) => {
-    const rubric = await assertUnit(ctx, header, unitId);
-    await alsoWrite?.();
-    const existing = await ctx.db.answers.get([auditId, unitId]);
-    const blank: Answer = { unitId, note: '', photoIds: [], updatedAt: ctx.now() };
-    const current = existing ? (parseAnswers([existing])[0] ?? blank) : blank;
-    const next = answerSchema.safeParse({ ...change(current), unitId, updatedAt: ctx.now() });
-    if (!next.success)
-      throw new StorageError(
-        'invalid',
-        `answer ${unitId}: ${next.error.issues.map((i) => i.message).join('; ')}`,
-      );
-    // What the unit's kind refuses (a grade on a metric, a rate above 100 %) is never stored: sealing would refuse it.
-    const refused = gradeIssues(rubric, [next.data], 'answer');
-    if (refused.length > 0)
-      throw new StorageError('invalid', `answer ${unitId}: ${refused.map((i) => i.message).join('; ')}`);
-    await ctx.db.answers.put({ ...next.data, auditId });
-    return next.data;
-  });
+  // A tap waits for this transaction: its reads go out together, and so do its writes (IndexedDB keeps
+  // them in order; a refusal anywhere aborts all of it, updatedAt included).
+  const saved = await run(() =>
+    ctx.db.transaction('rw', [ctx.db.audits, ctx.db.answers, ctx.db.blobs, ctx.db.rubrics], async () => {
+      const [row, existing] = await Promise.all([ctx.db.audits.get(auditId), ctx.db.answers.get([auditId, unitId])]);
+      const header = draftHeader(auditId, row);
+      const rubric = await assertUnit(ctx, header, unitId);
+      await alsoWrite?.();
+      const blank: Answer = { unitId, note: '', photoIds: [], updatedAt: ctx.now() };
+      const current = existing ? (parseAnswers([existing])[0] ?? blank) : blank;
+      const next = answerSchema.safeParse({ ...change(current), unitId, updatedAt: ctx.now() });
+      if (!next.success)
+        throw new StorageError('invalid', `answer ${unitId}: ${next.error.issues.map((i) => i.message).join('; ')}`);
+      // What the unit's kind refuses (a grade on a metric, a rate above 100 %) is never stored: sealing would refuse it.
+      const refused = gradeIssues(rubric, [next.data], 'answer');
+      if (refused.length > 0)
+        throw new StorageError('invalid', `answer ${unitId}: ${refused.map((i) => i.message).join('; ')}`);
+      await Promise.all([
+        ctx.db.answers.put({ ...next.data, auditId }),
+        ctx.db.audits.update(auditId, { updatedAt: ctx.now() }),
+      ]);
+      return next.data;
+    }),
+  );
+  for (const listener of [...ctx.answerListeners]) {
+    try {
+      listener(auditId, saved);
+    } catch (error) {
+      // The answer is stored: a listener's bug must not make the write look failed (and be retried).
+      setTimeout(() => {
+        throw error;
+      });
+    }
+  }
+  return saved;
 }
 
 /** Sets or clears (undefined) one unit's grade. */

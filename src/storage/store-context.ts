@@ -8,6 +8,8 @@ export interface StoreContext {
   readonly now: () => string;
   readonly newId: () => string;
   getRubric(fingerprint: string): Promise<Rubric>;
+  /** Told of every answer just committed (see AuditStore.onAnswerSaved). */
+  readonly answerListeners: Set<(auditId: string, answer: Answer) => void>;
 }
 
 /** Runs a storage operation, turning whatever IndexedDB throws into a StorageError. */
@@ -17,6 +19,15 @@ export async function run<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw toStorageError(error);
   }
+}
+
+/** The stored header of a draft; refuses a missing or finalised (locked) audit. */
+export function draftHeader(auditId: string, row: unknown): AuditHeader {
+  if (row === undefined) throw new StorageError('not_found', `audit ${auditId} does not exist`);
+  const header = parseHeader(row);
+  if (header.status !== 'draft')
+    throw new StorageError('locked', `audit ${auditId} is finalised and can no longer be changed`);
+  return header;
 }
 
 export function parseHeader(row: unknown): AuditHeader {

@@ -6,16 +6,23 @@ import { useAudit } from '../hooks/use-audit';
 
 /** Loads the audit named in the route (:id) live, and shows loading or not-found until there is one. */
 export function AuditRoute({ children }: { children: (audit: StoredAudit) => ReactNode }) {
-  const { t } = useTranslation();
   const { id } = useParams();
   const audit = useAudit(id);
-  if (audit === 'loading') return <p className="loading">{t('app.loading')}</p>;
-  if (audit === undefined) {
-    return (
-      <p role="alert">
-        {t('app.notFound')} <Link to="/">{t('app.backToList')}</Link>
-      </p>
-    );
-  }
+  if (audit === 'loading') return <AuditLoading />;
+  if (audit === undefined) return <AuditNotFound />;
   return children(audit);
+}
+
+export function AuditLoading() {
+  const { t } = useTranslation();
+  return <p className="loading">{t('app.loading')}</p>;
+}
+
+export function AuditNotFound() {
+  const { t } = useTranslation();
+  return (
+    <p role="alert">
+      {t('app.notFound')} <Link to="/">{t('app.backToList')}</Link>
+    </p>
+  );
 }

@@ -1,11 +1,12 @@
 import { useTranslation } from 'react-i18next';
-import { useSaveTracker } from '../providers/save-tracker';
+import { useSaveState, useSaveTracker } from '../providers/save-tracker';
 
 /** Tells the auditor, always, whether the last tap is safely stored. */
 export function SaveStatus() {
   const { t } = useTranslation();
-  const { pending, failure } = useSaveTracker();
-  const state = failure ? 'failed' : pending > 0 ? 'saving' : 'saved';
+  const state = useSaveState(({ pending, failure }) =>
+    failure ? 'failed' : pending > 0 ? 'saving' : 'saved',
+  );
   return (
     <span
       className={`save-status save-status--${state}`}
@@ -21,7 +22,9 @@ export function SaveStatus() {
 
 export function SaveErrorBanner() {
   const { t } = useTranslation();
-  const { failure, isBannerDismissed, dismiss } = useSaveTracker();
+  const { dismiss } = useSaveTracker();
+  const failure = useSaveState((state) => state.failure);
+  const isBannerDismissed = useSaveState((state) => state.isBannerDismissed);
   if (!failure || isBannerDismissed) return null;
   return (
     <div className="banner banner--error" role="alert" data-testid="save-error">

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSaveTracker } from '../providers/save-tracker';
+import { useSaveState, useSaveTracker } from '../providers/save-tracker';
 import { useStore } from '../providers/store-provider';
 
 /**
@@ -8,9 +8,8 @@ import { useStore } from '../providers/store-provider';
  * then closes its connection (so the newer tab can upgrade) and asks the auditor to refresh.
  */
 export function VersionChangeBanner() {
-  const { t } = useTranslation();
   const store = useStore();
-  const { settled, pending, failure } = useSaveTracker();
+  const { settled } = useSaveTracker();
   const [isOutdated, setIsOutdated] = useState(false);
 
   useEffect(
@@ -21,13 +20,19 @@ export function VersionChangeBanner() {
     [store, settled],
   );
 
-  if (!isOutdated) return null;
-  const isBusy = pending > 0;
+  return isOutdated ? <OutdatedBanner /> : null;
+}
+
+/** Follows the save status only once shown: until then a tap's 保存中 / 已保存 re-renders nothing here. */
+function OutdatedBanner() {
+  const { t } = useTranslation();
+  const isBusy = useSaveState((state) => state.pending > 0);
+  const hasFailed = useSaveState((state) => state.failure !== undefined);
   return (
     <div className="banner banner--warn" role="alert" data-testid="version-change">
       <p>
         {t('app.versionChange')} {isBusy ? t('app.versionChangeSaving') : ''}
-        {failure ? t('app.versionChangeUnsaved') : ''}
+        {hasFailed ? t('app.versionChangeUnsaved') : ''}
       </p>
       <div className="banner__actions">
         <button

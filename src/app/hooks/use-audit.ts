@@ -14,6 +14,13 @@ export async function primeAudit(store: AuditStore, id: string): Promise<void> {
   if (audit !== undefined) primed.set(id, audit);
 }
 
+/** The audit primed for this screen, once (a later mount reads storage itself). */
+export function takePrimedAudit(id: string | undefined): StoredAudit | undefined {
+  const audit = id === undefined ? undefined : primed.get(id);
+  if (id !== undefined) primed.delete(id);
+  return audit;
+}
+
 /**
  * The audit as stored, kept live: any write (from this tab or another) re-renders with the new rows.
  * 'loading' until the first read; undefined when there is no such audit.
@@ -21,11 +28,7 @@ export async function primeAudit(store: AuditStore, id: string): Promise<void> {
 export function useAudit(id: string | undefined): StoredAudit | undefined | 'loading' {
   const store = useStore();
   // A primed read is used once, by the screen that mounts first: later the live query is what is current.
-  const [first] = useState(() => {
-    const audit = id === undefined ? undefined : primed.get(id);
-    if (id !== undefined) primed.delete(id);
-    return audit;
-  });
+  const [first] = useState(() => takePrimedAudit(id));
   return useLiveQuery(
     () => (id === undefined ? undefined : store.getAudit(id)),
     [store, id],

@@ -1,6 +1,6 @@
 import type { Grade, OverflowMode, Rubric, RubricNode } from '../rubric/rubric-schema';
 import { kindOf } from '../kinds/unit-kinds';
-import type { UnitAnswers } from '../kinds/unit-kind';
+import type { UnitAnswer, UnitAnswers } from '../kinds/unit-kind';
 import { fromHundredths, fromTenths, percentTenths, toHundredths } from './hundredths';
 import { CURRENT_SCORING_RULES, supportsOverflow, type ScoringRulesVersion } from './scoring-rules';
 
@@ -59,54 +59,23 @@ export function scoreAudit(
   rules: ScoringRulesVersion = CURRENT_SCORING_RULES,
 ): ScoreResult {
   const nodes: NodeScore[] = [];
-  const missing: string[] = [];
   const unitIds = new Set<string>();
 
   const score = (node: RubricNode, depth: number): NodeScore => {
-    const pointsH = toHundredths(node.points);
     if (node.children === undefined) {
       unitIds.add(node.id);
-      const kind = kindOf(node);
-      if (kind.sinceRules > rules) throw new Error(`unit ${node.id} of rubric ${rubric.id} needs newer scoring rules than ${rules}`);
-      const outcome = kind.score(rubric, node, answers[node.id]);
-      if (outcome.state === 'missing') missing.push(node.id);
-      const result = unitScore(node.id, depth, pointsH, outcome.earnedH, outcome.possibleH, outcome.grade, outcome.state);
+      const result = scoreUnit(rubric, node, depth, answers[node.id], rules);
       nodes.push(result);
       return result;
     }
-
     const slot = nodes.length;
-    nodes.push(unitScore(node.id, depth, pointsH, 0, 0, undefined, 'partial')); // keeps document order
-    const children = node.children.map((child) => score(child, depth + 1));
-    const sumEarned = children.reduce((acc, c) => acc + c.earnedH, 0);
-    const sumPossible = children.reduce((acc, c) => acc + c.possibleH, 0);
-    const lostH = sumPossible - sumEarned;
-    const { overflow } = node;
-    if (overflow !== undefined && !supportsOverflow(overflow, rules))
-      throw new Error(`overflow "${overflow}" of item ${node.id} needs newer scoring rules than ${rules}`);
-    const isCap = overflow === 'cap';
-    // Both modes start from the item's points when the applicable sub-items are worth more; they differ
-    // in what a lost point does: under cap it is absorbed by the surplus, under deduct it always counts.
-    const possibleH = overflow === undefined ? sumPossible : Math.min(pointsH, sumPossible);
-    const earnedH =
-      overflow === undefined
-        ? sumEarned
-        : isCap
-          ? Math.min(possibleH, sumEarned)
-          : Math.max(0, possibleH - lostH);
-    const result: NodeScore = {
-      id: node.id,
+    nodes.push(unitScore(node.id, depth, 0, 0, 0, undefined, 'partial')); // keeps document order
+    const result = scoreItem(
+      node,
       depth,
-      isUnit: false,
-      pointsH,
-      earnedH,
-      possibleH,
-      grade: undefined,
-      state: parentState(children),
-      isCapApplied: isCap && sumEarned > possibleH,
-      overflow,
-      lostH,
-    };
+      node.children.map((child) => score(child, depth + 1)),
+      rules,
+    );
     nodes[slot] = result;
     return result;
   };
@@ -115,10 +84,73 @@ export function scoreAudit(
   for (const id of Object.keys(answers)) {
     if (!unitIds.has(id)) throw new Error(`"${id}" is not a graded unit of rubric ${rubric.id}`);
   }
+  return totalScore(rubric.id, top, nodes);
+}
+
+/** One graded unit's score under its answer (undefined: not yet answered), scored by the unit's kind. */
+export function scoreUnit(
+  rubric: Rubric,
+  node: RubricNode,
+  depth: number,
+  answer: UnitAnswer | undefined,
+  rules: ScoringRulesVersion,
+): NodeScore {
+  const kind = kindOf(node);
+  if (kind.sinceRules > rules) throw new Error(`unit ${node.id} of rubric ${rubric.id} needs newer scoring rules than ${rules}`);
+  const outcome = kind.score(rubric, node, answer);
+  return unitScore(node.id, depth, toHundredths(node.points), outcome.earnedH, outcome.possibleH, outcome.grade, outcome.state);
+}
+
+/** An item's score from its children's scores (in order). */
+export function scoreItem(
+  node: RubricNode,
+  depth: number,
+  children: readonly NodeScore[],
+  rules: ScoringRulesVersion,
+): NodeScore {
+  const pointsH = toHundredths(node.points);
+  const sumEarned = children.reduce((acc, c) => acc + c.earnedH, 0);
+  const sumPossible = children.reduce((acc, c) => acc + c.possibleH, 0);
+  const lostH = sumPossible - sumEarned;
+  const { overflow } = node;
+  if (overflow !== undefined && !supportsOverflow(overflow, rules))
+    throw new Error(`overflow "${overflow}" of item ${node.id} needs newer scoring rules than ${rules}`);
+  const isCap = overflow === 'cap';
+  // Both modes start from the item's points when the applicable sub-items are worth more; they differ
+  // in what a lost point does: under cap it is absorbed by the surplus, under deduct it always counts.
+  const possibleH = overflow === undefined ? sumPossible : Math.min(pointsH, sumPossible);
+  const earnedH =
+    overflow === undefined
+      ? sumEarned
+      : isCap
+        ? Math.min(possibleH, sumEarned)
+        : Math.max(0, possibleH - lostH);
+  return {
+    id: node.id,
+    depth,
+    isUnit: false,
+    pointsH,
+    earnedH,
+    possibleH,
+    grade: undefined,
+    state: parentState(children),
+    isCapApplied: isCap && sumEarned > possibleH,
+    overflow,
+    lostH,
+  };
+}
+
+/** The totals over the top-level items, with every node (document order) and the ungraded units among them. */
+export function totalScore(
+  rubricId: string,
+  top: readonly NodeScore[],
+  nodes: readonly NodeScore[],
+): ScoreResult {
   const earnedH = top.reduce((acc, n) => acc + n.earnedH, 0);
   const possibleH = top.reduce((acc, n) => acc + n.possibleH, 0);
+  const missing = nodes.filter((n) => n.isUnit && n.state === 'missing').map((n) => n.id);
   return {
-    rubricId: rubric.id,
+    rubricId,
     earnedH,
     possibleH,
     percentTenths: percentTenths(earnedH, possibleH),

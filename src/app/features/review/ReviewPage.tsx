@@ -4,7 +4,7 @@ import { finaliseBlockers, isEditable as isDraft, signerRoles } from '../../../d
 import type { StoredAudit } from '../../../storage/audit-store';
 import { formatPercent, formatPoints } from '../../format';
 import { AuditRoute } from '../../components/AuditRoute';
-import { useSaveTracker, type UnsavedWrite } from '../../providers/save-tracker';
+import { useSaveState, useSaveTracker, type UnsavedWrite } from '../../providers/save-tracker';
 import { useStore } from '../../providers/store-provider';
 import { SheetActions } from '../../components/SheetActions';
 import { SignatureBlock } from './SignatureBlock';
@@ -16,14 +16,14 @@ export function ReviewPage() {
 function Review({ audit }: { audit: StoredAudit }) {
   const { t } = useTranslation();
   const store = useStore();
-  const { track, unsavedFor, unsavedNow, settled } = useSaveTracker();
+  const { track, unsavedNow, settled } = useSaveTracker();
   const navigate = useNavigate();
   const { header, rubric, score, answers } = audit;
   const isEditable = isDraft(header);
   const blockers = finaliseBlockers(rubric, header, answers);
   // The database alone is not the audit: a grade or note still being written, or whose write failed, is on
   // screen but not stored. Sealing now would leave it out and lock the audit against its retry.
-  const unsaved = unsavedFor(header.id);
+  const unsaved = useSaveState((state) => state.unsavedFor(header.id));
   const canFinalise =
     isEditable && blockers.ungraded.length === 0 && blockers.unsigned.length === 0 && unsaved.length === 0;
   const describe = (write: UnsavedWrite) => {

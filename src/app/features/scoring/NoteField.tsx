@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useRef } from 'react';
+import { memo, useCallback, useEffect, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answerSchema } from '../../../domain/index';
 import { StorageError } from '../../../storage/storage-error';
@@ -21,7 +21,7 @@ interface NoteFieldProps {
  * small row; IndexedDB runs the writes in order, so the last one wins): a debounce would leave a window
  * in which a closed tab or a killed browser loses what was just typed, with the status saying 已保存.
  */
-export function NoteField({ auditId, unitId, storedNote }: NoteFieldProps) {
+export const NoteField = memo(function NoteField({ auditId, unitId, storedNote }: NoteFieldProps) {
   const { t } = useTranslation();
   const store = useStore();
   const { track } = useSaveTracker();
@@ -105,4 +105,4 @@ export function NoteField({ auditId, unitId, storedNote }: NoteFieldProps) {
       )}
     </div>
   );
-}
+});

@@ -1,5 +1,5 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { PhotoViewer } from '../../components/PhotoViewer';
@@ -97,7 +97,19 @@ interface PhotoStripProps {
   readonly isEditable: boolean;
 }
 
-export function PhotoStrip({ auditId, unitId, photoIds, isEditable }: PhotoStripProps) {
+/** A fresh read of the answer has fresh arrays: the strip re-renders only when its photos changed. */
+const isSameStrip = (prev: PhotoStripProps, next: PhotoStripProps): boolean =>
+  prev.auditId === next.auditId &&
+  prev.unitId === next.unitId &&
+  prev.isEditable === next.isEditable &&
+  prev.photoIds.join() === next.photoIds.join();
+
+export const PhotoStrip = memo(function PhotoStrip({
+  auditId,
+  unitId,
+  photoIds,
+  isEditable,
+}: PhotoStripProps) {
   const { t } = useTranslation();
   const store = useStore();
   const { track } = useSaveTracker();
@@ -183,4 +195,4 @@ export function PhotoStrip({ auditId, unitId, photoIds, isEditable }: PhotoStrip
       )}
     </div>
   );
-}
+}, isSameStrip);

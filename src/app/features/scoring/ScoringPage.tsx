@@ -1,24 +1,29 @@
-import { Fragment, lazy, startTransition, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import {
+  Fragment,
+  lazy,
+  memo,
+  startTransition,
+  Suspense,
+  useCallback,
+  useEffect,
+  useState,
+  useSyncExternalStore,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { Link, useSearchParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { useStore } from '../../providers/store-provider';
-import {
-  isEditable as isDraft,
-  timedUnitOf,
-  type Answer,
-  type NodeScore,
-  type RubricNode,
-} from '../../../domain/index';
-import type { StoredAudit } from '../../../storage/audit-store';
+import { isEditable as isDraft, timedUnitOf, type RubricNode } from '../../../domain/index';
 import { formatDateTime, formatPoints } from '../../format';
-import { AuditRoute } from '../../components/AuditRoute';
+import { AuditLoading, AuditNotFound } from '../../components/AuditRoute';
 import { SheetActions } from '../../components/SheetActions';
+import type { AuditForm } from './audit-form';
 import { ScoreBar } from './ScoreBar';
 import { CallTimer } from './CallTimer';
 import { UnitCard } from './UnitCard';
 import { firstScreenful } from './first-screenful';
 import { NoteDraftsProvider } from './note-drafts';
+import { useAuditForm, useNodeScore, useUnitState } from './use-audit-form';
 
 // Correcting a finalised audit needs a form library the scoring itself does not: fetched only when shown.
 const AmendForm = lazy(() => import('./AmendForm').then((m) => ({ default: m.AmendForm })));
@@ -40,32 +45,94 @@ function nextUngraded(missing: readonly string[]): string | undefined {
 }
 
 export function ScoringPage() {
+  const { id } = useParams();
+  const form = useAuditForm(id);
+  if (form === 'loading') return <AuditLoading />;
+  if (form === undefined) return <AuditNotFound />;
   return (
-    <AuditRoute>
-      {(audit) => (
-        <NoteDraftsProvider key={audit.header.id}>
-          <ScoringForm audit={audit} />
-        </NoteDraftsProvider>
-      )}
-    </AuditRoute>
+    <NoteDraftsProvider key={form.auditId}>
+      <ScoringForm form={form} />
+    </NoteDraftsProvider>
   );
 }
 
-function ScoringForm({ audit }: { audit: StoredAudit }) {
+/**
+ * A graded unit's card, fed from the form: it re-renders when its own answer or score changes, and a tap
+ * elsewhere never reaches it.
+ */
+const UnitSlot = memo(function UnitSlot({
+  form,
+  node,
+  isEditable,
+  showMethod,
+}: {
+  form: AuditForm;
+  node: RubricNode;
+  isEditable: boolean;
+  showMethod: boolean;
+}) {
+  const [answer, score] = useUnitState(form, node.id);
+  const card = (
+    <UnitCard
+      auditId={form.auditId}
+      node={node}
+      answer={answer}
+      score={score}
+      allowNA={form.rubric.allowNA}
+      isEditable={isEditable}
+      showMethod={showMethod}
+    />
+  );
+  // A timed unit (KF01 3) gets the call timer right under its card, as evidence for the grade.
+  const timed = timedUnitOf(form.rubric.id, node.id);
+  if (!timed) return card;
+  return (
+    <Fragment>
+      {card}
+      <CallTimer auditId={form.auditId} unit={timed} timing={answer?.timing} isEditable={isEditable} />
+    </Fragment>
+  );
+});
+
+/** An item's earned / possible beside its points; follows only that item's score. */
+const ItemPoints = memo(function ItemPoints({ form, node }: { form: AuditForm; node: RubricNode }) {
+  const { t } = useTranslation();
+  const nodeScore = useNodeScore(form, node.id);
+  return (
+    <span className="item__points">
+      {nodeScore && `${formatPoints(nodeScore.earnedH)} / ${formatPoints(nodeScore.possibleH)} · `}
+      {t('scoring.points', { points: node.points })}
+    </span>
+  );
+});
+
+function LiveScoreBar({
+  form,
+  onNextUngraded,
+  isEditable,
+}: {
+  form: AuditForm;
+  onNextUngraded: () => void;
+  isEditable: boolean;
+}) {
+  const score = useSyncExternalStore(form.subscribe, form.getScore);
+  return (
+    <ScoreBar auditId={form.auditId} score={score} onNextUngraded={onNextUngraded} isEditable={isEditable} />
+  );
+}
+
+/** The page around the cards: it re-renders when the header changes (e.g. 定稿 in another tab), not per tap. */
+function ScoringForm({ form }: { form: AuditForm }) {
   const { t, i18n } = useTranslation();
   const [params] = useSearchParams();
-  const { header, rubric, score } = audit;
+  const header = useSyncExternalStore(form.subscribe, form.getHeader);
+  const { rubric } = form;
   const isEditable = isDraft(header);
   const store = useStore();
   const nextRevisionId = useLiveQuery(
     () => (isEditable ? undefined : store.nextRevisionId(header)),
     [store, header, isEditable],
   );
-  const answers = useMemo(
-    () => new Map<string, Answer>(audit.answers.map((a) => [a.unitId, a])),
-    [audit.answers],
-  );
-  const scores = useMemo(() => new Map<string, NodeScore>(score.nodes.map((n) => [n.id, n])), [score.nodes]);
 
   const focus = params.get('focus');
   // The first screenful first, the rest right after (firstScreenful); whole at once when a unit is asked for.
@@ -79,40 +146,16 @@ function ScoringForm({ audit }: { audit: StoredAudit }) {
     if (focus) focusUnit(focus);
   }, [focus]);
   const onNextUngraded = useCallback(() => {
-    const next = nextUngraded(score.missing);
+    const next = nextUngraded(form.getScore().missing);
     if (next) focusUnit(next);
-  }, [score.missing]);
+  }, [form]);
 
   const renderNode = (node: RubricNode, depth: number) => {
     if (node.children === undefined) {
-      const timed = timedUnitOf(rubric.id, node.id);
-      const card = (
-        <UnitCard
-          key={node.id}
-          auditId={header.id}
-          node={node}
-          answer={answers.get(node.id)}
-          score={scores.get(node.id)}
-          allowNA={rubric.allowNA}
-          isEditable={isEditable}
-          showMethod={depth === 0}
-        />
-      );
-      // A timed unit (KF01 3) gets the call timer right under its card, as evidence for the grade.
-      if (!timed) return card;
       return (
-        <Fragment key={node.id}>
-          {card}
-          <CallTimer
-            auditId={header.id}
-            unit={timed}
-            timing={answers.get(node.id)?.timing}
-            isEditable={isEditable}
-          />
-        </Fragment>
+        <UnitSlot key={node.id} form={form} node={node} isEditable={isEditable} showMethod={depth === 0} />
       );
     }
-    const nodeScore = scores.get(node.id);
     const Heading = depth === 0 ? 'h2' : 'h3';
     return (
       <section
@@ -126,10 +169,7 @@ function ScoringForm({ audit }: { audit: StoredAudit }) {
           <span>
             {node.label ?? node.id} {node.title}
           </span>
-          <span className="item__points">
-            {nodeScore && `${formatPoints(nodeScore.earnedH)} / ${formatPoints(nodeScore.possibleH)} · `}
-            {t('scoring.points', { points: node.points })}
-          </span>
+          <ItemPoints form={form} node={node} />
         </Heading>
         {node.overflow === 'cap' && (
           <p className="item__cap">{t('scoring.capNote', { points: node.points })}</p>
@@ -182,7 +222,7 @@ function ScoringForm({ audit }: { audit: StoredAudit }) {
           )}
         </div>
       )}
-      <ScoreBar auditId={header.id} score={score} onNextUngraded={onNextUngraded} isEditable={isEditable} />
+      <LiveScoreBar form={form} onNextUngraded={onNextUngraded} isEditable={isEditable} />
       {(isWhole ? rubric.items : firstScreenful(rubric.items)).map((item) => renderNode(item, 0))}
     </div>
   );
