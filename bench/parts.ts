@@ -2,6 +2,7 @@ import { runBrowserImportBench } from './browser-import.bench';
 import { runFirstLoadBench } from './first-load.bench';
 import { runCliImportBench } from './head-office.bench';
 import { runSheetBench } from './score-sheet.bench';
+import { runTapsBench } from './taps.bench';
 import type { BenchPart } from './support/context';
 
 /**
@@ -12,6 +13,7 @@ import type { BenchPart } from './support/context';
 export const benchParts: readonly BenchPart[] = [
   { name: 'sheet', run: runSheetBench },
   { name: 'first-load', run: runFirstLoadBench },
+  { name: 'taps', run: runTapsBench },
   { name: 'cli-import', run: runCliImportBench },
   { name: 'browser-import', run: runBrowserImportBench },
 ];
