@@ -14,8 +14,16 @@ describe('server configuration (flags over environment over defaults)', () => {
         maxAuditBytes: 2 * 1024 * 1024,
         maxImageBytes: 10 * 1024 * 1024,
         logLevel: 'info',
+        uploadsPerMinute: 600,
       },
     });
+  });
+
+  it('reads the per-account upload limit, and refuses one below 1 naming both ways to set it', () => {
+    const fromFlag = parseServerConfig(['--uploads-per-minute', '30'], { DUCHA_UPLOADS_PER_MINUTE: '90' });
+    expect(fromFlag.ok && fromFlag.value.uploadsPerMinute).toBe(30);
+    const zero = parseServerConfig([], { DUCHA_UPLOADS_PER_MINUTE: '0' });
+    expect(zero.ok || zero.issues).toEqual([{ path: '--uploads-per-minute (DUCHA_UPLOADS_PER_MINUTE)', message: 'must be at least 1' }]);
   });
 
   it('reads the environment, and a flag wins over its variable', () => {

@@ -89,7 +89,7 @@ export async function initAdminCommand(
   try {
     const typed = passwordSchema.safeParse(await password.read());
     if (!typed.success) {
-      io.err(`server init-admin: the password ${typed.error.issues[0]?.message ?? 'is not valid'} (at least ${MIN_PASSWORD_LENGTH})`);
+      io.err(`server init-admin: the password ${typed.error.issues[0]?.message ?? `must be at least ${MIN_PASSWORD_LENGTH} characters`}: nothing was created`);
       return 1;
     }
     const options = { username, displayName, password: typed.data, forceAnother };

@@ -6,8 +6,6 @@ import type { Principal } from './roles';
 export type AuditAction =
   | 'login'
   | 'login-failed'
-  | 'login-throttled'
-  | 'logout'
   | 'admin-created'
   | 'user-created'
   | 'user-disabled'

@@ -13,7 +13,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export async function refuseCrossSiteWrites(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
   if (SAFE_METHODS.has(request.method) || !request.url.startsWith('/api/')) return undefined;
-  const isSignIn = request.url.split('?')[0] === '/api/session';
+  const isSignIn = request.method === 'POST' && request.url.split('?')[0] === '/api/session';
   if (sessionTokenOf(request) === undefined && !isSignIn) return undefined;
   if (request.headers[CSRF_HEADER] !== '1')
     return replyError(
