@@ -80,6 +80,8 @@ export {
   applyFilter,
   averagePercentTenths,
   rankSites,
+  orderRanking,
+  divideHalfUp,
   siteTrend,
   heatMap,
   heatKey,
@@ -87,5 +89,6 @@ export {
   previousPeriod,
   type DashboardFilter,
   type SiteRanking,
+  type SiteRankingRow,
   type HeatMap,
 } from './compare/aggregate';

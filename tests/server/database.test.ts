@@ -10,8 +10,8 @@ if (!first) throw new Error('no migrations');
 /** A later release's step, to prove a database with data in it moves forward and keeps its data. */
 const laterStep: Migration = {
   version: MIGRATIONS.length + 1,
-  name: 'test: sites',
-  statements: ['create table sites (code text primary key, name text not null)', "insert into sites values ('SZ-001', '碧桂园凤凰城管理处')"],
+  name: 'test: later sites',
+  statements: ['create table later_sites (code text primary key, name text not null)', "insert into later_sites values ('SZ-001', '碧桂园凤凰城管理处')"],
 };
 const failingStep: Migration = {
   version: MIGRATIONS.length + 1,
@@ -40,19 +40,23 @@ describe.each(BACKENDS)('schema migrations on %s', (backendName) => {
   // The steps below run in order on one database, as releases would.
   it('1. creates every table on an empty database, in one step', async () => {
     expect(await tableNames(open)).toEqual([]);
-    expect(await migrate(open.db)).toEqual({ applied: [1], version: 1 });
+    const all = MIGRATIONS.map((m) => m.version);
+    expect(await migrate(open.db)).toEqual({ applied: all, version: all.length });
     expect(await tableNames(open)).toEqual([
       'accepted_revisions',
       'accepted_rubrics',
       'conflicts',
       'device_keys',
       'held_entries',
+      'published_rubrics',
       'schema_migrations',
+      'site_proposals',
+      'sites',
     ]);
   });
 
   it('2. does nothing when run again', async () => {
-    expect(await migrate(open.db)).toEqual({ applied: [], version: 1 });
+    expect(await migrate(open.db)).toEqual({ applied: [], version: MIGRATIONS.length });
   });
 
   it('3. moves a database with data in it forward and keeps the data', async () => {
@@ -60,20 +64,22 @@ describe.each(BACKENDS)('schema migrations on %s', (backendName) => {
       .insertInto('accepted_rubrics')
       .values({ fingerprint: `sha256:${'a'.repeat(64)}`, rubric_id: 'KF9', accepted_at: '2026-11-01T00:00:00.000Z' })
       .execute();
-    expect(await migrate(open.db, [...MIGRATIONS, laterStep])).toEqual({ applied: [2], version: 2 });
+    expect(await migrate(open.db, [...MIGRATIONS, laterStep])).toEqual({ applied: [laterStep.version], version: laterStep.version });
     const rubrics = await open.db.selectFrom('accepted_rubrics').select(['rubric_id', 'accepted_at']).execute();
     expect(rubrics.map((r) => [r.rubric_id, r.accepted_at.toISOString()])).toEqual([['KF9', '2026-11-01T00:00:00.000Z']]);
-    const sites = await sql<{ name: string }>`select name from sites`.execute(open.db);
+    const sites = await sql<{ name: string }>`select name from later_sites`.execute(open.db);
     expect(sites.rows).toEqual([{ name: '碧桂园凤凰城管理处' }]);
   });
 
   it('4. refuses a database migrated by a newer server', async () => {
-    await expect(migrate(open.db, MIGRATIONS)).rejects.toThrow(/schema is at version 2, newer than this server knows \(1\)/);
+    await expect(migrate(open.db, MIGRATIONS)).rejects.toThrow(
+      new RegExp(`schema is at version ${laterStep.version}, newer than this server knows \\(${MIGRATIONS.length}\\)`),
+    );
   });
 
   it('5. refuses a database whose step is another build’s step under the same number', async () => {
     await expect(migrate(open.db, [...MIGRATIONS, { ...laterStep, name: 'other branch' }])).rejects.toThrow(
-      /schema step 2 in the database \("test: sites"\) is not this server's step 2 \("other branch"\)/,
+      new RegExp(`schema step ${laterStep.version} in the database \\("test: later sites"\\) is not this server's step ${laterStep.version} \\("other branch"\\)`),
     );
   });
 
@@ -83,7 +89,7 @@ describe.each(BACKENDS)('schema migrations on %s', (backendName) => {
       await migrate(fresh.db);
       await expect(migrate(fresh.db, [...MIGRATIONS, failingStep])).rejects.toThrow(/no_such_table/);
       expect(await tableNames(fresh)).not.toContain('half_done');
-      expect(await migrate(fresh.db)).toEqual({ applied: [], version: 1 });
+      expect(await migrate(fresh.db)).toEqual({ applied: [], version: MIGRATIONS.length });
     } finally {
       await fresh.close();
     }
