@@ -112,9 +112,9 @@ describe.each(BACKENDS)('down-sync stores on %s', (backendName) => {
     expect((await downSync(open.db, before, undefined)).proposals).toEqual([]);
 
     const noCode = await decideProposal(open.db, id, { decision: 'accept' }, 'admin', at);
-    expect(noCode).toEqual({ ok: false, issues: [{ path: 'code', message: '接受提议需要管理处编码 (accepting needs a site code)' }] });
+    expect(noCode).toEqual({ ok: false, kind: 'invalid', issues: [{ path: 'code', message: '接受提议需要管理处编码 (accepting needs a site code)' }] });
     const taken = await decideProposal(open.db, id, { decision: 'accept', code: 'sz-001' }, 'admin', at);
-    expect(taken.ok ? '' : taken.issues[0]?.message).toMatch(/编码 SZ-001 已被使用/);
+    expect(taken.ok ? '' : `${taken.kind} ${taken.issues[0]?.message ?? ''}`).toMatch(/^conflict 编码 SZ-001 已被使用/);
     const accepted = await decideProposal(open.db, id, { decision: 'accept', code: 'sz-009', manager: 'li' }, 'admin', at);
     if (!accepted.ok) throw new Error(JSON.stringify(accepted.issues));
     expect(accepted.value.site).toMatchObject({ code: 'SZ-009', name: '万科城管理处', region: '华南', manager: 'li' });

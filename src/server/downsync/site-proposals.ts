@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { fail, formatPath, ok, type Result } from '../../domain/head-office';
+import { formatPath, type Issue } from '../../domain/head-office';
 import type { Database } from '../db/tables';
 import { nextChangeSeq } from './change-seq';
 import { siteCodeSchema, writeSite, type Site } from './sites-store';
@@ -85,22 +85,30 @@ const columns = [
 
 const issuesOf = (error: z.ZodError) => error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
 
+export type ProposeOutcome =
+  | { readonly ok: true; readonly value: { status: 'recorded' | 'unchanged'; proposal: SiteProposal } }
+  | { readonly ok: false; readonly kind: 'invalid' | 'conflict'; readonly issues: readonly Issue[] };
+
 /** Records a proposal once; the same id again answers what is recorded (a tablet's retry after a lost answer). */
 export async function proposeSite(
   db: Kysely<Database>,
   input: unknown,
   by: string,
   at: string,
-): Promise<Result<{ status: 'recorded' | 'unchanged'; proposal: SiteProposal }>> {
+): Promise<ProposeOutcome> {
   const parsed = siteProposalInputSchema.safeParse(input);
-  if (!parsed.success) return fail(issuesOf(parsed.error));
+  if (!parsed.success) return { ok: false, kind: 'invalid', issues: issuesOf(parsed.error) };
   const proposal = parsed.data;
-  return db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx): Promise<ProposeOutcome> => {
     const existing = await trx.selectFrom('site_proposals').select(columns).where('id', '=', proposal.id).executeTakeFirst();
     if (existing) {
       if (existing.name !== proposal.name || existing.proposed_by !== by)
-        return fail([{ path: 'id', message: `提议 ${proposal.id} 已存在且内容不同 (proposal ${proposal.id} is already here with other content)` }]);
-      return ok({ status: 'unchanged', proposal: proposalOf(existing) });
+        return {
+          ok: false,
+          kind: 'conflict',
+          issues: [{ path: 'id', message: `提议 ${proposal.id} 已存在且内容不同 (proposal ${proposal.id} is already here with other content)` }],
+        };
+      return { ok: true, value: { status: 'unchanged', proposal: proposalOf(existing) } };
     }
     const changeSeq = await nextChangeSeq(trx);
     const row = await trx
@@ -117,7 +125,7 @@ export async function proposeSite(
       })
       .returning(columns)
       .executeTakeFirstOrThrow();
-    return ok({ status: 'recorded', proposal: proposalOf(row) });
+    return { ok: true, value: { status: 'recorded', proposal: proposalOf(row) } };
   });
 }
 
@@ -139,25 +147,29 @@ export async function decidedProposals(db: Kysely<Database>, since: number, prop
  * An admin's decision on a pending proposal: accept (a new site) or merge (into a site already here).
  * Decided proposals are not decided again.
  */
-export async function decideProposal(
-  db: Kysely<Database>,
-  id: string,
-  input: unknown,
-  by: string,
-  at: string,
-): Promise<Result<{ proposal: SiteProposal; site: Site }>> {
+export type DecisionOutcome =
+  | { readonly ok: true; readonly value: { proposal: SiteProposal; site: Site } }
+  | { readonly ok: false; readonly kind: 'invalid' | 'not-found' | 'conflict'; readonly issues: readonly Issue[] };
+
+const refuse = (kind: 'invalid' | 'not-found' | 'conflict', path: string, message: string): DecisionOutcome => ({
+  ok: false,
+  kind,
+  issues: [{ path, message }],
+});
+
+export async function decideProposal(db: Kysely<Database>, id: string, input: unknown, by: string, at: string): Promise<DecisionOutcome> {
   const parsed = proposalDecisionSchema.safeParse(input);
-  if (!parsed.success) return fail(issuesOf(parsed.error));
+  if (!parsed.success) return { ok: false, kind: 'invalid', issues: issuesOf(parsed.error) };
   const decision = parsed.data;
-  return db.transaction().execute(async (trx): Promise<Result<{ proposal: SiteProposal; site: Site }>> => {
+  return db.transaction().execute(async (trx): Promise<DecisionOutcome> => {
     const proposal = await trx.selectFrom('site_proposals').select(columns).where('id', '=', id).forUpdate().executeTakeFirst();
-    if (!proposal) return fail([{ path: 'id', message: `没有编号为 ${id} 的提议 (no such proposal)` }]);
+    if (!proposal) return refuse('not-found', 'id', `没有编号为 ${id} 的提议 (no such proposal)`);
     if (proposal.status !== 'pending')
-      return fail([{ path: 'id', message: `提议 ${id} 已处理 (${proposal.status} → ${proposal.site_code ?? ''})` }]);
+      return refuse('conflict', 'id', `提议 ${id} 已处理 (${proposal.status} → ${proposal.site_code ?? ''})`);
     let site: Site;
     if (decision.decision === 'merge') {
       const into = await trx.selectFrom('sites').select(['code', 'name', 'region', 'manager', 'active', 'updated_at', 'change_seq']).where('code', '=', decision.into).executeTakeFirst();
-      if (!into) return fail([{ path: 'into', message: `没有编码为 ${decision.into} 的管理处 (no such site)` }]);
+      if (!into) return refuse('conflict', 'into', `没有编码为 ${decision.into} 的管理处 (no such site)`);
       site = {
         code: into.code,
         siteKey: `code:${into.code}`,
@@ -170,9 +182,9 @@ export async function decideProposal(
       };
     } else {
       const code = decision.code ?? proposal.code;
-      if (!code) return fail([{ path: 'code', message: '接受提议需要管理处编码 (accepting needs a site code)' }]);
+      if (!code) return refuse('invalid', 'code', '接受提议需要管理处编码 (accepting needs a site code)');
       const taken = await trx.selectFrom('sites').select('code').where('code', '=', code).executeTakeFirst();
-      if (taken) return fail([{ path: 'code', message: `编码 ${code} 已被使用：请合并到该管理处 (code ${code} exists: merge instead)` }]);
+      if (taken) return refuse('conflict', 'code', `编码 ${code} 已被使用：请合并到该管理处 (code ${code} exists: merge instead)`);
       site = await writeSite(
         trx,
         code,
@@ -198,6 +210,6 @@ export async function decideProposal(
       .where('id', '=', id)
       .returning(columns)
       .executeTakeFirstOrThrow();
-    return ok({ proposal: proposalOf(row), site });
+    return { ok: true, value: { proposal: proposalOf(row), site } };
   });
 }

@@ -9,6 +9,35 @@ import {
   imageReceiptSchema,
   sha256ParamsSchema,
 } from './api-schemas';
+import {
+  downSyncSchema,
+  fingerprintParamsSchema,
+  proposalDecisionReceiptSchema,
+  proposalDecisionSchema,
+  proposalIdParamsSchema,
+  proposalListQuerySchema,
+  proposalListSchema,
+  proposalReceiptSchema,
+  publishReceiptSchema,
+  rubricListSchema,
+  siteCodeParamsSchema,
+  siteInputSchema,
+  siteListSchema,
+  siteProposalInputSchema,
+  siteSchema,
+  sinceQuerySchema,
+} from './downsync-schemas';
+import {
+  csvQuerySchema,
+  drillDownQuerySchema,
+  drillDownSchema,
+  headOfficeFilterSchema,
+  heatMapSchema,
+  rankingQuerySchema,
+  rankingSchema,
+  trendQuerySchema,
+  trendSchema,
+} from './head-office-schemas';
 
 export interface ApiResponseDoc {
   readonly description: string;
@@ -24,6 +53,8 @@ export interface ApiRouteDoc {
   readonly summary: string;
   readonly description?: string;
   readonly params?: z.ZodObject;
+  /** Query parameters, one per field; optional fields are optional parameters. */
+  readonly query?: z.ZodObject;
   readonly body?: {
     readonly description: string;
     readonly contentTypes: readonly string[];
@@ -119,6 +150,159 @@ export const API_ROUTES = {
       200: { description: 'The envelope bytes', contentType: 'application/json' },
       400: error('The id is not a UUID'),
       404: error('Neither accepted nor held here'),
+    },
+  },
+  sync: {
+    method: 'get',
+    path: '/api/sync',
+    summary: 'Down-sync for a tablet: rubric versions, sites and proposal decisions after a cursor',
+    description:
+      'Send the previous answer’s cursor as `since` and its ETag as If-None-Match: when nothing changed the answer is 304 with no body. Rubric versions come with their documents; a tablet uses the newest version of a rubric for new audits only. Sites are never deleted: a retired site comes with active false.',
+    query: sinceQuerySchema,
+    responses: {
+      200: { description: 'What changed after `since` (everything without it), and the cursor to send next time', schema: downSyncSchema },
+      304: { description: 'Nothing changed since the ETag sent in If-None-Match' },
+      400: error('`since` is not a whole number ≥ 0'),
+    },
+  },
+  listSites: {
+    method: 'get',
+    path: '/api/sites',
+    summary: 'Every site (code, name, region, manager), retired ones included',
+    query: sinceQuerySchema,
+    responses: {
+      200: { description: 'Sites by code, with the feed cursor', schema: siteListSchema },
+      304: { description: 'Unchanged since the ETag sent in If-None-Match' },
+      400: error('`since` is not a whole number ≥ 0'),
+    },
+  },
+  putSite: {
+    method: 'put',
+    path: '/api/sites/{code}',
+    summary: 'Create or change one site; the code is stored trimmed and upper case, as tablets key it',
+    params: siteCodeParamsSchema,
+    body: { description: 'The site', contentTypes: ['application/json'], schema: siteInputSchema },
+    responses: {
+      200: { description: 'The site as stored (unchanged when nothing differed)', schema: siteSchema },
+      400: error('The code or a field is not valid (path says which)'),
+    },
+  },
+  listRubrics: {
+    method: 'get',
+    path: '/api/rubrics',
+    summary: 'Published rubric versions, oldest first (documents at /api/rubrics/{fingerprint})',
+    query: sinceQuerySchema,
+    responses: {
+      200: { description: 'Published versions with the feed cursor', schema: rubricListSchema },
+      304: { description: 'Unchanged since the ETag sent in If-None-Match' },
+      400: error('`since` is not a whole number ≥ 0'),
+    },
+  },
+  getRubric: {
+    method: 'get',
+    path: '/api/rubrics/{fingerprint}',
+    summary: 'One published rubric version’s document; its content never changes (the fingerprint is its hash)',
+    params: fingerprintParamsSchema,
+    responses: {
+      200: { description: 'The rubric document' },
+      304: { description: 'The client has it (If-None-Match)' },
+      400: error('Not a fingerprint'),
+      404: error('Not published here'),
+    },
+  },
+  publishRubric: {
+    method: 'post',
+    path: '/api/rubrics',
+    summary: 'Publish a rubric version for tablets (and accept it for intake)',
+    description: 'Checked with the same rules as `ducha validate`. The same content again is answered 200 and nothing is written.',
+    body: { description: 'The rubric document as JSON', contentTypes: ['application/json'] },
+    responses: {
+      201: { description: 'Published', schema: publishReceiptSchema },
+      200: { description: 'Already published; nothing written', schema: publishReceiptSchema },
+      422: error('Not a valid rubric: every problem, each with its path'),
+    },
+  },
+  proposeSite: {
+    method: 'post',
+    path: '/api/site-proposals',
+    summary: 'A site an auditor added on the tablet (offline): for an admin to accept or merge',
+    description: 'The id is the tablet’s own: sending it again is answered 200 and nothing is written.',
+    body: { description: 'The proposal', contentTypes: ['application/json'], schema: siteProposalInputSchema },
+    responses: {
+      201: { description: 'Recorded', schema: proposalReceiptSchema },
+      200: { description: 'Already recorded; nothing written', schema: proposalReceiptSchema },
+      400: error('A field is not valid (path says which)'),
+      409: error('This id is already here with another name or from another user'),
+    },
+  },
+  listSiteProposals: {
+    method: 'get',
+    path: '/api/site-proposals',
+    summary: 'Site proposals, oldest first: pending ones (default) or all',
+    query: proposalListQuerySchema,
+    responses: { 200: { description: 'The proposals', schema: proposalListSchema }, 400: error('Unknown status') },
+  },
+  decideSiteProposal: {
+    method: 'post',
+    path: '/api/site-proposals/{id}/decision',
+    summary: 'Accept a proposal as a new site, or merge it into a site already here',
+    params: proposalIdParamsSchema,
+    body: { description: 'The decision', contentTypes: ['application/json'], schema: proposalDecisionSchema },
+    responses: {
+      200: { description: 'Decided: the proposal and the site it became or joined', schema: proposalDecisionReceiptSchema },
+      400: error('The decision is not valid (path says which)'),
+      404: error('No such proposal'),
+      409: error('Already decided, or the code is taken (merge instead), or the site to merge into does not exist'),
+    },
+  },
+  headOfficeRanking: {
+    method: 'get',
+    path: '/api/head-office/ranking',
+    summary: 'Sites ranked by average percent over every audit here, with the dashboard’s filters',
+    description:
+      'Only the latest revision of each audit counts. The change is against the same span just before [from, to] when both are given. The bottom N ranked sites are marked (never all of them, never a lone site).',
+    query: rankingQuerySchema,
+    responses: { 200: { description: 'Best first', schema: rankingSchema }, 400: error('A filter is not valid (path says which)') },
+  },
+  headOfficeTrend: {
+    method: 'get',
+    path: '/api/head-office/trend',
+    summary: 'One site’s audits in view, oldest first',
+    query: trendQuerySchema,
+    responses: { 200: { description: 'The points', schema: trendSchema }, 400: error('A filter is not valid (path says which)') },
+  },
+  headOfficeHeatMap: {
+    method: 'get',
+    path: '/api/head-office/heat-map',
+    summary: 'Share of applicable points lost per site × item, on the items every rubric version in view has',
+    query: headOfficeFilterSchema,
+    responses: { 200: { description: 'The heat map', schema: heatMapSchema }, 400: error('A filter is not valid (path says which)') },
+  },
+  headOfficeDrillDown: {
+    method: 'get',
+    path: '/api/head-office/drill-down',
+    summary: 'The audits, grades and notes behind one heat-map cell, newest first',
+    query: drillDownQuerySchema,
+    responses: { 200: { description: 'The audits', schema: drillDownSchema }, 400: error('A filter is not valid (path says which)') },
+  },
+  headOfficeAuditsCsv: {
+    method: 'get',
+    path: '/api/head-office/audits.csv',
+    summary: '考核 CSV: one row per audit in view, the app’s columns, Chinese headers, UTF-8 with BOM',
+    query: csvQuerySchema,
+    responses: {
+      200: { description: 'The CSV', contentType: 'text/csv' },
+      400: error('A filter or the time zone is not valid'),
+    },
+  },
+  headOfficeUnitsCsv: {
+    method: 'get',
+    path: '/api/head-office/units.csv',
+    summary: '评分单元 CSV: one row per audit × graded unit, the app’s columns, Chinese headers',
+    query: csvQuerySchema,
+    responses: {
+      200: { description: 'The CSV', contentType: 'text/csv' },
+      400: error('A filter or the time zone is not valid'),
     },
   },
 } as const satisfies Record<string, ApiRouteDoc>;

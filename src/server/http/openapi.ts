@@ -42,11 +42,19 @@ export function openApiDocument(routes: readonly ApiRouteDoc[], info: { version:
 
   const paths: Record<string, Record<string, JsonObject>> = {};
   for (const route of routes) {
-    const parameters = route.params
+    const pathParameters = route.params
       ? Object.entries(route.params.shape).flatMap(([name, schema]: [string, unknown]) =>
           schema instanceof z.ZodType ? [{ name, in: 'path', required: true, schema: schemaOf(schema) }] : [],
         )
       : [];
+    const queryParameters = route.query
+      ? Object.entries(route.query.shape).flatMap(([name, schema]: [string, unknown]) =>
+          schema instanceof z.ZodType
+            ? [{ name, in: 'query', required: !schema.safeParse(undefined).success, schema: schemaOf(schema) }]
+            : [],
+        )
+      : [];
+    const parameters = [...pathParameters, ...queryParameters];
     const responses: Record<string, JsonObject> = {};
     for (const [status, response] of Object.entries(route.responses)) {
       const contentType = response.contentType ?? 'application/json';
