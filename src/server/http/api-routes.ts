@@ -10,6 +10,7 @@ import {
   sha256ParamsSchema,
 } from './api-schemas';
 import {
+  bundleReceiptSchema,
   downSyncSchema,
   fingerprintParamsSchema,
   proposalDecisionReceiptSchema,
@@ -150,6 +151,20 @@ export const API_ROUTES = {
       200: { description: 'The envelope bytes', contentType: 'application/json' },
       400: error('The id is not a UUID'),
       404: error('Neither accepted nor held here'),
+    },
+  },
+  postBundle: {
+    method: 'post',
+    path: '/api/bundles',
+    summary: 'Upload a whole .ducha bundle (format 1 or 2) from a tablet that stayed offline',
+    description:
+      'Every audit in it is taken in under the same rules as POST /api/audits (its images with it); one audit’s refusal or conflict does not stop the others. The answer lists each audit’s outcome; each acknowledged one is durable.',
+    body: { description: 'The .ducha file exactly: a zip (format 2) or JSON (format 1)', contentTypes: ['application/zip', 'application/json', 'application/octet-stream'] },
+    responses: {
+      200: { description: 'Each audit’s outcome, in bundle order', schema: bundleReceiptSchema },
+      413: error('Larger than the bundle size limit (256 MiB)'),
+      415: error('Not sent as application/zip, application/json or application/octet-stream'),
+      422: error('Not a readable bundle (what and where)'),
     },
   },
   sync: {

@@ -6,6 +6,7 @@ import type { ServerServices } from '../services';
 import { API_ROUTES, fastifyPathOf } from './api-routes';
 import type { ErrorCode } from './api-schemas';
 import { auditRoutes } from './audit-routes';
+import { bundleRoutes } from './bundle-routes';
 import { downSyncRoutes } from './downsync-routes';
 import { headOfficeRoutes } from './head-office-routes';
 import { imageRoutes } from './image-routes';
@@ -84,6 +85,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(imageRoutes(services, options.maxImageBytes));
   await app.register(auditRoutes(services, options.maxAuditBytes));
+  await app.register(bundleRoutes(services));
   await app.register(downSyncRoutes(services));
   await app.register(headOfficeRoutes(services));
   return app;

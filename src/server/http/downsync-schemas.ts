@@ -74,3 +74,15 @@ export const publishReceiptSchema = z.strictObject({ status: z.enum(['published'
 export const proposalReceiptSchema = z.strictObject({ status: z.enum(['recorded', 'unchanged']), proposal: siteProposalSchema });
 export const proposalListSchema = z.strictObject({ proposals: z.array(siteProposalSchema) });
 export const proposalDecisionReceiptSchema = z.strictObject({ proposal: siteProposalSchema, site: siteSchema });
+
+/** What became of each audit in an uploaded bundle. */
+export const bundleReceiptSchema = z.strictObject({
+  audits: z.array(
+    z.strictObject({
+      index: z.number().int(),
+      auditId: z.string().optional(),
+      status: z.enum(['stored', 'unchanged', 'held', 'conflict', 'refused']),
+      message: z.string().optional(),
+    }),
+  ),
+});
