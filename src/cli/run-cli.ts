@@ -15,6 +15,7 @@ import {
   keysRevokeCommand,
   rubricsAcceptCommand,
 } from './commands/keys';
+import { initAdminCommand, initAdminUsage, stdinPassword } from './commands/server-init-admin';
 
 const usage = `督查 ducha — rubric tools
 
@@ -42,7 +43,8 @@ const usage = `督查 ducha — rubric tools
   ducha held [--store DIR]                              audits held aside (待确认签名 …) and conflicts, with both sides
   ducha export [--store DIR] [--out b.ducha] [--format 2|1] [--csv audits.csv] [--units-csv units.csv] [--tz Asia/Shanghai]
                                                         bundles are format 2 (zip) unless --format 1 (JSON);
-                                                        import and verify read both, by content`;
+                                                        import and verify read both, by content
+  ${initAdminUsage}`;
 
 /** The whole-file limit from `--max-size` (default 2 GiB); the other limits stay at their defaults. */
 function limitsFrom(text: string | undefined, io: CliIo): BundleLimits | undefined {
@@ -202,6 +204,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           },
           io,
         );
+      }
+      case 'server': {
+        const [sub, ...args] = rest;
+        if (sub === 'init-admin') return await initAdminCommand(args, process.env, io, stdinPassword);
+        io.err(`server: use ${initAdminUsage}`);
+        return 1;
       }
       case undefined:
       case 'help':

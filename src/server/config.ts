@@ -14,6 +14,7 @@ const settings = {
   maxAuditBytes: { flag: 'max-audit-bytes', env: 'DUCHA_MAX_AUDIT_BYTES' },
   maxImageBytes: { flag: 'max-image-bytes', env: 'DUCHA_MAX_IMAGE_BYTES' },
   logLevel: { flag: 'log-level', env: 'DUCHA_LOG_LEVEL' },
+  uploadsPerMinute: { flag: 'uploads-per-minute', env: 'DUCHA_UPLOADS_PER_MINUTE' },
 } as const;
 type SettingName = keyof typeof settings;
 
@@ -47,6 +48,12 @@ export const serverConfigSchema = z.strictObject({
   /** One photo or signature image (the app compresses photos to about 300 KB). */
   maxImageBytes: byteLimit(10 * MiB),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Sealed audits one account may upload per minute; a tablet catching up after days offline sends a few hundred. */
+  uploadsPerMinute: z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(600),
 });
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 

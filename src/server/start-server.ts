@@ -25,6 +25,7 @@ export async function startServer(
       distDir: config.distDir,
       maxAuditBytes: config.maxAuditBytes,
       maxImageBytes: config.maxImageBytes,
+      uploadsPerMinute: config.uploadsPerMinute,
       logger: options.logger ?? { level: config.logLevel },
     });
     if (opened.sweptTemporaryFiles > 0)

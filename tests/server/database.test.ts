@@ -38,21 +38,56 @@ describe.each(BACKENDS)('schema migrations on %s', (backendName) => {
   });
 
   // The steps below run in order on one database, as releases would.
-  it('1. creates every table on an empty database, in one step', async () => {
+  it('1. creates the first release\'s tables on an empty database, in one step', async () => {
     expect(await tableNames(open)).toEqual([]);
-    const all = MIGRATIONS.map((m) => m.version);
-    expect(await migrate(open.db)).toEqual({ applied: all, version: all.length });
+    expect(await migrate(open.db, [first])).toEqual({ applied: [1], version: 1 });
     expect(await tableNames(open)).toEqual([
       'accepted_revisions',
       'accepted_rubrics',
       'conflicts',
       'device_keys',
       'held_entries',
-      'published_rubrics',
       'schema_migrations',
-      'site_proposals',
-      'sites',
     ]);
+  });
+
+  it('1b. adds accounts to a first-release database with a key enrolled, keeping the key (enrolled to no account)', async () => {
+    await open.db
+      .insertInto('device_keys')
+      .values({
+        key_id: 'b'.repeat(64),
+        public_key: JSON.stringify({ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }),
+        device_label: '前台平板 3',
+        auditor: '王小明',
+        enrolled_at: '2026-11-01T00:00:00.000Z',
+      })
+      .execute();
+    expect(await migrate(open.db, MIGRATIONS.filter((m) => m.version <= 2))).toEqual({ applied: [2], version: 2 });
+    expect(await tableNames(open)).toEqual([
+      'accepted_revisions',
+      'accepted_rubrics',
+      'audit_log',
+      'conflicts',
+      'device_keys',
+      'held_entries',
+      'schema_migrations',
+      'sessions',
+      'user_sites',
+      'users',
+    ]);
+    const keys = await open.db.selectFrom('device_keys').select(['auditor', 'user_id']).execute();
+    expect(keys).toEqual([{ auditor: '王小明', user_id: null }]);
+    // Usernames are unique whatever their case.
+    const user = { display_name: '王', role: 'admin', password_hash: 'x', created_at: '2026-11-01T00:00:00.000Z' };
+    await open.db.insertInto('users').values({ ...user, username: 'Wang' }).execute();
+    await expect(open.db.insertInto('users').values({ ...user, username: 'wang' }).execute()).rejects.toThrow(/users_by_username/);
+    await expect(open.db.insertInto('users').values({ ...user, username: 'li', role: 'root' }).execute()).rejects.toThrow(/check/);
+  });
+
+  it('1c. adds down-sync (sites, published rubrics, site proposals) beside accounts', async () => {
+    expect(await migrate(open.db, MIGRATIONS.filter((m) => m.version <= 3))).toEqual({ applied: [3], version: 3 });
+    const tables = await tableNames(open);
+    for (const table of ['published_rubrics', 'site_proposals', 'sites', 'users']) expect(tables).toContain(table);
   });
 
   it('2. does nothing when run again', async () => {

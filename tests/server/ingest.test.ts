@@ -9,6 +9,7 @@ import { startServer, type RunningServer } from '../../src/server/start-server';
 import { getAt, setAt } from '../support/trust';
 import { imagesOf, nodeSigner, photoRed } from '../support/sealed-audit';
 import { BACKENDS, useBackend } from './support/backends';
+import { signedInAs, type SignedIn } from './support/sessions';
 import { enrol, freshAudit, getJson, kf01, postAudit, putFixtureImages, putImage, revisionTwo, seal } from './support/uploads';
 
 /** Every file under a folder, recursively: what a request wrote, or did not. */
@@ -23,6 +24,8 @@ describe.each(BACKENDS)('uploading sealed audits over HTTP, on %s', (backendName
   const backend = useBackend(backendName);
   let server: RunningServer;
   let url: string;
+  // Uploads as an admin, who may forward any audit: these tests are about intake's rules, not who sends.
+  let admin: SignedIn;
   let tablet: SealSigner;
   let dataDir: string;
   const durableFiles = () => [...filesUnder(join(dataDir, 'blobs')), ...filesUnder(join(dataDir, 'receipts'))];
@@ -32,9 +35,10 @@ describe.each(BACKENDS)('uploading sealed audits over HTTP, on %s', (backendName
     dataDir = config.dataDir;
     server = await startServer(config, { logger: false });
     url = server.url;
+    admin = await signedInAs(server, 'admin');
     tablet = await nodeSigner();
     await enrol(server.services.db, tablet);
-    await putFixtureImages(url);
+    await putFixtureImages(admin);
   }, 120_000);
   afterAll(async () => {
     await server.close();
@@ -44,10 +48,10 @@ describe.each(BACKENDS)('uploading sealed audits over HTTP, on %s', (backendName
     const audit = freshAudit();
     const envelope = await seal(audit, tablet);
     const sent = JSON.stringify(envelope, null, 1);
-    const answer = await postAudit(url, sent);
+    const answer = await postAudit(admin, sent);
     expect(answer.status).toBe(201);
     expect(answer.body).toEqual({ status: 'stored', auditId: audit.id, revision: 1, sealHash: envelope.hash, released: [] });
-    const record = await getJson(`${url}/api/audits/${audit.id}`);
+    const record = await getJson(`${url}/api/audits/${audit.id}`, admin);
     expect(record.status).toBe(200);
     expect(getAt(record.body, ['status'])).toBe('accepted');
     expect(getAt(record.body, ['sealHash'])).toBe(envelope.hash);
@@ -55,7 +59,7 @@ describe.each(BACKENDS)('uploading sealed audits over HTTP, on %s', (backendName
     expect(getAt(record.body, ['facts', 'earnedH'])).toBe(envelope.payload.score.earnedH);
     expect(getAt(record.body, ['facts', 'possibleH'])).toBe(envelope.payload.score.possibleH);
     expect(getAt(record.body, ['envelopeSha256'])).toBe(sha256Hex(new TextEncoder().encode(sent)));
-    const back = await fetch(`${url}/api/audits/${audit.id}/envelope`);
+    const back = await fetch(`${url}/api/audits/${audit.id}/envelope`, { headers: admin.headers });
     expect(await back.text()).toBe(sent);
     const row = await server.services.db.selectFrom('accepted_revisions').selectAll().where('audit_id', '=', audit.id).executeTakeFirstOrThrow();
     expect([row.signer, row.earned_h, row.possible_h, row.percent_tenths, row.site_name]).toEqual([
@@ -69,10 +73,10 @@ describe.each(BACKENDS)('uploading sealed audits over HTTP, on %s', (backendName
 
   it('answers the same seal again with 200 and writes nothing, whatever its whitespace', async () => {
     const envelope = await seal(freshAudit(), tablet);
-    expect((await postAudit(url, envelope)).status).toBe(201);
+    expect((await postAudit(admin, envelope)).status).toBe(201);
     const before = durableFiles();
     for (const body of [JSON.stringify(envelope), JSON.stringify(envelope, null, 2), canonicalJson(envelope)]) {
-      const again = await postAudit(url, body);
+      const again = await postAudit(admin, body);
       expect(again.status).toBe(200);
       expect(again.body).toEqual({ status: 'unchanged', auditId: envelope.payload.audit.id, sealHash: envelope.hash });
     }
@@ -82,9 +86,9 @@ describe.each(BACKENDS)('uploading sealed audits over HTTP, on %s', (backendName
   it('refuses another seal of a stored audit with 409, records the conflict and keeps the first', async () => {
     const audit = freshAudit();
     const first = await seal(audit, tablet);
-    expect((await postAudit(url, first)).status).toBe(201);
+    expect((await postAudit(admin, first)).status).toBe(201);
     const second = await seal({ ...audit, answers: audit.answers.map((a, i) => (i === 0 ? { ...a, note: '改过的备注' } : a)) }, tablet);
-    const answer = await postAudit(url, second);
+    const answer = await postAudit(admin, second);
     expect(answer.status).toBe(409);
     expect(getAt(answer.body, ['error', 'code'])).toBe('conflict');
     expect(getAt(answer.body, ['error', 'incomingHash'])).toBe(second.hash);
@@ -93,26 +97,26 @@ describe.each(BACKENDS)('uploading sealed audits over HTTP, on %s', (backendName
     expect(conflicts.map((c) => [c.incoming_hash, c.incoming_envelope_sha256])).toEqual([
       [second.hash, sha256Hex(new TextEncoder().encode(JSON.stringify(second)))],
     ]);
-    expect(getAt((await getJson(`${url}/api/audits/${audit.id}`)).body, ['sealHash'])).toBe(first.hash);
+    expect(getAt((await getJson(`${url}/api/audits/${audit.id}`, admin)).body, ['sealHash'])).toBe(first.hash);
   });
 
   it('holds an audit sealed by a key nobody enrolled (202), and takes it in once the key is enrolled', async () => {
     const stranger = await nodeSigner();
     const envelope = await seal(freshAudit(), stranger);
-    const answer = await postAudit(url, envelope);
+    const answer = await postAudit(admin, envelope);
     expect(answer.status).toBe(202);
     expect(getAt(answer.body, ['status'])).toBe('held');
     expect(getAt(answer.body, ['reason'])).toBe('unknown-key');
-    expect(getAt((await getJson(`${url}/api/audits/${envelope.payload.audit.id}`)).body, ['status'])).toBe('held');
+    expect(getAt((await getJson(`${url}/api/audits/${envelope.payload.audit.id}`, admin)).body, ['status'])).toBe('held');
     // The same held seal again: still held, nothing new written.
     const before = durableFiles();
-    expect((await postAudit(url, envelope)).status).toBe(202);
+    expect((await postAudit(admin, envelope)).status).toBe(202);
     expect(durableFiles()).toEqual(before);
 
     await enrol(server.services.db, stranger, '张三');
     const report = await reconsiderHeldAudits(server.services);
     expect(report.accepted.map((a) => a.auditId)).toContain(envelope.payload.audit.id);
-    expect(getAt((await getJson(`${url}/api/audits/${envelope.payload.audit.id}`)).body, ['status'])).toBe('accepted');
+    expect(getAt((await getJson(`${url}/api/audits/${envelope.payload.audit.id}`, admin)).body, ['status'])).toBe('accepted');
   });
 
   it('decides concurrent uploads of one audit one after the other: one stored, its twin unchanged, the rest conflicts', async () => {
@@ -121,11 +125,11 @@ describe.each(BACKENDS)('uploading sealed audits over HTTP, on %s', (backendName
       [0, 1, 2, 3].map((n) => seal({ ...audit, answers: audit.answers.map((a, i) => (i === 0 ? { ...a, note: `版本 ${n}` } : a)) }, tablet)),
     );
     // Each seal twice, all at once.
-    const answers = await Promise.all([...seals, ...seals].map((envelope) => postAudit(url, envelope)));
+    const answers = await Promise.all([...seals, ...seals].map((envelope) => postAudit(admin, envelope)));
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses).toEqual([200, 201, 409, 409, 409, 409, 409, 409]);
     const winner = answers.find((a) => a.status === 201);
-    const stored = getAt((await getJson(`${url}/api/audits/${audit.id}`)).body, ['sealHash']);
+    const stored = getAt((await getJson(`${url}/api/audits/${audit.id}`, admin)).body, ['sealHash']);
     expect(stored).toBe(getAt(winner?.body, ['sealHash']));
     const conflicts = await server.services.db.selectFrom('conflicts').select('incoming_hash').where('audit_id', '=', audit.id).execute();
     expect(conflicts).toHaveLength(6);
@@ -140,10 +144,10 @@ describe.each(BACKENDS)('uploading sealed audits over HTTP, on %s', (backendName
         return [sealedFirst, await seal(revisionTwo(first), tablet, { previousHash: sealedFirst.hash })];
       }),
     );
-    const answers = await Promise.all(lineages.flat().map((envelope) => postAudit(url, envelope)));
+    const answers = await Promise.all(lineages.flat().map((envelope) => postAudit(admin, envelope)));
     expect(answers.every((a) => a.status === 201 || a.status === 202)).toBe(true);
     for (const envelope of lineages.flat()) {
-      const record = await getJson(`${url}/api/audits/${envelope.payload.audit.id}`);
+      const record = await getJson(`${url}/api/audits/${envelope.payload.audit.id}`, admin);
       expect([getAt(record.body, ['status']), getAt(record.body, ['sealHash'])]).toEqual(['accepted', envelope.hash]);
     }
   });
@@ -151,31 +155,31 @@ describe.each(BACKENDS)('uploading sealed audits over HTTP, on %s', (backendName
   it('holds an audit scored against a rubric version head office does not know, until that version is accepted', async () => {
     const local: Rubric = { ...kf01, title: `${kf01.title}（本地修订）` };
     const envelope = await seal(freshAudit({ rubric: local }), tablet, { rubric: local });
-    const answer = await postAudit(url, envelope);
+    const answer = await postAudit(admin, envelope);
     expect([answer.status, getAt(answer.body, ['reason'])]).toEqual([202, 'unknown-rubric']);
     expect(await acceptRubric(server.services.db, rubricFingerprint(kf01), 'KF01', '2026-11-25T00:00:00.000Z')).toBe(false);
     expect(await acceptRubric(server.services.db, rubricFingerprint(local), 'KF01', '2026-11-25T00:00:00.000Z')).toBe(true);
     expect(await acceptRubric(server.services.db, rubricFingerprint(local), 'KF01', '2026-11-26T00:00:00.000Z')).toBe(false);
     const report = await reconsiderHeldAudits(server.services);
     expect(report.accepted.map((a) => a.auditId)).toContain(envelope.payload.audit.id);
-    const record = await getJson(`${url}/api/audits/${envelope.payload.audit.id}`);
+    const record = await getJson(`${url}/api/audits/${envelope.payload.audit.id}`, admin);
     expect([getAt(record.body, ['status']), getAt(record.body, ['facts', 'rubricFingerprint'])]).toEqual(['accepted', rubricFingerprint(local)]);
   });
 
   it('accepts revision 2 chained to revision 1, and refuses a forged revision 2 with 409', async () => {
     const first = freshAudit();
     const sealedFirst = await seal(first, tablet);
-    expect((await postAudit(url, sealedFirst)).status).toBe(201);
+    expect((await postAudit(admin, sealedFirst)).status).toBe(201);
     const forged = await seal(revisionTwo(first), tablet, { previousHash: 'f'.repeat(64) });
-    const refused = await postAudit(url, forged);
+    const refused = await postAudit(admin, forged);
     expect(refused.status).toBe(409);
     expect(getAt(refused.body, ['error', 'existing', 'hash'])).toBe(sealedFirst.hash);
     expect(getAt(refused.body, ['error', 'message'])).toMatch(/does not continue the revision 1/);
     const second = await seal(revisionTwo(first), tablet, { previousHash: sealedFirst.hash });
-    const answer = await postAudit(url, second);
+    const answer = await postAudit(admin, second);
     expect(answer.status).toBe(201);
     expect(getAt(answer.body, ['revision'])).toBe(2);
-    const record = await getJson(`${url}/api/audits/${second.payload.audit.id}`);
+    const record = await getJson(`${url}/api/audits/${second.payload.audit.id}`, admin);
     // Every unit regraded compliant: full marks on what applies.
     expect(getAt(record.body, ['facts', 'earnedH'])).toBe(getAt(record.body, ['facts', 'possibleH']));
   });
@@ -184,13 +188,13 @@ describe.each(BACKENDS)('uploading sealed audits over HTTP, on %s', (backendName
     const first = freshAudit();
     const sealedFirst = await seal(first, tablet);
     const second = await seal(revisionTwo(first), tablet, { previousHash: sealedFirst.hash });
-    const early = await postAudit(url, second);
+    const early = await postAudit(admin, second);
     expect(early.status).toBe(202);
     expect(getAt(early.body, ['reason'])).toBe('missing-predecessor');
-    const answer = await postAudit(url, sealedFirst);
+    const answer = await postAudit(admin, sealedFirst);
     expect(answer.status).toBe(201);
     expect(getAt(answer.body, ['released'])).toEqual([second.payload.audit.id]);
-    expect(getAt((await getJson(`${url}/api/audits/${second.payload.audit.id}`)).body, ['status'])).toBe('accepted');
+    expect(getAt((await getJson(`${url}/api/audits/${second.payload.audit.id}`, admin)).body, ['status'])).toBe('accepted');
   });
 
   it('refuses a tampered envelope (422) and writes nothing of it', async () => {
@@ -198,26 +202,26 @@ describe.each(BACKENDS)('uploading sealed audits over HTTP, on %s', (backendName
     const tampered: unknown = structuredClone(envelope);
     setAt(tampered, ['payload', 'audit', 'answers', 0, 'note'], '一切正常');
     const before = durableFiles();
-    const answer = await postAudit(url, tampered);
+    const answer = await postAudit(admin, tampered);
     expect(answer.status).toBe(422);
     expect(getAt(answer.body, ['error', 'code'])).toBe('tampered');
     expect(getAt(answer.body, ['error', 'findings', 0, 'message'])).toBe('the sealed content does not match its hash');
     expect(durableFiles()).toEqual(before);
-    expect((await getJson(`${url}/api/audits/${envelope.payload.audit.id}`)).status).toBe(404);
+    expect((await getJson(`${url}/api/audits/${envelope.payload.audit.id}`, admin)).status).toBe(404);
   });
 
   it('refuses what is not a sealed envelope with the path of the problem (422)', async () => {
     const envelope = await seal(freshAudit(), tablet);
     const wrong: unknown = structuredClone(envelope);
     setAt(wrong, ['payload', 'audit', 'answers', 0, 'grade'], 'excellent');
-    const malformed = await postAudit(url, wrong);
+    const malformed = await postAudit(admin, wrong);
     expect(malformed.status).toBe(422);
     expect(getAt(malformed.body, ['error', 'code'])).toBe('malformed');
     expect(getAt(malformed.body, ['error', 'path'])).toBe('payload.audit.answers[0].grade');
-    const notJson = await postAudit(url, '{"payload": ');
+    const notJson = await postAudit(admin, '{"payload": ');
     expect(notJson.status).toBe(422);
     expect(getAt(notJson.body, ['error', 'code'])).toBe('not-json');
-    const wrongType = await postAudit(url, JSON.stringify(envelope), 'text/plain');
+    const wrongType = await postAudit(admin, JSON.stringify(envelope), 'text/plain');
     expect(wrongType.status).toBe(415);
     expect(getAt(wrongType.body, ['error', 'code'])).toBe('unsupported-media-type');
   });
@@ -225,30 +229,30 @@ describe.each(BACKENDS)('uploading sealed audits over HTTP, on %s', (backendName
   it('refuses an audit whose images were not uploaded first, naming them, and takes it once they are', async () => {
     const otherPhoto = Uint8Array.from(photoRed, (b, i) => (i === photoRed.length - 30 ? b ^ 0x01 : b));
     const envelope = await seal(freshAudit(), tablet, { images: imagesOf(otherPhoto) });
-    const answer = await postAudit(url, envelope);
+    const answer = await postAudit(admin, envelope);
     expect(answer.status).toBe(422);
     expect(getAt(answer.body, ['error', 'code'])).toBe('missing-images');
     expect(getAt(answer.body, ['error', 'missing'])).toEqual([{ id: 'photo-1', kind: 'photo', sha256: sha256Hex(otherPhoto) }]);
-    expect((await putImage(url, otherPhoto)).status).toBe(201);
-    expect((await postAudit(url, envelope)).status).toBe(201);
+    expect((await putImage(admin, otherPhoto)).status).toBe(201);
+    expect((await postAudit(admin, envelope)).status).toBe(201);
   });
 
   it('checks every image upload against the SHA-256 in its address', async () => {
-    const stored = await putImage(url, photoRed);
+    const stored = await putImage(admin, photoRed);
     expect(stored.status).toBe(200); // uploaded in beforeAll
     expect(stored.body).toEqual({ status: 'unchanged', sha256: sha256Hex(photoRed), size: photoRed.length });
     const cut = photoRed.subarray(0, photoRed.length - 1);
-    const mismatch = await putImage(url, cut, sha256Hex(photoRed));
+    const mismatch = await putImage(admin, cut, sha256Hex(photoRed));
     expect(mismatch.status).toBe(422);
     expect(getAt(mismatch.body, ['error', 'code'])).toBe('hash-mismatch');
     const text = new TextEncoder().encode('<svg onload="alert(1)"/>');
-    const notImage = await putImage(url, text, sha256Hex(text), 'application/octet-stream');
+    const notImage = await putImage(admin, text, sha256Hex(text), 'application/octet-stream');
     expect(notImage.status).toBe(422);
     expect(getAt(notImage.body, ['error', 'code'])).toBe('not-an-image');
-    const badAddress = await putImage(url, photoRed, 'ABC');
+    const badAddress = await putImage(admin, photoRed, 'ABC');
     expect(badAddress.status).toBe(400);
     expect(getAt(badAddress.body, ['error', 'path'])).toBe('sha256');
-    const back = await fetch(`${url}/api/images/${sha256Hex(photoRed)}`);
+    const back = await fetch(`${url}/api/images/${sha256Hex(photoRed)}`, { headers: admin.headers });
     expect(back.headers.get('content-type')).toBe('image/jpeg');
     expect(new Uint8Array(await back.arrayBuffer())).toEqual(photoRed);
   });
@@ -256,12 +260,12 @@ describe.each(BACKENDS)('uploading sealed audits over HTTP, on %s', (backendName
   it('answers 413 past the size limits, for audits and images', async () => {
     // The defaults: 2 MiB for an audit, 10 MiB for an image.
     const huge = `{"payload":"${'x'.repeat(2 * 1024 * 1024)}"}`;
-    const audit = await postAudit(url, huge);
+    const audit = await postAudit(admin, huge);
     expect(audit.status).toBe(413);
     expect(getAt(audit.body, ['error', 'code'])).toBe('too-large');
     const bigImage = new Uint8Array(10 * 1024 * 1024 + 1);
     bigImage.set([0xff, 0xd8, 0xff]);
-    const image = await putImage(url, bigImage);
+    const image = await putImage(admin, bigImage);
     expect(image.status).toBe(413);
     expect(getAt(image.body, ['error', 'code'])).toBe('too-large');
   });
@@ -298,9 +302,9 @@ describe.each(BACKENDS)('uploading sealed audits over HTTP, on %s', (backendName
     const revoked = await revokeDeviceKey(server.services.db, key.keyId, '2026-11-24T00:00:00.000Z', '平板遗失');
     expect(revoked.ok).toBe(true);
     const before = await seal(freshAudit(), lost, { sealedAt: '2026-11-23T23:59:59.000Z' });
-    expect((await postAudit(url, before)).status).toBe(201);
+    expect((await postAudit(admin, before)).status).toBe(201);
     const after = await seal(freshAudit(), lost);
-    const answer = await postAudit(url, after);
+    const answer = await postAudit(admin, after);
     expect(answer.status).toBe(422);
     expect(getAt(answer.body, ['error', 'code'])).toBe('revoked-key');
     expect(getAt(answer.body, ['error', 'message'])).toMatch(/revoked on 2026-11-24T00:00:00.000Z/);

@@ -11,6 +11,7 @@ import { getAt } from '../support/trust';
 import { imagesOf, nodeSigner } from '../support/sealed-audit';
 import { BACKENDS, useBackend } from './support/backends';
 import { killStrayServers, spawnServer, type ChildServer } from './support/child-server';
+import { addUser, signIn, type ApiClient } from './support/sessions';
 import { enrol, freshAudit, getJson, postAudit, putFixtureImages, seal } from './support/uploads';
 
 const UPLOADS_PER_ROUND = 30;
@@ -32,11 +33,13 @@ function filesUnder(dir: string): string[] {
     .map((d) => join(d.parentPath, d.name));
 }
 
-/** What the child server needs that only head office can do: enrol the tablet's key (server stopped). */
-async function enrolWhileStopped(config: ServerConfig, tablet: SealSigner): Promise<void> {
+/** What the child server needs that only head office can do: an auditor's account, their tablet's key enrolled to it (server stopped). */
+async function enrolWhileStopped(config: ServerConfig, tablet: SealSigner): Promise<string> {
   const opened = await openServices(config);
   try {
-    await enrol(opened.services.db, tablet);
+    const auditor = await addUser(opened.services.db, 'auditor', { displayName: '王小明' });
+    await enrol(opened.services.db, tablet, '王小明', auditor.userId);
+    return auditor.username;
   } finally {
     await opened.close();
   }
@@ -49,13 +52,13 @@ const serverEnv = (config: ServerConfig): Record<string, string> => (config.data
  * Sends every envelope at once and SIGKILLs the server the moment the `killAfter`-th acknowledgement arrives,
  * while the others are anywhere between the request and the commit. Returns what was acknowledged.
  */
-async function uploadAndKill(server: ChildServer, envelopes: readonly string[], killAfter: number): Promise<Set<number>> {
+async function uploadAndKill(server: ChildServer, client: ApiClient, envelopes: readonly string[], killAfter: number): Promise<Set<number>> {
   const acknowledged = new Set<number>();
   const statuses: (number | string)[] = [];
   await Promise.allSettled(
     envelopes.map(async (body, index) => {
       try {
-        const answer = await postAudit(server.url, body);
+        const answer = await postAudit(client, body);
         statuses[index] = answer.status;
         if (answer.status >= 200 && answer.status < 300) {
           acknowledged.add(index);
@@ -85,20 +88,22 @@ describe.each(BACKENDS)('kill -9 while uploading, on %s: every acknowledged audi
     const context = `seed ${seed}`;
     const config = await backend.freshConfig();
     const tablet = await nodeSigner();
-    await enrolWhileStopped(config, tablet);
+    const username = await enrolWhileStopped(config, tablet);
 
     const sent: { body: string; envelope: SealedEnvelope }[] = [];
     const acknowledged: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const server = await spawnServer(serverArgs(config), serverEnv(config));
-      if (round === 0) await putFixtureImages(server.url);
+      // Sessions live in the database: each restart signs in afresh only to prove nothing else is needed.
+      const auditor = await signIn(server.url, username);
+      if (round === 0) await putFixtureImages(auditor);
       const offset = sent.length;
       for (let i = 0; i < UPLOADS_PER_ROUND; i++) {
         const envelope = await seal(freshAudit({ site: `管理处 ${round}-${i}` }), tablet);
         sent.push({ body: JSON.stringify(envelope), envelope });
       }
       const killAfter = 1 + Math.floor(random() * (UPLOADS_PER_ROUND - 1));
-      const acked = await uploadAndKill(server, sent.slice(offset).map((s) => s.body), killAfter);
+      const acked = await uploadAndKill(server, auditor, sent.slice(offset).map((s) => s.body), killAfter);
       for (const index of acked) acknowledged.push(offset + index);
     }
 
@@ -107,22 +112,23 @@ describe.each(BACKENDS)('kill -9 while uploading, on %s: every acknowledged audi
 
     // Restarted on the same data dir: the dead server's lock is taken over, crash leftovers swept.
     const server = await spawnServer(serverArgs(config), serverEnv(config));
+    const auditor = await signIn(server.url, username);
     for (const index of acknowledged) {
       const { body, envelope } = sent[index] ?? { body: '', envelope: undefined };
       const id = envelope?.payload.audit.id ?? '';
-      const record = await getJson(`${server.url}/api/audits/${id}`);
+      const record = await getJson(`${server.url}/api/audits/${id}`, auditor);
       expect([record.status, getAt(record.body, ['status']), getAt(record.body, ['sealHash'])], `${context}: audit ${index}`).toEqual([
         200,
         'accepted',
         envelope?.hash,
       ]);
-      const stored = await (await fetch(`${server.url}/api/audits/${id}/envelope`)).text();
+      const stored = await (await fetch(`${server.url}/api/audits/${id}/envelope`, { headers: auditor.headers })).text();
       expect(stored, context).toBe(body);
       const check = await verifyEnvelope(JSON.parse(stored), nodeVerifier, imagesOf());
       expect(check.status, context).toBe('valid');
     }
     // The client retries what got no answer: each is stored exactly once, the acknowledged ones unchanged.
-    const retried = await Promise.all(sent.map((s) => postAudit(server.url, s.body)));
+    const retried = await Promise.all(sent.map((s) => postAudit(auditor, s.body)));
     const statuses = retried.map((r) => r.status);
     expect(statuses.every((s) => s === 200 || s === 201), `${context}: ${statuses.join(',')}`).toBe(true);
     for (const index of acknowledged) expect(statuses[index], context).toBe(200);

@@ -86,6 +86,48 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
+    name: 'accounts, sessions, device keys enrolled to accounts, audit log',
+    statements: [
+      `create table users (
+        id integer generated always as identity primary key,
+        username text not null check (char_length(username) between 1 and 64),
+        display_name text not null,
+        role text not null check (role in ('admin', 'auditor', 'site-manager')),
+        password_hash text not null,
+        created_at timestamptz not null,
+        disabled_at timestamptz
+      )`,
+      // Usernames are matched as typed but unique regardless of case: "Wang" and "wang" are one account.
+      `create unique index users_by_username on users (lower(username))`,
+      `create table user_sites (
+        user_id integer not null references users (id),
+        site_key text not null,
+        primary key (user_id, site_key)
+      )`,
+      `create table sessions (
+        token_hash text primary key check (token_hash ~ ${hex64}),
+        user_id integer not null references users (id),
+        created_at timestamptz not null,
+        expires_at timestamptz not null,
+        revoked_at timestamptz
+      )`,
+      `create index sessions_by_user on sessions (user_id)`,
+      `alter table device_keys add column user_id integer references users (id)`,
+      `create table audit_log (
+        id integer generated always as identity primary key,
+        at timestamptz not null,
+        action text not null,
+        actor_user_id integer references users (id),
+        actor_username text,
+        target text,
+        ip text,
+        detail jsonb not null
+      )`,
+      `create index audit_log_by_action on audit_log (action, at)`,
+    ],
+  },
+  {
+    version: 3,
     name: 'down-sync: published rubrics, sites, site proposals; region beside accepted facts',
     statements: [
       // One cursor for everything a tablet syncs down. Writers take DOWNSYNC_LOCK before nextval, so numbers

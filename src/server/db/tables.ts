@@ -21,6 +21,8 @@ export interface DeviceKeysTable {
   enrolled_at: Timestamp;
   revoked_at: NullableTimestamp;
   revoked_reason: string | null;
+  /** The account the key was enrolled to by signing in on the tablet; null when enrolled by hand (CLI). */
+  user_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** Rubric versions head office accepted besides the ones Ducha ships. */
@@ -41,7 +43,7 @@ export interface AcceptedRevisionsTable {
   rubric_fingerprint: string;
   site_key: string;
   site_name: string;
-  /** From the facts (migration 2), for the region filter; null when the tablet gave none. */
+  /** From the facts (migration 3), for the region filter; null when the tablet gave none. */
   region: ColumnType<string | null, string | null | undefined, string | null>;
   auditor: string;
   audited_at: Timestamp;
@@ -127,6 +129,45 @@ export interface SiteProposalsTable {
   change_seq: number;
 }
 
+export type RoleName = 'admin' | 'auditor' | 'site-manager';
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  role: string;
+  /** `scrypt$N$r$p$salt$hash` (base64url): the parameters travel with each hash so they can be raised later. */
+  password_hash: string;
+  created_at: Timestamp;
+  disabled_at: NullableTimestamp;
+}
+
+/** Which sites a 管理处负责人 reads (by the site key audits carry). */
+export interface UserSitesTable {
+  user_id: number;
+  site_key: string;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the opaque token in the cookie: a leaked table does not sign anyone in. */
+  token_hash: string;
+  user_id: number;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Timestamp;
+  action: string;
+  actor_user_id: number | null;
+  actor_username: string | null;
+  target: string | null;
+  ip: string | null;
+  detail: Json;
+}
+
 export interface Database {
   schema_migrations: SchemaMigrationsTable;
   device_keys: DeviceKeysTable;
@@ -137,4 +178,8 @@ export interface Database {
   published_rubrics: PublishedRubricsTable;
   sites: SitesTable;
   site_proposals: SiteProposalsTable;
+  users: UsersTable;
+  user_sites: UserSitesTable;
+  sessions: SessionsTable;
+  audit_log: AuditLogTable;
 }

@@ -21,8 +21,10 @@ export type HeadOfficeFilter = z.infer<typeof headOfficeFilterSchema>;
  */
 export type ReadScope =
   | { readonly kind: 'all' }
-  | { readonly kind: 'managed-sites'; readonly manager: string }
-  | { readonly kind: 'own-audits'; readonly auditor: string };
+  /** A 管理处负责人: the site keys their account is given (user_sites). */
+  | { readonly kind: 'sites'; readonly siteKeys: readonly string[] }
+  /** An auditor: audits sealed by keys enrolled to their account. */
+  | { readonly kind: 'own-keys'; readonly userId: number };
 
 export const EVERYTHING: ReadScope = { kind: 'all' };
 
@@ -56,16 +58,13 @@ export function auditsInView(
   if (filter.region !== undefined) query = query.where('a.region', '=', filter.region);
   if (filter.siteKey !== undefined) query = query.where('a.site_key', '=', filter.siteKey);
   if (filter.auditor !== undefined) query = query.where('a.auditor', '=', filter.auditor);
-  if (scope.kind === 'managed-sites') {
-    const { manager } = scope;
-    // A site's audits are those sealed under its code (siteKeyOf on the tablet: code:<CODE>).
-    query = query.where('a.site_key', 'in', (qb) =>
-      qb.selectFrom('sites').select(sql<string>`'code:' || sites.code`.as('key')).where('sites.manager', '=', manager),
-    );
+  if (scope.kind === 'sites') {
+    // No sites: nothing, rather than an empty IN list (which is not SQL).
+    query = scope.siteKeys.length === 0 ? query.where(sql<boolean>`false`) : query.where('a.site_key', 'in', [...scope.siteKeys]);
   }
-  if (scope.kind === 'own-audits') {
-    const { auditor } = scope;
-    query = query.where('a.signer', 'in', (qb) => qb.selectFrom('device_keys').select('device_keys.key_id').where('device_keys.auditor', '=', auditor));
+  if (scope.kind === 'own-keys') {
+    const { userId } = scope;
+    query = query.where('a.signer', 'in', (qb) => qb.selectFrom('device_keys').select('device_keys.key_id').where('device_keys.user_id', '=', userId));
   }
   return query;
 }

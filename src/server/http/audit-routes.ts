@@ -1,8 +1,12 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { auditFactSchema, holdReasonSchema } from '../../domain/head-office';
+import { recordAuditEvent } from '../auth/audit-log';
+import { keyRefusalFor, mayReadAudit } from '../auth/audit-scope';
+import type { UploadRateLimiter } from '../auth/rate-limit';
 import { ingestAudit, type IngestOutcome } from '../intake/ingest-audit';
 import type { ServerServices } from '../services';
 import { API_ROUTES, fastifyPathOf } from './api-routes';
+import { guardFor, principalOf } from './auth-guard';
 import { auditIdParamsSchema, type AuditReceipt, type AuditRecord } from './api-schemas';
 import { replyBadRequest, replyError } from './reply-error';
 
@@ -67,7 +71,17 @@ function replyOutcome(reply: FastifyReply, outcome: IngestOutcome): FastifyReply
       );
     case 'revoked-key':
       return replyError(reply, 422, 'revoked-key', `audit ${outcome.auditId} is refused: ${outcome.message}`);
+    case 'key-not-enrolled':
+      return replyError(reply, 403, 'key-not-enrolled', `audit ${outcome.auditId} is refused: ${outcome.message}`, { path: 'signature' });
   }
+}
+
+/** Outcomes worth an entry in the audit log: someone sent what the server will not keep. */
+const REFUSALS: ReadonlySet<IngestOutcome['kind']> = new Set(['tampered', 'revoked-key', 'key-not-enrolled']);
+
+async function siteKeyOf(services: ServerServices, auditId: string): Promise<string | undefined> {
+  const row = await services.db.selectFrom('accepted_revisions').select('site_key').where('audit_id', '=', auditId).executeTakeFirst();
+  return row?.site_key;
 }
 
 async function recordOf(services: ServerServices, auditId: string): Promise<AuditRecord | undefined> {
@@ -107,7 +121,7 @@ async function recordOf(services: ServerServices, auditId: string): Promise<Audi
 }
 
 /** POST /api/audits (a sealed envelope, verified over the exact bytes received) and reading them back. */
-export function auditRoutes(services: ServerServices, maxAuditBytes: number) {
+export function auditRoutes(services: ServerServices, maxAuditBytes: number, limiter: UploadRateLimiter) {
   return (app: FastifyInstance, _options: unknown, done: (error?: Error) => void): void => {
     // The seal is checked over exactly what arrived: keep the bytes, parse them ourselves.
     app.removeAllContentTypeParsers();
@@ -115,28 +129,71 @@ export function auditRoutes(services: ServerServices, maxAuditBytes: number) {
       done(null, body);
     });
 
-    app.post(fastifyPathOf(API_ROUTES.postAudit), { bodyLimit: maxAuditBytes }, async (request, reply) => {
+    const { postAudit, getAudit, getAuditEnvelope } = API_ROUTES;
+    app.post(fastifyPathOf(postAudit), { bodyLimit: maxAuditBytes, onRequest: guardFor(services, postAudit) }, async (request, reply) => {
+      const principal = principalOf(request);
       const { body } = request;
       if (!(body instanceof Uint8Array))
         return replyError(reply, 415, 'unsupported-media-type', 'send the sealed envelope as application/json');
-      const outcome = await ingestAudit(services, body, `upload from ${request.ip}`);
-      request.log.info({ audit: 'auditId' in outcome ? outcome.auditId : undefined, outcome: outcome.kind }, 'audit upload');
+      const wait = limiter.take(principal.userId);
+      if (wait > 0) {
+        await recordAuditEvent(services.db, { action: 'upload-throttled', actor: principal, ip: request.ip });
+        return replyError(
+          reply.header('retry-after', String(wait)),
+          429,
+          'rate-limited',
+          `${principal.username} has sent more audits this minute than this server takes from one account: send again in ${wait} s`,
+        );
+      }
+      // An auditor uploads only what their own enrolled tablets sealed; an admin may forward any audit (a
+      // bundle from a tablet that stayed offline), which intake then judges by the key register alone.
+      const authorise = (signer: string) => keyRefusalFor(services.db, principal, signer);
+      const outcome = await ingestAudit(services, body, `upload by ${principal.username} from ${request.ip}`, {
+        ...(principal.role === 'admin' ? {} : { authorise }),
+      });
+      request.log.info({ audit: 'auditId' in outcome ? outcome.auditId : undefined, outcome: outcome.kind, user: principal.username }, 'audit upload');
+      if (REFUSALS.has(outcome.kind))
+        await recordAuditEvent(services.db, {
+          action: 'upload-refused',
+          actor: principal,
+          ip: request.ip,
+          ...('auditId' in outcome ? { target: outcome.auditId } : {}),
+          detail: { outcome: outcome.kind, ...('message' in outcome ? { message: outcome.message } : {}) },
+        });
       return replyOutcome(reply, outcome);
     });
 
-    app.get(fastifyPathOf(API_ROUTES.getAudit), async (request, reply) => {
+    /** The audit if this user may read it, else the reply already sent (400, 404 or 403). */
+    const readable = async (request: FastifyRequest, reply: FastifyReply): Promise<{ record: AuditRecord } | { refused: FastifyReply }> => {
       const params = auditIdParamsSchema.safeParse(request.params);
-      if (!params.success) return replyBadRequest(reply, params.error);
+      if (!params.success) return { refused: replyBadRequest(reply, params.error) };
       const record = await recordOf(services, params.data.id);
-      if (!record) return replyError(reply, 404, 'not-found', `audit ${params.data.id} is neither accepted nor held here`);
-      return reply.send(record);
+      if (!record) return { refused: replyError(reply, 404, 'not-found', `audit ${params.data.id} is neither accepted nor held here`) };
+      const principal = principalOf(request);
+      const siteKey = record.status === 'accepted' ? await siteKeyOf(services, record.auditId) : undefined;
+      if (!(await mayReadAudit(services.db, principal, { signer: record.signer, siteKey })))
+        return {
+          refused: replyError(
+            reply,
+            403,
+            'forbidden',
+            principal.role === 'site-manager'
+              ? `audit ${record.auditId} is not of a site ${principal.username} manages`
+              : `audit ${record.auditId} was sealed by a key not enrolled to ${principal.username}: an auditor reads only their own audits`,
+          ),
+        };
+      return { record };
+    };
+
+    app.get(fastifyPathOf(getAudit), { onRequest: guardFor(services, getAudit) }, async (request, reply) => {
+      const found = await readable(request, reply);
+      return 'refused' in found ? found.refused : reply.send(found.record);
     });
 
-    app.get(fastifyPathOf(API_ROUTES.getAuditEnvelope), async (request, reply) => {
-      const params = auditIdParamsSchema.safeParse(request.params);
-      if (!params.success) return replyBadRequest(reply, params.error);
-      const record = await recordOf(services, params.data.id);
-      if (!record) return replyError(reply, 404, 'not-found', `audit ${params.data.id} is neither accepted nor held here`);
+    app.get(fastifyPathOf(getAuditEnvelope), { onRequest: guardFor(services, getAuditEnvelope) }, async (request, reply) => {
+      const found = await readable(request, reply);
+      if ('refused' in found) return found.refused;
+      const { record } = found;
       const bytes = await services.blobs.read(record.envelopeSha256);
       // The database names a blob the store lacks: damage to report loudly (500, logged), never a quiet 404.
       if (!bytes) throw new Error(`audit ${record.auditId}: its envelope ${record.envelopeSha256} is missing from the blob store`);

@@ -5,10 +5,16 @@ import { z } from 'zod';
 import type { ServerServices } from '../services';
 import { API_ROUTES, fastifyPathOf } from './api-routes';
 import type { ErrorCode } from './api-schemas';
+import { UploadRateLimiter } from '../auth/rate-limit';
 import { auditRoutes } from './audit-routes';
 import { bundleRoutes } from './bundle-routes';
 import { downSyncRoutes } from './downsync-routes';
 import { headOfficeRoutes } from './head-office-routes';
+import { refuseCrossSiteWrites } from './csrf';
+import { auditLogRoutes } from './audit-log-routes';
+import { deviceRoutes } from './device-routes';
+import { sessionRoutes } from './session-routes';
+import { userRoutes } from './user-routes';
 import { imageRoutes } from './image-routes';
 import { openApiDocument } from './openapi';
 import { replyError } from './reply-error';
@@ -23,6 +29,8 @@ export interface AppOptions {
   readonly distDir: string;
   readonly maxAuditBytes: number;
   readonly maxImageBytes: number;
+  /** Sealed audits one account may send per minute (429 beyond). */
+  readonly uploadsPerMinute: number;
   readonly logger: FastifyServerOptions['logger'];
 }
 
@@ -61,6 +69,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return replyError(reply, 500, 'internal', 'the server could not complete the request (it is logged); nothing was acknowledged, so send it again');
   });
 
+  app.addHook('onRequest', refuseCrossSiteWrites);
+
   const hasApp = await registerStaticApp(app, options.distDir);
   app.setNotFoundHandler((request, reply) => {
     if ((request.method === 'GET' || request.method === 'HEAD') && isAppRoute(request.url)) {
@@ -84,7 +94,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get(fastifyPathOf(API_ROUTES.openapi), (_request, reply) => reply.send(openapi));
 
   await app.register(imageRoutes(services, options.maxImageBytes));
-  await app.register(auditRoutes(services, options.maxAuditBytes));
+  await app.register(auditRoutes(services, options.maxAuditBytes, new UploadRateLimiter(options.uploadsPerMinute)));
+  await app.register(sessionRoutes(services));
+  await app.register(userRoutes(services));
+  await app.register(deviceRoutes(services));
+  await app.register(auditLogRoutes(services));
   await app.register(bundleRoutes(services));
   await app.register(downSyncRoutes(services));
   await app.register(headOfficeRoutes(services));

@@ -3,6 +3,7 @@ import { auditsCsvOf, isTimeZone, unitsCsvOf } from '../head-office/csv';
 import { drillDownOf, heatMapOf, trendOf } from '../head-office/detail';
 import { rankingOf } from '../head-office/ranking';
 import type { ServerServices } from '../services';
+import { guardFor } from './auth-guard';
 import { API_ROUTES, fastifyPathOf, type ApiRouteDoc } from './api-routes';
 import { csvQuerySchema, drillDownQuerySchema, headOfficeFilterSchema, rankingQuerySchema, trendQuerySchema } from './head-office-schemas';
 import { readScopeOf } from './reader';
@@ -12,27 +13,27 @@ import { replyBadRequest, replyError } from './reply-error';
 export function headOfficeRoutes(services: ServerServices) {
   const { db } = services;
   return (app: FastifyInstance, _options: unknown, done: (error?: Error) => void): void => {
-    app.get(fastifyPathOf(API_ROUTES.headOfficeRanking), async (request, reply) => {
+    app.get(fastifyPathOf(API_ROUTES.headOfficeRanking), { onRequest: guardFor(services, API_ROUTES.headOfficeRanking) }, async (request, reply) => {
       const query = rankingQuerySchema.safeParse(request.query);
       if (!query.success) return replyBadRequest(reply, query.error);
       const { bottomN, ...filter } = query.data;
       return reply.send({ ranking: await rankingOf(db, filter, readScopeOf(request), bottomN) });
     });
 
-    app.get(fastifyPathOf(API_ROUTES.headOfficeTrend), async (request, reply) => {
+    app.get(fastifyPathOf(API_ROUTES.headOfficeTrend), { onRequest: guardFor(services, API_ROUTES.headOfficeTrend) }, async (request, reply) => {
       const query = trendQuerySchema.safeParse(request.query);
       if (!query.success) return replyBadRequest(reply, query.error);
       const { site, ...filter } = query.data;
       return reply.send({ points: await trendOf(db, filter, readScopeOf(request), site) });
     });
 
-    app.get(fastifyPathOf(API_ROUTES.headOfficeHeatMap), async (request, reply) => {
+    app.get(fastifyPathOf(API_ROUTES.headOfficeHeatMap), { onRequest: guardFor(services, API_ROUTES.headOfficeHeatMap) }, async (request, reply) => {
       const query = headOfficeFilterSchema.safeParse(request.query);
       if (!query.success) return replyBadRequest(reply, query.error);
       return reply.send(await heatMapOf(db, query.data, readScopeOf(request)));
     });
 
-    app.get(fastifyPathOf(API_ROUTES.headOfficeDrillDown), async (request, reply) => {
+    app.get(fastifyPathOf(API_ROUTES.headOfficeDrillDown), { onRequest: guardFor(services, API_ROUTES.headOfficeDrillDown) }, async (request, reply) => {
       const query = drillDownQuerySchema.safeParse(request.query);
       if (!query.success) return replyBadRequest(reply, query.error);
       const { site, item, ...filter } = query.data;
@@ -40,7 +41,7 @@ export function headOfficeRoutes(services: ServerServices) {
     });
 
     const csvRoute = (route: ApiRouteDoc, make: typeof auditsCsvOf, what: string) =>
-      app.get(fastifyPathOf(route), async (request, reply) => {
+      app.get(fastifyPathOf(route), { onRequest: guardFor(services, route) }, async (request, reply) => {
         const query = csvQuerySchema.safeParse(request.query);
         if (!query.success) return replyBadRequest(reply, query.error);
         const { tz, ...filter } = query.data;

@@ -4,6 +4,7 @@ import type { ServerServices } from '../services';
 import { sha256Of } from '../store/blob-store';
 import { API_ROUTES, fastifyPathOf, IMAGE_CONTENT_TYPES } from './api-routes';
 import { sha256ParamsSchema } from './api-schemas';
+import { guardFor } from './auth-guard';
 import { replyBadRequest, replyError } from './reply-error';
 
 /** PUT and GET /api/images/{sha256}: images as raw bytes, content-addressed, fsynced before the answer. */
@@ -15,7 +16,8 @@ export function imageRoutes(services: ServerServices, maxImageBytes: number) {
       done(null, body);
     });
 
-    app.put(fastifyPathOf(API_ROUTES.putImage), { bodyLimit: maxImageBytes }, async (request, reply) => {
+    const { putImage, getImage } = API_ROUTES;
+    app.put(fastifyPathOf(putImage), { bodyLimit: maxImageBytes, onRequest: guardFor(services, putImage) }, async (request, reply) => {
       const params = sha256ParamsSchema.safeParse(request.params);
       if (!params.success) return replyBadRequest(reply, params.error);
       const { body } = request;
@@ -36,7 +38,7 @@ export function imageRoutes(services: ServerServices, maxImageBytes: number) {
       return reply.code(isNew ? 201 : 200).send({ status: isNew ? 'stored' : 'unchanged', sha256: actual, size: body.length });
     });
 
-    app.get(fastifyPathOf(API_ROUTES.getImage), async (request, reply) => {
+    app.get(fastifyPathOf(getImage), { onRequest: guardFor(services, getImage) }, async (request, reply) => {
       const params = sha256ParamsSchema.safeParse(request.params);
       if (!params.success) return replyBadRequest(reply, params.error);
       const bytes = await services.blobs.read(params.data.sha256);

@@ -42,19 +42,13 @@ export function openApiDocument(routes: readonly ApiRouteDoc[], info: { version:
 
   const paths: Record<string, Record<string, JsonObject>> = {};
   for (const route of routes) {
-    const pathParameters = route.params
-      ? Object.entries(route.params.shape).flatMap(([name, schema]: [string, unknown]) =>
-          schema instanceof z.ZodType ? [{ name, in: 'path', required: true, schema: schemaOf(schema) }] : [],
-        )
-      : [];
-    const queryParameters = route.query
-      ? Object.entries(route.query.shape).flatMap(([name, schema]: [string, unknown]) =>
-          schema instanceof z.ZodType
-            ? [{ name, in: 'query', required: !schema.safeParse(undefined).success, schema: schemaOf(schema) }]
-            : [],
-        )
-      : [];
-    const parameters = [...pathParameters, ...queryParameters];
+    const parametersIn = (where: 'path' | 'query', shape: Record<string, unknown> | undefined) =>
+      Object.entries(shape ?? {}).flatMap(([name, schema]) =>
+        schema instanceof z.ZodType
+          ? [{ name, in: where, required: where === 'path' || !schema.safeParse(undefined).success, schema: schemaOf(schema) }]
+          : [],
+      );
+    const parameters = [...parametersIn('path', route.params?.shape), ...parametersIn('query', route.query?.shape)];
     const responses: Record<string, JsonObject> = {};
     for (const [status, response] of Object.entries(route.responses)) {
       const contentType = response.contentType ?? 'application/json';
@@ -70,6 +64,8 @@ export function openApiDocument(routes: readonly ApiRouteDoc[], info: { version:
     const { body } = route;
     const operation: JsonObject = {
       summary: route.summary,
+      // Who may call it, as enforced (public, signed-in, or the roles).
+      'x-ducha-access': route.access,
       ...(route.description ? { description: route.description } : {}),
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(body

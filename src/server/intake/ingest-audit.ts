@@ -31,7 +31,13 @@ export type IngestOutcome =
   | { readonly kind: 'malformed'; readonly issues: readonly Issue[] }
   | { readonly kind: 'tampered'; readonly auditId: string; readonly findings: readonly TamperFinding[] }
   | { readonly kind: 'missing-images'; readonly auditId: string; readonly missing: readonly MissingImage[] }
-  | { readonly kind: 'revoked-key'; readonly auditId: string; readonly message: string };
+  | { readonly kind: 'revoked-key'; readonly auditId: string; readonly message: string }
+  | { readonly kind: 'key-not-enrolled'; readonly auditId: string; readonly signer: string; readonly message: string };
+
+export interface IngestOptions {
+  /** Asked once the seal is verified, before anything is written: a reason refuses the upload. */
+  readonly authorise?: (signer: string) => Promise<string | undefined>;
+}
 
 /** The same seal already here: nothing to write, nothing to decide. */
 async function alreadyHere(services: ServerServices, auditId: string, sealHash: string): Promise<IngestOutcome | undefined> {
@@ -60,11 +66,18 @@ async function alreadyHere(services: ServerServices, auditId: string, sealHash: 
  * 5. only then an answer. A crash after 3 and before 4 leaves a receipt that reindex (or the client's retry)
  *    completes; a crash during 3 leaves only a temporary file that the next start sweeps away.
  */
-export async function ingestAudit(services: ServerServices, bytes: Uint8Array, source: string): Promise<IngestOutcome> {
+export async function ingestAudit(
+  services: ServerServices,
+  bytes: Uint8Array,
+  source: string,
+  options: IngestOptions = {},
+): Promise<IngestOutcome> {
   const judgement = await judgeEnvelope(bytes, services.blobs);
   if (judgement.kind !== 'valid') return judgement;
   const { entry } = judgement;
   const { audit } = entry.envelope.payload;
+  const refusal = await options.authorise?.(entry.signer);
+  if (refusal !== undefined) return { kind: 'key-not-enrolled', auditId: audit.id, signer: entry.signer, message: refusal };
   const sealHash = entry.envelope.hash;
   const known = await alreadyHere(services, audit.id, sealHash);
   if (known) return known;

@@ -1,7 +1,7 @@
 import { canonicalJson, DEFAULT_BUNDLE_LIMITS, readBundle, bytesSource, type BundleIssue } from '../../domain/head-office';
 import { nodeVerifier } from '../../crypto/node-verifier';
 import type { ServerServices } from '../services';
-import { ingestAudit, type IngestOutcome } from './ingest-audit';
+import { ingestAudit, type IngestOptions, type IngestOutcome } from './ingest-audit';
 
 export interface BundleAuditOutcome {
   /** Position in the bundle, from 0. */
@@ -27,6 +27,7 @@ function outcomeOf(index: number, outcome: IngestOutcome): BundleAuditOutcome {
     case 'conflict':
       return { index, auditId, status: 'conflict', message: outcome.message };
     case 'revoked-key':
+    case 'key-not-enrolled':
       return { index, auditId, status: 'refused', message: outcome.message };
     case 'not-json':
       return { index, auditId, status: 'refused', message: outcome.message };
@@ -45,7 +46,12 @@ function outcomeOf(index: number, outcome: IngestOutcome): BundleAuditOutcome {
  * canonical JSON, which has the same seal) judged, made durable and taken in by ingestAudit. One audit's
  * refusal or conflict does not stop the others.
  */
-export async function ingestBundle(services: ServerServices, bytes: Uint8Array, source: string): Promise<BundleIngest> {
+export async function ingestBundle(
+  services: ServerServices,
+  bytes: Uint8Array,
+  source: string,
+  options: IngestOptions = {},
+): Promise<BundleIngest> {
   const read = await readBundle(bytesSource(bytes), nodeVerifier, { ...DEFAULT_BUNDLE_LIMITS, maxFileBytes: bytes.byteLength });
   if (!read.ok) return read;
   const audits: BundleAuditOutcome[] = [];
@@ -54,9 +60,15 @@ export async function ingestBundle(services: ServerServices, bytes: Uint8Array, 
       audits.push({ index: verdict.index, auditId: verdict.auditId, status: 'refused', message: verdict.reason });
       continue;
     }
+    // Asked before the images are stored, so a key that is not the uploader's leaves nothing behind.
+    const refusal = await options.authorise?.(verdict.signer);
+    if (refusal !== undefined) {
+      audits.push({ index: verdict.index, auditId: verdict.envelope.payload.audit.id, status: 'refused', message: refusal });
+      continue;
+    }
     for (const blob of verdict.blobs.values()) await services.blobs.put(blob.bytes);
     const envelopeBytes = new TextEncoder().encode(canonicalJson(verdict.envelope));
-    audits.push(outcomeOf(verdict.index, await ingestAudit(services, envelopeBytes, source)));
+    audits.push(outcomeOf(verdict.index, await ingestAudit(services, envelopeBytes, source, options)));
   }
   return { ok: true, audits };
 }

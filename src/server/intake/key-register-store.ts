@@ -26,7 +26,7 @@ export async function keyRegister(db: Kysely<Database>): Promise<EnrolledKey[]> 
 export async function enrolDeviceKey(
   db: Kysely<Database>,
   content: KeyFileContent,
-  confirm: { fingerprint: string; at: string; deviceLabel?: string; auditor?: string },
+  confirm: { fingerprint: string; at: string; deviceLabel?: string; auditor?: string; userId?: number },
 ): Promise<Result<EnrolledKey>> {
   return db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('device_keys').selectAll().where('key_id', '=', content.keyId).execute();
@@ -43,6 +43,7 @@ export async function enrolDeviceKey(
         enrolled_at: key.enrolledAt,
         revoked_at: null,
         revoked_reason: null,
+        user_id: confirm.userId ?? null,
       })
       .execute();
     return ok(key);

@@ -16,6 +16,7 @@ import { nodeVerifier } from '../../../src/crypto/node-verifier';
 import type { Database } from '../../../src/server/db/tables';
 import { enrolDeviceKey } from '../../../src/server/intake/key-register-store';
 import { loadGrades, loadRubric } from '../../support/load';
+import type { ApiClient } from './sessions';
 import { finalisedAudit, imagesOf } from '../../support/sealed-audit';
 
 export const kf01 = loadRubric('KF01');
@@ -37,28 +38,45 @@ async function answerOf(response: Response): Promise<HttpAnswer> {
   return { status: response.status, body, headers: response.headers };
 }
 
-export async function putImage(baseUrl: string, bytes: Uint8Array, sha256 = sha256Hex(bytes), type = 'image/jpeg'): Promise<HttpAnswer> {
+export async function putImage(client: ApiClient, bytes: Uint8Array, sha256 = sha256Hex(bytes), type = 'image/jpeg'): Promise<HttpAnswer> {
   return answerOf(
-    await fetch(`${baseUrl}/api/images/${sha256}`, { method: 'PUT', headers: { 'content-type': type }, body: Buffer.from(bytes) }),
+    await fetch(`${client.baseUrl}/api/images/${sha256}`, {
+      method: 'PUT',
+      headers: { ...client.headers, 'content-type': type },
+      body: Buffer.from(bytes),
+    }),
   );
 }
 
 /** Uploads every image of the fixture audits (tests/support/sealed-audit.ts imagesOf). */
-export async function putFixtureImages(baseUrl: string): Promise<void> {
+export async function putFixtureImages(client: ApiClient): Promise<void> {
   for (const bytes of imagesOf().values()) {
-    const answer = await putImage(baseUrl, bytes);
+    const answer = await putImage(client, bytes);
     if (answer.status !== 200 && answer.status !== 201) throw new Error(`image upload: ${answer.status}`);
   }
 }
 
 /** POSTs a sealed envelope: an object is sent as its JSON, bytes or text exactly as given. */
-export async function postAudit(baseUrl: string, body: unknown, contentType = 'application/json'): Promise<HttpAnswer> {
+export async function postAudit(client: ApiClient, body: unknown, contentType = 'application/json'): Promise<HttpAnswer> {
   const payload = typeof body === 'string' ? body : body instanceof Uint8Array ? Buffer.from(body) : JSON.stringify(body);
-  return answerOf(await fetch(`${baseUrl}/api/audits`, { method: 'POST', headers: { 'content-type': contentType }, body: payload }));
+  return answerOf(
+    await fetch(`${client.baseUrl}/api/audits`, { method: 'POST', headers: { ...client.headers, 'content-type': contentType }, body: payload }),
+  );
 }
 
-export async function getJson(url: string): Promise<HttpAnswer> {
-  return answerOf(await fetch(url));
+export async function getJson(url: string, client?: ApiClient): Promise<HttpAnswer> {
+  return answerOf(await fetch(url, { headers: { ...client?.headers } }));
+}
+
+/** Any API call as a client: JSON bodies sent as JSON, the answer read as JSON when it is. */
+export async function call(client: ApiClient, method: string, path: string, body?: unknown): Promise<HttpAnswer> {
+  return answerOf(
+    await fetch(`${client.baseUrl}${path}`, {
+      method,
+      headers: { ...client.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    }),
+  );
 }
 
 /** A finalised KF01 audit (kf01-mixed grades, a photo and both signatures) with an id of its own. */
@@ -108,12 +126,16 @@ export function revisionTwo(first: Audit): Audit {
 }
 
 /** Enrols a tablet's key the way head office does: its key file, and the fingerprint the tablet shows. */
-export async function enrol(db: Kysely<Database>, signer: SealSigner, auditor = '王小明'): Promise<EnrolledKey> {
+export async function enrol(db: Kysely<Database>, signer: SealSigner, auditor = '王小明', userId?: number): Promise<EnrolledKey> {
   const file = await makeDeviceKeyFile(signer, { deviceLabel: '前台平板 3', auditor, createdAt: '2026-11-01T00:00:00.000Z' });
   if (!file.ok) throw new Error(JSON.stringify(file.issues));
   const content = await readDeviceKeyFile(file.value, nodeVerifier);
   if (!content.ok) throw new Error(JSON.stringify(content.issues));
-  const enrolled = await enrolDeviceKey(db, content.value, { fingerprint: content.value.fingerprint, at: '2026-11-01T00:00:00.000Z' });
+  const enrolled = await enrolDeviceKey(db, content.value, {
+    fingerprint: content.value.fingerprint,
+    at: '2026-11-01T00:00:00.000Z',
+    ...(userId === undefined ? {} : { userId }),
+  });
   if (!enrolled.ok) throw new Error(JSON.stringify(enrolled.issues));
   return enrolled.value;
 }
