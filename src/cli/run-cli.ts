@@ -16,6 +16,7 @@ import {
   rubricsAcceptCommand,
 } from './commands/keys';
 import { initAdminCommand, initAdminUsage, stdinPassword } from './commands/server-init-admin';
+import { serverDownSyncUsage, serverRubricsCommand, serverSitesCommand } from './commands/server-downsync';
 
 const usage = `督查 ducha — rubric tools
 
@@ -44,7 +45,8 @@ const usage = `督查 ducha — rubric tools
   ducha export [--store DIR] [--out b.ducha] [--format 2|1] [--csv audits.csv] [--units-csv units.csv] [--tz Asia/Shanghai]
                                                         bundles are format 2 (zip) unless --format 1 (JSON);
                                                         import and verify read both, by content
-  ${initAdminUsage}`;
+  ${initAdminUsage}
+  ${serverDownSyncUsage}`;
 
 /** The whole-file limit from `--max-size` (default 2 GiB); the other limits stay at their defaults. */
 function limitsFrom(text: string | undefined, io: CliIo): BundleLimits | undefined {
@@ -208,6 +210,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'server': {
         const [sub, ...args] = rest;
         if (sub === 'init-admin') return await initAdminCommand(args, process.env, io, stdinPassword);
+        if (sub === 'sites') return await serverSitesCommand(args, process.env, io);
+        if (sub === 'rubrics') return await serverRubricsCommand(args, process.env, io);
         io.err(`server: use ${initAdminUsage}`);
         return 1;
       }
