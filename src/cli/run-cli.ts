@@ -18,6 +18,7 @@ import {
 } from './commands/keys';
 import { serverCommand, serverUsage } from './commands/server';
 import { initAdminUsage } from './commands/server-init-admin';
+import { serverDownSyncUsage } from './commands/server-downsync';
 
 const usage = `督查 ducha — rubric tools
 
@@ -50,7 +51,8 @@ const usage = `督查 ducha — rubric tools
                                                         bundles are format 2 (zip) unless --format 1 (JSON);
                                                         import and verify read both, by content
 ${serverUsage}
-  ${initAdminUsage}`;
+  ${initAdminUsage}
+  ${serverDownSyncUsage}`;
 
 /** The whole-file limit from `--max-size` (default 2 GiB); the other limits stay at their defaults. */
 function limitsFrom(text: string | undefined, io: CliIo): BundleLimits | undefined {

@@ -85,6 +85,8 @@ export {
   applyFilter,
   averagePercentTenths,
   rankSites,
+  orderRanking,
+  divideHalfUp,
   siteTrend,
   heatMap,
   heatKey,
@@ -92,6 +94,7 @@ export {
   previousPeriod,
   type DashboardFilter,
   type SiteRanking,
+  type SiteRankingRow,
   type HeatMap,
 } from './compare/aggregate';
 export { decodeFactColumns, encodeFactColumns, FACT_COLUMNS_VERSION, type FactColumns } from './compare/fact-columns';

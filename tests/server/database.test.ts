@@ -10,8 +10,8 @@ if (!first) throw new Error('no migrations');
 /** A later release's step, to prove a database with data in it moves forward and keeps its data. */
 const laterStep: Migration = {
   version: MIGRATIONS.length + 1,
-  name: 'test: sites',
-  statements: ['create table sites (code text primary key, name text not null)', "insert into sites values ('SZ-001', '碧桂园凤凰城管理处')"],
+  name: 'test: later sites',
+  statements: ['create table later_sites (code text primary key, name text not null)', "insert into later_sites values ('SZ-001', '碧桂园凤凰城管理处')"],
 };
 const failingStep: Migration = {
   version: MIGRATIONS.length + 1,
@@ -62,7 +62,7 @@ describe.each(BACKENDS)('schema migrations on %s', (backendName) => {
         enrolled_at: '2026-11-01T00:00:00.000Z',
       })
       .execute();
-    expect(await migrate(open.db)).toEqual({ applied: [2], version: 2 });
+    expect(await migrate(open.db, MIGRATIONS.filter((m) => m.version <= 2))).toEqual({ applied: [2], version: 2 });
     expect(await tableNames(open)).toEqual([
       'accepted_revisions',
       'accepted_rubrics',
@@ -84,6 +84,12 @@ describe.each(BACKENDS)('schema migrations on %s', (backendName) => {
     await expect(open.db.insertInto('users').values({ ...user, username: 'li', role: 'root' }).execute()).rejects.toThrow(/check/);
   });
 
+  it('1c. adds down-sync (sites, published rubrics, site proposals) beside accounts', async () => {
+    expect(await migrate(open.db, MIGRATIONS.filter((m) => m.version <= 3))).toEqual({ applied: [3], version: 3 });
+    const tables = await tableNames(open);
+    for (const table of ['published_rubrics', 'site_proposals', 'sites', 'users']) expect(tables).toContain(table);
+  });
+
   it('2. does nothing when run again', async () => {
     expect(await migrate(open.db)).toEqual({ applied: [], version: MIGRATIONS.length });
   });
@@ -96,7 +102,7 @@ describe.each(BACKENDS)('schema migrations on %s', (backendName) => {
     expect(await migrate(open.db, [...MIGRATIONS, laterStep])).toEqual({ applied: [laterStep.version], version: laterStep.version });
     const rubrics = await open.db.selectFrom('accepted_rubrics').select(['rubric_id', 'accepted_at']).execute();
     expect(rubrics.map((r) => [r.rubric_id, r.accepted_at.toISOString()])).toEqual([['KF9', '2026-11-01T00:00:00.000Z']]);
-    const sites = await sql<{ name: string }>`select name from sites`.execute(open.db);
+    const sites = await sql<{ name: string }>`select name from later_sites`.execute(open.db);
     expect(sites.rows).toEqual([{ name: '碧桂园凤凰城管理处' }]);
   });
 
@@ -108,7 +114,7 @@ describe.each(BACKENDS)('schema migrations on %s', (backendName) => {
 
   it('5. refuses a database whose step is another build’s step under the same number', async () => {
     await expect(migrate(open.db, [...MIGRATIONS, { ...laterStep, name: 'other branch' }])).rejects.toThrow(
-      new RegExp(`schema step ${laterStep.version} in the database \\("test: sites"\\) is not this server's step ${laterStep.version} \\("other branch"\\)`),
+      new RegExp(`schema step ${laterStep.version} in the database \\("test: later sites"\\) is not this server's step ${laterStep.version} \\("other branch"\\)`),
     );
   });
 

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../src/server/db/migrations';
 import { API_ROUTES, fastifyPathOf } from '../../src/server/http/api-routes';
 import { errorCodeSchema } from '../../src/server/http/api-schemas';
 import { startServer, type RunningServer } from '../../src/server/start-server';
@@ -41,7 +42,7 @@ describe.each(BACKENDS)('one process serves the app and the API, on %s', (backen
     expect(health.body).toEqual({
       status: 'ok',
       database: backendName === 'PGlite' ? 'pglite' : 'postgresql',
-      schemaVersion: 2,
+      schemaVersion: MIGRATIONS.length,
       version: '0.1.0',
     });
   });

@@ -9,6 +9,7 @@ import { runServerProcess } from '../../server/run-server-process';
 import { StartupError } from '../../server/startup-error';
 import type { CliIo } from '../io';
 import { initAdminCommand, stdinPassword } from './server-init-admin';
+import { serverRubricsCommand, serverSitesCommand } from './server-downsync';
 
 export const serverUsage = `  ducha server start [--port 4173] [--host 127.0.0.1] [--data-dir ./data] [--database-url postgres://…]
                      [--tls-cert cert.pem --tls-key key.pem]
@@ -42,6 +43,8 @@ export async function serverCommand(argv: readonly string[], io: CliIo): Promise
     return 0;
   }
   if (sub === 'init-admin') return await initAdminCommand(rest, process.env, io, stdinPassword);
+  if (sub === 'sites') return await serverSitesCommand(rest, process.env, io);
+  if (sub === 'rubrics') return await serverRubricsCommand(rest, process.env, io);
   const { values, positionals } = parseArgs({
     args: [...rest],
     allowPositionals: true,

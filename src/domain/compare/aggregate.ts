@@ -14,7 +14,7 @@ export interface DashboardFilter {
 }
 
 /** Divides non-negative integers, rounding half up. */
-const divideHalfUp = (numerator: number, denominator: number): number =>
+export const divideHalfUp = (numerator: number, denominator: number): number =>
   Math.floor((2 * numerator + denominator) / (2 * denominator));
 
 /** Only the latest revision of each audit counts; corrected revisions are history. */
@@ -91,7 +91,7 @@ export function rankSites(
   bottomN: number,
 ): SiteRanking[] {
   const before = bySite(previous);
-  const rows = [...bySite(current)].map(([siteKey, facts]): Omit<SiteRanking, 'isBottom'> => {
+  const rows = [...bySite(current)].map(([siteKey, facts]): SiteRankingRow => {
     const sorted = [...facts].sort(byInstant);
     const latest = sorted[sorted.length - 1] ?? sorted[0];
     const average = averagePercentTenths(facts);
@@ -108,7 +108,17 @@ export function rankSites(
       changeTenths: average !== null && previousAverage !== null ? average - previousAverage : null,
     };
   });
-  const ordered = rows.sort(
+  return orderRanking(rows, bottomN);
+}
+
+export type SiteRankingRow = Omit<SiteRanking, 'isBottom'>;
+
+/**
+ * Best first by average percent, then by name; the bottom N (by average) marked. Shared by rankSites and
+ * the server, which sums each site in SQL and orders here so both rank alike.
+ */
+export function orderRanking(rows: readonly SiteRankingRow[], bottomN: number): SiteRanking[] {
+  const ordered = [...rows].sort(
     (a, b) =>
       (b.averagePercentTenths ?? -1) - (a.averagePercentTenths ?? -1) ||
       a.siteName.localeCompare(b.siteName, 'zh-CN'),

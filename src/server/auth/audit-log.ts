@@ -14,7 +14,10 @@ export type AuditAction =
   | 'device-enrolled'
   | 'device-revoked'
   | 'upload-refused'
-  | 'upload-throttled';
+  | 'upload-throttled'
+  | 'rubric-published'
+  | 'site-changed'
+  | 'site-proposal-decided';
 
 export interface AuditEvent {
   readonly action: AuditAction;

@@ -126,4 +126,49 @@ export const MIGRATIONS: readonly Migration[] = [
       `create index audit_log_by_action on audit_log (action, at)`,
     ],
   },
+  {
+    version: 3,
+    name: 'down-sync: published rubrics, sites, site proposals; region beside accepted facts',
+    statements: [
+      // One cursor for everything a tablet syncs down. Writers take DOWNSYNC_LOCK before nextval, so numbers
+      // are handed out in commit order and a reader that has seen n never later meets a smaller one.
+      `create sequence downsync_seq as integer`,
+      `create table published_rubrics (
+        fingerprint text primary key check (fingerprint ~ '^sha256:[0-9a-f]{64}$'),
+        rubric_id text not null,
+        title text not null,
+        rubric jsonb not null,
+        published_at timestamptz not null,
+        published_by text not null,
+        change_seq integer not null unique
+      )`,
+      `create table sites (
+        -- As siteKeyOf reads a code on a tablet (trimmed, upper case), so code:<code> is the audits' site key.
+        code text primary key check (code = upper(btrim(code)) and code <> '' and length(code) <= 50),
+        name text not null check (btrim(name) <> ''),
+        region text not null default '',
+        manager text,
+        active boolean not null default true,
+        updated_at timestamptz not null,
+        change_seq integer not null unique
+      )`,
+      `create index sites_by_manager on sites (manager)`,
+      `create table site_proposals (
+        id uuid primary key,
+        name text not null check (btrim(name) <> ''),
+        region text not null default '',
+        code text,
+        proposed_by text not null,
+        proposed_at timestamptz not null,
+        status text not null check (status in ('pending', 'accepted', 'merged')),
+        site_code text references sites (code),
+        decided_at timestamptz,
+        decided_by text,
+        change_seq integer not null unique
+      )`,
+      `alter table accepted_revisions add column region text`,
+      `update accepted_revisions set region = facts->>'region'`,
+      `create index accepted_revisions_by_rubric on accepted_revisions (rubric_id, audited_at)`,
+    ],
+  },
 ];

@@ -43,6 +43,8 @@ export interface AcceptedRevisionsTable {
   rubric_fingerprint: string;
   site_key: string;
   site_name: string;
+  /** From the facts (migration 3), for the region filter; null when the tablet gave none. */
+  region: ColumnType<string | null, string | null | undefined, string | null>;
   auditor: string;
   audited_at: Timestamp;
   sealed_at: Timestamp;
@@ -85,6 +87,46 @@ export interface ConflictsTable {
   message: string;
   at: Timestamp;
   source: string;
+}
+
+/** A rubric version head office published for tablets to use in new audits (down-sync). */
+export interface PublishedRubricsTable {
+  fingerprint: string;
+  rubric_id: string;
+  title: string;
+  /** The rubric document exactly as parsed (canonical content: its fingerprint is over it). */
+  rubric: Json;
+  published_at: Timestamp;
+  published_by: string;
+  /** Position in the down-sync feed (downsync_seq). */
+  change_seq: number;
+}
+
+/** The sites head office knows, by code; never deleted (retired: active false) so the feed can say so. */
+export interface SitesTable {
+  code: string;
+  name: string;
+  region: string;
+  /** The 管理处负责人's user name, who reads this site's audits. */
+  manager: string | null;
+  active: boolean;
+  updated_at: Timestamp;
+  change_seq: number;
+}
+
+/** A site an auditor added offline, until an admin accepts it as a new site or merges it into one. */
+export interface SiteProposalsTable {
+  id: string;
+  name: string;
+  region: string;
+  code: string | null;
+  proposed_by: string;
+  proposed_at: Timestamp;
+  status: 'pending' | 'accepted' | 'merged';
+  site_code: string | null;
+  decided_at: NullableTimestamp;
+  decided_by: string | null;
+  change_seq: number;
 }
 
 export type RoleName = 'admin' | 'auditor' | 'site-manager';
@@ -133,6 +175,9 @@ export interface Database {
   accepted_revisions: AcceptedRevisionsTable;
   held_entries: HeldEntriesTable;
   conflicts: ConflictsTable;
+  published_rubrics: PublishedRubricsTable;
+  sites: SitesTable;
+  site_proposals: SiteProposalsTable;
   users: UsersTable;
   user_sites: UserSitesTable;
   sessions: SessionsTable;

@@ -7,6 +7,9 @@ import { API_ROUTES, fastifyPathOf } from './api-routes';
 import type { ErrorCode } from './api-schemas';
 import { UploadRateLimiter } from '../auth/rate-limit';
 import { auditRoutes } from './audit-routes';
+import { bundleRoutes } from './bundle-routes';
+import { downSyncRoutes } from './downsync-routes';
+import { headOfficeRoutes } from './head-office-routes';
 import { refuseCrossSiteWrites } from './csrf';
 import { auditLogRoutes } from './audit-log-routes';
 import { deviceRoutes } from './device-routes';
@@ -99,5 +102,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(userRoutes(services));
   await app.register(deviceRoutes(services));
   await app.register(auditLogRoutes(services));
+  await app.register(bundleRoutes(services));
+  await app.register(downSyncRoutes(services));
+  await app.register(headOfficeRoutes(services));
   return app;
 }

@@ -144,6 +144,7 @@ export class SqlIntakeRepository implements IntakeRepository {
               rubric_fingerprint: fact.rubricFingerprint,
               site_key: fact.siteKey,
               site_name: fact.siteName,
+              region: fact.region ?? null,
               auditor: fact.auditor,
               audited_at: fact.auditedAt,
               sealed_at: fact.sealedAt,

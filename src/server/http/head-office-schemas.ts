@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { auditFactSchema } from '../../domain/head-office';
+import { headOfficeFilterSchema } from '../head-office/view';
+
+export { headOfficeFilterSchema };
+
+export const rankingQuerySchema = headOfficeFilterSchema.extend({
+  bottomN: z.coerce.number({ error: 'bottomN 须为 0–100 的整数' }).int('bottomN 须为 0–100 的整数').min(0).max(100).default(5),
+});
+export const trendQuerySchema = headOfficeFilterSchema.extend({ site: z.string().min(1, '请指定单位 (site: a site key)') });
+export const drillDownQuerySchema = trendQuerySchema.extend({ item: z.string().min(1, '请指定考核项 (item: an item id)') });
+export const csvQuerySchema = headOfficeFilterSchema.extend({
+  /** The IANA zone 考核时间 is written in (the cells cannot say it; the header does). */
+  tz: z.string().default('Asia/Shanghai'),
+});
+
+export const siteRankingSchema = z.strictObject({
+  siteKey: z.string(),
+  siteName: z.string(),
+  region: z.string().optional(),
+  count: z.number().int(),
+  latestPercentTenths: z.number().int().nullable(),
+  latestAuditedAt: z.string(),
+  averagePercentTenths: z.number().int().nullable(),
+  previousAveragePercentTenths: z.number().int().nullable(),
+  changeTenths: z.number().int().nullable(),
+  isBottom: z.boolean(),
+});
+export const rankingSchema = z.strictObject({ ranking: z.array(siteRankingSchema) });
+
+export const trendSchema = z.strictObject({
+  points: z.array(z.strictObject({ auditId: z.string(), auditedAt: z.string(), percentTenths: z.number().int().nullable() })),
+});
+
+export const heatMapSchema = z.strictObject({
+  items: z.array(z.strictObject({ id: z.string(), label: z.string(), title: z.string() })),
+  sites: z.array(z.strictObject({ siteKey: z.string(), siteName: z.string() })),
+  cells: z.array(
+    z.strictObject({
+      siteKey: z.string(),
+      itemId: z.string(),
+      /** Share of applicable points lost, tenths of a percent; null when every audit had it 不适用. */
+      lostTenths: z.number().int().nullable(),
+      lostH: z.number().int(),
+      possibleH: z.number().int(),
+      audits: z.number().int(),
+    }),
+  ),
+  rubricVersions: z.number().int(),
+  droppedItemIds: z.array(z.string()),
+});
+
+export const drillDownSchema = z.strictObject({
+  audits: z.array(
+    z.strictObject({
+      auditId: z.string(),
+      auditedAt: z.string(),
+      auditor: z.string(),
+      rubricFingerprint: z.string(),
+      earnedH: z.number().int(),
+      possibleH: z.number().int(),
+      units: auditFactSchema.shape.units,
+    }),
+  ),
+});
