@@ -19,6 +19,7 @@ import {
 import { serverCommand, serverUsage } from './commands/server';
 import { initAdminUsage } from './commands/server-init-admin';
 import { serverDownSyncUsage } from './commands/server-downsync';
+import { serverAccountsUsage } from './commands/server-accounts';
 
 const usage = `督查 ducha — rubric tools
 
@@ -52,7 +53,8 @@ const usage = `督查 ducha — rubric tools
                                                         import and verify read both, by content
 ${serverUsage}
   ${initAdminUsage}
-  ${serverDownSyncUsage}`;
+  ${serverDownSyncUsage}
+  ${serverAccountsUsage}`;
 
 /** The whole-file limit from `--max-size` (default 2 GiB); the other limits stay at their defaults. */
 function limitsFrom(text: string | undefined, io: CliIo): BundleLimits | undefined {

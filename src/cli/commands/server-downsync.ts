@@ -20,7 +20,7 @@ export const serverDownSyncUsage = `ducha server sites list [--data-dir ./data] 
 const CONNECTION = { 'data-dir': { type: 'string' }, 'database-url': { type: 'string' } } as const;
 
 /** The server's database, as init-admin opens it: PostgreSQL alongside a running server, the embedded one only when no server holds it. */
-async function withDatabase(
+export async function withDatabase(
   where: { dataDir: string; databaseUrl: string | undefined },
   io: CliIo,
   work: (db: Kysely<Database>) => Promise<number>,
@@ -48,7 +48,7 @@ async function withDatabase(
   }
 }
 
-const whereOf = (values: { 'data-dir'?: string | undefined; 'database-url'?: string | undefined }, env: Readonly<Record<string, string | undefined>>) => ({
+export const whereOf = (values: { 'data-dir'?: string | undefined; 'database-url'?: string | undefined }, env: Readonly<Record<string, string | undefined>>) => ({
   dataDir: values['data-dir'] ?? (env.DUCHA_DATA_DIR || './data'),
   databaseUrl: values['database-url'] ?? (env.DATABASE_URL || undefined),
 });

@@ -10,6 +10,7 @@ import { StartupError } from '../../server/startup-error';
 import type { CliIo } from '../io';
 import { initAdminCommand, stdinPassword } from './server-init-admin';
 import { serverRubricsCommand, serverSitesCommand } from './server-downsync';
+import { serverKeysCommand, serverUsersCommand } from './server-accounts';
 
 export const serverUsage = `  ducha server start [--port 4173] [--host 127.0.0.1] [--data-dir ./data] [--database-url postgres://…]
                      [--tls-cert cert.pem --tls-key key.pem]
@@ -45,6 +46,8 @@ export async function serverCommand(argv: readonly string[], io: CliIo): Promise
   if (sub === 'init-admin') return await initAdminCommand(rest, process.env, io, stdinPassword);
   if (sub === 'sites') return await serverSitesCommand(rest, process.env, io);
   if (sub === 'rubrics') return await serverRubricsCommand(rest, process.env, io);
+  if (sub === 'users') return await serverUsersCommand(rest, process.env, io, stdinPassword);
+  if (sub === 'keys') return await serverKeysCommand(rest, process.env, io);
   const { values, positionals } = parseArgs({
     args: [...rest],
     allowPositionals: true,
@@ -98,7 +101,7 @@ export async function serverCommand(argv: readonly string[], io: CliIo): Promise
         return 0;
       }
       default:
-        io.err(`server: use server start | reindex | backup | restore\n\n${serverUsage}`);
+        io.err(`server: use server start | init-admin | users | sites | keys | rubrics | reindex | backup | restore\n\n${serverUsage}`);
         return 2;
     }
   } catch (error) {
