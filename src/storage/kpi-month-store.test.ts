@@ -3,7 +3,12 @@ import Dexie from 'dexie';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseRankingDefinition, rankMonth, type RankingDefinition, type Rubric } from '../domain/head-office';
+import {
+  parseRankingDefinition,
+  rankMonth,
+  type RankingDefinition,
+  type Rubric,
+} from '../domain/head-office';
 import { loadRubric, readJson, repoRoot } from '../../tests/support/load';
 import { DuchaDb } from './db';
 import { KpiMonthStore } from './kpi-month-store';
@@ -34,7 +39,10 @@ afterEach(async () => {
 });
 
 const scores = async (store: KpiMonthStore) =>
-  (await store.months()).map((m) => `${m.month} ${m.site} ${m.rubricId} ${String(m.earnedH)}/${String(m.possibleH)} r${String(m.revision)}`);
+  (await store.months()).map(
+    (m) =>
+      `${m.month} ${m.site} ${m.rubricId} ${String(m.earnedH)}/${String(m.possibleH)} r${String(m.revision)}`,
+  );
 
 describe('KpiMonthStore', () => {
   it('scores each month × site × rubric of a file with the metric rules (worked out by hand)', async () => {
@@ -87,13 +95,19 @@ describe('KpiMonthStore', () => {
     const november = rankMonth(monthly, facts, '2026-11');
     // Each site's score is (25 × CC + 25 × YYT) / 50 in hundredths of a percent, half up (no scorecard audits):
     // 甲 (10000 + 10000) / 2 = 10000; 乙 (8778 + 8747) / 2 = 8762.5 → 8763; 丙 (3711 + 9579) / 2 = 6645.
-    expect(november.rows.map((r) => [r.rank, r.siteName, r.scoreBp, r.coveredWeight, r.isBottom, r.isSummoned])).toEqual([
+    expect(
+      november.rows.map((r) => [r.rank, r.siteName, r.scoreBp, r.coveredWeight, r.isBottom, r.isSummoned]),
+    ).toEqual([
       [1, '甲站', 10000, 50, false, false],
       [2, '乙站', 8763, 50, false, false],
       [3, '丙站', 6645, 50, true, true],
     ]);
     expect(november.summoned).toEqual(['name:丙站']);
-    expect(november.rows[2]?.belowTarget.map((u) => `${u.rubricId} ${u.unitId} ${String(u.earnedH)}/${String(u.possibleH)}`)).toEqual([
+    expect(
+      november.rows[2]?.belowTarget.map(
+        (u) => `${u.rubricId} ${u.unitId} ${String(u.earnedH)}/${String(u.possibleH)}`,
+      ),
+    ).toEqual([
       'KPI-CC 1 0/4000',
       'KPI-CC 2 600/1000',
       'KPI-CC 3 3111/4000',
@@ -116,17 +130,25 @@ describe('KpiMonthStore', () => {
     clock = '2026-12-02T08:00:00.000Z';
     // 乙站 November again, now at target on every indicator: 100 instead of 87.78.
     const again = await store.importCsv(
-      ['月份,被考核单位,考核表,序号,数值', '2026-11,乙站,KPI-CC,1,98', '2026-11,乙站,KPI-CC,2,2200', '2026-11,乙站,KPI-CC,3,90', '2026-11,乙站,KPI-CC,4,0'].join('\n'),
+      [
+        '月份,被考核单位,考核表,序号,数值',
+        '2026-11,乙站,KPI-CC,1,98',
+        '2026-11,乙站,KPI-CC,2,2200',
+        '2026-11,乙站,KPI-CC,3,90',
+        '2026-11,乙站,KPI-CC,4,0',
+      ].join('\n'),
       rubrics,
       'fix.csv',
     );
     expect(again.ok && again.imported).toBe(1);
-    expect(again.ok && again.replaced.map((m) => [m.site, m.month, m.rubricId, m.earnedH, m.revision])).toEqual([
-      ['乙站', '2026-11', 'KPI-CC', 8778, 1],
-    ]);
+    expect(
+      again.ok && again.replaced.map((m) => [m.site, m.month, m.rubricId, m.earnedH, m.revision]),
+    ).toEqual([['乙站', '2026-11', 'KPI-CC', 8778, 1]]);
     const months = await store.months();
     expect(months).toHaveLength(9);
-    expect(months.find((m) => m.site === '乙站' && m.month === '2026-11' && m.rubricId === 'KPI-CC')).toMatchObject({
+    expect(
+      months.find((m) => m.site === '乙站' && m.month === '2026-11' && m.rubricId === 'KPI-CC'),
+    ).toMatchObject({
       earnedH: 10000,
       revision: 2,
       source: 'fix.csv',
@@ -146,7 +168,12 @@ describe('KpiMonthStore', () => {
     await store.importCsv(threeSites, rubrics, 'figures.csv');
     const before = await store.months();
     const outcome = await store.importCsv(
-      ['month,site,rubric,unit,figure', '2026-11,甲站,KPI-CC,1,50', '2026-11,乙站,KPI-CC,1,95%', '2026-11,丙站,KPI-CC,9,1'].join('\n'),
+      [
+        'month,site,rubric,unit,figure',
+        '2026-11,甲站,KPI-CC,1,50',
+        '2026-11,乙站,KPI-CC,1,95%',
+        '2026-11,丙站,KPI-CC,9,1',
+      ].join('\n'),
       rubrics,
       'bad.csv',
     );
@@ -163,7 +190,11 @@ describe('KpiMonthStore', () => {
 
   it('stores nothing from a bad file into an empty store', async () => {
     const store = open();
-    const outcome = await store.importCsv('month,site,rubric,unit,figure\n2026-13,甲站,KPI-CC,1,98\n', rubrics, 'bad.csv');
+    const outcome = await store.importCsv(
+      'month,site,rubric,unit,figure\n2026-13,甲站,KPI-CC,1,98\n',
+      rubrics,
+      'bad.csv',
+    );
     expect(outcome.ok).toBe(false);
     expect(await db.kpiMonths.count()).toBe(0);
   });

@@ -19,7 +19,8 @@ export type KpiImportOutcome =
 
 function parseRow(row: KpiMonthRow): KpiMonth {
   const parsed = kpiMonthSchema.safeParse(row.record);
-  if (!parsed.success) throw new StorageError('corrupt', `stored KPI month ${row.key} does not match the schema`);
+  if (!parsed.success)
+    throw new StorageError('corrupt', `stored KPI month ${row.key} does not match the schema`);
   return parsed.data;
 }
 
@@ -34,20 +35,31 @@ export class KpiMonthStore {
   ) {}
 
   /** Imports a figures CSV against the KPI rubrics it may name; `replaced` are the records it took the place of. */
-  async importCsv(text: string, rubrics: ReadonlyMap<string, Rubric>, source: string): Promise<KpiImportOutcome> {
+  async importCsv(
+    text: string,
+    rubrics: ReadonlyMap<string, Rubric>,
+    source: string,
+  ): Promise<KpiImportOutcome> {
     const read = readFiguresCsv(text, rubrics);
     if (!read.ok) return read;
     const importedAt = this.now();
     try {
       return await this.db.transaction('rw', this.db.kpiMonths, async () => {
         const keys = read.value.map((m) => kpiMonthKey({ ...m, siteKey: siteKeyOf({ name: m.site }) }));
-        const existing = (await this.db.kpiMonths.bulkGet(keys)).map((row) => (row ? parseRow(row) : undefined));
+        const existing = (await this.db.kpiMonths.bulkGet(keys)).map((row) =>
+          row ? parseRow(row) : undefined,
+        );
         const rows = read.value.map((figures, i): KpiMonthRow => {
           const rubric = rubrics.get(figures.rubricId);
           if (rubric === undefined) throw new Error(`rubric ${figures.rubricId} was checked but is gone`);
           const revision = (existing[i]?.revision ?? 0) + 1;
           const record = scoreMonthFigures(figures, rubric, { revision, importedAt, source });
-          return { key: keys[i] ?? kpiMonthKey(record), month: record.month, rubricId: record.rubricId, record };
+          return {
+            key: keys[i] ?? kpiMonthKey(record),
+            month: record.month,
+            rubricId: record.rubricId,
+            record,
+          };
         });
         await this.db.kpiMonths.bulkPut(rows);
         return { ok: true, imported: rows.length, replaced: existing.filter((m) => m !== undefined) };
@@ -65,7 +77,9 @@ export class KpiMonthStore {
         .map(parseRow)
         .sort(
           (a, b) =>
-            b.month.localeCompare(a.month) || a.site.localeCompare(b.site, 'zh-CN') || a.rubricId.localeCompare(b.rubricId),
+            b.month.localeCompare(a.month) ||
+            a.site.localeCompare(b.site, 'zh-CN') ||
+            a.rubricId.localeCompare(b.rubricId),
         );
     } catch (error) {
       throw toStorageError(error);

@@ -45,7 +45,9 @@ export function scoreMonthFigures(
   rubric: Rubric,
   stamp: { revision: number; importedAt: string; source: string },
 ): KpiMonth {
-  const answers = Object.fromEntries(Object.entries(figures.figures).map(([id, f]) => [id, { figureH: toHundredths(f) }]));
+  const answers = Object.fromEntries(
+    Object.entries(figures.figures).map(([id, f]) => [id, { figureH: toHundredths(f) }]),
+  );
   const score = scoreAudit(rubric, answers, CURRENT_SCORING_RULES);
   return {
     version: KPI_MONTH_VERSION,
