@@ -93,7 +93,9 @@ export function KpiImportPanel() {
                 ? t('dashboard.kpi.noneReplaced')
                 : t('dashboard.kpi.replaced', {
                     count: outcome.replaced.length,
-                    list: outcome.replaced.map((m) => `${monthTitle(m.month)} ${m.site} ${m.rubricId}`).join('、'),
+                    list: outcome.replaced
+                      .map((m) => `${monthTitle(m.month)} ${m.site} ${m.rubricId}`)
+                      .join('、'),
                   })}
             </p>
           </div>
