@@ -4,6 +4,7 @@ import type { BrowserContext } from 'playwright-core';
 import { launch, newProfileDir } from './support/browser';
 import { AuditApp, eventually, repoRoot, text } from './support/pages';
 import { writeTemp } from './support/trust';
+import { seriousViolations } from './support/a11y';
 
 /**
  * KPI figures imported on the 总部看板, with no audit at all: the 月度综合排名 (rankings/monthly.json, KPI-CC 25 and
@@ -128,5 +129,8 @@ describe('KPI figures imported on the dashboard', () => {
       ]);
     });
     expect(await app.page.getByTestId('kpi-month').count()).toBe(9);
+    // The stored records' table, opened, and the marked ranking pass axe like the rest of the dashboard.
+    await app.page.getByTestId('kpi-months').locator('summary').click();
+    expect(await seriousViolations(app.page)).toEqual([]);
   });
 });
