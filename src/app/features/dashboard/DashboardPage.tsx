@@ -29,6 +29,9 @@ import { TrendChart } from './TrendChart';
 import { useSignerLabel } from './signers';
 import { chosen, filterOptions, rubricChoices, visibleEnds } from './view';
 
+/** One empty list, so the ranking's memos and live queries keep their inputs between renders. */
+const noFacts: readonly FactSummary[] = [];
+
 const initialFilters: FilterState = {
   rubricId: '',
   period: 'year',
@@ -125,7 +128,7 @@ function DashboardView({ facts }: { facts: readonly FactSummary[] }) {
           {t('dashboard.empty')}
         </p>
         {/* Imported KPI figures rank on their own, before any audit is here. */}
-        <MonthlyRankingPanel facts={[]} />
+        <MonthlyRankingPanel facts={noFacts} />
         <ExportPanel facts={[]} rubricId="" />
       </>
     );
