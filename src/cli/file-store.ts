@@ -10,6 +10,7 @@ import {
   storedRevisionSchema,
   isShippedRubric,
   keyId,
+  kpiMonthSchema,
   sealedAuditFileSchema,
   toBase64Url,
   type AuditFact,
@@ -19,6 +20,7 @@ import {
   type IntakeLookup,
   type IntakeQuery,
   type IntakeRepository,
+  type KpiMonth,
   type SealedAuditFile,
   type StoredRevision,
   type ValidEntry,
@@ -43,6 +45,7 @@ const heldFileSchema = z.strictObject({
   entry: z.unknown(),
 });
 export type HeldFile = z.infer<typeof heldFileSchema>;
+const kpiMonthsFileSchema = z.strictObject({ version: z.literal(1), months: z.array(kpiMonthSchema) });
 const conflictFileSchema = conflictRecordSchema.extend({ version: z.literal(1) });
 
 const safeName = (id: string): string => id.replace(/[^0-9a-zA-Z-]/g, '_');
@@ -85,7 +88,7 @@ async function readJson(file: string): Promise<unknown> {
 /**
  * The CLI's local store under one folder: `audits/` (accepted: compared), `held/` (待确认签名, unknown
  * rubric, or waiting for an earlier revision), `conflicts/`, the key register `keys.json`, the rubric
- * versions head office accepted `rubrics.json`, and `index.json` (who holds which lineage revision).
+ * versions head office accepted `rubrics.json`, KPI figures imported per month, site and rubric `kpi-months.json`, and `index.json` (who holds which lineage revision).
  * Every file is written whole (fsync + rename); the index is rebuilt from `audits/` when it is missing.
  */
 export class FileStore implements IntakeRepository {
@@ -182,6 +185,19 @@ export class FileStore implements IntakeRepository {
 
   async saveKeys(keys: readonly EnrolledKey[]): Promise<void> {
     await writeDurably(this.path('keys.json'), JSON.stringify({ version: 1, keys }, null, 2));
+  }
+
+  /** KPI months imported with `ducha kpi import --store` (the dashboard keeps the same records in Dexie). */
+  async kpiMonths(): Promise<KpiMonth[]> {
+    const file = this.path('kpi-months.json');
+    if (!existsSync(file)) return [];
+    const parsed = kpiMonthsFileSchema.safeParse(await readJson(file));
+    if (!parsed.success) throw new Error(`${file}: the imported KPI months do not match the schema`);
+    return parsed.data.months;
+  }
+
+  async saveKpiMonths(months: readonly KpiMonth[]): Promise<void> {
+    await writeFileDurably(this.path('kpi-months.json'), JSON.stringify({ version: 1, months }, null, 2));
   }
 
   async acceptedRubrics(): Promise<z.infer<typeof rubricsFileSchema>['rubrics']> {

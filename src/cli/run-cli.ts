@@ -40,9 +40,10 @@ const usage = `督查 ducha — rubric tools
                                                         all are valid and signed by enrolled keys (3: signer not enrolled)
   ducha import <bundle…> [--store DIR] [--max-size 2G]  verified audits into the local store (default .ducha-store);
                                                         exit 1 on refused or conflicting audits, 3 when some are held
-  ducha kpi import <figures.csv> [--rubrics DIR] [--out months.json]
+  ducha kpi import <figures.csv> [--rubrics DIR] [--out months.json] [--store DIR]
                                                         a month's KPI figures per site (month,site,rubric,unit,figure),
-                                                        scored; every bad line named, then nothing written (exit 1)
+                                                        scored; every bad line named, then nothing written (exit 1);
+                                                        --store keeps them in DIR/kpi-months.json (re-import replaces)
   ducha keys add <file.ducha-key> --fingerprint "<as the tablet shows it>" [--label …] [--auditor …] [--store DIR]
   ducha keys list [--store DIR]                         the key register, and unknown keys with held audits
   ducha keys revoke "<fingerprint>" [--reason …] [--store DIR]
@@ -142,14 +143,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const { values, positionals } = parseArgs({
           args,
           allowPositionals: true,
-          options: { rubrics: { type: 'string' }, out: { type: 'string' } },
+          options: { rubrics: { type: 'string' }, out: { type: 'string' }, store: { type: 'string' } },
         });
         const [file] = positionals;
         if (sub !== 'import' || file === undefined || positionals.length !== 1) {
-          io.err('kpi: ducha kpi import <figures.csv> [--rubrics DIR] [--out months.json]');
+          io.err('kpi: ducha kpi import <figures.csv> [--rubrics DIR] [--out months.json] [--store DIR]');
           return 1;
         }
-        return await kpiImportCommand({ file, rubricsDir: values.rubrics ?? 'rubrics', out: values.out }, io);
+        return await kpiImportCommand(
+          { file, rubricsDir: values.rubrics ?? 'rubrics', out: values.out, store: values.store },
+          io,
+        );
       }
       case 'keys': {
         const [sub, ...args] = rest;

@@ -2,6 +2,15 @@
 // register and comparison. The auditor's screens import only ./index, so none of this reaches a tablet's
 // scoring form (see README.md). It re-exports ./index too, so head-office code needs one entry.
 export * from './index';
+export {
+  KPI_MONTH_VERSION,
+  kpiMonthSchema,
+  kpiMonthKey,
+  kpiMonthFactId,
+  kpiRankingFact,
+  scoreMonthFigures,
+  type KpiMonth,
+} from './kinds/metric/kpi-month';
 export { readFiguresCsv, FIGURES_CSV_HEADERS, type MonthFigures, type RowIssue } from './kinds/metric/figures-csv';
 export { BUNDLE_FORMAT_VERSION, bundleSchema, bundleShellSchema, type Bundle } from './bundle/bundle-schema';
 export {

@@ -442,8 +442,9 @@ describe('schema upgrade', () => {
     const upgraded = new AuditStore(new DuchaDb(dbName), clock);
     await upgraded.db.open();
     expect(upgraded.db.verno).toBe(Math.max(...Object.keys(schemaVersions).map(Number)));
-    expect(upgraded.db.verno).toBe(8);
+    expect(upgraded.db.verno).toBe(9);
     expect(await upgraded.db.seals.count()).toBe(0);
+    expect(await upgraded.db.kpiMonths.count()).toBe(0);
     expect(await upgraded.db.imports.count()).toBe(0);
     const stored = await upgraded.getAudit(header.id);
     expect(stored?.answers.map((a) => [a.unitId, a.grade])).toEqual([['3.2', 'partly']]);

@@ -151,6 +151,15 @@ export interface KeyRow {
   readonly key: unknown;
 }
 
+/** v9: one month of one site on one KPI rubric, imported from figures (a KpiMonth, parsed with zod when read). */
+export interface KpiMonthRow {
+  /** kpiMonthKey: month, site key and rubric; a re-import of the same key replaces the row. */
+  readonly key: string;
+  readonly month: string;
+  readonly rubricId: string;
+  readonly record: unknown;
+}
+
 export interface SettingRow {
   readonly key: string;
   readonly value: unknown;
@@ -217,6 +226,10 @@ export const schemaVersions = {
     importImages: 'key, auditId',
     factUnits: 'auditId',
   },
+  /** v9: KPI figures imported on the dashboard, scored per month, site and rubric (no seal: 导入数据). */
+  9: {
+    kpiMonths: 'key, month, rubricId',
+  },
 } as const;
 
 export class DuchaDb extends Dexie {
@@ -237,6 +250,7 @@ export class DuchaDb extends Dexie {
   importRubrics!: EntityTable<ImportRubricRow, 'fingerprint'>;
   importImages!: EntityTable<ImportImageRow, 'key'>;
   factUnits!: EntityTable<FactUnitsRow, 'auditId'>;
+  kpiMonths!: EntityTable<KpiMonthRow, 'key'>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -340,5 +354,6 @@ export class DuchaDb extends Dexie {
         await tx.table<FactUnitsRow, string>('factUnits').bulkPut(moved);
         await facts.bulkPut(slimmed);
       });
+    this.version(9).stores(schemaVersions[9]);
   }
 }

@@ -21,12 +21,16 @@ import { HeldPanel } from './HeldPanel';
 import { HeatMapTable, type HeatCellRef } from './HeatMapTable';
 import { ImportPanel } from './ImportPanel';
 import { KeyRegisterPanel } from './KeyRegisterPanel';
+import { KpiImportPanel } from './KpiImportPanel';
 import { MonthlyRankingPanel } from './MonthlyRankingPanel';
 import { customBounds, presetBounds, toDayValue, type Bounds } from './period';
 import { RankingTable, type RankedSite } from './RankingTable';
 import { TrendChart } from './TrendChart';
 import { useSignerLabel } from './signers';
 import { chosen, filterOptions, rubricChoices, visibleEnds } from './view';
+
+/** One empty list, so the ranking's memos and live queries keep their inputs between renders. */
+const noFacts: readonly FactSummary[] = [];
 
 const initialFilters: FilterState = {
   rubricId: '',
@@ -123,6 +127,8 @@ function DashboardView({ facts }: { facts: readonly FactSummary[] }) {
         <p className="banner banner--info" data-testid="dashboard-empty">
           {t('dashboard.empty')}
         </p>
+        {/* Imported KPI figures rank on their own, before any audit is here. */}
+        <MonthlyRankingPanel facts={noFacts} />
         <ExportPanel facts={[]} rubricId="" />
       </>
     );
@@ -213,6 +219,7 @@ export function DashboardPage() {
     <section aria-labelledby="dashboard-title" className="page dashboard">
       <h1 id="dashboard-title">{t('dashboard.title')}</h1>
       <ImportPanel />
+      <KpiImportPanel />
       <HeldPanel />
       <KeyRegisterPanel />
       {facts === undefined ? (

@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   formatIssue,
+  monthOf,
   rankMonth,
   rankingMonths,
   type FactSummary,
@@ -11,6 +12,7 @@ import {
 } from '../../../domain/head-office';
 import { belowTargetText, bpText, monthTitle } from '../../../report/ranking/ranking-text';
 import { downloadBytes, safeFileName } from '../../download';
+import { useKpiMonths } from '../../providers/kpi-months';
 import { useHeadOffice } from '../../providers/store-provider';
 import { monthlyRankingDefinition } from './monthly-ranking-definition';
 
@@ -35,15 +37,28 @@ function MonthlyRanking({
     };
   }, [definition, facts]);
   const detailedKpi = useLiveQuery(() => headOffice.withUnits(kpiFacts), [headOffice, kpiFacts]);
+  // KPI figures imported on the dashboard count exactly like an audit's facts; the table marks them (no seal).
+  const kpiMonths = useKpiMonths();
+  const imported = useLiveQuery(() => kpiMonths.rankingFacts(), [kpiMonths]);
   const rankingFacts = useMemo(
-    (): RankingFact[] | undefined => (detailedKpi ? [...otherFacts, ...detailedKpi] : undefined),
-    [otherFacts, detailedKpi],
+    (): RankingFact[] | undefined =>
+      detailedKpi && imported ? [...otherFacts, ...detailedKpi, ...imported] : undefined,
+    [otherFacts, detailedKpi, imported],
   );
   const months = useMemo(() => rankingMonths(definition, rankingFacts ?? []), [definition, rankingFacts]);
   const month = months.includes(monthChoice) ? monthChoice : months[0];
   const ranking = useMemo(
     () => (rankingFacts && month ? rankMonth(definition, rankingFacts, month) : undefined),
     [definition, rankingFacts, month],
+  );
+  const importedParts = useMemo(
+    () =>
+      new Set(
+        (imported ?? [])
+          .filter((f) => month !== undefined && monthOf(f.auditedAt, definition.utcOffset) === month)
+          .map((f) => `${f.siteKey}|${f.rubricId}`),
+      ),
+    [imported, month, definition],
   );
 
   if (rankingFacts === undefined) return <p className="loading">{t('dashboard.loading')}</p>;
@@ -155,9 +170,16 @@ function MonthlyRanking({
                 </td>
                 {ranking.components.map((c) => {
                   const part = row.parts.find((p) => p.rubricId === c.rubricId);
+                  const isImported = importedParts.has(`${row.siteKey}|${c.rubricId}`);
                   return (
-                    <td className="num" key={c.rubricId}>
+                    <td
+                      className="num"
+                      key={c.rubricId}
+                      data-rubric={c.rubricId}
+                      data-imported={isImported ? 'true' : 'false'}
+                    >
                       {part?.percentBp == null ? '—' : `${bpText(part.percentBp)}%`}
+                      {isImported && <span className="rank-row__flag">{t('dashboard.kpi.badge')}</span>}
                     </td>
                   );
                 })}
@@ -168,6 +190,11 @@ function MonthlyRanking({
           </tbody>
         </table>
       </div>
+      {importedParts.size > 0 && (
+        <p className="subtitle" data-testid="monthly-imported-note">
+          {t('dashboard.monthly.importedNote')}
+        </p>
+      )}
       <h3>{t('dashboard.monthly.summonedTitle')}</h3>
       <p data-testid="monthly-summoned">
         {summoned.length === 0
