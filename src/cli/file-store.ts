@@ -197,7 +197,7 @@ export class FileStore implements IntakeRepository {
   }
 
   async saveKpiMonths(months: readonly KpiMonth[]): Promise<void> {
-    await writeFileDurably(this.path('kpi-months.json'), JSON.stringify({ version: 1, months }, null, 2));
+    await writeDurably(this.path('kpi-months.json'), JSON.stringify({ version: 1, months }, null, 2));
   }
 
   async acceptedRubrics(): Promise<z.infer<typeof rubricsFileSchema>['rubrics']> {
