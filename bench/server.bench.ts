@@ -33,7 +33,11 @@ const RANKING_AUDITS = isQuick ? 5_000 : 100_000;
  */
 const UPLOADS_PER_MINUTE = 1_000_000;
 /** The ranking's filter: one year of KF01 up to the bench's audits, so the previous year is summed too (as in the app). */
-const RANKING_FILTER: HeadOfficeFilter = { rubricId: kf01.id, from: '2025-11-25T00:00:00+08:00', to: '2026-11-25T00:00:00+08:00' };
+const RANKING_FILTER: HeadOfficeFilter = {
+  rubricId: kf01.id,
+  from: '2025-11-25T00:00:00+08:00',
+  to: '2026-11-25T00:00:00+08:00',
+};
 
 interface Upload {
   readonly envelope: string;
@@ -62,11 +66,18 @@ async function makeUpload(index: number, withPhotos: boolean, signer: SealSigner
     return { ...a, photoIds: ids };
   });
   const envelope: SealedEnvelope = await seal({ ...audit, answers }, signer, { images });
-  return { envelope: JSON.stringify(envelope), images: [...images.values()].map((bytes) => ({ sha256: sha256Hex(bytes), bytes })) };
+  return {
+    envelope: JSON.stringify(envelope),
+    images: [...images.values()].map((bytes) => ({ sha256: sha256Hex(bytes), bytes })),
+  };
 }
 
 /** Audit i goes to client i mod 50, sealed by that client's tablet. */
-async function makeUploads(count: number, withPhotos: boolean, uploaders: readonly Uploader[]): Promise<Upload[][]> {
+async function makeUploads(
+  count: number,
+  withPhotos: boolean,
+  uploaders: readonly Uploader[],
+): Promise<Upload[][]> {
   const perClient: Upload[][] = uploaders.map(() => []);
   for (let i = 0; i < count; i++) {
     const uploader = uploaders[i % uploaders.length];
@@ -113,20 +124,33 @@ async function upload(
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const count = perClient.reduce((n, list) => n + list.length, 0);
-  return { perSecond: count / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failed };
+  return {
+    perSecond: count / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    failed,
+  };
 }
 
 /** 50 auditor accounts, each signed in over HTTP and enrolling its own tablet's key file. */
 async function uploaders(server: RunningServer): Promise<Uploader[]> {
   const result: Uploader[] = [];
   for (let i = 0; i < CLIENTS; i++) {
-    const user = await addUser(server.services.db, 'auditor', { username: `auditor-${i}`, displayName: `督查员 ${i}` });
+    const user = await addUser(server.services.db, 'auditor', {
+      username: `auditor-${i}`,
+      displayName: `督查员 ${i}`,
+    });
     const client = await signIn(server.url, user.username, user.password);
     const tablet = await nodeSigner();
-    const keyFile = await makeDeviceKeyFile(tablet, { deviceLabel: `平板 ${i}`, auditor: `督查员 ${i}`, createdAt: '2026-11-01T00:00:00.000Z' });
+    const keyFile = await makeDeviceKeyFile(tablet, {
+      deviceLabel: `平板 ${i}`,
+      auditor: `督查员 ${i}`,
+      createdAt: '2026-11-01T00:00:00.000Z',
+    });
     if (!keyFile.ok) throw new Error(JSON.stringify(keyFile.issues));
     const enrolled = await call(client, 'POST', '/api/devices', { keyFile: keyFile.value });
-    if (enrolled.status !== 201) throw new Error(`enrol tablet ${i}: ${enrolled.status} ${JSON.stringify(enrolled.body)}`);
+    if (enrolled.status !== 201)
+      throw new Error(`enrol tablet ${i}: ${enrolled.status} ${JSON.stringify(enrolled.body)}`);
     result.push({ client, tablet });
   }
   return result;
@@ -139,7 +163,8 @@ async function uploaders(server: RunningServer): Promise<Uploader[]> {
 async function fillTo(server: RunningServer): Promise<void> {
   const { db } = server.services;
   const template = await db.selectFrom('accepted_revisions').selectAll().limit(1).executeTakeFirstOrThrow();
-  const have = (await sql<{ n: number }>`select count(*)::int as n from accepted_revisions`.execute(db)).rows[0]?.n ?? 0;
+  const have =
+    (await sql<{ n: number }>`select count(*)::int as n from accepted_revisions`.execute(db)).rows[0]?.n ?? 0;
   await sql`insert into accepted_revisions (audit_id, lineage_id, revision, seal_hash, signer, rubric_id, rubric_fingerprint,
              site_key, site_name, auditor, audited_at, sealed_at, earned_h, possible_h, percent_tenths, facts, envelope_sha256,
              source, received_at, region)
@@ -166,16 +191,27 @@ async function medianOf5(run: () => Promise<number>): Promise<{ ms: number; site
 }
 
 async function rankingOverHttp(admin: SignedIn): Promise<number> {
-  const query = new URLSearchParams({ rubricId: RANKING_FILTER.rubricId, from: RANKING_FILTER.from ?? '', to: RANKING_FILTER.to ?? '' });
+  const query = new URLSearchParams({
+    rubricId: RANKING_FILTER.rubricId,
+    from: RANKING_FILTER.from ?? '',
+    to: RANKING_FILTER.to ?? '',
+  });
   const answer = await call(admin, 'GET', `/api/head-office/ranking?${query.toString()}`);
   const body = answer.body;
-  if (answer.status !== 200 || typeof body !== 'object' || body === null || !('ranking' in body) || !Array.isArray(body.ranking))
+  if (
+    answer.status !== 200 ||
+    typeof body !== 'object' ||
+    body === null ||
+    !('ranking' in body) ||
+    !Array.isArray(body.ranking)
+  )
     throw new Error(`GET /api/head-office/ranking: ${answer.status} ${JSON.stringify(body).slice(0, 300)}`);
   return body.ranking.length;
 }
 
 const fmt = (n: number, digits = 0) => n.toFixed(digits);
-const failures = (failed: readonly string[]) => (failed.length ? `, ${failed.length} failed (first: ${failed[0] ?? ''})` : '');
+const failures = (failed: readonly string[]) =>
+  failed.length ? `, ${failed.length} failed (first: ${failed[0] ?? ''})` : '';
 
 async function run(name: 'PostgreSQL' | 'PGlite', databaseUrl: string | undefined): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ducha-bench-server-'));
@@ -204,7 +240,9 @@ async function run(name: 'PostgreSQL' | 'PGlite', databaseUrl: string | undefine
       `${name.padEnd(10)} ${AUDITS_PHOTOS} audits, 2–10 photos of ~200 KB: ${fmt(b.perSecond)} audits/s (goal on PostgreSQL ≥ 100), p50 ${fmt(b.p50)} ms, p99 ${fmt(b.p99)} ms${failures(b.failed)}`,
     );
     await fillTo(server);
-    const direct = await medianOf5(async () => (await rankingOf(server.services.db, RANKING_FILTER, EVERYTHING, 5)).length);
+    const direct = await medianOf5(
+      async () => (await rankingOf(server.services.db, RANKING_FILTER, EVERYTHING, 5)).length,
+    );
     console.log(
       `${name.padEnd(10)} ranking (rankingOf, a year and the year before) over ${RANKING_AUDITS.toLocaleString('en')} audits: ${fmt(direct.ms, 1)} ms median of 5 (goal ≤ 200 ms), ${direct.sites} sites`,
     );
@@ -225,11 +263,15 @@ console.log(
     .map((n) => n.toFixed(2))
     .join(' ')}, rubric ${kf01.id}${isQuick ? ', --quick (a smoke run, not a measurement)' : ''}`,
 );
-console.log(`upload limit raised to ${UPLOADS_PER_MINUTE.toLocaleString('en')} a minute per account (--uploads-per-minute; default 600) so the limiter is not what is measured`);
+console.log(
+  `upload limit raised to ${UPLOADS_PER_MINUTE.toLocaleString('en')} a minute per account (--uploads-per-minute; default 600) so the limiter is not what is measured`,
+);
 let cluster: PostgresCluster | undefined;
 // Ctrl-C must not leave a postgres running in a temp dir.
 const stopOnSignal = (signal: NodeJS.Signals) => {
-  void (cluster ? cluster.stop() : Promise.resolve()).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  void (cluster ? cluster.stop() : Promise.resolve()).finally(() =>
+    process.exit(signal === 'SIGINT' ? 130 : 143),
+  );
 };
 process.once('SIGINT', stopOnSignal);
 process.once('SIGTERM', stopOnSignal);
