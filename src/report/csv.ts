@@ -1,5 +1,12 @@
 import { wallClock } from './sheet-time';
-import { fromHundredths, fromTenths, type AuditFact, type FactSummary, type Grade } from '../domain/index';
+import {
+  fromHundredths,
+  fromTenths,
+  type AuditFact,
+  type FactSummary,
+  type Grade,
+  type UnitFact,
+} from '../domain/index';
 
 export type CsvCell = string | number;
 
@@ -93,7 +100,17 @@ export function auditsCsv(facts: readonly FactSummary[], labels: AuditCsvLabels,
   ]);
 }
 
-/** One row per audit × graded unit; ungraded units (none in a finalised audit) are left out. */
+/**
+ * A unit's 评定 cell: the grade for a scorecard unit, the figure with its unit (96.5%, 1850个) for a KPI unit;
+ * undefined for a unit with neither (ungraded, which a finalised audit never has).
+ */
+function assessmentCell(u: UnitFact, gradeLabel: (grade: Grade) => string): string | undefined {
+  if (u.grade !== undefined) return gradeLabel(u.grade);
+  if (u.figure !== undefined) return `${String(u.figure)}${u.unit ?? ''}`;
+  return undefined;
+}
+
+/** One row per audit × scored unit (graded or with a figure); ungraded units (none in a finalised audit) are left out. */
 export function unitsCsv(
   facts: readonly AuditFact[],
   labels: UnitCsvLabels,
@@ -113,8 +130,9 @@ export function unitsCsv(
       labels.note,
     ],
     ...facts.flatMap((f) =>
-      f.units.flatMap((u) =>
-        u.grade === undefined
+      f.units.flatMap((u) => {
+        const assessment = assessmentCell(u, gradeLabel);
+        return assessment === undefined
           ? []
           : [
               [
@@ -123,13 +141,13 @@ export function unitsCsv(
                 f.rubricId,
                 localDateTime(f.auditedAt, timeZone),
                 u.id,
-                gradeLabel(u.grade),
+                assessment,
                 fromHundredths(u.earnedH),
                 fromHundredths(u.possibleH),
                 u.note,
               ],
-            ],
-      ),
+            ];
+      }),
     ),
   ]);
 }
