@@ -1,12 +1,6 @@
+import { csvAssessment } from './kinds/unit-kind-reports';
 import { wallClock } from './sheet-time';
-import {
-  fromHundredths,
-  fromTenths,
-  type AuditFact,
-  type FactSummary,
-  type Grade,
-  type UnitFact,
-} from '../domain/index';
+import { fromHundredths, fromTenths, type AuditFact, type FactSummary, type Grade } from '../domain/index';
 
 export type CsvCell = string | number;
 
@@ -100,16 +94,6 @@ export function auditsCsv(facts: readonly FactSummary[], labels: AuditCsvLabels,
   ]);
 }
 
-/**
- * A unit's 评定 cell: the grade for a scorecard unit, the figure with its unit (96.5%, 1850个) for a KPI unit;
- * undefined for a unit with neither (ungraded, which a finalised audit never has).
- */
-function assessmentCell(u: UnitFact, gradeLabel: (grade: Grade) => string): string | undefined {
-  if (u.grade !== undefined) return gradeLabel(u.grade);
-  if (u.figure !== undefined) return `${String(u.figure)}${u.unit ?? ''}`;
-  return undefined;
-}
-
 /** One row per audit × scored unit (graded or with a figure); ungraded units (none in a finalised audit) are left out. */
 export function unitsCsv(
   facts: readonly AuditFact[],
@@ -131,7 +115,7 @@ export function unitsCsv(
     ],
     ...facts.flatMap((f) =>
       f.units.flatMap((u) => {
-        const assessment = assessmentCell(u, gradeLabel);
+        const assessment = csvAssessment(u, gradeLabel);
         return assessment === undefined
           ? []
           : [
