@@ -1,3 +1,4 @@
+import { csvAssessment } from './kinds/unit-kind-reports';
 import { wallClock } from './sheet-time';
 import { fromHundredths, fromTenths, type AuditFact, type FactSummary, type Grade } from '../domain/index';
 
@@ -93,7 +94,7 @@ export function auditsCsv(facts: readonly FactSummary[], labels: AuditCsvLabels,
   ]);
 }
 
-/** One row per audit × graded unit; ungraded units (none in a finalised audit) are left out. */
+/** One row per audit × scored unit (graded or with a figure); ungraded units (none in a finalised audit) are left out. */
 export function unitsCsv(
   facts: readonly AuditFact[],
   labels: UnitCsvLabels,
@@ -113,8 +114,9 @@ export function unitsCsv(
       labels.note,
     ],
     ...facts.flatMap((f) =>
-      f.units.flatMap((u) =>
-        u.grade === undefined
+      f.units.flatMap((u) => {
+        const assessment = csvAssessment(u, gradeLabel);
+        return assessment === undefined
           ? []
           : [
               [
@@ -123,13 +125,13 @@ export function unitsCsv(
                 f.rubricId,
                 localDateTime(f.auditedAt, timeZone),
                 u.id,
-                gradeLabel(u.grade),
+                assessment,
                 fromHundredths(u.earnedH),
                 fromHundredths(u.possibleH),
                 u.note,
               ],
-            ],
-      ),
+            ];
+      }),
     ),
   ]);
 }

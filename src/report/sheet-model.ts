@@ -4,13 +4,14 @@ import {
   fromHundredths,
   timedUnitOf,
   fromTenths,
+  type Answer,
   type Audit,
-  type Grade,
   type NodeScore,
   type Rubric,
   type RubricNode,
   type ScoreResult,
 } from '../domain/index';
+import { reportOf } from './kinds/unit-kind-reports';
 import { DEFAULT_SHEET_TIME_ZONE, zonedDateTime } from './sheet-time';
 
 /** One row of the 督办记录表 table: 序号 | 项目 | 标准 | 考核与评分方法 | 标准分值 | 实际得分. */
@@ -50,28 +51,20 @@ export interface SheetModel {
   readonly footer: string;
 }
 
-const gradeLabel = (rubric: Rubric, grade: Grade | undefined): string =>
-  grade === undefined
-    ? '未评'
-    : grade === 'na'
-      ? '不适用'
-      : (rubric.scale.find((l) => l.key === grade)?.label ?? grade);
-
 const points = (hundredths: number): string => String(fromHundredths(hundredths));
 
 function earnedCell(
   rubric: Rubric,
   node: RubricNode,
   score: NodeScore | undefined,
-  figure: number | undefined,
+  answer: Answer | undefined,
 ): string {
   if (!score) return '';
   if (score.isUnit) {
     if (score.state === 'na') return '不适用';
     if (score.state === 'missing') return '未评';
-    // A metric unit's cell shows the figure it was scored from where a graded unit shows its grade.
-    if (node.kind === 'metric') return `${points(score.earnedH)}\n${String(figure)}${node.unit ?? ''}`;
-    return `${points(score.earnedH)}\n${gradeLabel(rubric, score.grade)}`;
+    // Under the points, what they were scored from, as the unit's kind shows it (kinds/unit-kind-reports.ts).
+    return `${points(score.earnedH)}\n${reportOf(node).sheetScoredFrom(rubric, node, score, answer)}`;
   }
   if (score.state === 'all_na') return '不适用';
   const cap =
@@ -111,7 +104,14 @@ export function buildSheetModel(
       id: node.id,
       depth,
       isUnit: node.children === undefined,
-      cells: [seq, title, standard, method, String(node.points), earnedCell(rubric, node, nodeScore, answers.get(node.id)?.figure)],
+      cells: [
+        seq,
+        title,
+        standard,
+        method,
+        String(node.points),
+        earnedCell(rubric, node, nodeScore, answers.get(node.id)),
+      ],
     });
     for (const child of node.children ?? []) visit(child, depth + 1);
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { gradeSchema } from '../rubric/rubric-schema';
+import { walkNodes } from '../rubric/rubric-tree';
 import { keyId, scoreSealed } from '../seal/seal';
 import type { SealedEnvelope } from '../seal/seal-schema';
 
@@ -19,6 +20,9 @@ export const unitFactSchema = z.strictObject({
   id: z.string(),
   itemId: z.string(),
   grade: gradeSchema.optional(),
+  /** A metric unit's figure as entered and the unit it counts in (96.5, "%"): a KPI audit's CSV shows them where a grade would be. */
+  figure: z.number().optional(),
+  unit: z.string().optional(),
   note: z.string(),
   earnedH: int,
   possibleH: int,
@@ -66,11 +70,16 @@ export function summaryOf(fact: AuditFact): FactSummary {
 export const siteKeyOf = (site: { name: string; code?: string | undefined }): string =>
   site.code?.trim() ? `code:${site.code.trim().toUpperCase()}` : `name:${site.name.trim()}`;
 
+const figureOf = (figure: number | undefined, unit: string | undefined): Pick<UnitFact, 'figure' | 'unit'> =>
+  figure === undefined ? {} : { figure, ...(unit === undefined ? {} : { unit }) };
+
 export function auditFactFromEnvelope(envelope: SealedEnvelope): AuditFact {
   const { audit, rubric } = envelope.payload;
   const score = scoreSealed(envelope.payload);
   const byId = new Map(score.nodes.map((n) => [n.id, n]));
   const notes = new Map(audit.answers.map((a) => [a.unitId, a.note]));
+  const figures = new Map(audit.answers.map((a) => [a.unitId, a.figure]));
+  const unitsOf = new Map([...walkNodes(rubric)].map(({ node }) => [node.id, node.unit]));
   const itemOf = (id: string) => id.split('.')[0] ?? id;
   return {
     auditId: audit.id,
@@ -102,6 +111,7 @@ export function auditFactFromEnvelope(envelope: SealedEnvelope): AuditFact {
         id: n.id,
         itemId: itemOf(n.id),
         ...(n.grade ? { grade: n.grade } : {}),
+        ...figureOf(figures.get(n.id), unitsOf.get(n.id)),
         note: notes.get(n.id) ?? '',
         earnedH: n.earnedH,
         possibleH: n.possibleH,

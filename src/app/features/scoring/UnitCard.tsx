@@ -1,12 +1,10 @@
-import { memo, useState } from 'react';
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { gradeKeys, type Answer, type Grade, type NodeScore, type RubricNode } from '../../../domain/index';
+import type { Answer, NodeScore, RubricNode } from '../../../domain/index';
 import { formatPoints } from '../../format';
-import { useSaveTracker } from '../../providers/save-tracker';
-import { useStore } from '../../providers/store-provider';
 import { NoteField } from './NoteField';
 import { PhotoStrip } from './PhotoStrip';
-import { MetricField } from './kinds/MetricField';
+import { uiOf } from './kinds/unit-kind-uis';
 
 const sameAnswer = (a: Answer | undefined, b: Answer | undefined): boolean =>
   a === b ||
@@ -52,24 +50,18 @@ export const UnitCard = memo(function UnitCard({
   showMethod,
 }: UnitCardProps) {
   const { t } = useTranslation();
-  const store = useStore();
-  const { track } = useSaveTracker();
-  // The tapped grade shows as pending until the store confirms it; on failure it stays, marked unsaved.
-  const [tapped, setPending] = useState<{ grade: Grade | undefined; failed: boolean }>();
-  // Once the stored grade catches up (saved, or saved later by a retry), the tap is no longer pending.
-  const pending = tapped && tapped.grade !== answer?.grade ? tapped : undefined;
-  const grades: readonly Grade[] = allowNA ? [...gradeKeys, 'na'] : gradeKeys;
-  const shown = pending ? pending.grade : answer?.grade;
-
-  const choose = async (grade: Grade | undefined) => {
-    setPending({ grade, failed: false });
-    const saved = await track(`grade:${auditId}:${node.id}`, () => store.saveGrade(auditId, node.id, grade));
-    setPending(saved ? undefined : { grade, failed: true });
-  };
+  // The unit's kind owns its control: a figure for a metric, the scale's buttons otherwise (kinds/unit-kind-uis.ts).
+  const { isAnswered, showsNA, control } = uiOf(node).useControl({
+    auditId,
+    node,
+    answer,
+    allowNA,
+    isEditable,
+  });
 
   return (
     <article
-      className={`unit ${shown === undefined && answer?.figure === undefined ? 'unit--ungraded' : ''}`}
+      className={`unit ${isAnswered ? '' : 'unit--ungraded'}`}
       id={`unit-${node.id}`}
       data-testid="unit"
       data-unit-id={node.id}
@@ -85,7 +77,7 @@ export const UnitCard = memo(function UnitCard({
         <span className="unit__earned" data-testid="unit-earned">
           {score && score.state === 'graded'
             ? t('scoring.earns', { earned: formatPoints(score.earnedH) })
-            : shown === 'na'
+            : showsNA
               ? t('grade.na')
               : ''}
         </span>
@@ -97,43 +89,7 @@ export const UnitCard = memo(function UnitCard({
           <p>{node.method}</p>
         </details>
       )}
-      {/* The unit's kind owns its control: a figure for a metric, the scale's buttons otherwise. */}
-      {node.kind === 'metric' ? (
-        <MetricField auditId={auditId} node={node} answer={answer} isEditable={isEditable} />
-      ) : (
-        <>
-          <div className="grade-buttons" role="group" aria-label={t('scoring.gradeGroup', { unit: node.id })}>
-            {grades.map((grade) => (
-              <button
-                key={grade}
-                type="button"
-                className={`grade-button grade-button--${grade}`}
-                aria-pressed={shown === grade}
-                data-pending={pending?.grade === grade ? (pending.failed ? 'failed' : 'saving') : undefined}
-                disabled={!isEditable}
-                onClick={() => void choose(grade)}
-                data-testid={`grade-${node.id}-${grade}`}
-              >
-                {t(`grade.${grade}`)}
-              </button>
-            ))}
-          </div>
-          {isEditable && shown !== undefined && (
-            <button
-              type="button"
-              className="button button--small button--ghost unit__clear"
-              onClick={() => void choose(undefined)}
-            >
-              {t('scoring.clearGrade')}
-            </button>
-          )}
-          {pending?.failed && (
-            <p className="field__error" role="alert">
-              {t('save.failed')}
-            </p>
-          )}
-        </>
-      )}
+      {control}
       {isEditable ? (
         <NoteField auditId={auditId} unitId={node.id} storedNote={answer?.note ?? ''} />
       ) : (

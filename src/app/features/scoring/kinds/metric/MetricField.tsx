@@ -9,10 +9,10 @@ import {
   type FigureProblem,
   type FigureRefusal,
   type RubricNode,
-} from '../../../../domain/index';
-import { formatPoints } from '../../../format';
-import { useSaveTracker } from '../../../providers/save-tracker';
-import { useStore } from '../../../providers/store-provider';
+} from '../../../../../domain/index';
+import { formatPoints } from '../../../../format';
+import { useSaveTracker } from '../../../../providers/save-tracker';
+import { useStore } from '../../../../providers/store-provider';
 import { MetricRule } from './MetricRule';
 
 interface MetricFieldProps {

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { RubricNode } from '../../../../domain/index';
+import type { RubricNode } from '../../../../../domain/index';
 
 /** The rule of a metric unit in words, from its data (so the form says exactly what the score will do). */
 export function MetricRule({ id, node }: { readonly id: string; readonly node: RubricNode }) {
