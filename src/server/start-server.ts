@@ -27,7 +27,7 @@ export async function startServer(
       });
     tls = { cert: await read(config.tlsCert, 'certificate'), key: await read(config.tlsKey, 'key') };
   }
-  const opened = await openServices(config);
+  const opened = await openServices(config, { shared: true });
   let app: FastifyInstance | undefined;
   try {
     app = await buildApp({

@@ -69,7 +69,7 @@ describe('blob store: bytes by SHA-256, whole or not at all', () => {
 describe('receipt log', () => {
   it('lists receipts in arrival order and reports a file that is not one', async () => {
     const dataDir = freshDir();
-    const receipts = await ReceiptLog.open(dataDir, join(dataDir, 'tmp'));
+    const receipts = await ReceiptLog.open(dataDir, join(dataDir, 'tmp'), 'host-1-abcd');
     await sweepTemporaryFiles(join(dataDir, 'tmp'));
     const at = ['2026-11-24T02:30:00.000Z', '2026-11-24T02:30:00.000Z', '2026-11-25T00:00:00.001Z'];
     const shas = ['c', 'a', 'b'].map((c) => c.repeat(64));

@@ -21,7 +21,7 @@ export interface DataDirLock {
 /** Locks this process holds: a pid in a lock file can be ours from an earlier life (containers reuse pid 1). */
 const heldHere = new Set<string>();
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -62,6 +62,16 @@ async function tryPlace(dataDir: string, path: string, content: LockFile): Promi
   }
 }
 
+/** Who holds the exclusive lock, if anyone still does (another machine's pid cannot be checked: honoured). */
+export async function liveLockHolder(dataDir: string): Promise<LockFile | undefined> {
+  const path = join(resolve(dataDir), 'ducha.lock');
+  const holder = await readLock(path);
+  if (holder === undefined) return undefined;
+  const isLive =
+    holder.host !== hostname() || (holder.pid === process.pid ? heldHere.has(path) : isAlive(holder.pid));
+  return isLive ? holder : undefined;
+}
+
 /**
  * Makes this process the only server on a data dir (PGlite's files and the blob store must never have two
  * writers). A lock left by a process that is gone is taken over; one held by a live process is refused with
@@ -83,12 +93,8 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
         },
       };
     }
-    const holder = await readLock(path);
-    // Another machine's pid cannot be checked from here (a shared folder): its lock is honoured.
-    const isLive =
-      holder !== undefined &&
-      (holder.host !== mine.host || (holder.pid === process.pid ? heldHere.has(path) : isAlive(holder.pid)));
-    if (holder !== undefined && isLive)
+    const holder = await liveLockHolder(dataDir);
+    if (holder !== undefined)
       throw new StartupError(
         `the data dir ${resolve(dataDir)} is in use by another Ducha server (pid ${holder.pid} on ${holder.host}, since ${holder.since}): stop it first, or start this one with another --data-dir`,
       );
@@ -97,5 +103,7 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
     await rename(path, aside).catch(() => undefined);
     await rm(aside, { force: true });
   }
-  throw new StartupError(`could not lock the data dir ${resolve(dataDir)}: another server took it at the same moment`);
+  throw new StartupError(
+    `could not lock the data dir ${resolve(dataDir)}: another server took it at the same moment`,
+  );
 }

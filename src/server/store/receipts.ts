@@ -14,9 +14,11 @@ export type Receipt = z.infer<typeof receiptSchema>;
 
 /**
  * One small fsynced file per envelope taken in, named so that names sort in arrival order
- * (`receipts/<day>/<time>-<sequence>-<sha256>.json`). The blob store alone has no order, and order decides
- * which of two seals of one audit came first: re-running intake over the receipts in this order rebuilds
- * the database as it was.
+ * (`receipts/<day>/<time>-<instance>-<sequence>-<sha256>.json`). The blob store alone has no order, and order
+ * decides which of two seals of one audit came first: re-running intake over the receipts in this order
+ * rebuilds the database as it was. Servers sharing the data dir each name theirs with their own instance id,
+ * so no two ever write one name; receipts of one millisecond from two instances sort by instance id, an
+ * order that is arbitrary but the same at every reindex (their clocks are only as close as NTP keeps them).
  */
 export class ReceiptLog {
   private sequence = 0;
@@ -25,12 +27,15 @@ export class ReceiptLog {
   private constructor(
     private readonly root: string,
     private readonly tmpDir: string,
+    private readonly instanceId: string,
   ) {}
 
-  static async open(dataDir: string, tmpDir: string): Promise<ReceiptLog> {
+  static async open(dataDir: string, tmpDir: string, instanceId: string): Promise<ReceiptLog> {
+    if (!/^[A-Za-z0-9._]+(?:-[A-Za-z0-9._]+)*$/.test(instanceId))
+      throw new Error(`not an instance id: ${instanceId}`);
     const root = join(dataDir, 'receipts');
     await makeDirDurably(root);
-    return new ReceiptLog(root, tmpDir);
+    return new ReceiptLog(root, tmpDir, instanceId);
   }
 
   async record(receipt: Receipt): Promise<void> {
@@ -43,7 +48,7 @@ export class ReceiptLog {
       this.days.add(day);
     }
     this.sequence++;
-    const name = `${compact}-${String(this.sequence).padStart(9, '0')}-${checked.envelopeSha256}.json`;
+    const name = `${compact}-${this.instanceId}-${String(this.sequence).padStart(9, '0')}-${checked.envelopeSha256}.json`;
     await writeDurably(join(dir, name), JSON.stringify(checked), this.tmpDir);
   }
 
