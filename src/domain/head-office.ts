@@ -11,7 +11,7 @@ export {
   scoreMonthFigures,
   type KpiMonth,
 } from './kinds/metric/kpi-month';
-export { readFiguresCsv, FIGURES_CSV_HEADERS, type MonthFigures, type RowIssue } from './kinds/metric/figures-csv';
+export { readFiguresCsv, hasMetricUnits, FIGURES_CSV_HEADERS, type MonthFigures, type RowIssue } from './kinds/metric/figures-csv';
 export { BUNDLE_FORMAT_VERSION, bundleSchema, bundleShellSchema, type Bundle } from './bundle/bundle-schema';
 export {
   BUNDLE_V2_FORMAT_VERSION,

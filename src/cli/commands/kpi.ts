@@ -7,7 +7,7 @@ import {
   scoreAudit,
   toHundredths,
   toSealedScore,
-  walkNodes,
+  hasMetricUnits,
   readFiguresCsv,
   kpiMonthKey,
   scoreMonthFigures,
@@ -36,7 +36,7 @@ async function kpiRubrics(dir: string, io: CliIo): Promise<Map<string, Rubric> |
       for (const issue of parsed.issues) io.err(`${join(dir, name)}: ${formatIssue(issue)}`);
       return undefined;
     }
-    if ([...walkNodes(parsed.value)].some(({ node }) => node.kind === 'metric')) rubrics.set(parsed.value.id, parsed.value);
+    if (hasMetricUnits(parsed.value)) rubrics.set(parsed.value.id, parsed.value);
   }
   return rubrics;
 }

@@ -1,7 +1,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { walkNodes, type Rubric } from '../../../domain/head-office';
+import { hasMetricUnits, type Rubric } from '../../../domain/head-office';
 import type { KpiImportOutcome } from '../../../storage/kpi-month-store';
 import { useKpiMonths } from '../../providers/kpi-months';
 import { loadedShippedRubrics, loadShippedRubrics } from '../../shipped-rubrics';
@@ -14,7 +14,7 @@ async function kpiRubrics(): Promise<Map<string, Rubric>> {
   await loadShippedRubrics();
   return new Map(
     loadedShippedRubrics()
-      .filter((r) => [...walkNodes(r)].some(({ node }) => node.kind === 'metric'))
+      .filter(hasMetricUnits)
       .map((r) => [r.id, r]),
   );
 }

@@ -1,5 +1,5 @@
 import type { Rubric } from '../../rubric/rubric-schema';
-import { findNode } from '../../rubric/rubric-tree';
+import { findNode, walkNodes } from '../../rubric/rubric-tree';
 import { figureRefusal } from './metric-kind';
 import { readFigure, type FigureProblem } from './read-figure';
 
@@ -18,6 +18,10 @@ export interface RowIssue {
   readonly line: number;
   readonly reason: string;
 }
+
+/** A rubric a figures file may name: one with at least one metric unit. */
+export const hasMetricUnits = (rubric: Rubric): boolean =>
+  [...walkNodes(rubric)].some(({ node }) => node.kind === 'metric');
 
 export const FIGURES_CSV_HEADERS = [
   ['month', 'site', 'rubric', 'unit', 'figure'],
