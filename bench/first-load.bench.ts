@@ -14,6 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { z } from 'zod';
 import { chromiumArgs, chromiumExecutable } from '../tests/support/chromium';
+import { startAuditInApp } from './support/start-audit';
 import type { BenchContext } from './support/context';
 import type { PartResult } from './support/figures';
 
@@ -115,15 +116,7 @@ export async function startKf02Audit(browser: Browser, origin: string): Promise<
   const context = await browser.newContext({ viewport, locale: 'zh-CN', serviceWorkers: 'block' });
   try {
     const page = await context.newPage();
-    await page.goto(`${origin}/#/new`);
-    await page.getByTestId('rubric-select').selectOption('KF02');
-    const siteSelect = page.getByTestId('site-select');
-    if ((await siteSelect.count()) > 0) await siteSelect.selectOption('new');
-    await page.getByTestId('site-name').fill('万科·城市花园');
-    await page.getByTestId('auditor').fill('李明');
-    await page.getByTestId('start-audit').click();
-    await page.waitForURL(/#\/audits\/[0-9a-f-]{36}$/);
-    await page.getByTestId('running-total').waitFor();
+    await startAuditInApp(page, origin, { rubricId: 'KF02', site: '万科·城市花园', auditor: '李明' });
     return {
       name: 'Ducha',
       url: page.url(),

@@ -3,6 +3,7 @@
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumExecutable } from '../tests/support/chromium';
 import type { BenchContext } from './support/context';
+import { startAuditInApp } from './support/start-audit';
 import type { PartResult } from './support/figures';
 import { measureTaps, type Percentiles } from './taps/measure-taps';
 
@@ -19,15 +20,7 @@ export async function runTapsBench(bench: BenchContext): Promise<PartResult> {
       serviceWorkers: 'block',
     });
     const page = await context.newPage();
-    await page.goto(`${bench.origin}/#/new`);
-    await page.getByTestId('rubric-select').selectOption('KF3');
-    const siteSelect = page.getByTestId('site-select');
-    if ((await siteSelect.count()) > 0) await siteSelect.selectOption('new');
-    await page.getByTestId('site-name').fill('万科·城市花园');
-    await page.getByTestId('auditor').fill('李明');
-    await page.getByTestId('start-audit').click();
-    await page.waitForURL(/#\/audits\/[0-9a-f-]{36}$/);
-    await page.getByTestId('running-total').waitFor();
+    await startAuditInApp(page, bench.origin, { rubricId: 'KF3', site: '万科·城市花园', auditor: '李明' });
     const taps = bench.quick ? 50 : 100;
     bench.log(`taps: ${String(taps)} taps on KF3`);
     const result = await measureTaps(page, { taps });

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { z } from 'zod';
+import { startAuditInApp } from '../support/start-audit';
 
 const root = join(import.meta.dirname, '..', '..');
 const fixture = z
@@ -34,16 +35,7 @@ async function sign(page: Page, role: 'auditor' | 'siteManager', name: string): 
 
 /** Creates and finalises the audit; returns the review screen's URL. */
 export async function finalisedKf3InApp(page: Page, origin: string): Promise<string> {
-  await page.goto(`${origin}#/new`);
-  await page.getByTestId('rubric-select').selectOption('KF3');
-  const siteSelect = page.getByTestId('site-select');
-  if ((await siteSelect.count()) > 0) await siteSelect.selectOption('new');
-  await page.getByTestId('site-name').fill('碧桂园凤凰城管理处');
-  await page.getByTestId('auditor').fill('王小明');
-  await page.getByTestId('start-audit').click();
-  await page.waitForURL(/#\/audits\/[0-9a-f-]{36}$/);
-  const id = /#\/audits\/([0-9a-f-]{36})/.exec(page.url())?.[1];
-  if (!id) throw new Error(`no audit id in ${page.url()}`);
+  const id = await startAuditInApp(page, origin, { rubricId: 'KF3', site: '碧桂园凤凰城管理处', auditor: '王小明' });
   const units = Object.entries(fixture.grades);
   for (const [i, [unit, grade]] of units.entries()) {
     await page.getByTestId(`grade-${unit}-${grade}`).click();
