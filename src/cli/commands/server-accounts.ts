@@ -5,7 +5,7 @@ import { roleSchema, ROLE_LABELS } from '../../server/auth/roles';
 import { createUser, disableUser, listUsers, passwordSchema } from '../../server/auth/users';
 import { keyRegister, revokeDeviceKey } from '../../server/intake/key-register-store';
 import type { CliIo } from '../io';
-import { withDatabase, whereOf } from './server-downsync';
+import { withDatabase, whereOf } from './server-database';
 import type { PasswordSource } from './server-init-admin';
 
 export const serverAccountsUsage = `ducha server users list [--data-dir …] [--database-url …]

@@ -1,14 +1,9 @@
 import { parseArgs } from 'node:util';
-import type { Kysely } from 'kysely';
 import { recordAuditEvent } from '../../server/auth/audit-log';
-import { migrate } from '../../server/db/migrate';
-import { openDatabase } from '../../server/db/open-database';
-import type { Database } from '../../server/db/tables';
 import { publishRubric } from '../../server/downsync/published-rubrics';
 import { listSites, setSite } from '../../server/downsync/sites-store';
-import { openServices } from '../../server/open-services';
-import { StartupError } from '../../server/startup-error';
 import { readJsonFile, type CliIo } from '../io';
+import { whereOf, withDatabase } from './server-database';
 
 export const serverDownSyncUsage = `ducha server sites list [--data-dir ./data] [--database-url postgres://…]
                                                         every site: code, name, region, manager, retired
@@ -18,40 +13,6 @@ export const serverDownSyncUsage = `ducha server sites list [--data-dir ./data] 
                                                         publish a rubric version for new audits on every tablet`;
 
 const CONNECTION = { 'data-dir': { type: 'string' }, 'database-url': { type: 'string' } } as const;
-
-/** The server's database, as init-admin opens it: PostgreSQL alongside a running server, the embedded one only when no server holds it. */
-export async function withDatabase(
-  where: { dataDir: string; databaseUrl: string | undefined },
-  io: CliIo,
-  work: (db: Kysely<Database>) => Promise<number>,
-): Promise<number> {
-  try {
-    if (where.databaseUrl !== undefined) {
-      const database = await openDatabase({ dataDir: where.dataDir, databaseUrl: where.databaseUrl });
-      try {
-        await migrate(database.db);
-        return await work(database.db);
-      } finally {
-        await database.close();
-      }
-    }
-    const opened = await openServices({ dataDir: where.dataDir, databaseUrl: undefined });
-    try {
-      return await work(opened.services.db);
-    } finally {
-      await opened.close();
-    }
-  } catch (error) {
-    if (!(error instanceof StartupError)) throw error;
-    io.err(`server: ${error.message}`);
-    return 1;
-  }
-}
-
-export const whereOf = (values: { 'data-dir'?: string | undefined; 'database-url'?: string | undefined }, env: Readonly<Record<string, string | undefined>>) => ({
-  dataDir: values['data-dir'] ?? (env.DUCHA_DATA_DIR || './data'),
-  databaseUrl: values['database-url'] ?? (env.DATABASE_URL || undefined),
-});
 
 /** Who a CLI act is recorded under in the audit log: the operator at the server's console. */
 const CONSOLE = { userId: null, username: '(ducha server)' } as const;

@@ -6,12 +6,10 @@ import type { Kysely } from 'kysely';
 import { recordAuditEvent } from '../../server/auth/audit-log';
 import { MIN_PASSWORD_LENGTH } from '../../server/auth/password';
 import { createUser, displayNameSchema, hasActiveAdmin, passwordSchema, usernameSchema } from '../../server/auth/users';
-import { migrate } from '../../server/db/migrate';
-import { openDatabase } from '../../server/db/open-database';
 import type { Database } from '../../server/db/tables';
-import { openServices } from '../../server/open-services';
 import { StartupError } from '../../server/startup-error';
 import type { CliIo } from '../io';
+import { withDatabase } from './server-database';
 
 export const initAdminUsage = `ducha server init-admin --username <name> [--display-name <name>] [--data-dir ./data] [--database-url postgres://…] [--force-another]
                                                         the first 总部管理员; the password is read from stdin (one line)
@@ -93,23 +91,7 @@ export async function initAdminCommand(
       return 1;
     }
     const options = { username, displayName, password: typed.data, forceAnother };
-    if (databaseUrl !== undefined) {
-      // PostgreSQL takes any number of clients: no data-dir lock, the server may be running.
-      const database = await openDatabase({ dataDir, databaseUrl });
-      try {
-        await migrate(database.db);
-        return await createFirstAdmin(database.db, options, io);
-      } finally {
-        await database.close();
-      }
-    }
-    // The embedded database has one writer: this takes the data-dir lock, refused while a server runs on it.
-    const opened = await openServices({ dataDir, databaseUrl: undefined });
-    try {
-      return await createFirstAdmin(opened.services.db, options, io);
-    } finally {
-      await opened.close();
-    }
+    return await withDatabase({ dataDir, databaseUrl }, io, (db) => createFirstAdmin(db, options, io), 'server init-admin');
   } catch (error) {
     if (!(error instanceof StartupError)) throw error;
     io.err(`server init-admin: ${error.message}`);
