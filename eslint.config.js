@@ -41,6 +41,8 @@ const domainEntryOnly = {
     '!**/domain/index.ts',
     '!**/domain/head-office',
     '!**/domain/head-office.ts',
+    '!**/domain/wire',
+    '!**/domain/wire.ts',
   ],
   message: 'Import the domain only through src/domain/index.ts (or head-office.ts for head-office code).',
 };

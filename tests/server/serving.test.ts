@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/server/db/migrations';
 import { API_ROUTES, fastifyPathOf } from '../../src/server/http/api-routes';
-import { errorCodeSchema } from '../../src/server/http/api-schemas';
+import { errorCodeSchema } from '../../src/domain/wire';
 import { startServer, type RunningServer } from '../../src/server/start-server';
 import { getAt } from '../support/trust';
 import { BACKENDS, useBackend } from './support/backends';

@@ -10,7 +10,7 @@ const SALT_BYTES = 16;
 /** Node refuses scrypt above 32 MiB by default; 128·N·r is exactly 32 MiB, plus its own overhead. */
 const MAX_MEMORY = 64 * 1024 * 1024;
 
-export const MIN_PASSWORD_LENGTH = 10;
+export { MIN_PASSWORD_LENGTH } from '../../domain/wire';
 
 function derive(password: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
   return new Promise((resolve, reject) => {

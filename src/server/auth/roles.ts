@@ -1,14 +1,6 @@
-import { z } from 'zod';
+import type { Role } from '../../domain/wire';
 
-/** 总部管理员: everything; 督查员: submits and reads own audits; 管理处负责人: reads the audits of own sites. */
-export const roleSchema = z.enum(['admin', 'auditor', 'site-manager']);
-export type Role = z.infer<typeof roleSchema>;
-
-export const ROLE_LABELS: Readonly<Record<Role, string>> = {
-  admin: '总部管理员',
-  auditor: '督查员',
-  'site-manager': '管理处负责人',
-};
+export { ROLE_LABELS, roleSchema, type Role } from '../../domain/wire';
 
 /** Who is signed in on a request, as read from the session (never from anything the client says). */
 export interface Principal {

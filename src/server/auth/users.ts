@@ -1,33 +1,12 @@
 import { sql, type Kysely } from 'kysely';
-import { z } from 'zod';
 import { fail, ok, type Result } from '../../domain/index';
 import type { Database } from '../db/tables';
-import { hashPassword, MIN_PASSWORD_LENGTH } from './password';
-import { roleSchema, type Role } from './roles';
+import { hashPassword } from './password';
+import { type Role } from './roles';
 import { revokeUserSessions } from './sessions';
+import { roleSchema, type NewUser } from '../../domain/wire';
 
-export const usernameSchema = z
-  .string()
-  .regex(/^[\p{L}\p{N}._@-]{1,64}$/u, 'must be 1–64 letters, digits, or . _ @ - (no spaces)');
-export const passwordSchema = z
-  .string()
-  .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
-  .max(200, 'must be at most 200 characters');
-export const displayNameSchema = z
-  .string()
-  .min(1, 'must not be empty')
-  .max(100, 'must be at most 100 characters')
-  .refine((s) => s.trim() === s, 'must not start or end with whitespace');
-export const siteKeySchema = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
-
-export const newUserSchema = z.strictObject({
-  username: usernameSchema,
-  displayName: displayNameSchema,
-  role: roleSchema,
-  password: passwordSchema,
-  siteKeys: z.array(siteKeySchema).max(1000).optional(),
-});
-export type NewUser = z.infer<typeof newUserSchema>;
+export { displayNameSchema, newUserSchema, passwordSchema, siteKeySchema, usernameSchema, type NewUser } from '../../domain/wire';
 
 export interface UserSummary {
   readonly id: number;

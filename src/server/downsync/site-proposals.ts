@@ -3,28 +3,10 @@ import { z } from 'zod';
 import { formatPath, type Issue } from '../../domain/head-office';
 import type { Database } from '../db/tables';
 import { nextChangeSeq } from './change-seq';
-import { siteCodeSchema, writeSite, type Site } from './sites-store';
+import { writeSite, type Site } from './sites-store';
+import { proposalDecisionSchema, siteProposalInputSchema } from '../../domain/wire';
 
-/** A site an auditor added on the tablet while offline; the id is the tablet's, so a resend is harmless. */
-export const siteProposalInputSchema = z.strictObject({
-  id: z.uuid('提议编号必须是 UUID (id must be a UUID)'),
-  name: z.string().trim().min(1, '请填写管理处名称 (name is required)').max(200),
-  region: z.string().trim().max(100).default(''),
-  code: z.string().trim().max(50).optional(),
-});
-
-export const proposalDecisionSchema = z.discriminatedUnion('decision', [
-  /** A new site: the proposal's name and region unless given here; a code is required (the proposal's if it has one). */
-  z.strictObject({
-    decision: z.literal('accept'),
-    code: siteCodeSchema.optional(),
-    name: z.string().trim().min(1).max(200).optional(),
-    region: z.string().trim().max(100).optional(),
-    manager: z.string().trim().min(1).max(100).nullable().optional(),
-  }),
-  /** The same place as a site already here, under another name. */
-  z.strictObject({ decision: z.literal('merge'), into: siteCodeSchema }),
-]);
+export { proposalDecisionSchema, siteProposalInputSchema } from '../../domain/wire';
 
 export interface SiteProposal {
   readonly id: string;

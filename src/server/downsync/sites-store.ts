@@ -3,23 +3,9 @@ import { z } from 'zod';
 import { fail, formatPath, ok, type Result } from '../../domain/head-office';
 import type { Database } from '../db/tables';
 import { nextChangeSeq } from './change-seq';
+import { siteCodeSchema, siteInputSchema } from '../../domain/wire';
 
-/** What an admin sets for a site (PUT /api/sites/{code}, `ducha server sites set`). */
-export const siteInputSchema = z.strictObject({
-  name: z.string().trim().min(1, '请填写管理处名称 (name is required)').max(200),
-  region: z.string().trim().max(100).default(''),
-  manager: z.string().trim().min(1).max(100).nullable().default(null),
-  active: z.boolean().default(true),
-});
-export type SiteInput = z.input<typeof siteInputSchema>;
-
-/** A code as the tablet's siteKeyOf reads it: trimmed and upper case. */
-export const siteCodeSchema = z
-  .string()
-  .trim()
-  .min(1, '请填写管理处编码 (code is required)')
-  .max(50, '管理处编码最长 50 个字符 (code is at most 50 characters)')
-  .transform((code) => code.toUpperCase());
+export { siteCodeSchema, siteInputSchema, type SiteInput } from '../../domain/wire';
 
 export interface Site {
   readonly code: string;

@@ -10,7 +10,7 @@ import {
   healthSchema,
   imageReceiptSchema,
   sha256ParamsSchema,
-} from './api-schemas';
+} from '../../domain/wire';
 import {
   bundleReceiptSchema,
   downSyncSchema,
@@ -29,7 +29,7 @@ import {
   siteProposalInputSchema,
   siteSchema,
   sinceQuerySchema,
-} from './downsync-schemas';
+} from '../../domain/wire';
 import {
   csvQuerySchema,
   drillDownQuerySchema,
@@ -40,7 +40,7 @@ import {
   rankingSchema,
   trendQuerySchema,
   trendSchema,
-} from './head-office-schemas';
+} from '../../domain/wire';
 
 export interface ApiResponseDoc {
   readonly description: string;

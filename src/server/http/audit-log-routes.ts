@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ServerServices } from '../services';
 import { API_ROUTES, fastifyPathOf } from './api-routes';
 import { guardFor } from './auth-guard';
-import { auditLogQuerySchema } from './auth-schemas';
+import { auditLogQuerySchema } from '../../domain/wire';
 import { replyBadRequest } from './reply-error';
 
 const detailSchema = z.record(z.string(), z.unknown());

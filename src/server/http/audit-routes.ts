@@ -7,7 +7,7 @@ import { ingestAudit, type IngestOutcome } from '../intake/ingest-audit';
 import type { ServerServices } from '../services';
 import { API_ROUTES, fastifyPathOf } from './api-routes';
 import { guardFor, principalOf } from './auth-guard';
-import { auditIdParamsSchema, type AuditReceipt, type AuditRecord } from './api-schemas';
+import { auditIdParamsSchema, type AuditReceipt, type AuditRecord } from '../../domain/wire';
 import { replyBadRequest, replyError } from './reply-error';
 
 const MAX_LISTED_ISSUES = 20;

@@ -1,5 +1,5 @@
 import type { ApiResponseDoc, ApiRouteDoc } from './api-routes';
-import { errorBodySchema } from './api-schemas';
+import { errorBodySchema } from '../../domain/wire';
 import {
   auditLogQuerySchema,
   auditLogSchema,
@@ -15,7 +15,7 @@ import {
   userIdParamsSchema,
   userListSchema,
   userSchema,
-} from './auth-schemas';
+} from '../../domain/wire';
 import { newUserSchema } from '../auth/users';
 
 // Kept apart from api-routes.ts (which spreads these in) so the account routes read as one piece.

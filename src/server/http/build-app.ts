@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { ServerServices } from '../services';
 import { API_ROUTES, fastifyPathOf } from './api-routes';
-import type { ErrorCode } from './api-schemas';
+import type { ErrorCode } from '../../domain/wire';
 import { UploadRateLimiter } from '../auth/rate-limit';
 import { auditRoutes } from './audit-routes';
 import { bundleRoutes } from './bundle-routes';

@@ -8,7 +8,7 @@ import { enrolDeviceKey, revokeDeviceKey } from '../intake/key-register-store';
 import type { ServerServices } from '../services';
 import { API_ROUTES, fastifyPathOf } from './api-routes';
 import { guardFor, principalOf } from './auth-guard';
-import { enrolDeviceBodySchema, keyIdParamsSchema, revokeDeviceBodySchema } from './auth-schemas';
+import { enrolDeviceBodySchema, keyIdParamsSchema, revokeDeviceBodySchema } from '../../domain/wire';
 import { replyBadRequest, replyError } from './reply-error';
 
 async function devices(db: Kysely<Database>, keyId?: string) {

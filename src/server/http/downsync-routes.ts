@@ -8,14 +8,14 @@ import type { ServerServices } from '../services';
 import { recordAuditEvent } from '../auth/audit-log';
 import { guardFor, principalOf } from './auth-guard';
 import { API_ROUTES, fastifyPathOf } from './api-routes';
-import type { ErrorCode } from './api-schemas';
+import type { ErrorCode } from '../../domain/wire';
 import {
   fingerprintParamsSchema,
   proposalIdParamsSchema,
   proposalListQuerySchema,
   siteCodeParamsSchema,
   sinceQuerySchema,
-} from './downsync-schemas';
+} from '../../domain/wire';
 import { sendWithEtag } from './etag';
 import { actorOf, proposerOf } from './reader';
 import { replyBadRequest, replyError } from './reply-error';

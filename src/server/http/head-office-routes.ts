@@ -5,7 +5,7 @@ import { rankingOf } from '../head-office/ranking';
 import type { ServerServices } from '../services';
 import { guardFor } from './auth-guard';
 import { API_ROUTES, fastifyPathOf, type ApiRouteDoc } from './api-routes';
-import { csvQuerySchema, drillDownQuerySchema, headOfficeFilterSchema, rankingQuerySchema, trendQuerySchema } from './head-office-schemas';
+import { csvQuerySchema, drillDownQuerySchema, headOfficeFilterSchema, rankingQuerySchema, trendQuerySchema } from '../../domain/wire';
 import { readScopeOf } from './reader';
 import { replyBadRequest, replyError } from './reply-error';
 

@@ -3,7 +3,7 @@ import { imageTypeOf } from '../../domain/index';
 import type { ServerServices } from '../services';
 import { sha256Of } from '../store/blob-store';
 import { API_ROUTES, fastifyPathOf, IMAGE_CONTENT_TYPES } from './api-routes';
-import { sha256ParamsSchema } from './api-schemas';
+import { sha256ParamsSchema } from '../../domain/wire';
 import { guardFor } from './auth-guard';
 import { replyBadRequest, replyError } from './reply-error';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { rubricNodeSchema, sealedEnvelopeSchema } from '../../domain/index';
-import { auditReceiptSchema, auditRecordSchema, errorBodySchema, healthSchema, imageReceiptSchema } from './api-schemas';
+import { auditReceiptSchema, auditRecordSchema, errorBodySchema, healthSchema, imageReceiptSchema } from '../../domain/wire';
 import type { ApiRouteDoc } from './api-routes';
 
 type JsonObject = Record<string, unknown>;

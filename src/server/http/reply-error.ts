@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { formatPath } from '../../domain/index';
-import type { ErrorBody, ErrorCode } from './api-schemas';
+import type { ErrorBody, ErrorCode } from '../../domain/wire';
 
 export function replyError(
   reply: FastifyReply,

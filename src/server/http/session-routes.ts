@@ -8,7 +8,7 @@ import { userForLogin, usernameSchema } from '../auth/users';
 import type { ServerServices } from '../services';
 import { API_ROUTES, fastifyPathOf } from './api-routes';
 import { guardFor, principalOf } from './auth-guard';
-import { loginBodySchema } from './auth-schemas';
+import { loginBodySchema } from '../../domain/wire';
 import { replyBadRequest, replyError } from './reply-error';
 import { clearSessionCookie, sessionTokenOf, setSessionCookie } from './session-cookie';
 

@@ -5,7 +5,7 @@ import { createUser, disableUser, listUsers, newUserSchema, resetPassword, setUs
 import type { ServerServices } from '../services';
 import { API_ROUTES, fastifyPathOf } from './api-routes';
 import { guardFor, principalOf } from './auth-guard';
-import { passwordBodySchema, sitesBodySchema, userIdParamsSchema } from './auth-schemas';
+import { passwordBodySchema, sitesBodySchema, userIdParamsSchema } from '../../domain/wire';
 import { replyBadRequest, replyError } from './reply-error';
 
 /** A store refusal as the API's answer: an unknown id is 404, a taken username 409, the rest 400 with the field. */

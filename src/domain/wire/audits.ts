@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditFactSchema, holdReasonSchema, storedRevisionSchema } from '../../domain/head-office';
+import { auditFactSchema, holdReasonSchema, storedRevisionSchema } from '../head-office';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits (a SHA-256)');
 

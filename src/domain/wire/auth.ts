@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { deviceKeyFileSchema } from '../../domain/index';
-import { roleSchema } from '../auth/roles';
-import { passwordSchema, siteKeySchema } from '../auth/users';
+import { deviceKeyFileSchema } from '../index';
+import { roleSchema } from './accounts';
+import { passwordSchema, siteKeySchema } from './accounts';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits (a SHA-256)');
 

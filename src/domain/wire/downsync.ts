@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { rubricSchema } from '../../domain/index';
-import { proposalDecisionSchema, siteProposalInputSchema } from '../downsync/site-proposals';
-import { siteInputSchema } from '../downsync/sites-store';
+import { rubricSchema } from '../index';
+import { proposalDecisionSchema, siteInputSchema, siteProposalInputSchema } from './sites';
 
 export { proposalDecisionSchema, siteInputSchema, siteProposalInputSchema };
 

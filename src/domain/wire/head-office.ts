@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { auditFactSchema } from '../../domain/head-office';
-import { headOfficeFilterSchema } from '../head-office/view';
+import { auditFactSchema } from '../head-office';
+import { headOfficeFilterSchema } from './head-office-filter';
 
 export { headOfficeFilterSchema };
 
