@@ -130,6 +130,7 @@ const CASES: Readonly<Record<Exclude<keyof typeof API_ROUTES, DownSyncRoute>, Ca
     expected: adminOnly(200),
   },
   auditLog: { request: () => ({ method: 'GET', path: '/api/audit-log?limit=5' }), expected: adminOnly(200) },
+  backup: { request: () => ({ method: 'GET', path: '/api/backup' }), expected: adminOnly(200) },
 };
 
 /** The documented path with its parameters as a pattern, so each case provably calls the route it is filed under. */

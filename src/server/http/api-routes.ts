@@ -193,6 +193,19 @@ export const API_ROUTES = {
       403: FORBIDDEN,
     },
   },
+  backup: {
+    method: 'get',
+    path: '/api/backup',
+    summary: 'A backup of everything, made by the running server (admins only)',
+    description:
+      'The same tar file as `ducha server backup`: every table read in one REPEATABLE READ transaction, then every receipt and every blob they name. Uploads continue meanwhile; an audit acknowledged while the backup was written has its receipt and blobs in it, so `ducha server reindex` after a restore takes it in as well.',
+    access: ['admin'],
+    responses: {
+      200: { description: 'The backup file', contentType: 'application/x-tar' },
+      401: UNAUTHENTICATED,
+      403: FORBIDDEN,
+    },
+  },
   sync: {
     method: 'get',
     path: '/api/sync',
