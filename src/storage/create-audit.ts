@@ -7,7 +7,7 @@ import {
   type AuditMode,
   type Rubric,
 } from '../domain/index';
-import { serverLinkSchema, SERVER_LINK_SETTING } from './server-link';
+import { SERVER_LINK_SETTING } from './server-link-key';
 import { newSiteRow } from './server-sites';
 import { AUDITOR_SETTING } from './sites-and-settings';
 import { StorageError } from './storage-error';
@@ -68,8 +68,8 @@ export async function createAudit(ctx: StoreContext, input: NewAudit): Promise<A
       const known = await ctx.db.sites.get(site.data.id);
       if (known) await ctx.db.sites.put({ ...known, ...site.data, lastUsedAt: now });
       else {
-        const link = serverLinkSchema.safeParse((await ctx.db.settings.get(SERVER_LINK_SETTING))?.value);
-        await ctx.db.sites.put(newSiteRow(site.data, now, link.success));
+        const isLinked = (await ctx.db.settings.get(SERVER_LINK_SETTING)) !== undefined;
+        await ctx.db.sites.put(newSiteRow(site.data, now, isLinked));
       }
       await ctx.db.settings.put({ key: AUDITOR_SETTING, value: header.data.auditor });
       await ctx.db.audits.add(header.data);

@@ -1,6 +1,7 @@
 import { proposalReceiptSchema } from '../../domain/wire';
 import type { DuchaDb } from '../../storage/db';
-import { commitDownSync, downSyncAnswerSchema, noteUnchanged, readDownSyncState } from '../../storage/down-sync-state';
+import { commitDownSync, downSyncAnswerSchema } from '../../storage/down-sync-commit';
+import { noteUnchanged, readDownSyncState } from '../../storage/down-sync-state';
 import { readServerLink, type ServerLink } from '../../storage/server-link';
 import { markProposalSent, unsentProposals } from '../../storage/server-sites';
 import type { StoreContext } from '../../storage/store-context';

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useStore } from '../providers/store-provider';
-import { runDownSyncOnce } from './down-sync';
+import { downSyncIfLinked } from './lazy-down-sync';
 
 /** Often enough that a newly published rubric or site reaches tablets within minutes; idle, each costs a 304. */
 const DOWN_SYNC_EVERY_MS = 5 * 60_000;
@@ -14,7 +14,7 @@ export function useDownSync(): void {
   useEffect(() => {
     const sync = () => {
       // A failure is kept for the next attempt (offline, signed out); nothing to show from here.
-      runDownSyncOnce(store.context).catch(() => undefined);
+      downSyncIfLinked(store.context).catch(() => undefined);
     };
     sync();
     window.addEventListener('online', sync);

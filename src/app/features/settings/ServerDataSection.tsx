@@ -2,10 +2,11 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { readAnyDownSyncState } from '../../../storage/down-sync-state';
-import { readServerLink } from '../../../storage/server-link';
+import { SERVER_LINK_SETTING } from '../../../storage/server-link-key';
 import { formatDateTime } from '../../format';
 import { useStore } from '../../providers/store-provider';
-import { runDownSyncOnce, type DownSyncOutcome } from '../../sync/down-sync';
+import type { DownSyncOutcome } from '../../sync/down-sync';
+import { downSyncIfLinked } from '../../sync/lazy-down-sync';
 
 type Translate = ReturnType<typeof useTranslation>['t'];
 
@@ -35,13 +36,13 @@ function outcomeText(t: Translate, outcome: DownSyncOutcome): string {
 export function ServerDataSection() {
   const { t, i18n } = useTranslation();
   const store = useStore();
-  const link = useLiveQuery(() => readServerLink(store.context), [store]);
+  const isLinked = useLiveQuery(async () => (await store.getSetting(SERVER_LINK_SETTING)) !== undefined, [store]);
   const state = useLiveQuery(() => readAnyDownSyncState(store.context), [store]);
   const [isSyncing, setSyncing] = useState(false);
   const [result, setResult] = useState<string>();
   const syncNow = () => {
     setSyncing(true);
-    runDownSyncOnce(store.context)
+    downSyncIfLinked(store.context)
       .then(
         (outcome) => {
           setResult(outcomeText(t, outcome));
@@ -54,16 +55,15 @@ export function ServerDataSection() {
         setSyncing(false);
       });
   };
-  const current = link && state && state.serverUrl === link.serverUrl && state.username === link.session.username ? state : undefined;
   return (
     <section aria-labelledby="server-data-title" data-testid="server-data">
       <h2 id="server-data-title">{t('downSync.settingsTitle')}</h2>
-      {link === undefined ? (
+      {isLinked !== true ? (
         <p>{t('downSync.notLinked')}</p>
       ) : (
         <>
           <p data-testid="down-sync-last">
-            {current ? t('downSync.lastSync', { time: formatDateTime(current.syncedAt, i18n.language) }) : t('downSync.never')}
+            {state ? t('downSync.lastSync', { time: formatDateTime(state.syncedAt, i18n.language) }) : t('downSync.never')}
           </p>
           <button type="button" className="button" onClick={syncNow} disabled={isSyncing} data-testid="down-sync-now">
             {isSyncing ? t('downSync.syncing') : t('downSync.syncNow')}

@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseRubric, rubricFingerprint, type Rubric } from '../domain/index';
 import { AuditStore, type NewAudit } from './audit-store';
 import { DuchaDb } from './db';
-import { commitDownSync, readDownSyncState, type DownSyncAnswer } from './down-sync-state';
+import { commitDownSync, type DownSyncAnswer } from './down-sync-commit';
+import { readDownSyncState } from './down-sync-state';
 import { saveServerLink, type ServerLink } from './server-link';
 import { markProposalSent, unsentProposals } from './server-sites';
 
