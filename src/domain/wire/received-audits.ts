@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AuditFact } from '../compare/audit-fact';
 import { gradeSchema } from '../rubric/rubric-schema';
 
 const instant = z.iso.datetime({ offset: true, error: '须为带时区的 ISO 时间，如 2026-11-01T00:00:00+08:00 (an ISO date-time with offset)' });
@@ -30,6 +31,14 @@ export type ReceivedAuditQuery = z.infer<typeof receivedAuditQuerySchema>;
 
 /** How many graded units got each grade (不适用 included); metric units, which carry a figure, are not counted. */
 export const gradeCountsSchema = z.partialRecord(gradeSchema, z.number().int().nonnegative());
+export type GradeCounts = z.infer<typeof gradeCountsSchema>;
+
+/** The `grades` of a received audit, from its facts: the server lists them, the app shows one audit's the same way. */
+export function gradeCountsOf(units: AuditFact['units']): GradeCounts {
+  const counts: GradeCounts = {};
+  for (const unit of units) if (unit.grade !== undefined && unit.figure === undefined) counts[unit.grade] = (counts[unit.grade] ?? 0) + 1;
+  return counts;
+}
 
 export const receivedAuditSchema = z.strictObject({
   auditId: z.string(),

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
-import { auditFactSchema, type AuditFact } from '../../domain/head-office';
+import { auditFactSchema } from '../../domain/head-office';
 import {
+  gradeCountsOf,
   receivedAuditCursorSchema,
   type ReceivedAudit,
   type ReceivedAuditList,
@@ -24,12 +25,6 @@ export function decodeCursor(text: string): Cursor | undefined {
   const parsed = receivedAuditCursorSchema.safeParse(json);
   if (!parsed.success || Number.isNaN(Date.parse(parsed.data.auditedAt))) return undefined;
   return parsed.data;
-}
-
-function gradesOf(units: AuditFact['units']): ReceivedAudit['grades'] {
-  const counts: ReceivedAudit['grades'] = {};
-  for (const unit of units) if (unit.grade !== undefined && unit.figure === undefined) counts[unit.grade] = (counts[unit.grade] ?? 0) + 1;
-  return counts;
 }
 
 /**
@@ -102,7 +97,7 @@ export async function receivedAuditsOf(
       earnedH: row.earned_h,
       possibleH: row.possible_h,
       percentTenths: row.percent_tenths,
-      grades: gradesOf(auditFactSchema.parse(row.facts).units),
+      grades: gradeCountsOf(auditFactSchema.parse(row.facts).units),
     }),
   );
   const last = page.at(-1);
