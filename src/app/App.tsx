@@ -9,6 +9,7 @@ import { UpdatePrompt } from './components/UpdatePrompt';
 import { VersionChangeBanner } from './components/VersionChangeBanner';
 import { useFullerFontWarmUp } from './hooks/use-fuller-font';
 import { useStoragePersistence } from './hooks/use-storage-persistence';
+import { useStoredServerLink } from './hooks/use-stored-server-link';
 import { forgetFailedImports } from './retrying-import';
 import { routeTable } from './route-table';
 import { preloadScreensWhenIdle, screens } from './screens';
@@ -23,6 +24,8 @@ export function App() {
   // The other catalogue is fetched on the switch; offline (and not cached) that fails, and says so.
   const [isLanguageUnavailable, setLanguageUnavailable] = useState(false);
   useEffect(() => preloadScreensWhenIdle(), []);
+  // Only a 管理处负责人 signed in to the server has a 本单位考核 screen to go to.
+  const isSiteManager = useStoredServerLink()?.session.role === 'site-manager';
   return (
     <HashRouter>
       <a className="skip-link" href="#main">
@@ -43,6 +46,11 @@ export function App() {
           <NavLink to="/dashboard" className="nav-link">
             {t('dashboard.nav')}
           </NavLink>
+          {isSiteManager && (
+            <NavLink to="/site-audits" className="nav-link" data-testid="nav-site-audits">
+              {t('siteAudits.nav')}
+            </NavLink>
+          )}
           <NavLink to="/settings" className="nav-link">
             {t('app.nav.settings')}
           </NavLink>

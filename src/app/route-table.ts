@@ -21,6 +21,8 @@ export const routeTable = [
   },
   { path: '/settings', screen: 'settings', module: 'src/app/features/settings/SettingsPage.tsx' },
   { path: '/dashboard', screen: 'dashboard', module: 'src/app/features/dashboard/DashboardPage.tsx' },
+  { path: '/site-audits', screen: 'siteAudits', module: 'src/app/features/site-audits/SiteAuditsPage.tsx' },
+  { path: '/site-audits/:id', screen: 'siteAudit', module: 'src/app/features/site-audits/SiteAuditPage.tsx' },
 ] as const;
 
 export type RouteEntry = (typeof routeTable)[number];

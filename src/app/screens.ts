@@ -20,6 +20,9 @@ export const screens = {
       ([, m]) => m.DashboardPage,
     ),
   ),
+  // A 管理处负责人's screens read from the server: an auditor's tablet never opens them.
+  siteAudits: lazyScreen(() => import('./features/site-audits/SiteAuditsPage').then((m) => m.SiteAuditsPage)),
+  siteAudit: lazyScreen(() => import('./features/site-audits/SiteAuditPage').then((m) => m.SiteAuditPage)),
 } satisfies Record<string, LazyScreen>;
 
 export type ScreenName = keyof typeof screens;

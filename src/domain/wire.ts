@@ -6,4 +6,5 @@ export * from './wire/auth';
 export * from './wire/downsync';
 export * from './wire/head-office';
 export * from './wire/head-office-filter';
+export * from './wire/received-audits';
 export * from './wire/sites';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { sessionSchema } from '../domain/wire';
+// Not the wire barrel: it brings head office's schemas (and their bundle code) into the app's first bundle.
+import { sessionSchema } from '../domain/wire/auth';
 import { getSetting, setSetting } from './sites-and-settings';
 import { SERVER_LINK_SETTING } from './server-link-key';
 import { run, type StoreContext } from './store-context';

@@ -80,6 +80,8 @@ const CASES: Readonly<Record<Exclude<keyof typeof API_ROUTES, DownSyncRoute>, Ca
     request: (c) => ({ method: 'POST', path: '/api/audits', body: c.envelope }),
     expected: statuses(401, 200, 403, 403, 403, 200),
   },
+  // Every role may list; what each sees is its own scope (received-audits-scope.test.ts).
+  listAudits: { request: () => ({ method: 'GET', path: '/api/audits?limit=5' }), expected: signedIn(200) },
   getAudit: { request: (c) => ({ method: 'GET', path: `/api/audits/${c.auditId}` }), expected: statuses(401, 200, 403, 200, 403, 200) },
   getAuditEnvelope: {
     request: (c) => ({ method: 'GET', path: `/api/audits/${c.auditId}/envelope` }),

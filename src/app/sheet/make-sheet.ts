@@ -1,7 +1,8 @@
-import type { AuditStore } from '../../storage/audit-store';
+import { scoreSealed, type SealedEnvelope } from '../../domain/index';
+import type { AuditStore, SheetData } from '../../storage/audit-store';
 import { renderScoreSheet } from '../../report/render-score-sheet';
 import { sheetMissingCharacters } from '../../report/sheet-preflight';
-import { loadSheetFonts } from './sheet-fonts';
+import { loadSheetFonts, type SheetFonts } from './sheet-fonts';
 
 /** What making a sheet came to: the PDF, or the characters no font can draw (asked about first). */
 export type SheetOutcome =
@@ -14,12 +15,21 @@ export type SheetOutcome =
     }
   | { readonly outcome: 'missing'; readonly missing: readonly string[]; readonly hasFullerFont: boolean };
 
-export interface SheetRequest {
-  readonly auditId: string;
+export interface SheetOptions {
   /** The zone the sheet prints its times in and names: the device's, as the app shows them. */
   readonly timeZone: string;
   /** Make the sheet even if some characters will print as □ (the user was told and agreed). */
   readonly proceed: boolean;
+}
+
+export interface SheetRequest extends SheetOptions {
+  readonly auditId: string;
+}
+
+/** A sealed audit from elsewhere (the server): its envelope, verified by whoever fetched it, and its images by id. */
+export interface SealedSheetSource {
+  readonly envelope: SealedEnvelope;
+  readonly images: ReadonlyMap<string, Uint8Array>;
 }
 
 /**
@@ -28,6 +38,26 @@ export interface SheetRequest {
  */
 export async function makeSheet(store: AuditStore, request: SheetRequest): Promise<SheetOutcome> {
   const [data, fonts] = await Promise.all([store.getSheetData(request.auditId), loadSheetFonts()]);
+  return sheetOf(data, fonts, request);
+}
+
+/**
+ * The score sheet of a sealed audit that is not stored on this device, drawn from the seal alone (its rubric,
+ * answers and the score under the scoring rules it records), exactly as the device that sealed it draws it.
+ */
+export async function makeSealedSheet(source: SealedSheetSource, options: SheetOptions): Promise<SheetOutcome> {
+  const { payload } = source.envelope;
+  const data: SheetData = {
+    rubric: payload.rubric,
+    audit: payload.audit,
+    score: scoreSealed(payload),
+    images: source.images,
+    seal: source.envelope,
+  };
+  return sheetOf(data, await loadSheetFonts(), options);
+}
+
+function sheetOf(data: SheetData, fonts: SheetFonts, request: SheetOptions): SheetOutcome {
   if (!request.proceed) {
     const missing = sheetMissingCharacters(data.rubric, data.audit, data.score, fonts);
     if (missing.length > 0)

@@ -1,7 +1,7 @@
 import type { AuditStore } from '../../storage/audit-store';
 import { cacheFullerFont, fullerFontStatus } from '../fuller-font';
 import { ChunkLoadError, retryingImport } from '../retrying-import';
-import type { SheetOutcome, SheetRequest } from '../sheet/make-sheet';
+import type { SealedSheetSource, SheetOptions, SheetOutcome, SheetRequest } from '../sheet/make-sheet';
 import { sheetResponseSchema } from './sheet-protocol';
 
 // The page-side fallback loads the renderer only when it is needed: the review screen stays small.
@@ -12,9 +12,14 @@ async function makeOnPage(store: AuditStore, request: SheetRequest): Promise<She
   return makeSheet(store, request);
 }
 
+async function makeSealedOnPage(source: SealedSheetSource, options: SheetOptions): Promise<SheetOutcome> {
+  const { makeSealedSheet } = await onPage.loadAfresh();
+  return makeSealedSheet(source, options);
+}
+
 interface Pending {
-  readonly store: AuditStore;
-  readonly request: SheetRequest;
+  /** The same sheet made on the page, when the worker could not make it. */
+  readonly makeOnPage: () => Promise<SheetOutcome>;
   readonly resolve: (outcome: SheetOutcome) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -72,7 +77,7 @@ function startWorker(): Worker | undefined {
     // made on the page instead. Making a sheet writes nothing, so doing it again is safe.
     for (const id of [...pending.keys()])
       settle(id, (entry) => {
-        makeOnPage(entry.store, entry.request).then(entry.resolve, entry.reject);
+        entry.makeOnPage().then(entry.resolve, entry.reject);
       });
   });
   worker = started;
@@ -89,7 +94,26 @@ export function sheetInWorker(store: AuditStore, request: SheetRequest): Promise
   if (!running) return makeOnPage(store, request);
   return new Promise<SheetOutcome>((resolve, reject) => {
     const id = nextId++;
-    pending.set(id, { store, request, resolve, reject });
-    running.postMessage({ id, ...request });
+    pending.set(id, { makeOnPage: () => makeOnPage(store, request), resolve, reject });
+    running.postMessage({ id, auditId: request.auditId, timeZone: request.timeZone, proceed: request.proceed });
+  });
+}
+
+/**
+ * Makes the score sheet of a sealed audit fetched from the server (envelope verified by the caller, images by
+ * id), in the sheet worker like sheetInWorker; the images are copied to it, so the caller's stay usable.
+ */
+export function sealedSheetInWorker(source: SealedSheetSource, options: SheetOptions): Promise<SheetOutcome> {
+  const running = startWorker();
+  if (!running) return makeSealedOnPage(source, options);
+  return new Promise<SheetOutcome>((resolve, reject) => {
+    const id = nextId++;
+    pending.set(id, { makeOnPage: () => makeSealedOnPage(source, options), resolve, reject });
+    running.postMessage({
+      id,
+      sealed: { envelope: source.envelope, images: [...source.images] },
+      timeZone: options.timeZone,
+      proceed: options.proceed,
+    });
   });
 }

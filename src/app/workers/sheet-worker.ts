@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AuditStore } from '../../storage/audit-store';
 import { DuchaDb } from '../../storage/db';
 import { ChunkLoadError } from '../retrying-import';
-import { makeSheet } from '../sheet/make-sheet';
+import { makeSealedSheet, makeSheet } from '../sheet/make-sheet';
 import { sheetRequestSchema, type SheetWorkerResponse } from './sheet-protocol';
 
 let store: AuditStore | undefined;
@@ -20,10 +20,17 @@ async function handle(data: unknown): Promise<{ response: SheetWorkerResponse; t
       transfer: [],
     };
   }
-  const { id, ...sheet } = request.data;
+  const { id } = request.data;
   try {
-    store ??= new AuditStore(new DuchaDb());
-    const made = await makeSheet(store, sheet);
+    let made;
+    if ('sealed' in request.data) {
+      const { sealed, timeZone, proceed } = request.data;
+      made = await makeSealedSheet({ envelope: sealed.envelope, images: new Map(sealed.images) }, { timeZone, proceed });
+    } else {
+      const { auditId, timeZone, proceed } = request.data;
+      store ??= new AuditStore(new DuchaDb());
+      made = await makeSheet(store, { auditId, timeZone, proceed });
+    }
     if (made.outcome === 'missing')
       return { response: { id, ...made, missing: [...made.missing] }, transfer: [] };
     return { response: { id, ...made }, transfer: [made.bytes.buffer] };

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../db/tables';
 import type { HeadOfficeFilter } from '../../domain/wire';
 
@@ -47,13 +47,24 @@ export function auditsInView(
   if (filter.region !== undefined) query = query.where('a.region', '=', filter.region);
   if (filter.siteKey !== undefined) query = query.where('a.site_key', '=', filter.siteKey);
   if (filter.auditor !== undefined) query = query.where('a.auditor', '=', filter.auditor);
-  if (scope.kind === 'sites') {
-    // No sites: nothing, rather than an empty IN list (which is not SQL).
-    query = scope.siteKeys.length === 0 ? query.where(sql<boolean>`false`) : query.where('a.site_key', 'in', [...scope.siteKeys]);
-  }
-  if (scope.kind === 'own-keys') {
-    const { userId } = scope;
-    query = query.where('a.signer', 'in', (qb) => qb.selectFrom('device_keys').select('device_keys.key_id').where('device_keys.user_id', '=', userId));
-  }
+  if (scope.kind !== 'all') query = query.where(withinScope(scope));
   return query;
+}
+
+/**
+ * The reader's scope as a condition on `accepted_revisions as a`, for every query over received audits (the
+ * head-office views and the list of received audits), so the rule is written once.
+ */
+export function withinScope(scope: ReadScope): RawBuilder<boolean> {
+  switch (scope.kind) {
+    case 'all':
+      return sql<boolean>`true`;
+    case 'sites':
+      // No sites: nothing, rather than an empty IN list (which is not SQL).
+      return scope.siteKeys.length === 0
+        ? sql<boolean>`false`
+        : sql<boolean>`${sql.ref('a.site_key')} in (${sql.join([...scope.siteKeys])})`;
+    case 'own-keys':
+      return sql<boolean>`${sql.ref('a.signer')} in (select ${sql.ref('device_keys.key_id')} from ${sql.table('device_keys')} where ${sql.ref('device_keys.user_id')} = ${scope.userId})`;
+  }
 }

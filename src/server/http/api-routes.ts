@@ -9,6 +9,8 @@ import {
   errorBodySchema,
   healthSchema,
   imageReceiptSchema,
+  receivedAuditListSchema,
+  receivedAuditQuerySchema,
   sha256ParamsSchema,
 } from '../../domain/wire';
 import {
@@ -146,6 +148,20 @@ export const API_ROUTES = {
       415: error('Not sent as application/json'),
       422: error('Refused: not JSON, malformed (with the path), tampered (with what), images missing (which), or sealed by a revoked key'),
       429: error('Too many uploads from your account this minute (rate-limited); the Retry-After header says when to send again'),
+    },
+  },
+  listAudits: {
+    method: 'get',
+    path: '/api/audits',
+    summary: 'The received audits you may read, newest audit time first, a page at a time',
+    description:
+      'Only accepted audits, the latest revision of each. Admins see every one; a site manager the audits of their sites; an auditor those sealed by keys enrolled to them (limited in SQL before any filter: asking for another site gives an empty page). Send the answer’s nextCursor as `cursor` for the next page.',
+    access: 'signed-in',
+    query: receivedAuditQuerySchema,
+    responses: {
+      200: { description: 'One page, newest first', schema: receivedAuditListSchema },
+      400: error('A filter, limit or cursor is not valid (path says which)'),
+      401: UNAUTHENTICATED,
     },
   },
   getAudit: {

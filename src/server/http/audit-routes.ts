@@ -7,7 +7,9 @@ import { ingestAudit, type IngestOutcome } from '../intake/ingest-audit';
 import type { ServerServices } from '../services';
 import { API_ROUTES, fastifyPathOf } from './api-routes';
 import { guardFor, principalOf } from './auth-guard';
-import { auditIdParamsSchema, type AuditReceipt, type AuditRecord } from '../../domain/wire';
+import { auditIdParamsSchema, receivedAuditQuerySchema, type AuditReceipt, type AuditRecord } from '../../domain/wire';
+import { decodeCursor, receivedAuditsOf } from '../head-office/received-audits';
+import { readScopeOf } from './reader';
 import { replyBadRequest, replyError } from './reply-error';
 
 const MAX_LISTED_ISSUES = 20;
@@ -129,7 +131,7 @@ export function auditRoutes(services: ServerServices, maxAuditBytes: number, lim
       done(null, body);
     });
 
-    const { postAudit, getAudit, getAuditEnvelope } = API_ROUTES;
+    const { postAudit, listAudits, getAudit, getAuditEnvelope } = API_ROUTES;
     app.post(fastifyPathOf(postAudit), { bodyLimit: maxAuditBytes, onRequest: guardFor(services, postAudit) }, async (request, reply) => {
       const principal = principalOf(request);
       const { body } = request;
@@ -184,6 +186,16 @@ export function auditRoutes(services: ServerServices, maxAuditBytes: number, lim
         };
       return { record };
     };
+
+    app.get(fastifyPathOf(listAudits), { onRequest: guardFor(services, listAudits) }, async (request, reply) => {
+      const query = receivedAuditQuerySchema.safeParse(request.query);
+      if (!query.success) return replyBadRequest(reply, query.error);
+      const { cursor: cursorText, ...filters } = query.data;
+      const cursor = cursorText === undefined ? undefined : decodeCursor(cursorText);
+      if (cursorText !== undefined && cursor === undefined)
+        return replyError(reply, 400, 'bad-request', 'cursor: 不是上一页返回的 nextCursor (not a cursor this server gave)', { path: 'cursor' });
+      return reply.send(await receivedAuditsOf(services.db, { ...filters, cursor }, readScopeOf(request)));
+    });
 
     app.get(fastifyPathOf(getAudit), { onRequest: guardFor(services, getAudit) }, async (request, reply) => {
       const found = await readable(request, reply);
