@@ -98,7 +98,7 @@ export const API_ROUTES = {
     summary: 'Upload one photo or signature image, addressed by its SHA-256',
     access: ['admin', 'auditor'],
     description:
-      'Upload every image an audit names before the audit itself. Idempotent: the same bytes again are answered 200 and nothing is written. The bytes are fsynced before the answer.',
+      'Upload every image an audit names before the audit itself. Idempotent: the same bytes again are answered 200 and not stored again (the sender is recorded, so they may read the image back). The bytes are fsynced before the answer.',
     params: sha256ParamsSchema,
     body: { description: 'The image bytes exactly (JPEG or PNG), never base64', contentTypes: IMAGE_CONTENT_TYPES },
     responses: {
@@ -116,13 +116,15 @@ export const API_ROUTES = {
     method: 'get',
     path: '/api/images/{sha256}',
     summary: 'Read one stored image by its SHA-256',
+    description:
+      'Admins read every image; an auditor the images they uploaded and those named by audits they may read (sealed by their own tablets); a site manager those named by accepted audits of their sites. Any other image is answered 404 exactly as one never stored, so a hash does not confirm that someone else’s photo exists.',
     access: 'signed-in',
     params: sha256ParamsSchema,
     responses: {
       401: UNAUTHENTICATED,
       200: { description: 'The image bytes', contentType: 'image/*' },
       400: error('The address is not a SHA-256'),
-      404: error('No such image'),
+      404: error('No such image, or not one you may read'),
     },
   },
   postAudit: {

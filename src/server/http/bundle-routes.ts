@@ -27,6 +27,7 @@ export function bundleRoutes(services: ServerServices) {
       // forward any tablet's bundle, which intake then judges by the key register alone.
       const authorise = (signer: string) => keyRefusalFor(services.db, principal, signer);
       const result = await ingestBundle(services, body, `bundle by ${principal.username} from ${request.ip}`, {
+        uploader: principal.userId,
         ...(principal.role === 'admin' ? {} : { authorise }),
       });
       if (!result.ok) {
