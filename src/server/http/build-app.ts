@@ -32,6 +32,11 @@ export interface AppOptions {
   /** Sealed audits one account may send per minute (429 beyond). */
   readonly uploadsPerMinute: number;
   readonly logger: FastifyServerOptions['logger'];
+  /**
+   * Reverse proxies whose X-Forwarded-For (the client address the sign-in throttle counts by) and
+   * X-Forwarded-Proto (Secure cookies) are believed; false: those headers are ignored.
+   */
+  readonly trustProxy: false | readonly string[];
   /** PEM certificate and key: HTTPS instead of HTTP (a small site without a reverse proxy). */
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer } | undefined;
 }
@@ -53,6 +58,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: Math.max(options.maxAuditBytes, options.maxImageBytes),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    trustProxy: options.trustProxy === false ? false : [...options.trustProxy],
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
   });
 
