@@ -184,13 +184,14 @@ export const API_ROUTES = {
     summary: 'Upload a whole .ducha bundle (format 1 or 2) from a tablet that stayed offline',
     access: ['admin', 'auditor'],
     description:
-      'Every audit in it is taken in under the same rules as POST /api/audits (its images with it); one audit’s refusal or conflict does not stop the others. The answer lists each audit’s outcome; each acknowledged one is durable.',
+      'Every audit in it is taken in under the same rules as POST /api/audits (its images with it); one audit’s refusal or conflict does not stop the others. The answer lists each audit’s outcome; each acknowledged one is durable. Each audit the bundle offers counts against the per-account upload limit, all at once before any is checked: over the limit, none is taken in.',
     body: { description: 'The .ducha file exactly: a zip (format 2) or JSON (format 1)', contentTypes: ['application/zip', 'application/json', 'application/octet-stream'] },
     responses: {
       200: { description: 'Each audit’s outcome, in bundle order', schema: bundleReceiptSchema },
-      413: error('Larger than the bundle size limit (256 MiB)'),
+      413: error('Larger than the bundle size limit (256 MiB), or offering more audits than one account may upload in a minute (split it); nothing taken in'),
       415: error('Not sent as application/zip, application/json or application/octet-stream'),
       422: error('Not a readable bundle (what and where)'),
+      429: error('Its audits do not fit in your account’s upload limit this minute; none was taken in. The Retry-After header says when to send the same file again'),
       401: UNAUTHENTICATED,
       403: FORBIDDEN,
     },

@@ -102,13 +102,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const openapi = openApiDocument(Object.values(API_ROUTES), { version: SERVER_VERSION });
   app.get(fastifyPathOf(API_ROUTES.openapi), (_request, reply) => reply.send(openapi));
 
+  // One count per account for single audits and bundles alike.
+  const uploads = new UploadRateLimiter(options.uploadsPerMinute);
   await app.register(imageRoutes(services, options.maxImageBytes));
-  await app.register(auditRoutes(services, options.maxAuditBytes, new UploadRateLimiter(options.uploadsPerMinute)));
+  await app.register(auditRoutes(services, options.maxAuditBytes, uploads));
   await app.register(sessionRoutes(services));
   await app.register(userRoutes(services));
   await app.register(deviceRoutes(services));
   await app.register(auditLogRoutes(services));
-  await app.register(bundleRoutes(services));
+  await app.register(bundleRoutes(services, uploads));
   await app.register(downSyncRoutes(services));
   await app.register(headOfficeRoutes(services));
   return app;
