@@ -28,6 +28,7 @@ export {
   type BundleFormat,
   type BundleLimits,
 } from './bundle/read-bundle';
+export { countBundleAudits } from './bundle/count-bundle-audits';
 export { auditEntryOf, BundleV2Writer, writeBundleV2 } from './bundle/write-bundle';
 export {
   bundleProblemSchema,

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { fail, ok, type Result } from '../domain/index';
@@ -17,6 +18,7 @@ const settings = {
   uploadsPerMinute: { flag: 'uploads-per-minute', env: 'DUCHA_UPLOADS_PER_MINUTE' },
   tlsCert: { flag: 'tls-cert', env: 'DUCHA_TLS_CERT' },
   tlsKey: { flag: 'tls-key', env: 'DUCHA_TLS_KEY' },
+  trustProxy: { flag: 'trust-proxy', env: 'DUCHA_TRUST_PROXY' },
 } as const;
 type SettingName = keyof typeof settings;
 
@@ -27,6 +29,46 @@ const byteLimit = (fallback: number) =>
     .min(1024, 'must be at least 1024 bytes')
     .max(1024 * MiB, 'must be at most 1 GiB')
     .default(fallback);
+
+/** proxy-addr's (Fastify's) names for address ranges. */
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** Why one entry of --trust-proxy is not an address, a CIDR range or a named range; undefined when it is. */
+function proxyEntryProblem(entry: string): string | undefined {
+  if (NAMED_RANGES.has(entry)) return undefined;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return `"${entry}" is not an IP address or CIDR range (e.g. 10.0.0.5, 10.0.0.0/24, ::1, loopback)`;
+  if (prefix === undefined) return undefined;
+  const bits = family === 4 ? 32 : 128;
+  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > bits) return `"${entry}": the prefix length must be 0 to ${bits}`;
+  return undefined;
+}
+
+/**
+ * The reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: `off`, or a comma-separated
+ * list of their addresses and CIDR ranges. Never "everyone": any client could then name its own address
+ * (escaping the sign-in throttle) or claim HTTPS.
+ */
+const trustProxySchema = z
+  .string()
+  .trim()
+  .default('off')
+  .superRefine((value, context) => {
+    if (value === 'off') return;
+    if (['true', 'on', '*', 'all'].includes(value.toLowerCase())) {
+      context.addIssue({ code: 'custom', message: 'name the proxy\'s addresses (e.g. 127.0.0.1 or 10.0.0.0/24): trusting every address would let any client forge its own' });
+      return;
+    }
+    for (const entry of value.split(',').map((e) => e.trim())) {
+      const problem = entry === '' ? 'an empty entry in the list' : proxyEntryProblem(entry);
+      if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+    }
+  });
+
+/** The trusted proxies as Fastify's trustProxy takes them: false, or their addresses and ranges. */
+export const trustedProxiesOf = (setting: string): false | string[] =>
+  setting === 'off' ? false : setting.split(',').map((e) => e.trim());
 
 export const serverConfigSchema = z.strictObject({
   host: z.string().min(1, 'must not be empty').default('127.0.0.1'),
@@ -59,6 +101,8 @@ export const serverConfigSchema = z.strictObject({
   /** PEM files: the server speaks HTTPS itself (a small site; larger ones put a reverse proxy in front). */
   tlsCert: z.string().min(1).optional(),
   tlsKey: z.string().min(1).optional(),
+  /** Off by default: X-Forwarded-* headers are then ignored, whoever sends them. */
+  trustProxy: trustProxySchema,
 });
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 

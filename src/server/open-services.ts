@@ -89,7 +89,7 @@ export async function openServices(
     const database = await openDatabase({ dataDir, databaseUrl: config.databaseUrl });
     let schemaVersion: number;
     try {
-      schemaVersion = (await migrate(database.db)).version;
+      schemaVersion = (await migrate(database.db, undefined, blobs)).version;
     } catch (error) {
       await database.close();
       throw error;

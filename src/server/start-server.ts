@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import type { ServerConfig } from './config';
+import { trustedProxiesOf, type ServerConfig } from './config';
 import { buildApp } from './http/build-app';
 import { openServices } from './open-services';
 import type { ServerServices } from './services';
@@ -36,6 +36,7 @@ export async function startServer(
       maxAuditBytes: config.maxAuditBytes,
       maxImageBytes: config.maxImageBytes,
       uploadsPerMinute: config.uploadsPerMinute,
+      trustProxy: trustedProxiesOf(config.trustProxy),
       logger: options.logger ?? { level: config.logLevel },
       tls,
     });

@@ -32,6 +32,7 @@ async function everything(services: ServerServices) {
     accepted: await db.selectFrom('accepted_revisions').selectAll().orderBy('audit_id').execute(),
     held: await db.selectFrom('held_entries').selectAll().orderBy('audit_id').execute(),
     conflicts: await db.selectFrom('conflicts').selectAll().orderBy('id').execute(),
+    envelopeImages: await db.selectFrom('envelope_images').selectAll().orderBy('envelope_sha256').orderBy('image_sha256').execute(),
     blobs: blobs.sort(),
     receipts: (await services.receipts.list()).receipts,
   };
@@ -89,7 +90,8 @@ describe('server backup and restore: one file, into either backend', () => {
       expect(before.conflicts).toHaveLength(1);
       const target = await (to === 'PGlite' ? pglite : postgres).freshConfig();
       const report = await restoreBackup(target, file, { force: false });
-      expect(report.rows).toBe(1 + 2 + 1 + 1);
+      // A key, two accepted, one held, one conflict, and the three images each of the three kept envelopes names.
+      expect(report.rows).toBe(1 + 2 + 1 + 1 + 3 * 3);
       const after = await stateOf(target);
       expect(after.receipts.map((r) => r.envelopeSha256)).toEqual(before.receipts.map((r) => r.envelopeSha256));
       expect({ ...after, receipts: [] }).toEqual({ ...before, receipts: [] });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseServerConfig } from '../../src/server/config';
+import { parseServerConfig, trustedProxiesOf } from '../../src/server/config';
 
 describe('server configuration (flags over environment over defaults)', () => {
   it('defaults to the embedded database in ./data on 127.0.0.1:4173', () => {
@@ -15,8 +15,30 @@ describe('server configuration (flags over environment over defaults)', () => {
         maxImageBytes: 10 * 1024 * 1024,
         logLevel: 'info',
         uploadsPerMinute: 600,
+        trustProxy: 'off',
       },
     });
+  });
+
+  it('reads the trusted reverse proxies as addresses, CIDR ranges or named ranges; refuses "everyone" and what is not an address', () => {
+    const fromEnv = parseServerConfig([], { DUCHA_TRUST_PROXY: '127.0.0.1, 10.0.0.0/24,::1,loopback' });
+    expect(fromEnv.ok && trustedProxiesOf(fromEnv.value.trustProxy)).toEqual(['127.0.0.1', '10.0.0.0/24', '::1', 'loopback']);
+    const flag = parseServerConfig(['--trust-proxy', 'off'], { DUCHA_TRUST_PROXY: '10.0.0.1' });
+    expect(flag.ok && trustedProxiesOf(flag.value.trustProxy)).toBe(false);
+    const issues = (value: string) => {
+      const config = parseServerConfig(['--trust-proxy', value], {});
+      return config.ok ? [] : config.issues.map((i) => `${i.path}: ${i.message}`);
+    };
+    expect(issues('true')).toEqual([
+      "--trust-proxy (DUCHA_TRUST_PROXY): name the proxy's addresses (e.g. 127.0.0.1 or 10.0.0.0/24): trusting every address would let any client forge its own",
+    ]);
+    expect(issues('proxy.example.cn')).toEqual([
+      '--trust-proxy (DUCHA_TRUST_PROXY): "proxy.example.cn" is not an IP address or CIDR range (e.g. 10.0.0.5, 10.0.0.0/24, ::1, loopback)',
+    ]);
+    expect(issues('10.0.0.0/33,')).toEqual([
+      '--trust-proxy (DUCHA_TRUST_PROXY): "10.0.0.0/33": the prefix length must be 0 to 32',
+      '--trust-proxy (DUCHA_TRUST_PROXY): an empty entry in the list',
+    ]);
   });
 
   it('reads the per-account upload limit, and refuses one below 1 naming both ways to set it', () => {

@@ -90,6 +90,12 @@ describe.each(BACKENDS)('schema migrations on %s', (backendName) => {
     for (const table of ['published_rubrics', 'site_proposals', 'sites', 'users']) expect(tables).toContain(table);
   });
 
+  it('1d. adds the image read scope (image lists per envelope, image senders) on a database with no audits, without a blob store', async () => {
+    expect(await migrate(open.db, MIGRATIONS.filter((m) => m.version <= 4))).toEqual({ applied: [4], version: 4 });
+    const tables = await tableNames(open);
+    for (const table of ['envelope_images', 'image_uploads']) expect(tables).toContain(table);
+  });
+
   it('2. does nothing when run again', async () => {
     expect(await migrate(open.db)).toEqual({ applied: [], version: MIGRATIONS.length });
   });

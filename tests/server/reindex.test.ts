@@ -23,7 +23,8 @@ async function receivedState(services: ServerServices) {
     .orderBy('audit_id')
     .orderBy('incoming_hash')
     .execute();
-  return { accepted, held, conflicts };
+  const envelopeImages = await services.db.selectFrom('envelope_images').selectAll().orderBy('envelope_sha256').orderBy('image_sha256').execute();
+  return { accepted, held, conflicts, envelopeImages };
 }
 
 /**
@@ -66,7 +67,11 @@ describe.each(BACKENDS)('reindex: the database rebuilt from the blob store, on %
       return receivedState(services);
     });
     expect([before.accepted.length, before.held.length, before.conflicts.length]).toEqual([2, 2, 1]);
+    // The three fixture images of each accepted or held envelope (GET /api/images reads through these).
+    expect(before.envelopeImages.length).toBe(4 * 3);
     const after = await withServices(config, async (services) => {
+      // A stale list must not survive the rebuild.
+      await services.db.insertInto('envelope_images').values({ envelope_sha256: 'd'.repeat(64), image_sha256: 'c'.repeat(64) }).execute();
       const report = await reindex(services);
       expect(report).toEqual({ receipts: 5, accepted: 2, held: 2, conflicts: 1, refused: 0, damaged: [] });
       return receivedState(services);

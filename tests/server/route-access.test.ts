@@ -74,7 +74,12 @@ const CASES: Readonly<Record<Exclude<keyof typeof API_ROUTES, DownSyncRoute>, Ca
     request: () => ({ method: 'PUT', path: `/api/images/${sha256Hex(photoRed)}`, bytes: photoRed }),
     expected: statuses(401, 200, 200, 403, 403, 200),
   },
-  getImage: { request: () => ({ method: 'GET', path: `/api/images/${sha256Hex(photoRed)}` }), expected: signedIn(200) },
+  // Named by the audit (its site's manager reads it) and sent by both auditors (the other one just above):
+  // only the manager of another site is told it is not there.
+  getImage: {
+    request: () => ({ method: 'GET', path: `/api/images/${sha256Hex(photoRed)}` }),
+    expected: statuses(401, 200, 200, 200, 404, 200),
+  },
   // The auditor's own audit again: unchanged (200) for them and the admin; another auditor did not seal it.
   postAudit: {
     request: (c) => ({ method: 'POST', path: '/api/audits', body: c.envelope }),

@@ -13,7 +13,7 @@ import { serverRubricsCommand, serverSitesCommand } from './server-downsync';
 import { serverKeysCommand, serverUsersCommand } from './server-accounts';
 
 export const serverUsage = `  ducha server start [--port 4173] [--host 127.0.0.1] [--data-dir ./data] [--database-url postgres://…]
-                     [--tls-cert cert.pem --tls-key key.pem]
+                     [--tls-cert cert.pem --tls-key key.pem] [--trust-proxy off|127.0.0.1,10.0.0.0/24]
                                                         the app and the API (DATABASE_URL also read from the environment)
   ducha server reindex [--data-dir …] [--database-url …]
                                                         rebuild received audits from the blob store (server stopped)

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { StartupError } from '../startup-error';
+import type { BlobReader } from '../intake/envelope-images';
 import { MIGRATIONS, type Migration } from './migrations';
 import type { Database } from './tables';
 
@@ -27,6 +28,8 @@ function checkNumbering(migrations: readonly Migration[]): void {
 export async function migrate(
   db: Kysely<Database>,
   migrations: readonly Migration[] = MIGRATIONS,
+  /** The data dir's blob store, for steps that fill new tables from the stored envelopes. */
+  blobs?: BlobReader,
 ): Promise<MigrationReport> {
   checkNumbering(migrations);
   return db.transaction().execute(async (trx) => {
@@ -55,6 +58,7 @@ export async function migrate(
     for (const migration of migrations) {
       if (doneVersions.has(migration.version)) continue;
       for (const statement of migration.statements) await sql.raw(statement).execute(trx);
+      await migration.backfill?.(trx, blobs);
       await trx
         .insertInto('schema_migrations')
         .values({ version: migration.version, name: migration.name, applied_at: new Date().toISOString() })

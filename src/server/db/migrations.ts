@@ -1,3 +1,8 @@
+import type { Transaction } from 'kysely';
+import { indexStoredEnvelopes, type BlobReader } from '../intake/envelope-images';
+import { StartupError } from '../startup-error';
+import type { Database } from './tables';
+
 /**
  * The server's schema, one numbered step at a time. Forward only: a released step is never edited or
  * removed, a change is a new step. Each statement runs on PostgreSQL 15 (production) and PGlite
@@ -7,6 +12,12 @@ export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly statements: readonly string[];
+  /**
+   * Fills what the statements added from data SQL cannot read (the envelopes in the blob store), in the
+   * same transaction: the step is applied whole or not at all. `blobs` is undefined when the caller has
+   * no data dir (a console command on DATABASE_URL).
+   */
+  readonly backfill?: (trx: Transaction<Database>, blobs: BlobReader | undefined) => Promise<void>;
 }
 
 const hex64 = `'^[0-9a-f]{64}$'`;
@@ -170,5 +181,37 @@ export const MIGRATIONS: readonly Migration[] = [
       `update accepted_revisions set region = facts->>'region'`,
       `create index accepted_revisions_by_rubric on accepted_revisions (rubric_id, audited_at)`,
     ],
+  },
+  {
+    version: 4,
+    name: 'image read scope: the images each received envelope names, and who uploaded each image',
+    statements: [
+      // By envelope, not by audit: an envelope's bytes never change, so a held audit released later, or a
+      // reindex, finds its images already listed.
+      `create table envelope_images (
+        envelope_sha256 text not null check (envelope_sha256 ~ ${hex64}),
+        image_sha256 text not null check (image_sha256 ~ ${hex64}),
+        primary key (envelope_sha256, image_sha256)
+      )`,
+      `create index envelope_images_by_image on envelope_images (image_sha256)`,
+      `create table image_uploads (
+        image_sha256 text not null check (image_sha256 ~ ${hex64}),
+        user_id integer not null references users (id),
+        uploaded_at timestamptz not null,
+        primary key (image_sha256, user_id)
+      )`,
+    ],
+    backfill: async (trx, blobs) => {
+      if (blobs) {
+        await indexStoredEnvelopes(trx, blobs);
+        return;
+      }
+      const stored = await trx.selectFrom('accepted_revisions').select('audit_id').limit(1).execute();
+      const held = await trx.selectFrom('held_entries').select('audit_id').limit(1).execute();
+      if (stored.length + held.length > 0)
+        throw new StartupError(
+          'schema step 4 lists the images of the audits already stored, which are read from the data dir\'s blob store: start a Ducha server (or `ducha server reindex`) on this database with its --data-dir once, then run this command again',
+        );
+    },
   },
 ];

@@ -129,6 +129,19 @@ export interface SiteProposalsTable {
   change_seq: number;
 }
 
+/** Migration 4: the images a received envelope names (accepted or held audits' images are read through it). */
+export interface EnvelopeImagesTable {
+  envelope_sha256: string;
+  image_sha256: string;
+}
+
+/** Migration 4: who sent each image (PUT /api/images or inside a bundle); they may read it back. */
+export interface ImageUploadsTable {
+  image_sha256: string;
+  user_id: number;
+  uploaded_at: Timestamp;
+}
+
 export type RoleName = 'admin' | 'auditor' | 'site-manager';
 
 export interface UsersTable {
@@ -182,4 +195,6 @@ export interface Database {
   user_sites: UserSitesTable;
   sessions: SessionsTable;
   audit_log: AuditLogTable;
+  envelope_images: EnvelopeImagesTable;
+  image_uploads: ImageUploadsTable;
 }

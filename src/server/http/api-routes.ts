@@ -102,7 +102,7 @@ export const API_ROUTES = {
     summary: 'Upload one photo or signature image, addressed by its SHA-256',
     access: ['admin', 'auditor'],
     description:
-      'Upload every image an audit names before the audit itself. Idempotent: the same bytes again are answered 200 and nothing is written. The bytes are fsynced before the answer.',
+      'Upload every image an audit names before the audit itself. Idempotent: the same bytes again are answered 200 and not stored again (the sender is recorded, so they may read the image back). The bytes are fsynced before the answer.',
     params: sha256ParamsSchema,
     body: { description: 'The image bytes exactly (JPEG or PNG), never base64', contentTypes: IMAGE_CONTENT_TYPES },
     responses: {
@@ -120,13 +120,15 @@ export const API_ROUTES = {
     method: 'get',
     path: '/api/images/{sha256}',
     summary: 'Read one stored image by its SHA-256',
+    description:
+      'Admins read every image; an auditor the images they uploaded and those named by audits they may read (sealed by their own tablets); a site manager those named by accepted audits of their sites. Any other image is answered 404 exactly as one never stored, so a hash does not confirm that someone else’s photo exists.',
     access: 'signed-in',
     params: sha256ParamsSchema,
     responses: {
       401: UNAUTHENTICATED,
       200: { description: 'The image bytes', contentType: 'image/*' },
       400: error('The address is not a SHA-256'),
-      404: error('No such image'),
+      404: error('No such image, or not one you may read'),
     },
   },
   postAudit: {
@@ -200,13 +202,14 @@ export const API_ROUTES = {
     summary: 'Upload a whole .ducha bundle (format 1 or 2) from a tablet that stayed offline',
     access: ['admin', 'auditor'],
     description:
-      'Every audit in it is taken in under the same rules as POST /api/audits (its images with it); one audit’s refusal or conflict does not stop the others. The answer lists each audit’s outcome; each acknowledged one is durable.',
+      'Every audit in it is taken in under the same rules as POST /api/audits (its images with it); one audit’s refusal or conflict does not stop the others. The answer lists each audit’s outcome; each acknowledged one is durable. Each audit the bundle offers counts against the per-account upload limit, all at once before any is checked: over the limit, none is taken in.',
     body: { description: 'The .ducha file exactly: a zip (format 2) or JSON (format 1)', contentTypes: ['application/zip', 'application/json', 'application/octet-stream'] },
     responses: {
       200: { description: 'Each audit’s outcome, in bundle order', schema: bundleReceiptSchema },
-      413: error('Larger than the bundle size limit (256 MiB)'),
+      413: error('Larger than the bundle size limit (256 MiB), or offering more audits than one account may upload in a minute (split it); nothing taken in'),
       415: error('Not sent as application/zip, application/json or application/octet-stream'),
       422: error('Not a readable bundle (what and where)'),
+      429: error('Its audits do not fit in your account’s upload limit this minute; none was taken in. The Retry-After header says when to send the same file again'),
       401: UNAUTHENTICATED,
       403: FORBIDDEN,
     },

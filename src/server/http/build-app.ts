@@ -33,6 +33,11 @@ export interface AppOptions {
   /** Sealed audits one account may send per minute (429 beyond). */
   readonly uploadsPerMinute: number;
   readonly logger: FastifyServerOptions['logger'];
+  /**
+   * Reverse proxies whose X-Forwarded-For (the client address the sign-in throttle counts by) and
+   * X-Forwarded-Proto (Secure cookies) are believed; false: those headers are ignored.
+   */
+  readonly trustProxy: false | readonly string[];
   /** PEM certificate and key: HTTPS instead of HTTP (a small site without a reverse proxy). */
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer } | undefined;
 }
@@ -54,6 +59,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: Math.max(options.maxAuditBytes, options.maxImageBytes),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    trustProxy: options.trustProxy === false ? false : [...options.trustProxy],
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
   });
 
@@ -97,13 +103,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const openapi = openApiDocument(Object.values(API_ROUTES), { version: SERVER_VERSION });
   app.get(fastifyPathOf(API_ROUTES.openapi), (_request, reply) => reply.send(openapi));
 
+  // One count per account for single audits and bundles alike.
+  const uploads = new UploadRateLimiter(options.uploadsPerMinute);
   await app.register(imageRoutes(services, options.maxImageBytes));
-  await app.register(auditRoutes(services, options.maxAuditBytes, new UploadRateLimiter(options.uploadsPerMinute)));
+  await app.register(auditRoutes(services, options.maxAuditBytes, uploads));
   await app.register(sessionRoutes(services));
   await app.register(userRoutes(services));
   await app.register(deviceRoutes(services));
   await app.register(auditLogRoutes(services));
-  await app.register(bundleRoutes(services));
+  await app.register(bundleRoutes(services, uploads));
   await app.register(downSyncRoutes(services));
   await app.register(headOfficeRoutes(services));
   await app.register(backupRoutes(services));

@@ -1,4 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { bytesSource, countBundleAudits, DEFAULT_BUNDLE_LIMITS } from '../../domain/head-office';
+import { recordAuditEvent } from '../auth/audit-log';
+import type { UploadRateLimiter } from '../auth/rate-limit';
 import { ingestBundle } from '../intake/ingest-bundle';
 import type { ServerServices } from '../services';
 import { keyRefusalFor } from '../auth/audit-scope';
@@ -11,8 +14,14 @@ export const MAX_BUNDLE_BYTES = 256 * 1024 * 1024;
 
 export const BUNDLE_CONTENT_TYPES = ['application/zip', 'application/json', 'application/octet-stream'] as const;
 
-/** POST /api/bundles: whole `.ducha` files, each audit under the same rules as POST /api/audits. */
-export function bundleRoutes(services: ServerServices) {
+/**
+ * POST /api/bundles: whole `.ducha` files, each audit under the same rules as POST /api/audits, the
+ * per-account upload limit included: a bundle counts as many uploads as the audits it offers (at least one),
+ * taken all at once before any of them is checked. Over the limit, none is taken (429, send the same file
+ * again later) rather than some: the server spends nothing on verifying what it will not keep, and the tablet
+ * never has to work out which audits of a file got in.
+ */
+export function bundleRoutes(services: ServerServices, limiter: UploadRateLimiter) {
   return (app: FastifyInstance, _options: unknown, done: (error?: Error) => void): void => {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser([...BUNDLE_CONTENT_TYPES], { parseAs: 'buffer', bodyLimit: MAX_BUNDLE_BYTES }, (_request, body, done) => {
@@ -23,10 +32,32 @@ export function bundleRoutes(services: ServerServices) {
       if (!(body instanceof Uint8Array))
         return replyError(reply, 415, 'unsupported-media-type', '请以 application/zip（格式 2）或 application/json（格式 1）发送 .ducha 文件');
       const principal = principalOf(request);
+      const offered = await countBundleAudits(bytesSource(body), { ...DEFAULT_BUNDLE_LIMITS, maxFileBytes: body.byteLength });
+      // Unreadable: counted as one upload, and readBundle says below what is wrong with it.
+      const counted = Math.max(1, offered ?? 1);
+      const wait = limiter.takeMany(principal.userId, counted);
+      if (wait === Infinity)
+        return replyError(
+          reply,
+          413,
+          'too-large',
+          `此 .ducha 文件含 ${counted} 份考核，超过本服务器每个账号每分钟接收的 ${limiter.perMinute} 份，一份也未接收：请分成每个不超过 ${limiter.perMinute} 份考核的文件再上传 (the bundle offers ${counted} audits, more than this server takes from one account in a minute; none was taken in: split it)`,
+          { path: 'audits' },
+        );
+      if (wait > 0) {
+        await recordAuditEvent(services.db, { action: 'upload-throttled', actor: principal, ip: request.ip, detail: { bundleAudits: counted } });
+        return replyError(
+          reply.header('retry-after', String(wait)),
+          429,
+          'rate-limited',
+          `${principal.username} 本分钟上传的考核已达上限，此文件的 ${counted} 份考核一份也未接收：请 ${wait} 秒后重新上传同一文件 (over the per-account upload limit; none of the bundle's ${counted} audits was taken in: send it again in ${wait} s)`,
+        );
+      }
       // As POST /api/audits: an auditor sends only what their own enrolled tablets sealed; an admin may
       // forward any tablet's bundle, which intake then judges by the key register alone.
       const authorise = (signer: string) => keyRefusalFor(services.db, principal, signer);
       const result = await ingestBundle(services, body, `bundle by ${principal.username} from ${request.ip}`, {
+        uploader: principal.userId,
         ...(principal.role === 'admin' ? {} : { authorise }),
       });
       if (!result.ok) {

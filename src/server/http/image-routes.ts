@@ -4,10 +4,14 @@ import type { ServerServices } from '../services';
 import { sha256Of } from '../store/blob-store';
 import { API_ROUTES, fastifyPathOf, IMAGE_CONTENT_TYPES } from './api-routes';
 import { sha256ParamsSchema } from '../../domain/wire';
-import { guardFor } from './auth-guard';
+import { mayReadImage, recordImageUpload } from '../auth/image-scope';
+import { guardFor, principalOf } from './auth-guard';
 import { replyBadRequest, replyError } from './reply-error';
 
-/** PUT and GET /api/images/{sha256}: images as raw bytes, content-addressed, fsynced before the answer. */
+/**
+ * PUT and GET /api/images/{sha256}: images as raw bytes, content-addressed, fsynced before the answer. Read
+ * back only by those who may (mayReadImage); to anyone else an image is as absent as one never stored.
+ */
 export function imageRoutes(services: ServerServices, maxImageBytes: number) {
   return (app: FastifyInstance, _options: unknown, done: (error?: Error) => void): void => {
     // Images arrive as bytes: no JSON or text parsing in this scope.
@@ -35,16 +39,22 @@ export function imageRoutes(services: ServerServices, maxImageBytes: number) {
       if (imageTypeOf(body) === undefined)
         return replyError(reply, 422, 'not-an-image', 'the bytes are neither a JPEG nor a PNG image', { path: '(body)' });
       const { isNew } = await services.blobs.put(body);
+      // Also when the bytes were already here: sending them proves the sender has them.
+      await recordImageUpload(services.db, principalOf(request).userId, actual);
       return reply.code(isNew ? 201 : 200).send({ status: isNew ? 'stored' : 'unchanged', sha256: actual, size: body.length });
     });
 
     app.get(fastifyPathOf(getImage), { onRequest: guardFor(services, getImage) }, async (request, reply) => {
       const params = sha256ParamsSchema.safeParse(request.params);
       if (!params.success) return replyBadRequest(reply, params.error);
-      const bytes = await services.blobs.read(params.data.sha256);
+      const { sha256 } = params.data;
+      // 404, never 403: a refusal must not confirm that someone else's image with this hash exists.
+      const absent = () => replyError(reply, 404, 'not-found', `no image ${sha256} here that you may read`);
+      if (!(await mayReadImage(services.db, principalOf(request), sha256))) return absent();
+      const bytes = await services.blobs.read(sha256);
       // The blob store also holds envelopes: only images are served here.
       const type = bytes ? imageTypeOf(bytes) : undefined;
-      if (!bytes || type === undefined) return replyError(reply, 404, 'not-found', `no image ${params.data.sha256} here`);
+      if (!bytes || type === undefined) return absent();
       return reply
         .header('cache-control', 'private, max-age=31536000, immutable')
         .type(type)

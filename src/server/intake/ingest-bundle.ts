@@ -1,5 +1,6 @@
 import { canonicalJson, DEFAULT_BUNDLE_LIMITS, readBundle, bytesSource, type BundleIssue } from '../../domain/head-office';
 import { nodeVerifier } from '../../crypto/node-verifier';
+import { recordImageUpload } from '../auth/image-scope';
 import type { ServerServices } from '../services';
 import { ingestAudit, type IngestOptions, type IngestOutcome } from './ingest-audit';
 
@@ -10,6 +11,11 @@ export interface BundleAuditOutcome {
   readonly status: 'stored' | 'unchanged' | 'held' | 'conflict' | 'refused';
   /** Why it was held, refused or in conflict. */
   readonly message?: string;
+}
+
+export interface BundleOptions extends IngestOptions {
+  /** The account sending the bundle: recorded as having sent the images of each audit it may send. */
+  readonly uploader?: number;
 }
 
 export type BundleIngest =
@@ -50,7 +56,7 @@ export async function ingestBundle(
   services: ServerServices,
   bytes: Uint8Array,
   source: string,
-  options: IngestOptions = {},
+  options: BundleOptions = {},
 ): Promise<BundleIngest> {
   const read = await readBundle(bytesSource(bytes), nodeVerifier, { ...DEFAULT_BUNDLE_LIMITS, maxFileBytes: bytes.byteLength });
   if (!read.ok) return read;
@@ -66,7 +72,10 @@ export async function ingestBundle(
       audits.push({ index: verdict.index, auditId: verdict.envelope.payload.audit.id, status: 'refused', message: refusal });
       continue;
     }
-    for (const blob of verdict.blobs.values()) await services.blobs.put(blob.bytes);
+    for (const blob of verdict.blobs.values()) {
+      const { sha256 } = await services.blobs.put(blob.bytes);
+      if (options.uploader !== undefined) await recordImageUpload(services.db, options.uploader, sha256);
+    }
     const envelopeBytes = new TextEncoder().encode(canonicalJson(verdict.envelope));
     audits.push(outcomeOf(verdict.index, await ingestAudit(services, envelopeBytes, source, options)));
   }

@@ -15,10 +15,11 @@ export interface ReindexReport {
 }
 
 /**
- * Rebuilds what was received (accepted revisions, held entries, conflicts) from the blob store alone: every
- * receipt in arrival order, judged and taken in again by the same code as an upload, in one transaction, so
- * a reindex that fails leaves the database as it was. The key register and accepted rubrics are head office's
- * acts, not received data: they are kept, and decide the rebuilt state as they would decide a new upload.
+ * Rebuilds what was received (accepted revisions, held entries, conflicts, the images each envelope names)
+ * from the blob store alone: every receipt in arrival order, judged and taken in again by the same code as an
+ * upload, in one transaction, so a reindex that fails leaves the database as it was. The key register,
+ * accepted rubrics and who uploaded which image are not received data (no receipt records them): they are
+ * kept, and the first two decide the rebuilt state as they would decide a new upload.
  */
 export async function reindex(services: ServerServices): Promise<ReindexReport> {
   const { receipts, unreadable } = await services.receipts.list();
@@ -28,6 +29,8 @@ export async function reindex(services: ServerServices): Promise<ReindexReport> 
     await trx.deleteFrom('conflicts').execute();
     await trx.deleteFrom('held_entries').execute();
     await trx.deleteFrom('accepted_revisions').execute();
+    // Listed again by intake for each envelope it accepts or holds, so nothing stale outlives the rebuild.
+    await trx.deleteFrom('envelope_images').execute();
     for (const receipt of receipts) {
       const bytes = await services.blobs.read(receipt.envelopeSha256);
       if (!bytes) {

@@ -16,6 +16,7 @@ import {
 import { siteKeyAliases } from '../downsync/site-aliases';
 import type { Database } from '../db/tables';
 import type { BlobStorage } from '../store/blob-storage';
+import { recordEnvelopeImages } from './envelope-images';
 
 /** Where an envelope's received bytes are and when they arrived, by seal hash. */
 export interface ReceivedEnvelope {
@@ -187,6 +188,13 @@ export class SqlIntakeRepository implements IntakeRepository {
         .onConflict((oc) => oc.column('audit_id').doUpdateSet({ reason, message }))
         .execute();
     }
+    // What each accepted or held envelope names decides who may read those images (GET /api/images).
+    for (const { entry } of [...changes.accept, ...changes.hold])
+      await recordEnvelopeImages(
+        this.trx,
+        this.received(entry.envelope.hash).envelopeSha256,
+        entry.envelope.payload.blobs.map((b) => b.sha256),
+      );
     if (changes.conflicts.length > 0)
       await this.trx
         .insertInto('conflicts')

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { MIGRATIONS } from '../db/migrations';
+import { indexStoredEnvelopes } from '../intake/envelope-images';
 import type { ServerConfig } from '../config';
 import { openServices } from '../open-services';
 import { syncDir } from '../store/durable-file';
@@ -23,6 +24,9 @@ export interface RestoreReport {
   readonly rows: number;
   readonly blobs: number;
 }
+
+/** The schema step that added envelope_images. */
+const IMAGE_LISTS_VERSION = 4;
 
 /**
  * Restores a backup into a data dir and its database (PGlite in the data dir, or DATABASE_URL), migrated to
@@ -115,6 +119,8 @@ export async function restoreBackup(
               coalesce((select max(${sql.ref(column.name)}) from ${sql.table(shape.name)}), 0) + 1, false)`.execute(trx);
           count += rows.length;
         }
+        // A backup from before migration 4 has no image lists: made here from its envelopes, as the migration would.
+        if (manifest.data.schemaVersion < IMAGE_LISTS_VERSION) await indexStoredEnvelopes(trx, blobs);
         return count;
       });
       await rm(restoreMarkerOf(config.dataDir), { force: true });
