@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { access, mkdir, readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { BlobStorage } from './blob-storage';
-import { makeDirDurably, syncDir, writeDurably } from './durable-file';
+import { makeDirDurably, SharedFolderSync, syncDir, writeDurably } from './durable-file';
 
 /** About 7 MB of hex names at most. */
 const MAX_KNOWN_DURABLE = 50_000;
@@ -24,6 +24,7 @@ export class BlobStore implements BlobStorage {
    * power cut could lose (either name points at fsynced bytes). Bounded: forgetting only costs a folder sync.
    */
   private readonly knownDurable = new Set<string>();
+  private readonly folderSync = new SharedFolderSync();
 
   private constructor(
     private readonly root: string,
@@ -73,11 +74,12 @@ export class BlobStore implements BlobStorage {
     if (await this.has(sha256)) {
       // Written by an attempt that may have died between its rename and its folder sync: sync before
       // anyone is told the bytes are here.
-      await syncDir(dirname(this.pathOf(sha256)));
+      await this.folderSync.sync(dirname(this.pathOf(sha256)));
       this.rememberDurable(sha256);
       return { sha256, isNew: false };
     }
-    await writeDurably(this.pathOf(sha256), bytes, this.tmpDir);
+    // The shard folders were made (durably) by open().
+    await writeDurably(this.pathOf(sha256), bytes, this.tmpDir, { foldersExist: true, folderSync: this.folderSync });
     this.rememberDurable(sha256);
     return { sha256, isNew: true };
   }
