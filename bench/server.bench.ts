@@ -16,7 +16,7 @@
 import { parseArgs } from 'node:util';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { countWork, type CountedWork } from './support/server-work';
+import { countWork, countWorkAtOnce, type CountedWork } from './support/server-work';
 import { makeUploads, makeTablets, runUploads, type Upload, type UploadRun } from './support/upload-load';
 import { measureRanking } from './support/ranking-load';
 import { startServerUnderTest, UPLOADS_PER_MINUTE } from './support/server-under-test';
@@ -137,21 +137,28 @@ async function timedRuns(backend: Backend, cluster: PostgresCluster | undefined)
 
 const COUNTED_UPLOADS = 40;
 
+/** Per-upload work: one client sending one upload after another, then all 50 at once (2 uploads each). */
 async function countedRuns(backend: Backend, cluster: PostgresCluster | undefined): Promise<void> {
-  const tablets = await makeTablets(1);
-  const plain = await makeUploads(COUNTED_UPLOADS, false, tablets);
-  const withPhotos = await makeUploads(COUNTED_UPLOADS, true, tablets);
+  const tablets = await makeTablets(CLIENTS);
+  const [first] = tablets;
+  if (!first) throw new Error('no tablets');
+  const plain = await makeUploads(COUNTED_UPLOADS, false, [first]);
+  const withPhotos = await makeUploads(COUNTED_UPLOADS, true, [first]);
+  const plainAtOnce = await makeUploads(2 * CLIENTS, false, tablets);
+  const photosAtOnce = await makeUploads(2 * CLIENTS, true, tablets);
   for (const variant of variants) {
     const databaseUrl = cluster ? await cluster.createDatabase() : undefined;
     const server = await startServerUnderTest({ databaseUrl, tablets, cwd: variant.cwd, count: true });
     try {
       const report = (what: string, work: CountedWork) => {
         console.log(
-          `${backend.padEnd(10)}${flags.against ? ` ${variant.name.padEnd(7)}` : ''} per upload, ${what}: ${work.requests} requests, ${fmt(work.statements, 1)} SQL statements, ${fmt(work.fsyncs, 1)} fsyncs, ${fmt(work.sha256Passes, 1)} SHA-256 passes over ${fmt(work.sha256Bytes / 1024)} KB, ${fmt(work.signatureChecks, 1)} signature checks, ${fmt(work.bigJsonParses, 1)} JSON parses > 1 KB`,
+          `${backend.padEnd(10)}${flags.against ? ` ${variant.name.padEnd(7)}` : ''} per upload, ${what}: ${fmt(work.requests, 1)} requests, ${fmt(work.statements, 1)} SQL statements, ${fmt(work.fsyncs, 1)} fsyncs, ${fmt(work.sha256Passes, 1)} SHA-256 passes over ${fmt(work.sha256Bytes / 1024)} KB, ${fmt(work.signatureChecks, 1)} signature checks, ${fmt(work.bigJsonParses, 1)} JSON parses > 1 KB`,
         );
       };
-      report('no photos', await countWork(server, plain));
-      report('2–10 photos', await countWork(server, withPhotos));
+      report('no photos, one at a time', await countWork(server, plain));
+      report('2–10 photos, one at a time', await countWork(server, withPhotos));
+      report(`no photos, ${CLIENTS} at once`, await countWorkAtOnce(server, plainAtOnce));
+      report(`2–10 photos, ${CLIENTS} at once`, await countWorkAtOnce(server, photosAtOnce));
     } finally {
       await server.dispose();
     }
