@@ -12,7 +12,7 @@
 // --no-ranking, --against DIR (alternate runs with the server of another checkout, e.g. a `git archive` of
 // main with node_modules linked: before/after under the same conditions), --count (per-upload work counts,
 // sequential, instead of timings), --log-level LEVEL (the server's; silent by default), --cpu-prof DIR (the
-// server's V8 CPU profiles, written there when it stops).
+// server's V8 CPU profiles, written there when it stops), --plain N / --photos N (audits per run; 1,500 and 300).
 import { parseArgs } from 'node:util';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -34,12 +34,14 @@ const { values: flags } = parseArgs({
     count: { type: 'boolean', default: false },
     'log-level': { type: 'string', default: 'silent' },
     'cpu-prof': { type: 'string' },
+    plain: { type: 'string' },
+    photos: { type: 'string' },
   },
 });
 const isQuick = flags.quick;
 const CLIENTS = 50;
-const AUDITS_PLAIN = isQuick ? 100 : 1500;
-const AUDITS_PHOTOS = isQuick ? 20 : 300;
+const AUDITS_PLAIN = Number(flags.plain ?? (isQuick ? 100 : 1500));
+const AUDITS_PHOTOS = Number(flags.photos ?? (isQuick ? 20 : 300));
 const RUNS = Math.max(1, Number(flags.runs) || 1);
 type Backend = 'PostgreSQL' | 'PGlite';
 const BACKENDS: readonly Backend[] =
