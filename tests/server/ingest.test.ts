@@ -210,6 +210,19 @@ describe.each(BACKENDS)('uploading sealed audits over HTTP, on %s', (backendName
     expect((await getJson(`${url}/api/audits/${envelope.payload.audit.id}`, admin)).status).toBe(404);
   });
 
+  it('refuses an envelope whose rubric was changed, though that rubric version was taken in before (the server reuses its check of a rubric only for an identical one)', async () => {
+    // One KF01 audit taken in first, so the server's check of KF01 is cached: a changed copy must not pass for it.
+    expect((await postAudit(admin, await seal(freshAudit(), tablet))).status).toBe(201);
+    const envelope = await seal(freshAudit(), tablet);
+    const tampered: unknown = structuredClone(envelope);
+    setAt(tampered, ['payload', 'rubric', 'title'], '物业服务考核评分表（改）');
+    const answer = await postAudit(admin, tampered);
+    expect([answer.status, getAt(answer.body, ['error', 'code'])]).toEqual([422, 'tampered']);
+    expect(getAt(answer.body, ['error', 'findings', 0, 'message'])).toBe('the sealed content does not match its hash');
+    // The untouched envelope still goes in.
+    expect((await postAudit(admin, envelope)).status).toBe(201);
+  });
+
   it('refuses what is not a sealed envelope with the path of the problem (422)', async () => {
     const envelope = await seal(freshAudit(), tablet);
     const wrong: unknown = structuredClone(envelope);

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { holdReasonSchema, type HoldReason, type Issue, type StoredRevision, type TamperFinding } from '../../domain/head-office';
 import type { ServerServices } from '../services';
 import { judgeEnvelope, type MissingImage } from './judge-envelope';
@@ -39,22 +40,25 @@ export interface IngestOptions {
   readonly authorise?: (signer: string) => Promise<string | undefined>;
 }
 
-/** The same seal already here: nothing to write, nothing to decide. */
+/** The same seal already here: nothing to write, nothing to decide. One statement: it runs on every upload. */
 async function alreadyHere(services: ServerServices, auditId: string, sealHash: string): Promise<IngestOutcome | undefined> {
-  const accepted = await services.db
+  const rows = await services.db
     .selectFrom('accepted_revisions')
-    .select('seal_hash')
+    .select([sql.lit('accepted').as('place'), 'seal_hash', sql<string | null>`null`.as('reason'), sql<string | null>`null`.as('message')])
     .where('audit_id', '=', auditId)
-    .executeTakeFirst();
+    .unionAll((eb) =>
+      eb
+        .selectFrom('held_entries')
+        .select([sql.lit('held').as('place'), 'seal_hash', 'reason', 'message'])
+        .where('audit_id', '=', auditId),
+    )
+    .execute();
+  const accepted = rows.find((r) => r.place === 'accepted');
   if (accepted?.seal_hash === sealHash) return { kind: 'unchanged', auditId, sealHash };
   if (accepted) return undefined;
-  const held = await services.db
-    .selectFrom('held_entries')
-    .select(['seal_hash', 'reason', 'message'])
-    .where('audit_id', '=', auditId)
-    .executeTakeFirst();
+  const held = rows.find((r) => r.place === 'held');
   if (held?.seal_hash !== sealHash) return undefined;
-  return { kind: 'held', auditId, sealHash, reason: holdReasonSchema.parse(held.reason), message: held.message };
+  return { kind: 'held', auditId, sealHash, reason: holdReasonSchema.parse(held.reason), message: held.message ?? '' };
 }
 
 /**

@@ -1,10 +1,12 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import { z } from 'zod';
 import {
   auditFactFromEnvelope,
   enrolledKeySchema,
   holdReasonSchema,
   isShippedRubric,
   sealedEnvelopeSchema,
+  storedRevisionSchema,
   toBase64Url,
   type EnrolledKey,
   type HoldReason,
@@ -17,6 +19,23 @@ import { siteKeyAliases } from '../downsync/site-aliases';
 import type { Database } from '../db/tables';
 import type { BlobStorage } from '../store/blob-storage';
 import { recordEnvelopeImages } from './envelope-images';
+
+const lookupRowSchema = z.object({
+  accepted: z.array(storedRevisionSchema),
+  held: z.array(z.object({ auditId: z.string(), hash: z.string(), reason: holdReasonSchema })),
+  keys: z.array(
+    z.object({
+      key_id: z.string(),
+      public_key: z.unknown(),
+      device_label: z.string(),
+      auditor: z.string(),
+      enrolled_at: z.string(),
+      revoked_at: z.string().nullable(),
+      revoked_reason: z.string().nullable(),
+    }),
+  ),
+  anyHeldInScope: z.boolean(),
+});
 
 /** Where an envelope's received bytes are and when they arrived, by seal hash. */
 export interface ReceivedEnvelope {
@@ -75,33 +94,33 @@ export class SqlIntakeRepository implements IntakeRepository {
     return found;
   }
 
+  /**
+   * Whether any held entry of the scope's lineages exists, as the last lookup found it (under the lineage
+   * locks, so only this transaction's own writes can change it); undefined when unknown.
+   */
+  private isAnyHeldInScope: boolean | undefined;
+
+  /**
+   * One statement for what every upload asks (accepted and held revisions, the signer's key, and whether its
+   * lineage has anything held): each statement is a round trip, and on PostgreSQL a socket write and a wake-up.
+   */
   async lookup(query: IntakeQuery): Promise<IntakeLookup> {
     const { auditIds, lineageIds, keyIds, rubricFingerprints } = query;
-    const accepted =
-      auditIds.length + lineageIds.length === 0
-        ? []
-        : await this.trx
-            .selectFrom('accepted_revisions')
-            .select(['audit_id', 'lineage_id', 'revision', 'seal_hash', 'signer'])
-            .where((eb) =>
-              eb.or([
-                ...(auditIds.length > 0 ? [eb('audit_id', 'in', [...auditIds])] : []),
-                ...(lineageIds.length > 0 ? [eb('lineage_id', 'in', [...lineageIds])] : []),
-              ]),
-            )
-            .execute();
-    const held =
-      auditIds.length === 0
-        ? []
-        : await this.trx
-            .selectFrom('held_entries')
-            .select(['audit_id', 'seal_hash', 'reason'])
-            .where('audit_id', 'in', [...auditIds])
-            .execute();
-    const keys =
-      keyIds.length === 0
-        ? []
-        : await this.trx.selectFrom('device_keys').selectAll().where('key_id', 'in', [...keyIds]).execute();
+    const { lineages } = this.scope;
+    const { rows } = await sql<{ found: unknown }>`select json_build_object(
+        'accepted', (select coalesce(json_agg(json_build_object('auditId', audit_id, 'lineageId', lineage_id,
+                       'revision', revision, 'hash', seal_hash, 'signer', signer)), '[]'::json)
+                     from accepted_revisions where audit_id = any(${[...auditIds]}::text[]) or lineage_id = any(${[...lineageIds]}::text[])),
+        'held', (select coalesce(json_agg(json_build_object('auditId', audit_id, 'hash', seal_hash, 'reason', reason)), '[]'::json)
+                 from held_entries where audit_id = any(${[...auditIds]}::text[])),
+        'keys', (select coalesce(json_agg(json_build_object('key_id', key_id, 'public_key', public_key,
+                   'device_label', device_label, 'auditor', auditor, 'enrolled_at', enrolled_at,
+                   'revoked_at', revoked_at, 'revoked_reason', revoked_reason)), '[]'::json)
+                 from device_keys where key_id = any(${[...keyIds]}::text[])),
+        'anyHeldInScope', exists(select 1 from held_entries where lineage_id = any(${[...(lineages ?? [])]}::text[]))
+      ) as found`.execute(this.trx);
+    const found = lookupRowSchema.parse(rows[0]?.found);
+    if (lineages !== undefined) this.isAnyHeldInScope = found.anyHeldInScope;
     const unshipped = rubricFingerprints.filter((f) => !isShippedRubric(f));
     const acceptedRubrics =
       unshipped.length === 0
@@ -113,20 +132,15 @@ export class SqlIntakeRepository implements IntakeRepository {
             .execute();
     const known = new Set(acceptedRubrics.map((r) => r.fingerprint));
     return {
-      accepted: accepted.map((r) => ({
-        auditId: r.audit_id,
-        lineageId: r.lineage_id,
-        revision: r.revision,
-        hash: r.seal_hash,
-        signer: r.signer,
-      })),
-      held: held.map((h) => ({ auditId: h.audit_id, hash: h.seal_hash, reason: holdReasonSchema.parse(h.reason) })),
-      keys: keys.map(enrolledKeyOfRow),
+      accepted: found.accepted,
+      held: found.held,
+      keys: found.keys.map((k) => enrolledKeyOfRow({ ...k, enrolled_at: new Date(k.enrolled_at), revoked_at: k.revoked_at === null ? null : new Date(k.revoked_at) })),
       knownRubrics: rubricFingerprints.filter((f) => isShippedRubric(f) || known.has(f)),
     };
   }
 
   async commit(changes: IntakeChanges): Promise<void> {
+    if (changes.hold.length > 0) this.isAnyHeldInScope = undefined;
     if (changes.release.length > 0)
       await this.trx.deleteFrom('held_entries').where('audit_id', 'in', [...changes.release]).execute();
     if (changes.accept.length > 0) {
@@ -218,7 +232,7 @@ export class SqlIntakeRepository implements IntakeRepository {
 
   async heldEntries(): Promise<{ auditId: string; reason: HoldReason; entry: unknown; source: string }[]> {
     const { lineages } = this.scope;
-    if (lineages?.length === 0) return [];
+    if (lineages?.length === 0 || this.isAnyHeldInScope === false) return [];
     let query = this.trx.selectFrom('held_entries').selectAll().orderBy('revision').orderBy('audit_id');
     if (lineages !== undefined) query = query.where('lineage_id', 'in', [...lineages]);
     const rows = await query.execute();

@@ -14,13 +14,19 @@ const INTAKE_LOCK_CLASS = 4173;
  * taken in ascending key order, so two transactions never wait on each other in a circle.
  */
 export async function lockIntakeKeys(trx: Transaction<Database>, names: readonly string[]): Promise<void> {
-  const hashes = new Set<number>();
-  for (const name of new Set(names)) {
-    const { rows } = await sql<{ key: number }>`select hashtext(${name}) as key`.execute(trx);
-    for (const row of rows) hashes.add(row.key);
+  const distinct = [...new Set(names)];
+  const [only] = distinct;
+  // One name (an audit's first revision is its own lineage): one statement, one round trip.
+  if (distinct.length === 1 && only !== undefined) {
+    await sql`select pg_advisory_xact_lock(${INTAKE_LOCK_CLASS}, hashtext(${only}))`.execute(trx);
+    return;
   }
-  for (const key of [...hashes].sort((x, y) => x - y))
-    await sql`select pg_advisory_xact_lock(${INTAKE_LOCK_CLASS}, ${key})`.execute(trx);
+  if (distinct.length === 0) return;
+  const { rows } = await sql<{ key: number }>`select distinct hashtext(name) as key from unnest(${distinct}::text[]) as name`.execute(trx);
+  const keys = rows.map((r) => r.key).sort((x, y) => x - y);
+  // A function scan yields the array's elements in order and the lock is taken row by row as they come: the
+  // ascending order above is the order the locks are taken in.
+  await sql`select count(pg_advisory_xact_lock(${INTAKE_LOCK_CLASS}, key)) from unnest(${keys}::int[]) as key`.execute(trx);
 }
 
 /**

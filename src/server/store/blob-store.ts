@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { access, mkdir, readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { BlobStorage } from './blob-storage';
-import { makeDirDurably, syncDir, writeDurably } from './durable-file';
+import { makeDirDurably, SharedFolderSync, syncDir, writeDurably } from './durable-file';
+
+/** About 7 MB of hex names at most. */
+const MAX_KNOWN_DURABLE = 50_000;
 
 export const isSha256Hex = (text: string): boolean => /^[0-9a-f]{64}$/.test(text);
 
@@ -14,6 +17,15 @@ export const sha256Of = (bytes: Uint8Array): string => createHash('sha256').upda
  * bytes, so a second write of the same content is a no-op, and the database can be rebuilt from here.
  */
 export class BlobStore implements BlobStorage {
+  /**
+   * Blobs this process has seen durable: it wrote them through to a folder sync, or synced their folder after
+   * finding them. Blobs are never removed while a server runs (only restore removes any, alone), so once
+   * durable they stay durable; another instance renaming identical bytes over one changes nothing that a
+   * power cut could lose (either name points at fsynced bytes). Bounded: forgetting only costs a folder sync.
+   */
+  private readonly knownDurable = new Set<string>();
+  private readonly folderSync = new SharedFolderSync();
+
   private constructor(
     private readonly root: string,
     private readonly tmpDir: string,
@@ -58,14 +70,23 @@ export class BlobStore implements BlobStorage {
   /** Stores the bytes durably unless they are already here; says which. */
   async put(bytes: Uint8Array): Promise<{ readonly sha256: string; readonly isNew: boolean }> {
     const sha256 = sha256Of(bytes);
+    if (this.knownDurable.has(sha256)) return { sha256, isNew: false };
     if (await this.has(sha256)) {
       // Written by an attempt that may have died between its rename and its folder sync: sync before
       // anyone is told the bytes are here.
-      await syncDir(dirname(this.pathOf(sha256)));
+      await this.folderSync.sync(dirname(this.pathOf(sha256)));
+      this.rememberDurable(sha256);
       return { sha256, isNew: false };
     }
-    await writeDurably(this.pathOf(sha256), bytes, this.tmpDir);
+    // The shard folders were made (durably) by open().
+    await writeDurably(this.pathOf(sha256), bytes, this.tmpDir, { foldersExist: true, folderSync: this.folderSync });
+    this.rememberDurable(sha256);
     return { sha256, isNew: true };
+  }
+
+  private rememberDurable(sha256: string): void {
+    if (this.knownDurable.size >= MAX_KNOWN_DURABLE) this.knownDurable.clear();
+    this.knownDurable.add(sha256);
   }
 
   /** Every stored name, shard by shard (temporary files live in the data dir's tmp folder, not here). */

@@ -16,6 +16,40 @@ export async function syncDir(dir: string): Promise<void> {
 export const tempPathIn = (tmpDir: string, hint: string): string =>
   join(tmpDir, `${hint}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 
+/**
+ * Folder syncs shared by concurrent writers (group commit): a caller whose rename is done waits for a sync of
+ * the folder that starts after its call, and every caller waiting meanwhile shares that one sync. So each is
+ * answered only once a sync that began after its own rename has finished, as with a sync of its own, while
+ * 50 uploads writing receipts into one day's folder at once pay for a few syncs instead of 50.
+ */
+export class SharedFolderSync {
+  /** Per folder: the sync not yet started, which every new caller joins. */
+  private readonly next = new Map<string, Promise<void>>();
+  /** Per folder: the sync running now, which a new caller cannot rely on (it may predate its rename). */
+  private readonly running = new Map<string, Promise<void>>();
+
+  constructor(private readonly syncFolder: (dir: string) => Promise<void> = syncDir) {}
+
+  sync(dir: string): Promise<void> {
+    const queued = this.next.get(dir);
+    if (queued) return queued;
+    const previous = this.running.get(dir) ?? Promise.resolve();
+    const mine: Promise<void> = previous
+      .catch(() => undefined)
+      .then(async () => {
+        this.next.delete(dir);
+        this.running.set(dir, mine);
+        try {
+          await this.syncFolder(dir);
+        } finally {
+          if (this.running.get(dir) === mine) this.running.delete(dir);
+        }
+      });
+    this.next.set(dir, mine);
+    return mine;
+  }
+}
+
 export interface DurableFile {
   readonly file: string;
   readonly bytes: Uint8Array | string;
@@ -44,20 +78,28 @@ async function writeAndRename({ file, bytes }: DurableFile, tmpDir: string | und
  * to a few hundred audits a second. A crash leaves at most a temporary file. The server's blob store and
  * receipts and the CLI's file store all write through here.
  */
-export async function writeManyDurably(files: readonly DurableFile[], tmpDir?: string): Promise<void> {
+export async function writeManyDurably(files: readonly DurableFile[], tmpDir?: string, options: WriteOptions = {}): Promise<void> {
   const dirs = new Set(files.map((f) => dirname(f.file)));
-  for (const dir of dirs) await makeDirDurably(dir);
+  if (options.foldersExist !== true) for (const dir of dirs) await makeDirDurably(dir);
   const queue = [...files];
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) await writeAndRename(next, tmpDir);
   };
   await Promise.all(Array.from({ length: Math.min(16, files.length) }, worker));
-  for (const dir of dirs) await syncDir(dir);
+  const { folderSync } = options;
+  for (const dir of dirs) await (folderSync ? folderSync.sync(dir) : syncDir(dir));
+}
+
+export interface WriteOptions {
+  /** The caller made the folders durably already (a store's fixed folders): no mkdir per write. */
+  readonly foldersExist?: boolean;
+  /** Share folder syncs with concurrent writers of the same store. */
+  readonly folderSync?: SharedFolderSync;
 }
 
 /** Writes one file whole or not at all (see writeManyDurably). */
-export function writeDurably(file: string, bytes: Uint8Array | string, tmpDir?: string): Promise<void> {
-  return writeManyDurably([{ file, bytes }], tmpDir);
+export function writeDurably(file: string, bytes: Uint8Array | string, tmpDir?: string, options: WriteOptions = {}): Promise<void> {
+  return writeManyDurably([{ file, bytes }], tmpDir, options);
 }
 
 /** Creates a folder (and its parents) so that it survives a power cut. */

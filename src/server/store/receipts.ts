@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { makeDirDurably, writeDurably } from './durable-file';
+import { makeDirDurably, SharedFolderSync, writeDurably } from './durable-file';
 
 export const receiptSchema = z.strictObject({
   version: z.literal(1),
@@ -23,6 +23,7 @@ export type Receipt = z.infer<typeof receiptSchema>;
 export class ReceiptLog {
   private sequence = 0;
   private readonly days = new Set<string>();
+  private readonly folderSync = new SharedFolderSync();
 
   private constructor(
     private readonly root: string,
@@ -49,7 +50,7 @@ export class ReceiptLog {
     }
     this.sequence++;
     const name = `${compact}-${this.instanceId}-${String(this.sequence).padStart(9, '0')}-${checked.envelopeSha256}.json`;
-    await writeDurably(join(dir, name), JSON.stringify(checked), this.tmpDir);
+    await writeDurably(join(dir, name), JSON.stringify(checked), this.tmpDir, { foldersExist: true, folderSync: this.folderSync });
   }
 
   /** Every receipt in arrival order; a file that does not read as a receipt is reported, not guessed at. */

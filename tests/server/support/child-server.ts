@@ -31,13 +31,24 @@ export interface ChildServer {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+export interface SpawnOptions {
+  /** More node options before the script (the bench preloads its work counter with `--import`). */
+  readonly nodeArgs?: readonly string[];
+  /** Another checkout's server (the bench compares commits); this repository's by default. */
+  readonly cwd?: string;
+}
+
 /**
  * `node --import tsx src/server/main.ts --port 0 …` as a child process, spawned directly (no npx wrapper, so a
  * signal reaches the server itself), resolved once it logs the JSON line with the port it got.
  */
-export function spawnServer(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--port', '0', ...args], {
-    cwd: repoRoot,
+export function spawnServer(
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+  options: SpawnOptions = {},
+): Promise<ChildServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), 'src/server/main.ts', '--port', '0', ...args], {
+    cwd: options.cwd ?? repoRoot,
     env: { ...process.env, DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
