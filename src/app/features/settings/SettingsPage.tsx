@@ -7,6 +7,7 @@ import { useFullerFontStatus } from '../../hooks/use-fuller-font';
 import { useStoragePersistence } from '../../hooks/use-storage-persistence';
 import { useStore } from '../../providers/store-provider';
 import { KeyQrCode } from './KeyQrCode';
+import { ServerSection } from './ServerSection';
 
 type KeyState =
   | { readonly kind: 'loading' }
@@ -174,6 +175,7 @@ export function SettingsPage() {
   return (
     <section aria-labelledby="settings-title" className="page page--narrow">
       <h1 id="settings-title">{t('settings.title')}</h1>
+      <ServerSection />
       <h2>{t('settings.keyFingerprint')}</h2>
       <p className="key-fingerprint" data-testid="key-fingerprint">
         {key.kind === 'ready' ? key.signer.fingerprint : key.kind === 'loading' ? t('app.loading') : ''}
