@@ -51,7 +51,10 @@ export async function outboxStatusOf(page: Page, auditId: string): Promise<strin
 
 export async function waitForOutboxStatus(page: Page, auditId: string, status: string, timeoutMs = 20_000): Promise<void> {
   await eventually(async () => {
-    expect(await outboxStatusOf(page, auditId)).toBe(status);
+    // The row's text in the message: a wrong status then says why (the last error and what to do).
+    const row = page.locator(`[data-testid="outbox-status"][data-audit-id="${auditId}"]`);
+    const shown = (await row.count()) > 0 ? await row.textContent() : '(no status shown)';
+    expect(await outboxStatusOf(page, auditId), shown ?? '').toBe(status);
   }, timeoutMs);
 }
 
