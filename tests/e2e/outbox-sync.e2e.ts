@@ -213,5 +213,55 @@ describe('every finalised audit reaches the server by itself', () => {
     expect(await serverRecord(server, refused)).toBe(404);
     // The server has neither: the header still counts both as not uploaded.
     expect(await page.getByTestId('unsent-indicator').getAttribute('data-count')).toBe('2');
+
+    // Signing out warns with that number and keeps them: after signing in again both are listed as before.
+    await page.goto(`${server.url}#/settings`);
+    await page.getByTestId('server-sign-out').click();
+    expect(await page.getByTestId('sign-out-unsent').getAttribute('data-count')).toBe('2');
+    expect(await text(page.getByTestId('sign-out-unsent'))).toContain('退出不会删除它们');
+    await page.getByTestId('sign-out-dialog').getByRole('button', { name: '退出登录' }).click();
+    await page.getByTestId('server-username').waitFor();
+    await page.goto(`${server.url}#/`);
+    await page.getByTestId('audit-row').first().waitFor();
+    expect(await page.getByTestId('unsent-indicator').count()).toBe(0);
+    expect(await page.getByTestId('outbox-status').count()).toBe(0);
+    // Signing in again: the revoked key cannot be enrolled again, and 设置 says why.
+    await page.getByTestId('server-username').fill(feng.username);
+    await page.getByTestId('server-password').fill(feng.password);
+    await page.getByTestId('server-sign-in').click();
+    await page.locator('[data-testid="server-signed-in"][data-enrolled="false"]').waitFor();
+    expect(await text(page.getByTestId('server-enrolment'))).toContain('登记被拒');
+    expect(await text(page.getByTestId('server-enrolment'))).toContain('was revoked');
+    await page.goto(`${server.url}#/`);
+    await waitForOutboxStatus(page, conflicted, 'conflict');
+    await waitForOutboxStatus(page, refused, 'refused');
+  });
+
+  it('Background Sync: the service worker answers the outbox tag by telling the open app to run a pass', async () => {
+    const { page } = await tablet();
+    await page.goto(`${server.url}#/`);
+    await waitForServiceWorker(page);
+    const message = await page.evaluate(
+      () =>
+        new Promise<string>((resolve, reject) => {
+          setTimeout(() => {
+            reject(new Error('no message from the service worker within 10 s'));
+          }, 10_000);
+          navigator.serviceWorker.addEventListener('message', (event: MessageEvent<unknown>) => {
+            resolve(JSON.stringify(event.data));
+          });
+          void navigator.serviceWorker.ready.then(async (registration) => {
+            // The SyncManager is not in TypeScript's DOM types: reach it without a cast.
+            const sync: unknown = Reflect.get(registration, 'sync');
+            const register: unknown = typeof sync === 'object' && sync !== null ? Reflect.get(sync, 'register') : undefined;
+            if (typeof register !== 'function') {
+              reject(new Error('no Background Sync in this browser'));
+              return;
+            }
+            await Reflect.apply(register, sync, ['ducha-outbox']);
+          });
+        }),
+    );
+    expect(JSON.parse(message)).toEqual({ type: 'ducha-outbox-sync' });
   });
 });
