@@ -226,6 +226,7 @@ describe('every finalised audit reaches the server by itself', () => {
     expect(await page.getByTestId('unsent-indicator').count()).toBe(0);
     expect(await page.getByTestId('outbox-status').count()).toBe(0);
     // Signing in again: the revoked key cannot be enrolled again, and 设置 says why.
+    await page.goto(`${server.url}#/settings`);
     await page.getByTestId('server-username').fill(feng.username);
     await page.getByTestId('server-password').fill(feng.password);
     await page.getByTestId('server-sign-in').click();

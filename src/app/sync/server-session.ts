@@ -91,7 +91,8 @@ export async function unsentCount(db: DuchaDb): Promise<number> {
  */
 export async function signOutOfServer(db: DuchaDb): Promise<void> {
   const link = await readServerLink({ db });
-  if (link) await callApi(link.serverUrl, { method: 'DELETE', path: '/api/session', schema: z.undefined() });
+  // Forgotten here first: signing out works at once, offline too, whatever the server answers or how long it takes.
   await clearServerLink({ db });
   await clearSyncState(db);
+  if (link) await callApi(link.serverUrl, { method: 'DELETE', path: '/api/session', schema: z.undefined() });
 }
