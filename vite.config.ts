@@ -58,6 +58,8 @@ export default defineConfig({
         // and the waiting worker activates only on SKIP_WAITING from UpdatePrompt.
         clientsClaim: true,
         cleanupOutdatedCaches: true,
+        // Background Sync for the outbox: the worker wakes the open app when the network is back.
+        importScripts: ['outbox-sync-sw.js'],
       },
     }),
   ],

@@ -5,6 +5,7 @@ import { currentLanguage, setLanguage } from '../i18n/index';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { ScreenError } from './components/ScreenError';
 import { SaveErrorBanner, SaveStatus } from './components/SaveStatus';
+import { UnsentIndicator } from './components/UnsentIndicator';
 import { UpdatePrompt } from './components/UpdatePrompt';
 import { VersionChangeBanner } from './components/VersionChangeBanner';
 import { useFullerFontWarmUp } from './hooks/use-fuller-font';
@@ -14,12 +15,16 @@ import { forgetFailedImports } from './retrying-import';
 import { routeTable } from './route-table';
 import { preloadScreensWhenIdle, screens } from './screens';
 import { useDownSync } from './sync/use-down-sync';
+import { useSyncEngine, useSyncStatus } from './sync/use-sync-status';
 
 export function App() {
   const { t } = useTranslation();
   const persistence = useStoragePersistence();
   useFullerFontWarmUp();
   useDownSync();
+  useSyncEngine();
+  const sync = useSyncStatus();
+  const unsent = sync?.link ? sync.unsent : 0;
   const other = currentLanguage() === 'zh-CN' ? 'en' : 'zh-CN';
   // The other catalogue is fetched on the switch; offline (and not cached) that fails, and says so.
   const [isLanguageUnavailable, setLanguageUnavailable] = useState(false);
@@ -55,6 +60,7 @@ export function App() {
             {t('app.nav.settings')}
           </NavLink>
         </nav>
+        <UnsentIndicator status={sync} />
         <SaveStatus />
         <button
           type="button"
@@ -84,8 +90,8 @@ export function App() {
       <SaveErrorBanner />
       <VersionChangeBanner />
       {persistence === 'best-effort' && (
-        <p className="banner banner--warn" role="note">
-          {t('app.storageNotPersisted')}
+        <p className="banner banner--warn" role="note" data-testid="storage-not-persisted">
+          {unsent > 0 ? t('sync.storageNotPersistedUnsent', { count: unsent }) : t('app.storageNotPersisted')}
         </p>
       )}
       <main id="main" tabIndex={-1}>

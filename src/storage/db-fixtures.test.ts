@@ -16,6 +16,7 @@ import { finalisedAudit, imagesOf, nodeSigner, photoRed, sealed } from '../../te
 import { AuditStore } from './audit-store';
 import { DuchaDb, schemaVersions } from './db';
 import { HeadOfficeStore } from './head-office-store';
+import { listOutbox } from './outbox';
 
 /*
  * One database per released schema version, with the rows written literally in the shape that version's
@@ -257,6 +258,10 @@ describe('every released Dexie schema version, upgraded and read by the app and 
       expect((await store.getSeal(localAudit.id))?.hash).toBe(localSeal.hash);
       expect(await store.countUnexported()).toBe(1);
     }
+    // v10: every revision sealed before the outbox existed waits to be sent (only sent once the device signs in).
+    expect((await listOutbox(db)).map((e) => [e.auditId, e.revision, e.sealHash, e.status, e.attempts])).toEqual(
+      version >= 3 ? [[localAudit.id, 1, localSeal.hash, 'pending', 0]] : [],
+    );
 
     // The dashboard: every local seal and every import compared, each import naming its signer.
     const facts = await headOffice.dashboardFacts();

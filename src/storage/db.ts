@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import { auditFactFromEnvelope, keyId, sealedEnvelopeSchema, type AuditHeader } from '../domain/index';
+import { newOutboxEntry, outboxRowOf } from './outbox';
 
 /** Answer rows are kept apart from the header so that every tap writes one small row and two tabs
  * grading different units never overwrite each other. */
@@ -166,6 +167,17 @@ export interface KpiMonthRow {
   readonly record: unknown;
 }
 
+/**
+ * v10: one row per sealed revision on its way to the server (an OutboxEntry, parsed with zod when read); status
+ * and lineage indexed.
+ */
+export interface OutboxRow {
+  readonly auditId: string;
+  readonly lineageId: string;
+  readonly status: string;
+  readonly [field: string]: unknown;
+}
+
 export interface SettingRow {
   readonly key: string;
   readonly value: unknown;
@@ -236,6 +248,13 @@ export const schemaVersions = {
   9: {
     kpiMonths: 'key, month, rubricId',
   },
+  /**
+   * v10: the outbox. Every sealed revision gets an entry in the transaction that seals it; the upgrade gives
+   * each revision sealed before one (待上传), so a device that signs in later sends what it already had.
+   */
+  10: {
+    outbox: 'auditId, lineageId, status',
+  },
 } as const;
 
 export class DuchaDb extends Dexie {
@@ -257,6 +276,7 @@ export class DuchaDb extends Dexie {
   importImages!: EntityTable<ImportImageRow, 'key'>;
   factUnits!: EntityTable<FactUnitsRow, 'auditId'>;
   kpiMonths!: EntityTable<KpiMonthRow, 'key'>;
+  outbox!: EntityTable<OutboxRow, 'auditId'>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -361,5 +381,17 @@ export class DuchaDb extends Dexie {
         await facts.bulkPut(slimmed);
       });
     this.version(9).stores(schemaVersions[9]);
+    this.version(10)
+      .stores(schemaVersions[10])
+      .upgrade(async (tx) => {
+        // A seal that does not parse gets no entry (it could not be sent anyway); the upgrade must never abort.
+        const at = new Date().toISOString();
+        const entries: OutboxRow[] = [];
+        for (const row of await tx.table<SealRow, string>('seals').toArray()) {
+          const envelope = sealedEnvelopeSchema.safeParse(row.envelope);
+          if (envelope.success) entries.push(outboxRowOf(newOutboxEntry(envelope.data, at)));
+        }
+        await tx.table<OutboxRow, string>('outbox').bulkPut(entries);
+      });
   }
 }

@@ -12,6 +12,7 @@ import {
 import { getAudit } from './audit-reads';
 import { getDeviceSigner } from './device-key';
 import { getBlob } from './draft-answers';
+import { newOutboxEntry, outboxRowOf } from './outbox';
 import { StorageError } from './storage-error';
 import { type StoreContext, parseAnswers, parseHeader, run } from './store-context';
 
@@ -54,7 +55,7 @@ export async function finalise(ctx: StoreContext, auditId: string): Promise<Audi
   if (!sealed.ok) throw new StorageError('invalid', sealed.issues.map(formatIssue).join('; '));
   const snapshot = canonicalJson({ header: stored.header, answers: stored.answers });
   return run(() =>
-    ctx.db.transaction('rw', [ctx.db.audits, ctx.db.answers, ctx.db.seals], async () => {
+    ctx.db.transaction('rw', [ctx.db.audits, ctx.db.answers, ctx.db.seals, ctx.db.outbox], async () => {
       const [row, answerRows] = await Promise.all([
         ctx.db.audits.get(auditId),
         ctx.db.answers.where('auditId').equals(auditId).toArray(),
@@ -71,6 +72,8 @@ export async function finalise(ctx: StoreContext, auditId: string): Promise<Audi
         envelope: sealed.value,
         sealedAt: sealed.value.payload.sealedAt,
       });
+      // In the same transaction as the seal: no sealed revision without its way to the server, nor the reverse.
+      await ctx.db.outbox.add(outboxRowOf(newOutboxEntry(sealed.value, ctx.now())));
       return finalised.value;
     }),
   );

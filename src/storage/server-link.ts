@@ -24,15 +24,15 @@ export const serverLinkSchema = z.strictObject({
 export type ServerLink = z.infer<typeof serverLinkSchema>;
 
 /** The stored link, or undefined when signed out (or when the stored row no longer parses: treated as signed out). */
-export async function readServerLink(ctx: StoreContext): Promise<ServerLink | undefined> {
+export async function readServerLink(ctx: Pick<StoreContext, 'db'>): Promise<ServerLink | undefined> {
   const parsed = serverLinkSchema.safeParse(await getSetting(ctx, SERVER_LINK_SETTING));
   return parsed.success ? parsed.data : undefined;
 }
 
-export async function saveServerLink(ctx: StoreContext, link: ServerLink): Promise<void> {
+export async function saveServerLink(ctx: Pick<StoreContext, 'db'>, link: ServerLink): Promise<void> {
   await setSetting(ctx, SERVER_LINK_SETTING, serverLinkSchema.parse(link));
 }
 
-export async function clearServerLink(ctx: StoreContext): Promise<void> {
+export async function clearServerLink(ctx: Pick<StoreContext, 'db'>): Promise<void> {
   await run(() => ctx.db.settings.delete(SERVER_LINK_SETTING));
 }

@@ -14,10 +14,10 @@ export async function getRememberedAuditor(ctx: StoreContext): Promise<string> {
   return typeof row?.value === 'string' ? row.value : '';
 }
 
-export async function getSetting(ctx: StoreContext, key: string): Promise<unknown> {
+export async function getSetting(ctx: Pick<StoreContext, 'db'>, key: string): Promise<unknown> {
   return (await run(() => ctx.db.settings.get(key)))?.value;
 }
 
-export async function setSetting(ctx: StoreContext, key: string, value: unknown): Promise<void> {
+export async function setSetting(ctx: Pick<StoreContext, 'db'>, key: string, value: unknown): Promise<void> {
   await run(() => ctx.db.settings.put({ key, value }));
 }

@@ -5,15 +5,9 @@ import type { SealVerifier } from '../seal/seal';
 import { decideIntake, type HoldReason, type StoredRevision } from './intake';
 import type { EnrolledKey } from './key-register';
 
-export const holdReasonSchema = z.enum(['unknown-key', 'unknown-rubric', 'missing-predecessor']);
+import { holdReasonSchema, storedRevisionSchema } from './intake-records';
 
-export const storedRevisionSchema = z.strictObject({
-  auditId: z.string(),
-  lineageId: z.string(),
-  revision: z.number().int().min(1),
-  hash: z.string(),
-  signer: z.string(),
-});
+export { holdReasonSchema, storedRevisionSchema };
 
 /** A refused newcomer beside what it collided with: stores keep these for people to see both sides. */
 export const conflictRecordSchema = z.strictObject({

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { auditFactSchema, holdReasonSchema, storedRevisionSchema } from '../head-office';
+// Not through ../head-office: that entry re-exports bundles and intake, which a tablet's code must not carry.
+import { auditFactSchema } from '../compare/audit-fact';
+import { holdReasonSchema, storedRevisionSchema } from '../trust/intake-records';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits (a SHA-256)');
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { auditFactSchema } from '../head-office';
+// Not through ../head-office: that entry re-exports bundles and intake, which a tablet's code must not carry.
+import { auditFactSchema } from '../compare/audit-fact';
 import { headOfficeFilterSchema } from './head-office-filter';
 
 export { headOfficeFilterSchema };

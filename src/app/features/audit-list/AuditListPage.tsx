@@ -1,13 +1,24 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { unexportedRevisions, type AuditListEntry } from '../../../storage/audit-store';
 import { formatDateTime, formatPercent, formatPoints } from '../../format';
 import { useStore } from '../../providers/store-provider';
 import { useSaveTracker } from '../../providers/save-tracker';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import type { AuditHeader } from '../../../domain/index';
+import { isUnsent, type OutboxEntry } from '../../../storage/outbox';
+import { useSyncStatus } from '../../sync/use-sync-status';
+import { OutboxStatus } from './OutboxStatus';
+
+/** The outbox entries of an audit's finalised revisions, latest revision first. */
+function entriesOf(entry: AuditListEntry, outbox: ReadonlyMap<string, OutboxEntry>): OutboxEntry[] {
+  return entry.history.flatMap((h) => {
+    const found = outbox.get(h.id);
+    return found ? [found] : [];
+  });
+}
 
 function matches(entry: AuditListEntry, query: string): boolean {
   const q = query.trim().toLowerCase();
@@ -23,10 +34,15 @@ export function AuditListPage() {
   const [query, setQuery] = useState('');
   const [toDelete, setToDelete] = useState<AuditHeader>();
   const { track } = useSaveTracker();
+  const sync = useSyncStatus();
+  const [searchParams, setSearchParams] = useSearchParams();
   if (entries === undefined) return <p className="loading">{t('app.loading')}</p>;
 
+  // Upload states show only on a device linked to a server; one never linked shows none of it.
+  const outbox = sync?.link ? sync.entries : new Map<string, OutboxEntry>();
+  const isUnsentOnly = sync?.link !== undefined && searchParams.get('unsent') === '1';
   const unexported = unexportedRevisions(entries).length;
-  const shown = entries.filter((e) => matches(e, query));
+  const shown = entries.filter((e) => matches(e, query) && (!isUnsentOnly || entriesOf(e, outbox).some(isUnsent)));
   return (
     <section aria-labelledby="list-title" className="page">
       <div className="page__head">
@@ -42,6 +58,22 @@ export function AuditListPage() {
       >
         {unexported > 0 ? t('list.unexported', { count: unexported }) : t('list.allExported')}
       </p>
+      {isUnsentOnly && (
+        <p className="banner" role="status" data-testid="unsent-filter">
+          {t('sync.filterUnsent')}{' '}
+          <button
+            type="button"
+            className="button button--ghost"
+            onClick={() => {
+              setSearchParams({});
+            }}
+            data-testid="show-all"
+          >
+            {t('sync.showAll')}
+          </button>
+        </p>
+      )}
+      {isUnsentOnly && shown.length === 0 && <p>{t('sync.noneUnsent')}</p>}
       <label className="field">
         <span className="field__label">{t('list.search')}</span>
         <input
@@ -59,6 +91,7 @@ export function AuditListPage() {
         {shown.map((entry) => {
           const { header, score, history } = entry;
           const total = score.nodes.filter((n) => n.isUnit).length;
+          const [latestSent, ...earlierSent] = entriesOf(entry, outbox);
           return (
             <li
               key={header.lineageId}
@@ -85,6 +118,10 @@ export function AuditListPage() {
                     ` · ${t('list.progress', { graded: total - score.missing.length, total })}`}
                 </span>
               </Link>
+              {latestSent && <OutboxStatus entry={latestSent} />}
+              {earlierSent.filter(isUnsent).map((e) => (
+                <OutboxStatus key={e.auditId} entry={e} />
+              ))}
               {header.status === 'draft' && (
                 <button
                   type="button"

@@ -8,6 +8,7 @@ import { useStoragePersistence } from '../../hooks/use-storage-persistence';
 import { useStore } from '../../providers/store-provider';
 import { KeyQrCode } from './KeyQrCode';
 import { ServerDataSection } from './ServerDataSection';
+import { ServerSection } from './ServerSection';
 
 type KeyState =
   | { readonly kind: 'loading' }
@@ -175,6 +176,7 @@ export function SettingsPage() {
   return (
     <section aria-labelledby="settings-title" className="page page--narrow">
       <h1 id="settings-title">{t('settings.title')}</h1>
+      <ServerSection />
       <h2>{t('settings.keyFingerprint')}</h2>
       <p className="key-fingerprint" data-testid="key-fingerprint">
         {key.kind === 'ready' ? key.signer.fingerprint : key.kind === 'loading' ? t('app.loading') : ''}
