@@ -21,6 +21,7 @@ export const routeTable = [
   },
   { path: '/settings', screen: 'settings', module: 'src/app/features/settings/SettingsPage.tsx' },
   { path: '/dashboard', screen: 'dashboard', module: 'src/app/features/dashboard/DashboardPage.tsx' },
+  { path: '/admin', screen: 'admin', module: 'src/app/features/admin/AdminPage.tsx' },
 ] as const;
 
 export type RouteEntry = (typeof routeTable)[number];

@@ -20,6 +20,8 @@ export const screens = {
       ([, m]) => m.DashboardPage,
     ),
   ),
+  // Head office's server screens: never preloaded and not precached (vite.config.ts), so no tablet downloads them.
+  admin: lazyScreen(() => import('./features/admin/AdminPage').then((m) => m.AdminPage)),
 } satisfies Record<string, LazyScreen>;
 
 export type ScreenName = keyof typeof screens;
