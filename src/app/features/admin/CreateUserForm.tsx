@@ -51,6 +51,7 @@ export function CreateUserForm({
       return;
     }
     setSending(true);
+    setStatus({ kind: 'idle' });
     const created = await api.createUser(parsed.data);
     setSending(false);
     if (!created.ok) {

@@ -27,6 +27,7 @@ export function DevicesPanel({ api }: { api: AdminApi }) {
     }
     setReasonProblem(undefined);
     setRevoking(undefined);
+    setStatus({ kind: 'idle' });
     const result = await api.revokeDevice(device.keyId, parsed.data.reason);
     setStatus(
       result.ok

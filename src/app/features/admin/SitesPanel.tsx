@@ -122,6 +122,7 @@ function SiteForm({
       setStatus({ kind: 'idle' });
       return;
     }
+    setStatus({ kind: 'idle' });
     const saved = await api.putSite(parsedCode.data, parsedSite.data);
     if (!saved.ok) {
       setStatus({ kind: 'failed', failure: saved });

@@ -31,6 +31,7 @@ export function UsersPanel({ api }: { api: AdminApi }) {
 
   const disable = async (user: User) => {
     setDisabling(undefined);
+    setStatus({ kind: 'idle' });
     const result = await api.disableUser(user.id);
     setStatus(
       result.ok
