@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { sessionSchema } from '../domain/wire';
 import { getSetting, setSetting } from './sites-and-settings';
+import { SERVER_LINK_SETTING } from './server-link-setting';
 import { run, type StoreContext } from './store-context';
 
-export const SERVER_LINK_SETTING = 'serverLink';
+export { SERVER_LINK_SETTING };
 
 /**
  * This device's tie to a Ducha server, kept in the settings table: where the server is, who signed in (as the

@@ -22,7 +22,3 @@ export function useServerLink(): ServerLinkState {
   const parsed = serverLinkSchema.safeParse(read.value);
   return parsed.success ? { kind: 'signed-in', link: parsed.data } : { kind: 'signed-out' };
 }
-
-/** Whether the link says head office: the admin screens' link shows for them alone (the server checks again). */
-export const isAdminLink = (state: ServerLinkState): boolean =>
-  state.kind === 'signed-in' && state.link.session.role === 'admin';
