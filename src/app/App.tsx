@@ -13,11 +13,13 @@ import { useStoragePersistence } from './hooks/use-storage-persistence';
 import { forgetFailedImports } from './retrying-import';
 import { routeTable } from './route-table';
 import { preloadScreensWhenIdle, screens } from './screens';
+import { useDownSync } from './sync/use-down-sync';
 
 export function App() {
   const { t } = useTranslation();
   const persistence = useStoragePersistence();
   useFullerFontWarmUp();
+  useDownSync();
   const other = currentLanguage() === 'zh-CN' ? 'en' : 'zh-CN';
   // The other catalogue is fetched on the switch; offline (and not cached) that fails, and says so.
   const [isLanguageUnavailable, setLanguageUnavailable] = useState(false);

@@ -29,3 +29,10 @@ export const loadedShippedRubrics = (): Rubric[] =>
     const rubric = loaded.get(entry.fingerprint);
     return rubric ? [rubric] : [];
   });
+
+/** The same, each with the fingerprint the build computed (the new-audit picker compares it with published ones). */
+export const loadedShippedRubricEntries = (): { rubric: Rubric; fingerprint: string }[] =>
+  shippedRubrics.flatMap((entry) => {
+    const rubric = loaded.get(entry.fingerprint);
+    return rubric ? [{ rubric, fingerprint: entry.fingerprint }] : [];
+  });

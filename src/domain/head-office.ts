@@ -101,6 +101,7 @@ export {
   heatKey,
   drillDown,
   previousPeriod,
+  rubricChoices,
   type DashboardFilter,
   type SiteRanking,
   type SiteRankingRow,

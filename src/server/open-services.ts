@@ -95,7 +95,7 @@ export async function openServices(
       throw error;
     }
     return {
-      services: { db: database.db, databaseKind: database.kind, blobs, receipts, schemaVersion },
+      services: { db: database.db, databaseKind: database.kind, blobs, receipts, schemaVersion, tmpDir },
       sweptTemporaryFiles: swept,
       close: async () => {
         try {

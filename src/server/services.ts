@@ -12,4 +12,6 @@ export interface ServerServices {
   readonly receipts: ReceiptLog;
   /** The schema version the database was migrated to at start. */
   readonly schemaVersion: number;
+  /** This instance's own folder for temporary files, inside the data dir (swept at start). */
+  readonly tmpDir: string;
 }

@@ -58,7 +58,12 @@ import {
   setSetting as setSettingOf,
 } from './sites-and-settings';
 
+import { listSiteChoices as listSiteChoicesOf, type SiteChoice } from './server-sites';
+import { listRubricChoices as listRubricChoicesOf, type RubricChoice } from './server-rubrics';
+
 export type { AuditRead, StoredAudit, AuditListEntry } from './audit-reads';
+export type { SiteChoice } from './server-sites';
+export type { RubricChoice } from './server-rubrics';
 export { unexportedRevisions } from './audit-reads';
 export type { SheetData } from './audit-sheet-export';
 export type { NewAudit } from './create-audit';
@@ -136,6 +141,21 @@ export class AuditStore {
 
   listSites(): Promise<Site[]> {
     return listSitesOf(this.ctx);
+  }
+
+  /** The 新建考核 site picker: the server's sites, proposals with their state, then this tablet's own. */
+  listSiteChoices(): Promise<SiteChoice[]> {
+    return listSiteChoicesOf(this.ctx);
+  }
+
+  /** The rubric a new audit of each id uses: the newest version a server published, else the shipped one. */
+  listRubricChoices(shipped: readonly { readonly rubric: Rubric; readonly fingerprint: string }[]): Promise<RubricChoice[]> {
+    return listRubricChoicesOf(this.ctx, shipped);
+  }
+
+  /** For the sync modules (plain TS beside the app), which call the storage functions with it. */
+  get context(): StoreContext {
+    return this.ctx;
   }
 
   getRememberedAuditor(): Promise<string> {

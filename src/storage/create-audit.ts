@@ -7,6 +7,8 @@ import {
   type AuditMode,
   type Rubric,
 } from '../domain/index';
+import { SERVER_LINK_SETTING } from './server-link-key';
+import { newSiteRow } from './server-sites';
 import { AUDITOR_SETTING } from './sites-and-settings';
 import { StorageError } from './storage-error';
 import { type StoreContext, run } from './store-context';
@@ -62,7 +64,13 @@ export async function createAudit(ctx: StoreContext, input: NewAudit): Promise<A
           storedAt: now,
         });
       }
-      await ctx.db.sites.put({ ...site.data, lastUsedAt: now });
+      // A known row (a server's site, a proposal) keeps what it is; a new one is a proposal when linked to a server.
+      const known = await ctx.db.sites.get(site.data.id);
+      if (known) await ctx.db.sites.put({ ...known, ...site.data, lastUsedAt: now });
+      else {
+        const isLinked = (await ctx.db.settings.get(SERVER_LINK_SETTING)) !== undefined;
+        await ctx.db.sites.put(newSiteRow(site.data, now, isLinked));
+      }
       await ctx.db.settings.put({ key: AUDITOR_SETTING, value: header.data.auditor });
       await ctx.db.audits.add(header.data);
     }),

@@ -30,6 +30,8 @@ export interface RubricRow {
   readonly rubricId: string;
   readonly content: unknown;
   readonly storedAt: string;
+  /** A version a server published, for new audits (server-rubrics.ts). Not indexed. */
+  readonly published?: unknown;
 }
 
 export interface SiteRow {
@@ -38,6 +40,10 @@ export interface SiteRow {
   readonly code?: string;
   readonly region?: string;
   readonly lastUsedAt: string;
+  /** A server's site (id server:<code>): what the server said of it (server-sites.ts). Not indexed. */
+  readonly server?: unknown;
+  /** A site added here while linked to a server: its proposal's state (server-sites.ts). Not indexed. */
+  readonly proposal?: unknown;
 }
 
 export interface SealRow {

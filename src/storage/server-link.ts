@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { sessionSchema } from '../domain/wire';
 import { getSetting, setSetting } from './sites-and-settings';
-import { SERVER_LINK_SETTING } from './server-link-setting';
+import { SERVER_LINK_SETTING } from './server-link-key';
 import { run, type StoreContext } from './store-context';
 
 export { SERVER_LINK_SETTING };

@@ -1,16 +1,12 @@
-import { siteSchema, type Site } from '../domain/index';
+import type { Site } from '../domain/index';
+import { listAuditSites } from './server-sites';
 import { type StoreContext, run } from './store-context';
 
 export const AUDITOR_SETTING = 'auditorName';
 
-export async function listSites(ctx: StoreContext): Promise<Site[]> {
-  const rows = await run(() => ctx.db.sites.orderBy('name').toArray());
-  return rows
-    .sort((a, b) => b.lastUsedAt.localeCompare(a.lastUsedAt))
-    .flatMap(({ lastUsedAt: _lastUsedAt, ...site }) => {
-      const parsed = siteSchema.safeParse(site);
-      return parsed.success ? [parsed.data] : [];
-    });
+/** Every usable site as an audit records it, most recently used first (retired server sites left out). */
+export function listSites(ctx: StoreContext): Promise<Site[]> {
+  return listAuditSites(ctx);
 }
 
 export async function getRememberedAuditor(ctx: StoreContext): Promise<string> {

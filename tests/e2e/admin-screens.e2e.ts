@@ -17,7 +17,7 @@ import { nodeSigner } from '../support/sealed-audit';
 import { launch, newProfileDir } from './support/browser';
 import { eventually, repoRoot, text } from './support/pages';
 import { startRealServer, type Account, type RealServer } from './support/real-server';
-import { signInBrowser } from './support/signed-in';
+import { signInBrowser } from './support/server-session';
 
 /** UI text settles after the server answers: poll it. */
 const POLL = { timeout: 10_000 };
@@ -48,6 +48,7 @@ describe('head office’s admin screens against the real server', () => {
     await page.goto(server.url);
     await page.getByTestId('language-switch').waitFor();
     await signInBrowser(page, server.admin);
+    await page.reload(); // the app reads the link it did not write itself
   }, 120_000);
   afterAll(async () => {
     await context.close();
@@ -356,6 +357,7 @@ describe('an auditor signed in on a tablet', () => {
     await page.goto(server.url);
     await page.getByTestId('language-switch').waitFor();
     await signInBrowser(page, auditor);
+    await page.reload(); // the app reads the link it did not write itself
   }, 120_000);
   afterAll(async () => {
     await context.close();

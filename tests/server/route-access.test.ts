@@ -130,6 +130,12 @@ const CASES: Readonly<Record<Exclude<keyof typeof API_ROUTES, DownSyncRoute>, Ca
     expected: adminOnly(200),
   },
   auditLog: { request: () => ({ method: 'GET', path: '/api/audit-log?limit=5' }), expected: adminOnly(200) },
+  backup: { request: () => ({ method: 'GET', path: '/api/backup' }), expected: adminOnly(200) },
+  // Every audit's sites and auditors: head office's alone, even for a site manager of one of them.
+  headOfficeFilterOptions: {
+    request: () => ({ method: 'GET', path: '/api/head-office/filter-options?rubricId=KF01' }),
+    expected: adminOnly(200),
+  },
 };
 
 /** The documented path with its parameters as a pattern, so each case provably calls the route it is filed under. */

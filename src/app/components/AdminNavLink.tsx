@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { NavLink } from 'react-router';
 import { z } from 'zod';
 import type { Role } from '../../domain/wire';
-import { SERVER_LINK_SETTING } from '../../storage/server-link-setting';
+import { SERVER_LINK_SETTING } from '../../storage/server-link-key';
 import { useStore } from '../providers/store-provider';
 
 /**

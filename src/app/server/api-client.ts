@@ -7,7 +7,13 @@ import { errorBodySchema, type ErrorBody } from '../../domain/wire';
  * error body (code, message, path) when it sent one; `unexpected` an answer that did not parse.
  */
 export type ApiResult<T> =
-  | { readonly ok: true; readonly status: number; readonly value: T }
+  | {
+      readonly ok: true;
+      readonly status: number;
+      readonly value: T;
+      /** The answer's ETag, to send back as If-None-Match (a 304 then comes as kind 'http', status 304). */
+      readonly etag?: string;
+    }
   | { readonly ok: false; readonly kind: 'offline'; readonly message: string }
   | {
       readonly ok: false;
@@ -116,5 +122,6 @@ export async function callApi<S extends z.ZodType>(baseUrl: string, request: Api
       status: response.status,
       message: `${request.method ?? 'GET'} ${request.path}: the answer is not what this version of the app expects (${parsed.error.issues[0]?.message ?? 'unreadable'})`,
     };
-  return { ok: true, status: response.status, value: parsed.data };
+  const etag = response.headers.get('etag');
+  return { ok: true, status: response.status, value: parsed.data, ...(etag === null ? {} : { etag }) };
 }

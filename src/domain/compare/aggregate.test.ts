@@ -9,6 +9,7 @@ import {
   latestRevisions,
   previousPeriod,
   rankSites,
+  rubricChoices,
   siteTrend,
 } from './aggregate';
 
@@ -213,5 +214,11 @@ describe('head-office aggregation', () => {
     expect(map.items.map((i) => i.id)).toEqual(['1', '2']);
     expect(map.items.map((i) => i.label)).toEqual(['1', '2']);
     expect(map.droppedItemIds).toEqual(['3']);
+  });
+
+  it('lists rubric ids in natural order and prefers the one with the most audits, the first of equals', () => {
+    expect(rubricChoices(new Map([['KF10', 2], ['KF3', 5], ['KF01', 5]]))).toEqual({ ids: ['KF01', 'KF3', 'KF10'], preferred: 'KF01' });
+    expect(rubricChoices(new Map([['KF10', 7], ['KF3', 5]]))).toEqual({ ids: ['KF3', 'KF10'], preferred: 'KF10' });
+    expect(rubricChoices(new Map())).toEqual({ ids: [], preferred: undefined });
   });
 });

@@ -213,6 +213,16 @@ export function drillDown(facts: readonly AuditFact[], siteKey: string, itemId: 
     });
 }
 
+/**
+ * Rubric ids in a stable order (KF3 before KF10), and the one with the most audits (the first of equals): what a
+ * head office most likely came to compare. The app counts its facts, the server its rows; both choose here.
+ */
+export function rubricChoices(counts: ReadonlyMap<string, number>): { ids: string[]; preferred: string | undefined } {
+  const ids = [...counts.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const preferred = [...ids].sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0))[0];
+  return { ids, preferred };
+}
+
 /** The same span of time immediately before [from, to], for "change since the previous period". */
 export function previousPeriod(from: string, to: string): { from: string; to: string } {
   const start = Date.parse(from);

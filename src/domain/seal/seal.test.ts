@@ -160,4 +160,23 @@ describe('seal', () => {
     );
     expect(missing.ok ? [] : missing.issues.map((i) => i.path)).toEqual(['blobs["p1"]']);
   });
+
+  it('refuses to seal an image named twice, which every verifier would refuse', async () => {
+    const signer = await deviceSigner();
+    const audit = finalisedAudit();
+    const shared = {
+      ...audit,
+      signatures: { ...audit.signatures, siteManager: { name: '李喆', strokes: [[[0.1, 0.1]]] satisfies [number, number][][], imageId: 'sig-a', signedAt: now } },
+    };
+    const sealed = await sealAudit({ audit: shared, rubric, blobs, sealedAt: now }, signer);
+    expect(sealed.ok ? [] : sealed.issues).toEqual([
+      { path: 'blobs["sig-a"]', message: 'the image sig-a is named twice (two photos or signatures must be two images)' },
+    ]);
+    const photoTwice = {
+      ...audit,
+      answers: audit.answers.map((a, i) => (i === 0 ? { ...a, photoIds: ['p1'] } : a)),
+    };
+    const twice = await sealAudit({ audit: photoTwice, rubric, blobs, sealedAt: now }, signer);
+    expect(twice.ok ? [] : twice.issues.map((i) => i.path)).toEqual(['blobs["p1"]']);
+  });
 });

@@ -110,6 +110,13 @@ export async function sealAudit(input: SealInput, signer: SealSigner): Promise<R
   const gradeProblems = gradeIssues(rubric, audit.answers, 'audit.answers');
   if (gradeProblems.length > 0) return fail(gradeProblems);
   const references = blobReferences(audit);
+  // verifyEnvelope refuses an image sealed twice: never sign an envelope that every verifier will refuse.
+  const seen = new Set<string>();
+  for (const ref of references) {
+    if (seen.has(ref.id))
+      return fail([{ path: `blobs["${ref.id}"]`, message: `the image ${ref.id} is named twice (two photos or signatures must be two images)` }]);
+    seen.add(ref.id);
+  }
   const blobs: SealedBlob[] = [];
   for (const ref of references) {
     const blob = input.blobs.get(ref.id);

@@ -63,3 +63,22 @@ export const drillDownSchema = z.strictObject({
     }),
   ),
 });
+
+export const filterOptionsQuerySchema = z.strictObject({
+  rubricId: z.string().trim().min(1, 'rubricId 不能为空 (leave it out for the preferred rubric)').optional(),
+});
+
+/** What the dashboard's filters offer: every rubric with audits, and for one of them its regions, sites and auditors. */
+export const filterOptionsSchema = z.strictObject({
+  /** Rubric ids in natural order with how many audits (latest revisions) each has. */
+  rubrics: z.array(z.strictObject({ rubricId: z.string(), audits: z.number().int() })),
+  /** The rubric the lists are for: the one asked for when it has audits, else the one with the most; null when there are none. */
+  rubricId: z.string().nullable(),
+  regions: z.array(z.string()),
+  /** Each site under its most recent name. */
+  sites: z.array(z.strictObject({ siteKey: z.string(), siteName: z.string() })),
+  auditors: z.array(z.string()),
+  /** The newest 考核时间 of the rubric's audits as the tablet wrote it: where the period presets are anchored. */
+  newest: z.string().nullable(),
+});
+export type FilterOptionsAnswer = z.infer<typeof filterOptionsSchema>;

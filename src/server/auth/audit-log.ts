@@ -17,7 +17,8 @@ export type AuditAction =
   | 'upload-throttled'
   | 'rubric-published'
   | 'site-changed'
-  | 'site-proposal-decided';
+  | 'site-proposal-decided'
+  | 'backup-downloaded';
 
 export interface AuditEvent {
   readonly action: AuditAction;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { formatPath, type Issue } from '../../domain/head-office';
 import type { Database } from '../db/tables';
 import { nextChangeSeq } from './change-seq';
+import { proposedSiteKey, rekeyProposedSite } from './site-aliases';
 import { writeSite, type Site } from './sites-store';
 import { proposalDecisionSchema, siteProposalInputSchema } from '../../domain/wire';
 
@@ -192,6 +193,7 @@ export async function decideProposal(db: Kysely<Database>, id: string, input: un
       .where('id', '=', id)
       .returning(columns)
       .executeTakeFirstOrThrow();
+    await rekeyProposedSite(trx, proposedSiteKey(proposal), site.siteKey);
     return { ok: true, value: { proposal: proposalOf(row), site } };
   });
 }

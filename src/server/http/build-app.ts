@@ -7,6 +7,7 @@ import { API_ROUTES, fastifyPathOf } from './api-routes';
 import type { ErrorCode } from '../../domain/wire';
 import { UploadRateLimiter } from '../auth/rate-limit';
 import { auditRoutes } from './audit-routes';
+import { backupRoutes } from './backup-routes';
 import { bundleRoutes } from './bundle-routes';
 import { downSyncRoutes } from './downsync-routes';
 import { headOfficeRoutes } from './head-office-routes';
@@ -105,5 +106,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(bundleRoutes(services));
   await app.register(downSyncRoutes(services));
   await app.register(headOfficeRoutes(services));
+  await app.register(backupRoutes(services));
   return app;
 }

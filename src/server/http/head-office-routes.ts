@@ -1,11 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { auditsCsvOf, isTimeZone, unitsCsvOf } from '../head-office/csv';
 import { drillDownOf, heatMapOf, trendOf } from '../head-office/detail';
+import { filterOptionsOf } from '../head-office/filter-options';
 import { rankingOf } from '../head-office/ranking';
 import type { ServerServices } from '../services';
 import { guardFor } from './auth-guard';
 import { API_ROUTES, fastifyPathOf, type ApiRouteDoc } from './api-routes';
-import { csvQuerySchema, drillDownQuerySchema, headOfficeFilterSchema, rankingQuerySchema, trendQuerySchema } from '../../domain/wire';
+import {
+  csvQuerySchema,
+  drillDownQuerySchema,
+  filterOptionsQuerySchema,
+  headOfficeFilterSchema,
+  rankingQuerySchema,
+  trendQuerySchema,
+} from '../../domain/wire';
 import { readScopeOf } from './reader';
 import { replyBadRequest, replyError } from './reply-error';
 
@@ -51,6 +59,16 @@ export function headOfficeRoutes(services: ServerServices) {
         const name = `ducha-${filter.rubricId}-${what}.csv`.replace(/[^\w.-]/g, '_');
         return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(csv);
       });
+    app.get(
+      fastifyPathOf(API_ROUTES.headOfficeFilterOptions),
+      { onRequest: guardFor(services, API_ROUTES.headOfficeFilterOptions) },
+      async (request, reply) => {
+        const query = filterOptionsQuerySchema.safeParse(request.query);
+        if (!query.success) return replyBadRequest(reply, query.error);
+        return reply.send(await filterOptionsOf(db, query.data.rubricId));
+      },
+    );
+
     csvRoute(API_ROUTES.headOfficeAuditsCsv, auditsCsvOf, 'audits');
     csvRoute(API_ROUTES.headOfficeUnitsCsv, unitsCsvOf, 'units');
     done();

@@ -13,6 +13,7 @@ import {
   type IntakeQuery,
   type IntakeRepository,
 } from '../../domain/head-office';
+import { siteKeyAliases } from '../downsync/site-aliases';
 import type { Database } from '../db/tables';
 import type { BlobStorage } from '../store/blob-storage';
 
@@ -127,12 +128,16 @@ export class SqlIntakeRepository implements IntakeRepository {
   async commit(changes: IntakeChanges): Promise<void> {
     if (changes.release.length > 0)
       await this.trx.deleteFrom('held_entries').where('audit_id', 'in', [...changes.release]).execute();
-    if (changes.accept.length > 0)
+    if (changes.accept.length > 0) {
+      const facts = changes.accept.map(({ entry }) => auditFactFromEnvelope(entry.envelope));
+      const aliases = await siteKeyAliases(this.trx, [...new Set(facts.map((f) => f.siteKey))]);
       await this.trx
         .insertInto('accepted_revisions')
         .values(
-          changes.accept.map(({ entry, source }) => {
-            const fact = auditFactFromEnvelope(entry.envelope);
+          changes.accept.map(({ entry, source }, index) => {
+            const sealed = facts[index] ?? auditFactFromEnvelope(entry.envelope);
+            // A site proposed offline and since accepted or merged is ranked under the site it became.
+            const fact = { ...sealed, siteKey: aliases.get(sealed.siteKey) ?? sealed.siteKey };
             const received = this.received(entry.envelope.hash);
             return {
               audit_id: fact.auditId,
@@ -159,6 +164,7 @@ export class SqlIntakeRepository implements IntakeRepository {
           }),
         )
         .execute();
+    }
     for (const { entry, reason, message, source } of changes.hold) {
       const { audit } = entry.envelope.payload;
       const received = this.received(entry.envelope.hash);

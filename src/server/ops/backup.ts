@@ -10,6 +10,14 @@ import { TarWriter } from './tar-file';
 
 const rowSchema = z.record(z.string(), z.unknown());
 
+function jsonOf(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Writes one consistent backup file (a tar): manifest.json, each table as tables/<name>.ndjson, the receipt
  * log in arrival order, and every blob the rows name (the envelopes and the images inside them). The rows are
@@ -45,16 +53,23 @@ export async function writeBackup(services: ServerServices, out: string, now = n
         }
         return { tables, blobs };
       });
+    // Listed after the snapshot, so every row's receipt is here; receipts of uploads acknowledged while the
+    // rows were read are here too, with their blobs, so `reindex` after a restore takes those in as well.
     const { receipts } = await services.receipts.list();
-    const envelopes = [...dumped.blobs].sort();
+    const envelopes = [...new Set([...dumped.blobs, ...receipts.map((r) => r.envelopeSha256)])].sort();
     const images = new Set<string>();
+    const present: string[] = [];
     for (const sha256 of envelopes) {
       const bytes = await services.blobs.read(sha256);
-      if (!bytes) throw new Error(`the envelope ${sha256} named by the database is missing from the blob store`);
-      const envelope = sealedEnvelopeSchema.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
+      if (!bytes) {
+        if (dumped.blobs.has(sha256)) throw new Error(`the envelope ${sha256} named by the database is missing from the blob store`);
+        continue; // a receipt whose envelope is gone: reindex already reports it as damaged; the backup keeps the receipt
+      }
+      present.push(sha256);
+      const envelope = sealedEnvelopeSchema.safeParse(jsonOf(bytes));
       if (envelope.success) for (const blob of envelope.data.payload.blobs) images.add(blob.sha256);
     }
-    const allBlobs = [...new Set([...envelopes, ...images])].sort();
+    const allBlobs = [...new Set([...present, ...images])].sort();
     manifest = {
       format: 'ducha.server-backup',
       version: 1,

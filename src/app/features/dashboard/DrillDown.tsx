@@ -34,6 +34,7 @@ export function DrillDown({
   item,
   entries,
   signerOf,
+  canRemoveImports = true,
   onClose,
 }: {
   siteName: string;
@@ -41,6 +42,8 @@ export function DrillDown({
   entries: readonly Entry[];
   /** Who sealed the audit, in words (register label, 本机, or the fingerprint). */
   signerOf: (auditId: string) => string;
+  /** Only this device's imports can be removed, and only from this device's data (never the server's). */
+  canRemoveImports?: boolean;
   onClose: () => void;
 }) {
   const { t, i18n } = useTranslation();
@@ -94,7 +97,7 @@ export function DrillDown({
             <p className="subtitle" data-testid="drill-signer">
               {t('dashboard.drill.signedBy', { signer: signerOf(entry.auditId) })}
             </p>
-            {imported?.has(entry.auditId) === true && (
+            {canRemoveImports && imported?.has(entry.auditId) === true && (
               <button
                 type="button"
                 className="button"

@@ -1,16 +1,21 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { FactSummary } from '../../../domain/index';
 import { downloadBytes, safeFileName } from '../../download';
 import { useHeadOffice, useStore } from '../../providers/store-provider';
 import { auditsCsv, unitsCsv } from '../../../report/csv';
+import type { CsvExport } from './dashboard-data';
 import { toDayValue } from './period';
 
 type Status = { kind: 'idle' } | { kind: 'exported'; count: number } | { kind: 'error'; detail: string };
 
-/** This device's sealed audits as a bundle for head office, and the audits in view as CSV for spreadsheets. */
-export function ExportPanel({ facts, rubricId }: { facts: readonly FactSummary[]; rubricId: string }) {
+const noFacts: CsvExport = { kind: 'local', facts: [] };
+
+/**
+ * This device's sealed audits as a bundle for head office, and the audits in view as CSV for spreadsheets:
+ * made here from this device's facts, or, when the dashboard shows the server's data, the server's files.
+ */
+export function ExportPanel({ csv = noFacts, rubricId }: { csv?: CsvExport; rubricId: string }) {
   const { t } = useTranslation();
   const store = useStore();
   // The cells are local date-times Excel reads, in this device's zone; the header names it.
@@ -41,8 +46,25 @@ export function ExportPanel({ facts, rubricId }: { facts: readonly FactSummary[]
     downloadBytes(csv, safeFileName(`ducha-${rubricId}-${what}-${today}.csv`), 'text/csv;charset=utf-8');
   };
 
+  const facts = csv.kind === 'local' ? csv.facts : [];
+  const count = csv.kind === 'local' ? facts.length : csv.count;
+
+  const fromServer = async (what: 'audits' | 'units') => {
+    if (csv.kind !== 'server') return;
+    try {
+      await csv.download(what);
+      setStatus({ kind: 'idle' });
+    } catch (error) {
+      setStatus({ kind: 'error', detail: t('headOfficeOnline.csvFailed', { detail: error instanceof Error ? error.message : String(error) }) });
+    }
+  };
+
   // Per-unit grades and notes are read for this file only; the dashboard itself holds summaries.
   const downloadUnits = async () => {
+    if (csv.kind === 'server') {
+      await fromServer('units');
+      return;
+    }
     try {
       const detailed = await headOffice.withUnits(facts);
       download(
@@ -92,8 +114,12 @@ export function ExportPanel({ facts, rubricId }: { facts: readonly FactSummary[]
         <button
           type="button"
           className="button"
-          disabled={facts.length === 0}
+          disabled={count === 0}
           onClick={() => {
+            if (csv.kind === 'server') {
+              void fromServer('audits');
+              return;
+            }
             download(
               auditsCsv(
                 facts,
@@ -119,13 +145,13 @@ export function ExportPanel({ facts, rubricId }: { facts: readonly FactSummary[]
         <button
           type="button"
           className="button"
-          disabled={facts.length === 0}
+          disabled={count === 0}
           onClick={() => void downloadUnits()}
           data-testid="export-units-csv"
         >
           {t('dashboard.export.unitsCsv')}
         </button>
-        <span className="subtitle">{t('dashboard.export.csvHint', { count: facts.length })}</span>
+        <span className="subtitle">{t('dashboard.export.csvHint', { count })}</span>
       </div>
       {status.kind === 'exported' && (
         <p role="status" data-testid="export-status">

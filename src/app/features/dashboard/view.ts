@@ -1,14 +1,5 @@
 import { fromTenths, type FactSummary } from '../../../domain/index';
 
-/** Rubric ids present, and the one with the most audits: what a head office most likely came to compare. */
-export function rubricChoices(facts: readonly FactSummary[]): { ids: string[]; preferred: string | undefined } {
-  const counts = new Map<string, number>();
-  for (const f of facts) counts.set(f.rubricId, (counts.get(f.rubricId) ?? 0) + 1);
-  const ids = [...counts.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  const preferred = [...ids].sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0))[0];
-  return { ids, preferred };
-}
-
 export interface SiteOption {
   readonly siteKey: string;
   readonly siteName: string;
@@ -125,4 +116,25 @@ export function matchSites(sites: readonly SiteOption[], query: string): SiteOpt
       searchable(site.siteName).includes(wanted) ||
       (site.code !== undefined && searchable(site.code).includes(wanted)),
   );
+}
+
+/** The server's filter choices as the filters show them: ordered as filterOptions orders the local ones. */
+export function serverFilterOptions(answer: {
+  readonly regions: readonly string[];
+  readonly sites: readonly { readonly siteKey: string; readonly siteName: string }[];
+  readonly auditors: readonly string[];
+  readonly newest: string | null;
+}): FilterOptions {
+  return {
+    regions: [...answer.regions].sort(byChinese),
+    auditors: [...answer.auditors].sort(byChinese),
+    sites: answer.sites
+      .map((s) => ({
+        siteKey: s.siteKey,
+        siteName: s.siteName,
+        code: s.siteKey.startsWith('code:') ? s.siteKey.slice('code:'.length) : undefined,
+      }))
+      .sort((a, b) => byChinese(a.siteName, b.siteName)),
+    newest: answer.newest ?? undefined,
+  };
 }

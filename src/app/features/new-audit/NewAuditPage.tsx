@@ -8,26 +8,31 @@ import { auditModeSchema } from '../../../domain/index';
 import { toLocalInputValue } from '../../format';
 import { useSaveTracker } from '../../providers/save-tracker';
 import { useStore } from '../../providers/store-provider';
-import { loadedShippedRubrics } from '../../shipped-rubrics';
+import type { RubricChoice } from '../../../storage/audit-store';
+import { loadedShippedRubricEntries } from '../../shipped-rubrics';
 import { CharCount } from '../../components/CharCount';
 import { isFormErrorKey, limits, newAuditFormSchema, type NewAuditForm } from './new-audit-form';
+import { SiteOptions, SiteProposalNote } from './SiteOptions';
 
 // Fetched before this screen opens (screens.ts), checked when the app was built.
-const rubrics = loadedShippedRubrics();
+const shipped = loadedShippedRubricEntries();
+const shippedChoices: RubricChoice[] = shipped.map((s) => ({ ...s, publishedAt: undefined }));
 
 export function NewAuditPage() {
   const { t } = useTranslation();
   const store = useStore();
   const { track } = useSaveTracker();
   const navigate = useNavigate();
-  const sites = useLiveQuery(() => store.listSites(), [store]);
+  const sites = useLiveQuery(() => store.listSiteChoices(), [store]);
+  // The newest version of each rubric the server published (and this app can score), else the shipped one.
+  const rubrics = useLiveQuery(() => store.listRubricChoices(shipped), [store]) ?? shippedChoices;
   const rememberedAuditor = useLiveQuery(() => store.getRememberedAuditor(), [store]);
   const ids = useId();
 
   const form = useForm<NewAuditForm>({
     resolver: zodResolver(newAuditFormSchema),
     defaultValues: {
-      rubricId: rubrics[0]?.id ?? '',
+      rubricId: shipped[0]?.rubric.id ?? '',
       siteChoice: 'new',
       siteName: '',
       siteCode: '',
@@ -59,9 +64,9 @@ export function NewAuditPage() {
   };
 
   const onSubmit = handleSubmit(async (values) => {
-    const rubric = rubrics.find((r) => r.id === values.rubricId);
+    const rubric = rubrics.find((r) => r.rubric.id === values.rubricId)?.rubric;
     if (!rubric) return;
-    const known = sites?.find((s) => s.id === values.siteChoice);
+    const known = sites?.find((s) => s.id === values.siteChoice)?.site;
     const header = await track('create-audit', () =>
       store.createAudit({
         rubric,
@@ -81,9 +86,10 @@ export function NewAuditPage() {
         <label className="field">
           <span className="field__label">{t('newAudit.rubric')}</span>
           <select {...register('rubricId')} data-testid="rubric-select">
-            {rubrics.map((r) => (
-              <option key={r.id} value={r.id}>
+            {rubrics.map(({ rubric: r, fingerprint, publishedAt }) => (
+              <option key={r.id} value={r.id} data-fingerprint={fingerprint}>
                 {r.form} {r.title}
+                {publishedAt ? ` · ${t('downSync.publishedAt', { date: publishedAt.slice(0, 10) })}` : ''}
               </option>
             ))}
           </select>
@@ -96,16 +102,12 @@ export function NewAuditPage() {
             <label className="field">
               <span className="field__label">{t('newAudit.siteKnown')}</span>
               <select {...register('siteChoice')} data-testid="site-select">
-                {sites.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {s.name}
-                    {s.code ? ` (${s.code})` : ''}
-                  </option>
-                ))}
+                <SiteOptions sites={sites} />
                 <option value="new">{t('newAudit.siteNew')}</option>
               </select>
             </label>
           )}
+          <SiteProposalNote choice={sites?.find((s) => s.id === siteChoice)} />
           {siteChoice === 'new' && (
             <>
               <label className="field">

@@ -7,6 +7,7 @@ import { useFullerFontStatus } from '../../hooks/use-fuller-font';
 import { useStoragePersistence } from '../../hooks/use-storage-persistence';
 import { useStore } from '../../providers/store-provider';
 import { KeyQrCode } from './KeyQrCode';
+import { ServerDataSection } from './ServerDataSection';
 
 type KeyState =
   | { readonly kind: 'loading' }
@@ -198,6 +199,7 @@ export function SettingsPage() {
           <KeyFileForm signer={key.signer} />
         </>
       )}
+      <ServerDataSection />
       <h2>{t('settings.storage')}</h2>
       <p>{persistence === 'persisted' ? t('app.storagePersisted') : t('app.storageNotPersisted')}</p>
       <p>
