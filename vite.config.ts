@@ -48,6 +48,8 @@ export default defineConfig({
           '**/assets/html2canvas-*.js',
           '**/assets/purify.es-*.js',
           '**/assets/index.es-*.js',
+          // Head office's server screens (users, sites, keys, rubrics) work only online: tablets never need them.
+          '**/assets/AdminPage-*.js',
         ],
         // The CJK font subset (≈2.4 MB) must be precached for offline PDF export; the default limit is 2 MiB.
         maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,

@@ -2,6 +2,7 @@ import { Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HashRouter, NavLink, Route, Routes, useLocation } from 'react-router';
 import { currentLanguage, setLanguage } from '../i18n/index';
+import { AdminNavLink } from './components/AdminNavLink';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { ScreenError } from './components/ScreenError';
 import { SaveErrorBanner, SaveStatus } from './components/SaveStatus';
@@ -59,6 +60,7 @@ export function App() {
           <NavLink to="/settings" className="nav-link">
             {t('app.nav.settings')}
           </NavLink>
+          <AdminNavLink />
         </nav>
         <UnsentIndicator status={sync} />
         <SaveStatus />

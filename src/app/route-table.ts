@@ -23,6 +23,7 @@ export const routeTable = [
   { path: '/dashboard', screen: 'dashboard', module: 'src/app/features/dashboard/DashboardPage.tsx' },
   { path: '/site-audits', screen: 'siteAudits', module: 'src/app/features/site-audits/SiteAuditsPage.tsx' },
   { path: '/site-audits/:id', screen: 'siteAudit', module: 'src/app/features/site-audits/SiteAuditPage.tsx' },
+  { path: '/admin', screen: 'admin', module: 'src/app/features/admin/AdminPage.tsx' },
 ] as const;
 
 export type RouteEntry = (typeof routeTable)[number];

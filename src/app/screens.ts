@@ -23,6 +23,8 @@ export const screens = {
   // A 管理处负责人's screens read from the server: an auditor's tablet never opens them.
   siteAudits: lazyScreen(() => import('./features/site-audits/SiteAuditsPage').then((m) => m.SiteAuditsPage)),
   siteAudit: lazyScreen(() => import('./features/site-audits/SiteAuditPage').then((m) => m.SiteAuditPage)),
+  // Head office's server screens: never preloaded and not precached (vite.config.ts), so no tablet downloads them.
+  admin: lazyScreen(() => import('./features/admin/AdminPage').then((m) => m.AdminPage)),
 } satisfies Record<string, LazyScreen>;
 
 export type ScreenName = keyof typeof screens;

@@ -1,7 +1,9 @@
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { SiteChoice } from '../../../storage/audit-store';
 
-type Translate = ReturnType<typeof useTranslation>['t'];
+// i18next's own type: ReturnType<typeof useTranslation>['t'] grows too deep for TypeScript (TS2589) with the full catalogue.
+type Translate = TFunction;
 
 function proposalState(t: Translate, choice: SiteChoice): string | undefined {
   const proposal = choice.proposal;

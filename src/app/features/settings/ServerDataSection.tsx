@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,7 +9,8 @@ import { useStore } from '../../providers/store-provider';
 import type { DownSyncOutcome } from '../../sync/down-sync';
 import { downSyncIfLinked } from '../../sync/lazy-down-sync';
 
-type Translate = ReturnType<typeof useTranslation>['t'];
+// i18next's own type: ReturnType<typeof useTranslation>['t'] grows too deep for TypeScript (TS2589) with the full catalogue.
+type Translate = TFunction;
 
 function outcomeText(t: Translate, outcome: DownSyncOutcome): string {
   switch (outcome.kind) {
