@@ -9,7 +9,7 @@ import type { SignedIn } from '../server/support/sessions';
 import { launch, newProfileDir } from './support/browser';
 import { eventually, repoRoot, text } from './support/pages';
 import { startRealServer, type Account, type RealServer } from './support/real-server';
-import { signInTablet } from './support/tablet-sign-in';
+import { signInBrowser } from './support/server-session';
 
 const kf02: unknown = JSON.parse(readFileSync(join(repoRoot, 'rubrics', 'KF02.json'), 'utf8'));
 const kf02Next = z.looseObject({ title: z.string() }).transform((r) => ({ ...r, title: `${r.title}(2027 版)` })).parse(kf02);
@@ -104,7 +104,7 @@ describe('down-sync with the real server: sites, rubric versions and site propos
 
     // The tablet signs in; the down-sync runs when the app starts.
     await page.goto(server.url);
-    await eventually(() => signInTablet(page, auditor));
+    await eventually(() => signInBrowser(page, auditor).then(() => undefined));
     await page.goto(`${server.url}#/new`);
     await page.reload();
     await eventually(async () => {

@@ -11,7 +11,7 @@ import { call, freshAudit, postAudit, putFixtureImages, seal } from '../server/s
 import { launch, newProfileDir } from './support/browser';
 import { eventually } from './support/pages';
 import { startRealServer, type Account, type RealServer } from './support/real-server';
-import { signInBrowser } from './support/signed-in';
+import { signInBrowser } from './support/server-session';
 
 const SITE_A = '碧桂园凤凰城管理处';
 const SITE_B = '万科城市花园管理处';
@@ -59,6 +59,7 @@ describe('a 管理处负责人 signed in sees their own sites’ audits only, an
     // Not signed in: no 本单位考核 in the nav.
     expect(await page.getByTestId('nav-site-audits').count()).toBe(0);
     await signInBrowser(page, manager);
+    await page.reload();
 
     await page.getByTestId('nav-site-audits').click();
     const rows = page.getByTestId('site-audit-row');

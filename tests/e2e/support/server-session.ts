@@ -30,11 +30,15 @@ export async function signInBrowser(page: Page, account: { username: string; pas
       // The app made the database when it opened; no version asked, so whatever the app's is.
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const request = indexedDB.open(name);
+        // Never create the database here: that is the app's job (its schema, its versions).
+        request.onupgradeneeded = () => {
+          request.transaction?.abort();
+        };
         request.onsuccess = () => {
           resolve(request.result);
         };
         request.onerror = () => {
-          reject(request.error ?? new Error('indexedDB.open failed'));
+          reject(request.error ?? new Error('indexedDB.open failed (has the app opened its database yet?)'));
         };
       });
       await new Promise<void>((resolve, reject) => {
