@@ -13,15 +13,17 @@ export const receiptSchema = z.strictObject({
 export type Receipt = z.infer<typeof receiptSchema>;
 
 /**
- * One small fsynced file per envelope taken in, named so that names sort in arrival order
- * (`receipts/<day>/<time>-<instance>-<sequence>-<sha256>.json`). The blob store alone has no order, and order
- * decides which of two seals of one audit came first: re-running intake over the receipts in this order
- * rebuilds the database as it was. Servers sharing the data dir each name theirs with their own instance id,
+ * One small fsynced file per envelope taken in, named so that names sort in the order intake decided them
+ * (`receipts/<day>/<time>-<instance>-<sequence>-<sha256>.json`): an upload stamps and writes its receipt while
+ * it holds its audit's and lineage's intake locks. The blob store alone has no order, and order decides which
+ * of two seals of one audit came first: re-running intake over the receipts in this order rebuilds the
+ * database as it was. Servers sharing the data dir each name theirs with their own instance id,
  * so no two ever write one name; receipts of one millisecond from two instances sort by instance id, an
  * order that is arbitrary but the same at every reindex (their clocks are only as close as NTP keeps them).
  */
 export class ReceiptLog {
   private sequence = 0;
+  private lastStamp = 0;
   private readonly days = new Set<string>();
   private readonly folderSync = new SharedFolderSync();
 
@@ -37,6 +39,15 @@ export class ReceiptLog {
     const root = join(dataDir, 'receipts');
     await makeDirDurably(root);
     return new ReceiptLog(root, tmpDir, instanceId);
+  }
+
+  /**
+   * The time for a receipt about to be written: now, but never before the last one stamped here, so that a
+   * clock stepped back (NTP) cannot name a later decision before an earlier one of the same audit.
+   */
+  stamp(): string {
+    this.lastStamp = Math.max(Date.now(), this.lastStamp);
+    return new Date(this.lastStamp).toISOString();
   }
 
   async record(receipt: Receipt): Promise<void> {
