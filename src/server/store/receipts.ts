@@ -24,6 +24,12 @@ export type Receipt = z.infer<typeof receiptSchema>;
 export class ReceiptLog {
   private sequence = 0;
   private lastStamp = 0;
+  /** Receipts being written now. */
+  private writing = 0;
+  /** Called when the last receipt being written is done, while a pause waits for them. */
+  private onIdle: (() => void) | undefined;
+  /** Set while new receipts wait (see whilePaused); resolves when they may go on. */
+  private paused: Promise<void> | undefined;
   private readonly days = new Set<string>();
   private readonly folderSync = new SharedFolderSync();
 
@@ -52,6 +58,43 @@ export class ReceiptLog {
 
   async record(receipt: Receipt): Promise<void> {
     const checked = receiptSchema.parse(receipt);
+    while (this.paused) await this.paused;
+    this.writing++;
+    try {
+      await this.write(checked);
+    } finally {
+      this.writing--;
+      if (this.writing === 0) this.onIdle?.();
+    }
+  }
+
+  /**
+   * Runs `work` while this log writes no receipt: it starts once every receipt being written is on disk, and
+   * receipts recorded meanwhile wait (their uploads are not answered) until it is done. The online backup
+   * lists the receipts one last time and completes its file inside, so every upload this server answers
+   * before the backup is complete is in it. Receipts written by other servers sharing the data dir are not
+   * paused.
+   */
+  async whilePaused<T>(work: () => Promise<T>): Promise<T> {
+    while (this.paused) await this.paused;
+    let resume = (): void => undefined;
+    this.paused = new Promise<void>((resolve) => {
+      resume = resolve;
+    });
+    try {
+      if (this.writing > 0)
+        await new Promise<void>((resolve) => {
+          this.onIdle = resolve;
+        });
+      this.onIdle = undefined;
+      return await work();
+    } finally {
+      this.paused = undefined;
+      resume();
+    }
+  }
+
+  private async write(checked: Receipt): Promise<void> {
     const compact = checked.receivedAt.replace(/[-:.]/g, '');
     const day = checked.receivedAt.slice(0, 10);
     const dir = join(this.root, day);
