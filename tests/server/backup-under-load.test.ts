@@ -17,9 +17,9 @@ import { signedInAs } from './support/sessions';
 import { enrol, freshAudit, postAudit, seal } from './support/uploads';
 
 /** Audits already there: their envelopes are what the backup writes for a while before it is complete. */
-const STORED_BEFORE = 150;
+const STORED_BEFORE = 100;
 /** Uploads sent side by side, without pause, while the backup runs. */
-const UPLOADERS = 6;
+const UPLOADERS = 4;
 /** Each blob read of the backup takes this much longer, as on a large site on a slow disk. */
 const SLOW_READ_MS = 4;
 

@@ -85,6 +85,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     return client;
   };
   let admin = await connectAdmin();
+  let isDown = false;
   const startAgain = () =>
     asOwner('pg_ctl', ['-D', dataDir, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', `-k ${dir} -h 127.0.0.1 -p ${port}`, 'start']);
   const { rows } = await admin.query<{ server_version: string }>('show server_version');
@@ -107,6 +108,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     killPostmaster: async () => {
       const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
       process.kill(pid, 'SIGKILL');
+      isDown = true;
       await admin.end().catch(() => undefined);
     },
     restart: async () => {
@@ -121,12 +123,14 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
           await new Promise((resolve) => setTimeout(resolve, 500));
         }
       }
+      isDown = false;
       admin = await connectAdmin();
     },
     stop: async () => {
       await admin.end().catch(() => undefined);
       try {
-        await asOwner('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+        // A cluster whose postmaster was killed and not restarted has nothing left to stop.
+        if (!isDown) await asOwner('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
