@@ -29,9 +29,16 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
 export async function openDatabase(options: { dataDir: string; databaseUrl?: string | undefined }): Promise<OpenDatabase> {
   let closed = false;
   if (options.databaseUrl !== undefined) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
-    // An idle client losing its server must not crash the process; the next query reports it.
+    // A bounded wait for a connection: while PostgreSQL is unreachable, requests are answered 503, not held.
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, connectionTimeoutMillis: 5000 });
+    // A client losing its server, idle in the pool or checked out in the middle of a transaction (the
+    // postmaster killed, pg_terminate_backend, a failover), emits `error`; unhandled, that ended the process.
+    // The statement running or the next one on that client fails instead, the request is answered 503, and
+    // the pool discards the client and connects afresh once PostgreSQL is back.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => {
+      client.on('error', () => undefined);
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     try {
       const client = await pool.connect();

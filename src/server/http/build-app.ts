@@ -18,6 +18,7 @@ import { sessionRoutes } from './session-routes';
 import { userRoutes } from './user-routes';
 import { imageRoutes } from './image-routes';
 import { openApiDocument } from './openapi';
+import { isDatabaseUnavailable } from '../db/database-unavailable';
 import { replyError } from './reply-error';
 import { isAppRoute, registerStaticApp } from './static-app';
 
@@ -50,6 +51,9 @@ const FRAMEWORK_ERRORS: Readonly<Record<string, { status: number; code: ErrorCod
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'bad-request' },
 };
 
+/** How long a client is asked to wait while the database is away (a PostgreSQL restart takes seconds). */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 /** The whole HTTP surface: the API under /api and the built app everywhere else. Not listening yet. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { services } = options;
@@ -75,6 +79,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         : 500;
     if (status >= 400 && status < 500)
       return replyError(reply, status, 'bad-request', error instanceof Error ? error.message : String(error));
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'the database is unavailable');
+      return replyError(
+        reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS)),
+        503,
+        'unavailable',
+        'the database is unavailable for the moment; nothing was acknowledged, so send it again shortly',
+      );
+    }
     request.log.error({ err: error }, 'request failed');
     return replyError(reply, 500, 'internal', 'the server could not complete the request (it is logged); nothing was acknowledged, so send it again');
   });
@@ -95,7 +108,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     try {
       await sql`select 1`.execute(services.db);
     } catch (error) {
-      return replyError(reply, 503, 'unavailable', `the database did not answer: ${error instanceof Error ? error.message : String(error)}`);
+      return replyError(reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS)), 503, 'unavailable', `the database did not answer: ${error instanceof Error ? error.message : String(error)}`);
     }
     return { status: 'ok', database: services.databaseKind, schemaVersion: services.schemaVersion, version: SERVER_VERSION };
   });

@@ -65,10 +65,12 @@ async function alreadyHere(services: ServerServices, auditId: string, sealHash: 
  * One sealed audit upload, durable before it is answered:
  * 1. judged over the exact bytes received, its images read from the blob store (all must be uploaded);
  * 2. the same seal already accepted or held: answered at once, nothing written;
- * 3. the received bytes written to the blob store and a receipt to the receipt log, each fsynced;
- * 4. the domain's intake decision and its writes in one database transaction;
- * 5. only then an answer. A crash after 3 and before 4 leaves a receipt that reindex (or the client's retry)
- *    completes; a crash during 3 leaves only a temporary file that the next start sweeps away.
+ * 3. the received bytes written to the blob store, fsynced;
+ * 4. in one database transaction: the audit's and lineage's intake locks, a receipt to the receipt log
+ *    (fsynced, named in the order the locks grant), the domain's intake decision and its writes;
+ * 5. only then an answer. A crash after the receipt and before the commit leaves a receipt that reindex (or
+ *    the client's retry) completes; a crash while writing leaves only a temporary file that the next start
+ *    sweeps away.
  */
 export async function ingestAudit(
   services: ServerServices,
@@ -87,9 +89,12 @@ export async function ingestAudit(
   if (known) return known;
 
   const { sha256: envelopeSha256 } = await services.blobs.put(bytes);
-  const received = { envelopeSha256, receivedAt: new Date().toISOString(), source };
-  await services.receipts.record({ version: 1, ...received });
-  const report = await takeIn(services.db, services.blobs, entry, received);
+  const report = await takeIn(services.db, services.blobs, entry, async () => {
+    // Stamped under the audit's lock: the time and the receipt's name follow the order of the decisions.
+    const received = { envelopeSha256, receivedAt: services.receipts.stamp(), source };
+    await services.receipts.record({ version: 1, ...received });
+    return received;
+  });
 
   const accepted = report.accepted.find((a) => a.auditId === audit.id);
   if (accepted)

@@ -41,6 +41,11 @@ export async function takeInWithin(
 ): Promise<IntakeReport> {
   const { id, lineageId } = entry.envelope.payload.audit;
   await lockIntakeKeys(trx, [id, lineageId]);
+  return decideLocked(trx, blobs, entry, received);
+}
+
+/** The decision itself; the caller holds the intake locks of the envelope's audit and lineage. */
+function decideLocked(trx: Transaction<Database>, blobs: BlobStorage, entry: ValidEntry, received: ReceivedEnvelope): Promise<IntakeReport> {
   const repository = new SqlIntakeRepository(trx, blobs, {
     envelopes: new Map([[entry.envelope.hash, received]]),
     lineages: [entry.envelope.payload.audit.lineageId],
@@ -48,12 +53,21 @@ export async function takeInWithin(
   return runIntake([entry], repository, nodeVerifier, { source: received.source, now: () => received.receivedAt });
 }
 
-/** Takes one verified envelope in: lookup, decision and every write in one transaction. */
+/**
+ * Takes one verified envelope in: lookup, decision and every write in one transaction. `receive` writes its
+ * receipt once the audit's and lineage's locks are held, so receipts of one audit are named in the order the
+ * locks decided them, the order reindex replays: named before the lock, two seals of one audit racing could
+ * be decided in one order and replayed in the other, and reindex kept the seal that had been answered 409.
+ */
 export function takeIn(
   db: Kysely<Database>,
   blobs: BlobStorage,
   entry: ValidEntry,
-  received: ReceivedEnvelope,
+  receive: () => Promise<ReceivedEnvelope>,
 ): Promise<IntakeReport> {
-  return db.transaction().execute((trx) => takeInWithin(trx, blobs, entry, received));
+  const { id, lineageId } = entry.envelope.payload.audit;
+  return db.transaction().execute(async (trx) => {
+    await lockIntakeKeys(trx, [id, lineageId]);
+    return decideLocked(trx, blobs, entry, await receive());
+  });
 }

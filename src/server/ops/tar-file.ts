@@ -30,18 +30,44 @@ function header(name: string, size: number): Uint8Array {
  * needed to make or read one. Entries are written whole, in order; `finish` adds the two end blocks.
  */
 export class TarWriter {
+  /** Where the next entry starts. */
+  private at = 0;
+
   constructor(private readonly file: FileHandle) {}
 
   async add(name: string, bytes: Uint8Array | string): Promise<void> {
     const content = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
-    await this.file.write(header(name, content.length));
-    await this.file.write(content);
-    const pad = (BLOCK - (content.length % BLOCK)) % BLOCK;
-    if (pad > 0) await this.file.write(new Uint8Array(pad));
+    await this.file.write(header(name, content.length), 0, BLOCK, this.at);
+    await this.file.write(content, 0, content.length, this.at + BLOCK);
+    const padded = Math.ceil(content.length / BLOCK) * BLOCK;
+    const pad = padded - content.length;
+    if (pad > 0) await this.file.write(new Uint8Array(pad), 0, pad, this.at + BLOCK + content.length);
+    this.at += BLOCK + padded;
+  }
+
+  /**
+   * A text entry whose final content is known only later (a manifest that counts what follows it): written
+   * now, padded with spaces to `room` bytes; the function returned writes the final text over it, padded the
+   * same way, and refuses text longer than the room.
+   */
+  async addRewritable(name: string, text: string, room: number): Promise<(final: string) => Promise<void>> {
+    const padded = (value: string): Uint8Array => {
+      const bytes = new TextEncoder().encode(value);
+      if (bytes.length > room) throw new Error(`${name} outgrew the ${room} bytes kept for it`);
+      const out = new Uint8Array(room).fill(0x20);
+      out.set(bytes);
+      return out;
+    };
+    const contentAt = this.at + BLOCK;
+    await this.add(name, padded(text));
+    return async (final) => {
+      await this.file.write(padded(final), 0, room, contentAt);
+    };
   }
 
   async finish(): Promise<void> {
-    await this.file.write(new Uint8Array(BLOCK * 2));
+    await this.file.write(new Uint8Array(BLOCK * 2), 0, BLOCK * 2, this.at);
+    this.at += BLOCK * 2;
   }
 }
 

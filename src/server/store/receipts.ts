@@ -13,15 +13,23 @@ export const receiptSchema = z.strictObject({
 export type Receipt = z.infer<typeof receiptSchema>;
 
 /**
- * One small fsynced file per envelope taken in, named so that names sort in arrival order
- * (`receipts/<day>/<time>-<instance>-<sequence>-<sha256>.json`). The blob store alone has no order, and order
- * decides which of two seals of one audit came first: re-running intake over the receipts in this order
- * rebuilds the database as it was. Servers sharing the data dir each name theirs with their own instance id,
+ * One small fsynced file per envelope taken in, named so that names sort in the order intake decided them
+ * (`receipts/<day>/<time>-<instance>-<sequence>-<sha256>.json`): an upload stamps and writes its receipt while
+ * it holds its audit's and lineage's intake locks. The blob store alone has no order, and order decides which
+ * of two seals of one audit came first: re-running intake over the receipts in this order rebuilds the
+ * database as it was. Servers sharing the data dir each name theirs with their own instance id,
  * so no two ever write one name; receipts of one millisecond from two instances sort by instance id, an
  * order that is arbitrary but the same at every reindex (their clocks are only as close as NTP keeps them).
  */
 export class ReceiptLog {
   private sequence = 0;
+  private lastStamp = 0;
+  /** Receipts being written now. */
+  private writing = 0;
+  /** Called when the last receipt being written is done, while a pause waits for them. */
+  private onIdle: (() => void) | undefined;
+  /** Set while new receipts wait (see whilePaused); resolves when they may go on. */
+  private paused: Promise<void> | undefined;
   private readonly days = new Set<string>();
   private readonly folderSync = new SharedFolderSync();
 
@@ -39,8 +47,54 @@ export class ReceiptLog {
     return new ReceiptLog(root, tmpDir, instanceId);
   }
 
+  /**
+   * The time for a receipt about to be written: now, but never before the last one stamped here, so that a
+   * clock stepped back (NTP) cannot name a later decision before an earlier one of the same audit.
+   */
+  stamp(): string {
+    this.lastStamp = Math.max(Date.now(), this.lastStamp);
+    return new Date(this.lastStamp).toISOString();
+  }
+
   async record(receipt: Receipt): Promise<void> {
     const checked = receiptSchema.parse(receipt);
+    while (this.paused) await this.paused;
+    this.writing++;
+    try {
+      await this.write(checked);
+    } finally {
+      this.writing--;
+      if (this.writing === 0) this.onIdle?.();
+    }
+  }
+
+  /**
+   * Runs `work` while this log writes no receipt: it starts once every receipt being written is on disk, and
+   * receipts recorded meanwhile wait (their uploads are not answered) until it is done. The online backup
+   * lists the receipts one last time and completes its file inside, so every upload this server answers
+   * before the backup is complete is in it. Receipts written by other servers sharing the data dir are not
+   * paused.
+   */
+  async whilePaused<T>(work: () => Promise<T>): Promise<T> {
+    while (this.paused) await this.paused;
+    let resume = (): void => undefined;
+    this.paused = new Promise<void>((resolve) => {
+      resume = resolve;
+    });
+    try {
+      if (this.writing > 0)
+        await new Promise<void>((resolve) => {
+          this.onIdle = resolve;
+        });
+      this.onIdle = undefined;
+      return await work();
+    } finally {
+      this.paused = undefined;
+      resume();
+    }
+  }
+
+  private async write(checked: Receipt): Promise<void> {
     const compact = checked.receivedAt.replace(/[-:.]/g, '');
     const day = checked.receivedAt.slice(0, 10);
     const dir = join(this.root, day);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +44,12 @@ export interface PostgresCluster {
   readonly version: string;
   /** A fresh, empty database on the cluster; its URL. */
   createDatabase(): Promise<string>;
+  /** Ends every connection to `database` but this helper's own, as pg_terminate_backend does; how many. */
+  terminateConnections(database: string): Promise<number>;
+  /** SIGKILLs the postmaster (its backends then exit by themselves), as a crash of the database server. */
+  killPostmaster(): Promise<void>;
+  /** Starts the cluster again on the same port and data dir after killPostmaster (crash recovery runs). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -71,8 +77,17 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     throw error;
   }
   const urlOf = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
-  const admin = new pg.Client({ connectionString: urlOf('postgres') });
-  await admin.connect();
+  const connectAdmin = async () => {
+    const client = new pg.Client({ connectionString: urlOf('postgres') });
+    // Killing the postmaster ends this connection too; the test process must not die of it.
+    client.on('error', () => undefined);
+    await client.connect();
+    return client;
+  };
+  let admin = await connectAdmin();
+  let isDown = false;
+  const startAgain = () =>
+    asOwner('pg_ctl', ['-D', dataDir, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', `-k ${dir} -h 127.0.0.1 -p ${port}`, 'start']);
   const { rows } = await admin.query<{ server_version: string }>('show server_version');
   let count = 0;
   return {
@@ -83,10 +98,39 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       await admin.query(`create database ${name}`);
       return urlOf(name);
     },
+    terminateConnections: async (database) => {
+      const { rows: ended } = await admin.query(
+        'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+        [database],
+      );
+      return ended.length;
+    },
+    killPostmaster: async () => {
+      const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      process.kill(pid, 'SIGKILL');
+      isDown = true;
+      await admin.end().catch(() => undefined);
+    },
+    restart: async () => {
+      // The killed postmaster's backends notice and exit within moments; until then its shared memory is in
+      // use and a start is refused.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await startAgain();
+          break;
+        } catch (error) {
+          if (attempt >= 20) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }
+      isDown = false;
+      admin = await connectAdmin();
+    },
     stop: async () => {
       await admin.end().catch(() => undefined);
       try {
-        await asOwner('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+        // A cluster whose postmaster was killed and not restarted has nothing left to stop.
+        if (!isDown) await asOwner('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
