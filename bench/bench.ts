@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --only sheet,first-load,cli-import,browser-import]: every figure of issue 10
+// npm run bench [-- --quick] [-- --only sheet,first-load,cli-import]: every figure of issue 10
 // in one run, each with its goal and pass / MISS, then all of them in one table. Builds the app (and the
 // SurveyJS app beside it) once into a temp dir and serves it in this process on BENCH_PORT (default 4366);
 // after the run the port is checked free, so no preview server outlives the bench.

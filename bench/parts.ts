@@ -1,4 +1,3 @@
-import { runBrowserImportBench } from './browser-import.bench';
 import { runFirstLoadBench } from './first-load.bench';
 import { runCliImportBench } from './head-office.bench';
 import { runSheetBench } from './score-sheet.bench';
@@ -15,5 +14,4 @@ export const benchParts: readonly BenchPart[] = [
   { name: 'first-load', run: runFirstLoadBench },
   { name: 'taps', run: runTapsBench },
   { name: 'cli-import', run: runCliImportBench },
-  { name: 'browser-import', run: runBrowserImportBench },
 ];

@@ -1,6 +1,6 @@
 import { loadCatalogue, currentLanguage } from '../i18n/index';
 import { lazyScreen, type LazyScreen } from './lazy-screen';
-import { loadHeadOffice } from './providers/store-provider';
+import { loadOwnAudits } from './providers/store-provider';
 import { serviceWorkerRegistered } from './service-worker-state';
 import { loadShippedRubrics } from './shipped-rubrics';
 
@@ -14,9 +14,9 @@ export const screens = {
   scoring: lazyScreen(() => import('./features/scoring/ScoringPage').then((m) => m.ScoringPage)),
   review: lazyScreen(() => import('./features/review/ReviewPage').then((m) => m.ReviewPage)),
   settings: lazyScreen(() => import('./features/settings/SettingsPage').then((m) => m.SettingsPage)),
-  // Head office's screen brings head office's code (bundles, intake, verifier) with it: see store-provider.
+  // The dashboard brings its own code (this device's seals compared, the bundle writer) with it: see store-provider.
   dashboard: lazyScreen(() =>
-    Promise.all([loadHeadOffice(), import('./features/dashboard/DashboardPage')]).then(
+    Promise.all([loadOwnAudits(), import('./features/dashboard/DashboardPage')]).then(
       ([, m]) => m.DashboardPage,
     ),
   ),

@@ -108,7 +108,6 @@ export {
   type SiteRankingRow,
   type HeatMap,
 } from './compare/aggregate';
-export { decodeFactColumns, encodeFactColumns, FACT_COLUMNS_VERSION, type FactColumns } from './compare/fact-columns';
 export {
   RANKING_FORMAT_VERSION,
   rankingDefinitionSchema,

@@ -15,7 +15,8 @@ import { loadGrades, loadRubric } from '../../tests/support/load';
 import { finalisedAudit, imagesOf, nodeSigner, photoRed, sealed } from '../../tests/support/sealed-audit';
 import { AuditStore } from './audit-store';
 import { DuchaDb, schemaVersions } from './db';
-import { HeadOfficeStore } from './head-office-store';
+import { countLegacyImports, readLegacyImports } from './legacy-imports';
+import { OwnAudits } from './own-audits';
 import { listOutbox } from './outbox';
 
 /*
@@ -120,9 +121,8 @@ function oldFact(envelope: SealedEnvelope) {
 interface Fixture {
   readonly version: 1 | 2 | 3 | 4 | 5 | 6;
   readonly rows: Record<string, unknown[]>;
-  /** Audits the dashboard must compare after the upgrade. */
+  /** Audits the old dashboard compared: after v11 its own are compared and the imported kept for the upload. */
   readonly dashboard: string[];
-  readonly keys: number;
 }
 
 let dbName: string;
@@ -179,9 +179,9 @@ function fixtures(): Fixture[] {
     enrolledAt: T,
   };
   return [
-    { version: 1, rows: draftRows(), dashboard: [], keys: 0 },
-    { version: 2, rows: draftRows(), dashboard: [], keys: 0 },
-    { version: 3, rows: merge(draftRows(), local), dashboard: [localAudit.id], keys: 0 },
+    { version: 1, rows: draftRows(), dashboard: [] },
+    { version: 2, rows: draftRows(), dashboard: [] },
+    { version: 3, rows: merge(draftRows(), local), dashboard: [localAudit.id] },
     {
       version: 4,
       rows: merge(draftRows(), local, {
@@ -192,7 +192,6 @@ function fixtures(): Fixture[] {
         ],
       }),
       dashboard: [localAudit.id, importedId, lostFactId],
-      keys: 0,
     },
     {
       version: 5,
@@ -202,7 +201,6 @@ function fixtures(): Fixture[] {
         facts: [factRow(imported, oldFact(imported))],
       }),
       dashboard: [localAudit.id, importedId, lostFactId],
-      keys: 0,
     },
     {
       version: 6,
@@ -212,7 +210,6 @@ function fixtures(): Fixture[] {
         keys: [{ keyId: enrolledKey.keyId, key: enrolledKey }],
       }),
       dashboard: [localAudit.id, importedId],
-      keys: 1,
     },
   ];
 }
@@ -230,7 +227,7 @@ describe('every released Dexie schema version, upgraded and read by the app and 
 
     const db = new DuchaDb(dbName);
     const store = new AuditStore(db);
-    const headOffice = new HeadOfficeStore(db, store, webCryptoVerifier);
+    const own = new OwnAudits(db, store);
     await db.open();
     expect(db.verno).toBe(Math.max(...Object.keys(schemaVersions).map(Number)));
 
@@ -263,25 +260,22 @@ describe('every released Dexie schema version, upgraded and read by the app and 
       version >= 3 ? [[localAudit.id, 1, localSeal.hash, 'pending', 0]] : [],
     );
 
-    // The dashboard: every local seal and every import compared, each import naming its signer.
-    const facts = await headOffice.dashboardFacts();
-    expect(facts.map((f) => f.auditId).sort()).toEqual([...fixture.dashboard].sort());
-    for (const fact of facts.filter((f) => f.auditId !== localAudit.id)) {
-      expect(fact.signer).toBe(keyId(otherTablet.publicKey));
-      expect(fact.percentTenths).toBe(1000);
+    // The dashboard compares this device's own seals only (v11: head office is the server).
+    const facts = await own.dashboardFacts();
+    const ownIds = fixture.dashboard.filter((id) => id === localAudit.id);
+    expect(facts.map((f) => f.auditId)).toEqual(ownIds);
+    for (const fact of await own.withUnits(facts)) expect(fact.units).toHaveLength(10);
+    // Audits imported by the old head office are kept, whole and still valid under their seals, for the upload.
+    const legacy = await readLegacyImports(db, 100);
+    expect(legacy.unreadable).toEqual([]);
+    expect(legacy.audits.map((a) => a.auditId).sort()).toEqual(fixture.dashboard.filter((id) => id !== localAudit.id).sort());
+    expect(await countLegacyImports(db)).toBe(legacy.audits.length);
+    for (const audit of legacy.audits) {
+      expect(keyId(audit.envelope.payload.publicKey)).toBe(keyId(otherTablet.publicKey));
+      expect(await verifyEnvelope(audit.envelope, webCryptoVerifier)).toMatchObject({ status: 'valid' });
     }
-    // v8 moved each import's per-unit detail out of its facts row; a drill-down still reads every unit.
-    for (const row of await db.facts.toArray()) expect(row.fact).not.toHaveProperty('units');
-    for (const fact of await headOffice.withUnits(facts)) {
-      expect(fact.units).toHaveLength(10);
-      if (fact.auditId !== localAudit.id) expect(fact.units.every((u) => u.grade === 'compliant')).toBe(true);
-    }
-    // And each import's envelope reads back whole, still valid under its seal.
-    for (const auditId of await headOffice.importedIds()) {
-      const imported = await headOffice.importedAudit(auditId);
-      expect(await verifyEnvelope(imported?.envelope, webCryptoVerifier)).toMatchObject({ status: 'valid' });
-    }
-    expect((await headOffice.keys()).length).toBe(fixture.keys);
+    // v11 dropped the browser's key register.
+    expect(db.tables.map((t) => t.name)).not.toContain('keys');
     db.close();
   });
 });

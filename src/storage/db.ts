@@ -145,18 +145,6 @@ export interface ConflictRow {
   readonly record: unknown;
 }
 
-/** v6: a rubric version head office accepted beyond the shipped ones. */
-export interface AcceptedRubricRow {
-  readonly fingerprint: string;
-  readonly rubricId: string;
-  readonly acceptedAt: string;
-}
-
-/** v6: the key register (an EnrolledKey, parsed with zod when read). */
-export interface KeyRow {
-  readonly keyId: string;
-  readonly key: unknown;
-}
 
 /** v9: one month of one site on one KPI rubric, imported from figures (a KpiMonth, parsed with zod when read). */
 export interface KpiMonthRow {
@@ -255,7 +243,19 @@ export const schemaVersions = {
   10: {
     outbox: 'auditId, lineageId, status',
   },
+  /**
+   * v11: head office is the server. The browser's key register and accepted rubrics go (the server keeps its
+   * own); audits imported from other devices stay until the dashboard has uploaded them (legacy-imports.ts),
+   * and the upgrade drops the dashboard's snapshot of their facts, which nothing reads any more.
+   */
+  11: {
+    keys: null,
+    acceptedRubrics: null,
+  },
 } as const;
+
+/** The settings row v5–v10 kept every imported fact in; derived data, deleted by the v11 upgrade. */
+const OLD_FACTS_SNAPSHOT_KEY = 'dashboard-facts-snapshot';
 
 export class DuchaDb extends Dexie {
   audits!: EntityTable<AuditHeader, 'id'>;
@@ -268,10 +268,8 @@ export class DuchaDb extends Dexie {
   deviceKeys!: EntityTable<DeviceKeyRow, 'id'>;
   imports!: EntityTable<ImportRow, 'auditId'>;
   facts!: EntityTable<FactRow, 'auditId'>;
-  keys!: EntityTable<KeyRow, 'keyId'>;
   held!: EntityTable<HeldRow, 'auditId'>;
   conflicts!: EntityTable<ConflictRow, 'seq'>;
-  acceptedRubrics!: EntityTable<AcceptedRubricRow, 'fingerprint'>;
   importRubrics!: EntityTable<ImportRubricRow, 'fingerprint'>;
   importImages!: EntityTable<ImportImageRow, 'key'>;
   factUnits!: EntityTable<FactUnitsRow, 'auditId'>;
@@ -392,6 +390,11 @@ export class DuchaDb extends Dexie {
           if (envelope.success) entries.push(outboxRowOf(newOutboxEntry(envelope.data, at)));
         }
         await tx.table<OutboxRow, string>('outbox').bulkPut(entries);
+      });
+    this.version(11)
+      .stores(schemaVersions[11])
+      .upgrade(async (tx) => {
+        await tx.table<SettingRow, string>('settings').delete(OLD_FACTS_SNAPSHOT_KEY);
       });
   }
 }

@@ -143,6 +143,8 @@ const CASES: Readonly<Record<Exclude<keyof typeof API_ROUTES, DownSyncRoute>, Ca
     request: () => ({ method: 'GET', path: '/api/head-office/filter-options?rubricId=KF01' }),
     expected: adminOnly(200),
   },
+  headOfficeHeld: { request: () => ({ method: 'GET', path: '/api/head-office/held' }), expected: adminOnly(200) },
+  headOfficeConflicts: { request: () => ({ method: 'GET', path: '/api/head-office/conflicts' }), expected: adminOnly(200) },
 };
 
 /** The documented path with its parameters as a pattern, so each case provably calls the route it is filed under. */

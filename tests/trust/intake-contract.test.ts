@@ -1,4 +1,3 @@
-import 'fake-indexeddb/auto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,16 +22,13 @@ import {
 } from '../../src/domain/head-office';
 import { openServices, type OpenServices } from '../../src/server/open-services';
 import { SqlIntakeRepository, type ReceivedEnvelope } from '../../src/server/intake/sql-intake-repository';
-import { AuditStore } from '../../src/storage/audit-store';
-import { DuchaDb } from '../../src/storage/db';
-import { HeadOfficeStore } from '../../src/storage/head-office-store';
 import { imagesOf, nodeSigner } from '../support/sealed-audit';
 import { BACKENDS, useBackend, type Backend } from '../server/support/backends';
 import { freshAudit, revisionTwo, seal } from '../server/support/uploads';
 
 /**
- * One contract, three stores: the app's Dexie head-office store, the CLI's file store and the server's SQL
- * store each implement the domain's IntakeReader / IntakeWriter / HeldEntrySource, and the same sealed
+ * One contract, two stores: the CLI's file store and the server's SQL store (the browser keeps no received
+ * audits: head office is the server) each implement the domain's IntakeReader / IntakeWriter / HeldEntrySource, and the same sealed
  * revisions run through the same runIntake / reconsiderHeld must come out the same way in each. What differs
  * per store is only how a key is enrolled or revoked (head office's act, outside intake).
  */
@@ -48,21 +44,6 @@ const entryOf = (envelope: SealedEnvelope): unknown => ({
   envelope,
   blobs: [...imagesOf()].map(([id, bytes]) => ({ id, type: 'image/jpeg', base64url: toBase64Url(bytes) })),
 });
-
-function dexieReceiver(): Receiver {
-  const db = new DuchaDb(`ducha-contract-${Math.random().toString(36).slice(2)}`);
-  const store = new HeadOfficeStore(db, new AuditStore(db), nodeVerifier, () => NOW);
-  return {
-    withRepository: (run) => run(store),
-    saveKey: async (key) => {
-      await db.keys.put({ keyId: key.keyId, key });
-    },
-    close: async () => {
-      db.close();
-      await db.delete();
-    },
-  };
-}
 
 function fileReceiver(): Receiver {
   const dir = mkdtempSync(join(tmpdir(), 'ducha-contract-files-'));
@@ -232,10 +213,6 @@ function runContract(makeReceiver: (cast: Cast) => Promise<Receiver>): void {
     expect(revokedLookup.held).toEqual([]);
   });
 }
-
-describe('the intake contract on the app store (Dexie)', () => {
-  runContract(() => Promise.resolve(dexieReceiver()));
-});
 
 describe('the intake contract on the CLI file store', () => {
   runContract(() => Promise.resolve(fileReceiver()));

@@ -1,7 +1,7 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { AuditStore } from '../../storage/audit-store';
 import { DuchaDb } from '../../storage/db';
-import type { HeadOfficeStore } from '../../storage/head-office-store';
+import type { OwnAudits } from '../../storage/own-audits';
 import { trustedRubrics } from '../shipped-rubrics';
 
 const StoreContext = createContext<AuditStore | null>(null);
@@ -13,28 +13,34 @@ export function getDefaultStore(): AuditStore {
   return defaultStore;
 }
 
-let makeHeadOffice: ((store: AuditStore) => HeadOfficeStore) | undefined;
+let makeOwnAudits: ((store: AuditStore) => OwnAudits) | undefined;
 /**
- * Head office's code (HeadOfficeStore, the bundle reader and writer, intake, the seal verifier) is a chunk of
- * its own, fetched with the dashboard (see screens.ts): an auditor's screens never download or run it.
+ * The dashboard's code over this device's own seals (and the bundle writer 导出 uses) is a chunk of its own,
+ * fetched with the dashboard (see screens.ts): an auditor's screens never download or run it.
  */
-export async function loadHeadOffice(): Promise<void> {
-  makeHeadOffice ??= (await import('./head-office')).makeHeadOffice;
+export async function loadOwnAudits(): Promise<void> {
+  makeOwnAudits ??= (await import('./own-audits')).makeOwnAudits;
 }
 
-const headOffices = new WeakMap<AuditStore, HeadOfficeStore>();
-/** Imports and dashboard facts, on the same database as the audits of this device. */
-export function useHeadOffice(): HeadOfficeStore {
+const ownAudits = new WeakMap<AuditStore, OwnAudits>();
+/** This device's own sealed audits, for the dashboard when it does not read the server. */
+export function useOwnAudits(): OwnAudits {
   const store = useStore();
-  if (makeHeadOffice === undefined)
-    throw new Error('useHeadOffice before loadHeadOffice(): open head-office screens through screens.ts');
-  let headOffice = headOffices.get(store);
-  if (!headOffice) {
-    headOffice = makeHeadOffice(store);
-    headOffices.set(store, headOffice);
+  if (makeOwnAudits === undefined)
+    throw new Error('useOwnAudits before loadOwnAudits(): open the dashboard through screens.ts');
+  let own = ownAudits.get(store);
+  if (!own) {
+    own = makeOwnAudits(store);
+    ownAudits.set(store, own);
   }
-  return headOffice;
+  return own;
 }
+
+/**
+ * The name the monthly KPI ranking panel still calls (another change re-points that panel at the server and
+ * then this alias goes): it reads only this device's own audits now.
+ */
+export const useHeadOffice = useOwnAudits;
 
 export function StoreProvider({ store, children }: { store: AuditStore; children: ReactNode }) {
   return <StoreContext.Provider value={store}>{children}</StoreContext.Provider>;

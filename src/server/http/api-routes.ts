@@ -33,6 +33,7 @@ import {
   sinceQuerySchema,
 } from '../../domain/wire';
 import {
+  conflictListSchema,
   csvQuerySchema,
   drillDownQuerySchema,
   drillDownSchema,
@@ -40,6 +41,7 @@ import {
   filterOptionsSchema,
   headOfficeFilterSchema,
   heatMapSchema,
+  heldListSchema,
   rankingQuerySchema,
   rankingSchema,
   trendQuerySchema,
@@ -423,6 +425,22 @@ export const API_ROUTES = {
       401: UNAUTHENTICATED,
       403: FORBIDDEN,
     },
+  },
+  headOfficeHeld: {
+    method: 'get',
+    path: '/api/head-office/held',
+    summary: 'Audits held aside (待确认): unknown key, unknown rubric or missing previous revision, oldest first',
+    access: ['admin'],
+    description:
+      'What head office must decide on: each with the reason, and the signer as the key register names it (null when no one enrolled the key). Enrolling the key or publishing the rubric releases them.',
+    responses: { 200: { description: 'The held audits', schema: heldListSchema }, 401: UNAUTHENTICATED, 403: FORBIDDEN },
+  },
+  headOfficeConflicts: {
+    method: 'get',
+    path: '/api/head-office/conflicts',
+    summary: 'Seals refused because another seal already holds their place (both sides), newest first',
+    access: ['admin'],
+    responses: { 200: { description: 'The conflicts', schema: conflictListSchema }, 401: UNAUTHENTICATED, 403: FORBIDDEN },
   },
   ...AUTH_API_ROUTES,
 } as const satisfies Record<string, ApiRouteDoc>;

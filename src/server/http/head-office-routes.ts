@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { auditsCsvOf, isTimeZone, unitsCsvOf } from '../head-office/csv';
 import { drillDownOf, heatMapOf, trendOf } from '../head-office/detail';
 import { filterOptionsOf } from '../head-office/filter-options';
+import { conflictsOf, heldAuditsOf } from '../head-office/intake-queue';
 import { rankingOf } from '../head-office/ranking';
 import type { ServerServices } from '../services';
 import { guardFor } from './auth-guard';
@@ -67,6 +68,13 @@ export function headOfficeRoutes(services: ServerServices) {
         if (!query.success) return replyBadRequest(reply, query.error);
         return reply.send(await filterOptionsOf(db, query.data.rubricId));
       },
+    );
+
+    app.get(fastifyPathOf(API_ROUTES.headOfficeHeld), { onRequest: guardFor(services, API_ROUTES.headOfficeHeld) }, async (_request, reply) =>
+      reply.send({ held: await heldAuditsOf(db) }),
+    );
+    app.get(fastifyPathOf(API_ROUTES.headOfficeConflicts), { onRequest: guardFor(services, API_ROUTES.headOfficeConflicts) }, async (_request, reply) =>
+      reply.send({ conflicts: await conflictsOf(db) }),
     );
 
     csvRoute(API_ROUTES.headOfficeAuditsCsv, auditsCsvOf, 'audits');

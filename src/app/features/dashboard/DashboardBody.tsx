@@ -13,8 +13,8 @@ import { TrendChart } from './TrendChart';
 import { visibleEnds } from './view';
 
 /**
- * The dashboard's panels over one source's figures (this device's, or the server's). The monthly KPI
- * ranking always reads this device's facts: it is fed by figures imported here.
+ * The dashboard's panels over one source's figures (this device's own audits, or the server's). The monthly
+ * KPI ranking reads the facts it is given.
  */
 export function DashboardBody({
   data,
@@ -95,7 +95,6 @@ export function DashboardBody({
               item={cellItem}
               entries={data.drill ?? []}
               signerOf={data.signerOf}
-              canRemoveImports={data.canRemoveImports}
               onClose={() => {
                 setCellChoice(undefined);
               }}

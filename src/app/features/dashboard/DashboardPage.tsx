@@ -2,8 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { latestRevisions, type FactSummary } from '../../../domain/head-office';
-import { SNAPSHOT_REFRESH_DELAY_MS } from '../../../storage/head-office-store';
-import { useHeadOffice } from '../../providers/store-provider';
+import { useOwnAudits } from '../../providers/store-provider';
 import { DashboardBody } from './DashboardBody';
 import type { DashboardControls } from './dashboard-data';
 import { ExportPanel } from './ExportPanel';
@@ -11,15 +10,13 @@ import { HeldPanel } from './HeldPanel';
 import { ImportPanel } from './ImportPanel';
 import { KeyRegisterPanel } from './KeyRegisterPanel';
 import { KpiImportPanel } from './KpiImportPanel';
+import { LegacyUploadPanel } from './LegacyUploadPanel';
 import { MonthlyRankingPanel } from './MonthlyRankingPanel';
 import { SourceBanner } from './SourceBanner';
 import { useDashboardControls } from './use-dashboard-controls';
 import { useDashboardSource, type DashboardSource } from './use-dashboard-source';
 import { useLocalDashboard } from './use-local-dashboard';
 import { useServerDashboard, type ServerEvents } from './use-server-dashboard';
-
-/** One empty list, so the ranking's memos and live queries keep their inputs between renders. */
-const noFacts: readonly FactSummary[] = [];
 
 /** Before any audit is here: the KPI figures imported here still rank on their own. */
 function Empty({ testId, message, localFacts }: { testId: string; message: string; localFacts: readonly FactSummary[] }) {
@@ -34,11 +31,11 @@ function Empty({ testId, message, localFacts }: { testId: string; message: strin
   );
 }
 
-/** The comparison over this device's data: imported bundles and its own sealed audits. */
+/** The comparison over this device's own sealed audits. */
 function LocalDashboard({ facts, controls }: { facts: readonly FactSummary[]; controls: DashboardControls }) {
   const { t } = useTranslation();
   const { latest, data } = useLocalDashboard(facts, controls);
-  if (!data) return <Empty testId="dashboard-empty" message={t('dashboard.empty')} localFacts={noFacts} />;
+  if (!data) return <Empty testId="dashboard-empty" message={t('dashboard.empty')} localFacts={latest} />;
   return <DashboardBody data={data} controls={controls} localFacts={latest} />;
 }
 
@@ -79,42 +76,31 @@ function ServerDashboard({
 const isServer = (source: DashboardSource): source is Extract<DashboardSource, { kind: 'server' }> => source.kind === 'server';
 
 /**
- * Head office's view across sites: every audit on the server when head office is signed in and the server
- * answers; otherwise this device's imported bundles, with a banner saying which and since when. Loaded only
- * when opened, so the auditors' screens never pay for it.
+ * Head office's view across sites. The server is head office: signed in as head office and answered, every
+ * figure, the 待确认 and conflict lists and the key register are the server's. Otherwise this device's own
+ * audits only, with a banner saying why and since when. Bundles dropped here go to the server (for any role
+ * that may upload them); a device never linked imports nothing. Loaded only when opened.
  */
 export function DashboardPage() {
   const { t } = useTranslation();
-  const headOffice = useHeadOffice();
+  const own = useOwnAudits();
   const controls = useDashboardControls();
-  const { source, onRead, onFailure, retry } = useDashboardSource();
+  const { source, link, onRead, onFailure, retry } = useDashboardSource();
   const [serverTotal, setServerTotal] = useState<number>();
   const events = useMemo(() => ({ onRead, onFailure }), [onRead, onFailure]);
-  // A live query: an import (or an audit finalised in another tab) refreshes every figure. Read in either
-  // mode: the monthly KPI ranking is always this device's.
-  const facts = useLiveQuery(() => headOffice.dashboardFacts(), [headOffice]);
-  // Facts read the slow way (no current snapshot): once they stop changing (not between an import's chunks),
-  // the snapshot is made again so the next opening reads one record. Failing only costs that speed.
-  useEffect(() => {
-    if (facts === undefined || !headOffice.isSnapshotStale) return;
-    const timer = setTimeout(() => {
-      headOffice.refreshDashboardSnapshot().catch(() => undefined);
-    }, SNAPSHOT_REFRESH_DELAY_MS);
-    return () => {
-      clearTimeout(timer);
-    };
-  }, [facts, headOffice]);
-  // The local view works these out itself; the server's view needs them only for the monthly KPI ranking.
-  const onServer = isServer(source);
-  const latest = useMemo(() => (onServer && facts ? latestRevisions(facts) : noFacts), [onServer, facts]);
+  // A live query: an audit finalised in another tab refreshes every figure.
+  const facts = useLiveQuery(() => own.dashboardFacts(), [own]);
+  const latest = useMemo(() => (facts ? latestRevisions(facts) : []), [facts]);
+  const mayUpload = link !== undefined && (link.role === 'admin' || link.role === 'auditor');
   return (
     <section aria-labelledby="dashboard-title" className="page dashboard">
       <h1 id="dashboard-title">{t('dashboard.title')}</h1>
       <SourceBanner source={source} total={serverTotal} onRetry={retry} />
-      <ImportPanel />
+      {mayUpload && <LegacyUploadPanel serverUrl={link.serverUrl} />}
+      {mayUpload && <ImportPanel serverUrl={link.serverUrl} />}
       <KpiImportPanel />
-      <HeldPanel />
-      <KeyRegisterPanel />
+      {isServer(source) && <HeldPanel serverUrl={source.serverUrl} />}
+      {isServer(source) && <KeyRegisterPanel serverUrl={source.serverUrl} />}
       {source.kind === 'loading' || facts === undefined ? (
         <p className="loading">{t('dashboard.loading')}</p>
       ) : isServer(source) ? (

@@ -1,10 +1,9 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { findNode, type drillDown, type Rubric } from '../../../domain/index';
 import { formatDateTime, formatPoints } from '../../format';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { useHeadOffice } from '../../providers/store-provider';
+import { useOwnAudits } from '../../providers/store-provider';
 
 type Entry = ReturnType<typeof drillDown>[number];
 type Unit = Entry['units'][number];
@@ -34,7 +33,6 @@ export function DrillDown({
   item,
   entries,
   signerOf,
-  canRemoveImports = true,
   onClose,
 }: {
   siteName: string;
@@ -42,27 +40,13 @@ export function DrillDown({
   entries: readonly Entry[];
   /** Who sealed the audit, in words (register label, 本机, or the fingerprint). */
   signerOf: (auditId: string) => string;
-  /** Only this device's imports can be removed, and only from this device's data (never the server's). */
-  canRemoveImports?: boolean;
   onClose: () => void;
 }) {
   const { t, i18n } = useTranslation();
   const heading = useRef<HTMLHeadingElement>(null);
   const cell = `${siteName}|${item.id}`;
-  const headOffice = useHeadOffice();
-  const imported = useLiveQuery(async () => new Set(await headOffice.importedIds()), [headOffice]);
-  const rubrics = useLiveQuery(() => headOffice.rubricsFor(entries), [headOffice, entries]);
-  const [toRemove, setToRemove] = useState<Entry>();
-  const [problem, setProblem] = useState<string>();
-  const remove = async (auditId: string) => {
-    setToRemove(undefined);
-    try {
-      await headOffice.removeImport(auditId);
-      setProblem(undefined);
-    } catch (error) {
-      setProblem(error instanceof Error ? error.message : String(error));
-    }
-  };
+  const own = useOwnAudits();
+  const rubrics = useLiveQuery(() => own.rubricsFor(entries), [own, entries]);
   // The details open far below the cell on a long map: taking focus there scrolls them into view and
   // tells a screen reader what opened.
   useEffect(() => {
@@ -97,18 +81,6 @@ export function DrillDown({
             <p className="subtitle" data-testid="drill-signer">
               {t('dashboard.drill.signedBy', { signer: signerOf(entry.auditId) })}
             </p>
-            {canRemoveImports && imported?.has(entry.auditId) === true && (
-              <button
-                type="button"
-                className="button"
-                onClick={() => {
-                  setToRemove(entry);
-                }}
-                data-testid="remove-import"
-              >
-                {t('dashboard.drill.removeImport')}
-              </button>
-            )}
             <table className="data-table">
               <thead>
                 <tr>
@@ -136,28 +108,6 @@ export function DrillDown({
           </li>
         ))}
       </ol>
-      {problem !== undefined && (
-        <p role="alert" className="field__error">
-          {t('dashboard.drill.removeFailed', { detail: problem })}
-        </p>
-      )}
-      {toRemove && (
-        <ConfirmDialog
-          title={t('dashboard.drill.removeTitle', {
-            date: formatDateTime(toRemove.auditedAt, i18n.language),
-            auditor: toRemove.auditor,
-          })}
-          confirmLabel={t('dashboard.drill.removeConfirm')}
-          cancelLabel={t('dashboard.drill.removeCancel')}
-          onConfirm={() => void remove(toRemove.auditId)}
-          onCancel={() => {
-            setToRemove(undefined);
-          }}
-          testId="remove-import-dialog"
-        >
-          <p>{t('dashboard.drill.removeBody')}</p>
-        </ConfirmDialog>
-      )}
     </section>
   );
 }

@@ -2,7 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { downloadBytes, safeFileName } from '../../download';
-import { useHeadOffice, useStore } from '../../providers/store-provider';
+import { useOwnAudits, useStore } from '../../providers/store-provider';
 import { auditsCsv, unitsCsv } from '../../../report/csv';
 import type { CsvExport } from './dashboard-data';
 import { toDayValue } from './period';
@@ -20,7 +20,7 @@ export function ExportPanel({ csv = noFacts, rubricId }: { csv?: CsvExport; rubr
   const store = useStore();
   // The cells are local date-times Excel reads, in this device's zone; the header names it.
   const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const headOffice = useHeadOffice();
+  const own = useOwnAudits();
   const entries = useLiveQuery(() => store.listAudits(), [store]);
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
   // Every finalised revision is sealed; head office keeps the latest and still sees the corrections.
@@ -32,7 +32,7 @@ export function ExportPanel({ csv = noFacts, rubricId }: { csv?: CsvExport; rubr
   const exportBundle = async () => {
     try {
       // Bundle format 2: a zip (each rubric once, images as binary), which every Ducha since it reads.
-      const bundle = await headOffice.exportBundleFile(ids);
+      const bundle = await own.exportBundleFile(ids);
       downloadBytes(bundle.bytes, `ducha-${today}.ducha`, 'application/zip');
       // Handed over to the browser without error: only now do these revisions count as exported.
       await store.markExported(ids);
@@ -66,7 +66,7 @@ export function ExportPanel({ csv = noFacts, rubricId }: { csv?: CsvExport; rubr
       return;
     }
     try {
-      const detailed = await headOffice.withUnits(facts);
+      const detailed = await own.withUnits(facts);
       download(
         unitsCsv(
           detailed,

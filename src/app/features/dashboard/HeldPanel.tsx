@@ -1,180 +1,86 @@
-import { useLiveQuery } from 'dexie-react-hooks';
-import { useState } from 'react';
+import { useCallback, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatIssue, shortKeyId } from '../../../domain/index';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { useHeadOffice } from '../../providers/store-provider';
-import type { HeldRow } from '../../../storage/db';
+import { formatDateTime } from '../../format';
+import { useApiLoad } from '../../server/use-api-load';
 import { ConflictItem } from './ConflictItem';
-import { holdReasonKey, useSignerLabel } from './signers';
-
-type Pending = { readonly kind: 'acceptRubric' | 'discard'; readonly row: HeldRow };
-type Status =
-  | { readonly kind: 'idle' }
-  | { readonly kind: 'ok'; readonly message: string }
-  | { readonly kind: 'error'; readonly detail: string };
+import { readConflicts, readHeld } from './server-intake';
+import { holdReasonKey, serverSignerLabel } from './signers';
+import { failureText } from './use-server-dashboard';
 
 /**
- * What is not compared yet (held audits, with the reason in words) and what was never taken (conflicts,
- * with both sides). Held audits leave this list by themselves once their key is enrolled.
+ * What the server has not compared yet (held audits, with the reason in words) and what it never took
+ * (conflicts, with both sides). Held audits leave this list once the server can decide on them.
  */
-export function HeldPanel() {
-  const { t } = useTranslation();
-  const headOffice = useHeadOffice();
-  const signerLabel = useSignerLabel();
-  const held = useLiveQuery(() => headOffice.heldAudits(), [headOffice]);
-  const conflicts = useLiveQuery(() => headOffice.conflictRecords(), [headOffice]);
-  const [pending, setPending] = useState<Pending>();
-  const [status, setStatus] = useState<Status>({ kind: 'idle' });
-
-  const act = async ({ kind, row }: Pending) => {
-    setPending(undefined);
-    try {
-      if (kind === 'discard') {
-        await headOffice.discardHeld(row.auditId);
-        setStatus({ kind: 'ok', message: t('dashboard.held.discarded') });
-        return;
-      }
-      const result = await headOffice.acceptRubricOf(row.auditId);
-      setStatus(
-        result.ok
-          ? {
-              kind: 'ok',
-              message: t('dashboard.held.acceptedRubric', { count: result.value.accepted.length }),
-            }
-          : { kind: 'error', detail: result.issues.map(formatIssue).join('; ') },
-      );
-    } catch (error) {
-      setStatus({ kind: 'error', detail: error instanceof Error ? error.message : String(error) });
-    }
-  };
+export function HeldPanel({ serverUrl }: { serverUrl: string }) {
+  const { t, i18n } = useTranslation();
+  const [held, reloadHeld] = useApiLoad(useCallback(() => readHeld(serverUrl), [serverUrl]));
+  const [conflicts, reloadConflicts] = useApiLoad(useCallback(() => readConflicts(serverUrl), [serverUrl]));
+  // The register's names of every signer the conflicts show; a kept side signed by another key shows its fingerprint.
+  const conflictSigners = useMemo(() => {
+    const list = conflicts.kind === 'ok' ? conflicts.value.conflicts : [];
+    return new Map(list.map((c) => [c.incomingSigner.keyId, serverSignerLabel(t, c.incomingSigner)]));
+  }, [conflicts, t]);
+  const signerLabel = useCallback(
+    (keyId: string) =>
+      conflictSigners.get(keyId) ?? serverSignerLabel(t, { keyId, deviceLabel: null, auditor: null, revoked: false }),
+    [conflictSigners, t],
+  );
+  const failure = held.kind === 'failed' ? held.failure : conflicts.kind === 'failed' ? conflicts.failure : undefined;
 
   return (
     <section aria-labelledby="held-title" className="dashboard__panel" data-testid="held-panel">
-      <h2 id="held-title">{t('dashboard.held.title')}</h2>
-      <p className="subtitle">{t('dashboard.held.hint')}</p>
-      <div aria-live="polite">
-        {status.kind === 'ok' && (
-          <p role="status" className="banner banner--info" data-testid="held-status">
-            {status.message}
-          </p>
-        )}
-        {status.kind === 'error' && (
-          <div role="alert">
-            <p className="field__error">{t('dashboard.held.failed')}</p>
-            <p className="technical">{status.detail}</p>
-          </div>
-        )}
-      </div>
-      {held !== undefined && held.length === 0 && <p data-testid="held-none">{t('dashboard.held.none')}</p>}
-      {held !== undefined && held.length > 0 && (
-        <div className="table-scroll">
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('dashboard.held.site')}</th>
-                <th scope="col">{t('dashboard.held.rubric')}</th>
-                <th scope="col">{t('dashboard.held.revision')}</th>
-                <th scope="col">{t('dashboard.held.reason')}</th>
-                <th scope="col">{t('dashboard.held.signer')}</th>
-                <th scope="col">{t('dashboard.held.source')}</th>
-                <th scope="col">{t('dashboard.held.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {held.map((row) => (
-                <tr
-                  key={row.auditId}
-                  data-testid="held-row"
-                  data-audit-id={row.auditId}
-                  data-reason={row.reason}
-                >
-                  <th scope="row">{row.siteName}</th>
-                  <td>{row.rubricId}</td>
-                  <td className="num">{row.revision}</td>
-                  <td data-testid="held-reason">{t(holdReasonKey(row.reason))}</td>
-                  <td>
-                    <span data-testid="held-signer">{signerLabel(row.signer)}</span>
-                    {/* An enrolled signer is named by the register; its fingerprint still tells two tablets apart. */}
-                    {!signerLabel(row.signer).includes(shortKeyId(row.signer)) && (
-                      <span className="technical mono">{shortKeyId(row.signer)}</span>
-                    )}
-                  </td>
-                  <td className="wrap-anywhere">{row.source}</td>
-                  <td>
-                    <div className="row-actions">
-                      {row.reason === 'unknown-rubric' && (
-                        <button
-                          type="button"
-                          className="button button--small"
-                          onClick={() => {
-                            setPending({ kind: 'acceptRubric', row });
-                          }}
-                          data-testid="accept-rubric"
-                        >
-                          {t('dashboard.held.acceptRubric')}
-                        </button>
-                      )}
-                      <button
-                        type="button"
-                        className="button button--small"
-                        onClick={() => {
-                          setPending({ kind: 'discard', row });
-                        }}
-                        data-testid="discard-held"
-                      >
-                        {t('dashboard.held.discard')}
-                      </button>
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <h3 className="dashboard__subhead">{t('dashboard.held.conflictsTitle')}</h3>
-      <p className="subtitle">{t('dashboard.held.conflictsHint')}</p>
-      {conflicts !== undefined && conflicts.length === 0 && (
-        <p data-testid="conflicts-none">{t('dashboard.held.conflictsNone')}</p>
-      )}
-      {conflicts !== undefined && conflicts.length > 0 && (
-        <ul className="conflict-list" data-testid="conflict-list">
-          {conflicts.map((record) => (
-            <ConflictItem
-              key={`${record.auditId}:${record.incomingHash}:${record.at}`}
-              record={record}
-              signerLabel={signerLabel}
-            />
-          ))}
-        </ul>
-      )}
-      {pending && (
-        <ConfirmDialog
-          title={
-            pending.kind === 'discard'
-              ? t('dashboard.held.discardTitle', { site: pending.row.siteName })
-              : t('dashboard.held.acceptRubricTitle', { rubric: pending.row.rubricId })
-          }
-          confirmLabel={t(
-            pending.kind === 'discard'
-              ? 'dashboard.held.discardConfirm'
-              : 'dashboard.held.acceptRubricConfirm',
-          )}
-          cancelLabel={t('dashboard.held.cancel')}
-          onConfirm={() => {
-            void act(pending);
+      <div className="page__head">
+        <h2 id="held-title">{t('dashboard.held.title')}</h2>
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            reloadHeld();
+            reloadConflicts();
           }}
-          onCancel={() => {
-            setPending(undefined);
-          }}
-          testId="held-dialog"
+          data-testid="held-refresh"
         >
-          <p>
-            {t(pending.kind === 'discard' ? 'dashboard.held.discardBody' : 'dashboard.held.acceptRubricBody')}
-          </p>
-        </ConfirmDialog>
+          {t('dashboard.held.refresh')}
+        </button>
+      </div>
+      <p className="subtitle">{t('dashboard.held.hint')}</p>
+      {failure && (
+        <p role="alert" className="field__error" data-testid="held-error">
+          {t('dashboard.held.failed', { detail: failureText(failure) })}
+        </p>
       )}
+      {(held.kind === 'loading' || conflicts.kind === 'loading') && <p className="loading">{t('dashboard.loading')}</p>}
+      {held.kind === 'ok' &&
+        (held.value.held.length === 0 ? (
+          <p data-testid="held-none">{t('dashboard.held.none')}</p>
+        ) : (
+          <ul className="import-entries import-entries--warn">
+            {held.value.held.map((h) => (
+              <li key={h.auditId} data-testid="held-row" data-audit-id={h.auditId} data-reason={h.reason}>
+                {t('dashboard.held.entry', {
+                  id: h.auditId,
+                  revision: h.revision,
+                  reason: t(holdReasonKey(h.reason)),
+                  signer: serverSignerLabel(t, h.signer),
+                  at: formatDateTime(h.heldAt, i18n.language),
+                })}
+                <span className="technical"> {h.message}</span>
+              </li>
+            ))}
+          </ul>
+        ))}
+      <h3>{t('dashboard.held.conflictsTitle')}</h3>
+      <p className="subtitle">{t('dashboard.held.conflictsHint')}</p>
+      {conflicts.kind === 'ok' &&
+        (conflicts.value.conflicts.length === 0 ? (
+          <p data-testid="conflicts-none">{t('dashboard.held.conflictsNone')}</p>
+        ) : (
+          <ul className="conflict-list">
+            {conflicts.value.conflicts.map((c) => (
+              <ConflictItem key={c.id} record={{ ...c, incomingSigner: c.incomingSigner.keyId }} signerLabel={signerLabel} />
+            ))}
+          </ul>
+        ))}
     </section>
   );
 }

@@ -46,8 +46,6 @@ export interface DashboardData {
   /** The opened cell's audits; undefined while they are being read (or no cell is open). */
   readonly drill: readonly DrillEntry[] | undefined;
   readonly signerOf: (auditId: string) => string;
-  /** Imported audits can be removed only from this device's own data. */
-  readonly canRemoveImports: boolean;
   readonly csv: CsvExport;
 }
 

@@ -1,36 +1,41 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
-import { shortKeyId, type ConflictRecord, type EnrolledKey, type HoldReason } from '../../../domain/index';
-import { useHeadOffice } from '../../providers/store-provider';
+import type { TFunction } from 'i18next';
+import { shortKeyId, type ConflictRecord, type HoldReason } from '../../../domain/index';
+import type { HeldAudit } from '../../../domain/wire';
+import { useOwnAudits } from '../../providers/store-provider';
+
+type ServerSigner = HeldAudit['signer'];
 
 export type SignerLabel = (keyId: string) => string;
 
 /**
- * Who signed, in words: the register's device label and auditor, 本机 for this device's own key, or
- * the fingerprint of a key nobody enrolled. A file never names its own signer: only the register does.
+ * Who signed one of this device's own audits, in words: 本机 for its own key (a key it replaced shows its
+ * fingerprint). Whose other keys are is known only to the server's register.
  */
 export function useSignerLabel(): SignerLabel {
   const { t } = useTranslation();
-  const headOffice = useHeadOffice();
-  const register = useLiveQuery(
-    async () => ({ keys: await headOffice.keys(), own: await headOffice.ownKeyId() }),
-    [headOffice],
-  );
+  const own = useOwnAudits();
+  const ownKey = useLiveQuery(() => own.ownKeyId(), [own]);
   return useCallback(
     (keyId: string) => {
       if (keyId === '') return t('dashboard.signer.none');
-      if (register?.own === keyId) return t('dashboard.signer.own');
-      const key: EnrolledKey | undefined = register?.keys.find((k) => k.keyId === keyId);
-      if (key)
-        return t(key.revokedAt === undefined ? 'dashboard.signer.enrolled' : 'dashboard.signer.revoked', {
-          device: key.deviceLabel,
-          auditor: key.auditor,
-        });
+      if (ownKey === keyId) return t('dashboard.signer.own');
       return t('dashboard.signer.unknown', { fingerprint: shortKeyId(keyId) });
     },
-    [register, t],
+    [ownKey, t],
   );
+}
+
+/** A signer as the server's register names it: device and auditor, or the fingerprint of a key nobody enrolled. */
+export function serverSignerLabel(t: TFunction, signer: ServerSigner): string {
+  if (signer.deviceLabel === null || signer.auditor === null)
+    return t('dashboard.signer.unknown', { fingerprint: shortKeyId(signer.keyId) });
+  return t(signer.revoked ? 'dashboard.signer.revoked' : 'dashboard.signer.enrolled', {
+    device: signer.deviceLabel,
+    auditor: signer.auditor,
+  });
 }
 
 /** A seal hash as people compare it: the first 16 hex digits in groups of four. */

@@ -45,8 +45,15 @@ function subscribeOnline(onChange: () => void): () => void {
   };
 }
 
+/** The server this device is linked to and the role signed in there, whether or not it answers now. */
+export interface DashboardLink {
+  readonly serverUrl: string;
+  readonly role: Role;
+}
+
 export function useDashboardSource(): {
   source: DashboardSource;
+  link: DashboardLink | undefined;
   onRead: (at: string) => void;
   onFailure: (failure: ApiFailure) => void;
   retry: () => void;
@@ -91,5 +98,6 @@ export function useDashboardSource(): {
   else if (offline !== undefined) source = { kind: 'fallback', reason: 'offline', since: offline, lastRead };
   else if (failure) source = { kind: 'fallback', reason: failure.reason, since: failure.since, lastRead };
   else source = { kind: 'server', serverUrl: link.data.serverUrl, lastRead };
-  return { source, onRead, onFailure, retry };
+  const linked = link?.success === true ? { serverUrl: link.data.serverUrl, role: link.data.session.role } : undefined;
+  return { source, link: linked, onRead, onFailure, retry };
 }

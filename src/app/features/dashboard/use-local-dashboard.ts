@@ -10,14 +10,15 @@ import {
   siteTrend,
   type FactSummary,
 } from '../../../domain/head-office';
-import { useHeadOffice } from '../../providers/store-provider';
+import { useOwnAudits } from '../../providers/store-provider';
 import { resolveFilter, selectionOf, type DashboardControls, type DashboardData } from './dashboard-data';
 import type { RankedSite } from './RankingTable';
 import { useSignerLabel } from './signers';
 import { chosen, filterOptions } from './view';
 
 /**
- * The dashboard over this device's data (imported bundles and its own sealed audits), compared here.
+ * The dashboard over this device's own sealed audits, compared here (a tablet never linked to a server, or
+ * head office's view while the server cannot be read). Audits of other devices are only ever on the server.
  * Aggregation stays on the main thread: with 10,205 generated audits over 500 sites, the memos below take
  * ≈ 50 ms and the whole render ≈ 130 ms in headless Chromium, well under the 300 ms at which a Worker (and
  * a structured copy of every fact) would pay for itself. Loading the facts from IndexedDB costs far more
@@ -27,7 +28,7 @@ export function useLocalDashboard(
   facts: readonly FactSummary[],
   controls: DashboardControls,
 ): { latest: readonly FactSummary[]; data: DashboardData | undefined } {
-  const headOffice = useHeadOffice();
+  const own = useOwnAudits();
   const { filters, bottomN, trendChoice, cellChoice } = controls;
   // Corrected audits replace their earlier revisions before anything is counted.
   const latest = useMemo(() => latestRevisions(facts), [facts]);
@@ -62,7 +63,7 @@ export function useLocalDashboard(
     () => (cellSite ? inView.filter((f) => f.siteKey === cellSite.siteKey) : []),
     [inView, cellSite],
   );
-  const detailed = useLiveQuery(() => headOffice.withUnits(cellFacts), [headOffice, cellFacts]);
+  const detailed = useLiveQuery(() => own.withUnits(cellFacts), [own, cellFacts]);
   const drill = useMemo(
     () => (cellSite && cellItem && detailed ? drillDown(detailed, cellSite.siteKey, cellItem.id) : undefined),
     [detailed, cellSite, cellItem],
@@ -83,7 +84,6 @@ export function useLocalDashboard(
       trend,
       drill,
       signerOf: (auditId) => signerLabel(signers.get(auditId) ?? ''),
-      canRemoveImports: true,
       csv: { kind: 'local', facts: inView },
     }),
     // previousBounds follows from `from` and `to`.

@@ -134,7 +134,6 @@ export function useServerDashboard(baseUrl: string, controls: DashboardControls,
       trend: trend?.key === trendKey ? trend?.value : undefined,
       drill: drill?.key === drillKey ? drill?.value : undefined,
       signerOf: () => signedOnServer,
-      canRemoveImports: false,
       csv: {
         kind: 'server',
         count: inView,
