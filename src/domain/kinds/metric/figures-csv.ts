@@ -36,7 +36,7 @@ const figureReasons: Record<FigureProblem, string> = {
 };
 
 /** RFC 4180 fields of each line: quotes, doubled quotes, commas and line breaks inside quotes; CRLF or LF. */
-function csvRecords(text: string): { line: number; fields: string[] }[] | { line: number; reason: string } {
+export function csvRecords(text: string): { line: number; fields: string[] }[] | { line: number; reason: string } {
   const records: { line: number; fields: string[] }[] = [];
   let fields: string[] = [];
   let field = '';
