@@ -11,7 +11,8 @@ export {
   scoreMonthFigures,
   type KpiMonth,
 } from './kinds/metric/kpi-month';
-export { readFiguresCsv, hasMetricUnits, FIGURES_CSV_HEADERS, type MonthFigures, type RowIssue } from './kinds/metric/figures-csv';
+export { isBelowStandard, kpiFiguresFact, type SiteMonthFigures } from './kinds/metric/kpi-figures';
+export { csvRecords, readFiguresCsv, readFigureRecords, hasMetricUnits, type FigureRecord, FIGURES_CSV_HEADERS, type MonthFigures, type RowIssue } from './kinds/metric/figures-csv';
 export { BUNDLE_FORMAT_VERSION, bundleSchema, bundleShellSchema, type Bundle } from './bundle/bundle-schema';
 export {
   BUNDLE_V2_FORMAT_VERSION,
@@ -126,4 +127,5 @@ export {
   type RankedRow,
   type RankingFact,
   type RankingPart,
+  type RankingUnit,
 } from './ranking/rank-month';

@@ -9,3 +9,4 @@ export * from './wire/head-office-filter';
 export * from './wire/received-audits';
 export * from './wire/sites';
 export * from './wire/intake-queue';
+export * from './wire/monthly-ranking';

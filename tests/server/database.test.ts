@@ -96,6 +96,14 @@ describe.each(BACKENDS)('schema migrations on %s', (backendName) => {
     for (const table of ['envelope_images', 'image_uploads']) expect(tables).toContain(table);
   });
 
+  it('1e. adds ranking definitions (the shipped one published) and the versioned KPI figures', async () => {
+    expect(await migrate(open.db, MIGRATIONS.filter((m) => m.version <= 5))).toEqual({ applied: [5], version: 5 });
+    const tables = await tableNames(open);
+    for (const table of ['ranking_definitions', 'kpi_uploads', 'kpi_figures']) expect(tables).toContain(table);
+    const shipped = await open.db.selectFrom('ranking_definitions').select(['definition_id', 'published_by']).execute();
+    expect(shipped).toEqual([{ definition_id: 'monthly', published_by: 'ducha (shipped)' }]);
+  });
+
   it('2. does nothing when run again', async () => {
     expect(await migrate(open.db)).toEqual({ applied: [], version: MIGRATIONS.length });
   });

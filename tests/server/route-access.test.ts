@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDeviceKeyFile, sha256Hex, type DeviceKeyFile } from '../../src/domain/index';
 import { API_ROUTES, type ApiRouteDoc } from '../../src/server/http/api-routes';
@@ -8,6 +11,8 @@ import { BACKENDS, useBackend } from './support/backends';
 import { DOWNSYNC_ACCESS, type DownSyncRoute } from './support/downsync-access';
 import { addUser, signIn, withCookie, type ApiClient, type SignedIn } from './support/sessions';
 import { enrol, freshAudit, postAudit, putFixtureImages, seal } from './support/uploads';
+
+const MONTHLY = z.record(z.string(), z.unknown()).parse(JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'rankings', 'monthly.json'), 'utf8')));
 
 const ACTORS = ['anonymous', 'auditor', 'other auditor', 'site manager of the site', 'site manager of another site', 'admin'] as const;
 type Actor = (typeof ACTORS)[number];
@@ -33,6 +38,8 @@ interface Request {
   readonly path: string;
   readonly body?: unknown;
   readonly bytes?: Uint8Array;
+  /** Of the bytes; image/jpeg unless said. */
+  readonly contentType?: string;
   readonly as?: ApiClient;
 }
 
@@ -145,6 +152,41 @@ const CASES: Readonly<Record<Exclude<keyof typeof API_ROUTES, DownSyncRoute>, Ca
   },
   headOfficeHeld: { request: () => ({ method: 'GET', path: '/api/head-office/held' }), expected: adminOnly(200) },
   headOfficeConflicts: { request: () => ({ method: 'GET', path: '/api/head-office/conflicts' }), expected: adminOnly(200) },
+  listRankingDefinitions: {
+    request: () => ({ method: 'GET', path: '/api/ranking-definitions' }),
+    expected: statuses(401, 403, 403, 200, 200, 200),
+  },
+  publishRankingDefinition: {
+    // A fresh title each time, so each admin call publishes a new version (201).
+    request: (context) => ({ method: 'POST', path: '/api/ranking-definitions', body: { ...MONTHLY, title: `服务质量月度综合排名 ${context.unique()}` } }),
+    expected: adminOnly(201),
+  },
+  uploadKpiFigures: {
+    // The site is named as the auditor's audit names it: figures are filed under that audit's site key.
+    request: () => ({
+      method: 'POST',
+      path: '/api/kpi-figures?fileName=figures.csv',
+      bytes: new TextEncoder().encode('月份,被考核单位,考核表,序号,数值\n2026-11,碧桂园凤凰城管理处,KPI-CC,1,95\n'),
+      contentType: 'text/csv',
+    }),
+    expected: adminOnly(201),
+  },
+  kpiFigureHistory: {
+    request: () => ({ method: 'GET', path: '/api/kpi-figures?month=2026-11' }),
+    expected: statuses(401, 403, 403, 200, 200, 200),
+  },
+  monthlyRanking: {
+    request: () => ({ method: 'GET', path: '/api/head-office/monthly-ranking?month=2026-11' }),
+    expected: statuses(401, 403, 403, 200, 200, 200),
+  },
+  monthlyRankingPdf: {
+    request: () => ({ method: 'GET', path: '/api/head-office/monthly-ranking.pdf?month=2026-11' }),
+    expected: statuses(401, 403, 403, 200, 200, 200),
+  },
+  monthlyRankingCsv: {
+    request: () => ({ method: 'GET', path: '/api/head-office/monthly-ranking.csv?month=2026-11' }),
+    expected: statuses(401, 403, 403, 200, 200, 200),
+  },
 };
 
 /** The documented path with its parameters as a pattern, so each case provably calls the route it is filed under. */
@@ -155,7 +197,7 @@ async function send(client: ApiClient, request: Request, withCsrf = true): Promi
   if (!withCsrf) delete headers['x-ducha-csrf'];
   let body: string | Buffer<ArrayBuffer> | undefined;
   if (request.bytes) {
-    headers['content-type'] = 'image/jpeg';
+    headers['content-type'] = request.contentType ?? 'image/jpeg';
     body = Buffer.from(request.bytes);
   } else if (request.body !== undefined) {
     headers['content-type'] = 'application/json';

@@ -100,14 +100,16 @@ describe('rankMonth: three sites, two months, worked out by hand', () => {
       [3, '丙', 7143, 70],
     ]);
     expect(october.rows.find((r) => r.siteName === '甲')?.parts).toEqual([
-      { rubricId: 'KF01', audits: 1, percentBp: 9000 },
-      { rubricId: 'KF02', audits: 2, percentBp: 7500 },
-      { rubricId: 'KPI-T', audits: 1, percentBp: 10000 },
+      { rubricId: 'KF01', audits: 1, percentBp: 9000, missingReport: false },
+      { rubricId: 'KF02', audits: 2, percentBp: 7500, missingReport: false },
+      { rubricId: 'KPI-T', audits: 1, percentBp: 10000, missingReport: false },
     ]);
     expect(october.rows.map((r) => r.isBottom)).toEqual([false, false, true]);
+    // 丙 had no KF02 audit in October while the others had: 未考核, left out of its score (not 0).
+    expect(october.rows.map((r) => r.unaudited)).toEqual([[], [], ['KF02']]);
     const bingKpi = facts.find((f) => f.siteName === '丙' && f.rubricId === 'KPI-T')?.auditId;
     expect(october.rows[2]?.belowTarget).toEqual([
-      { rubricId: 'KPI-T', auditId: bingKpi, unitId: '2', earnedH: 0, possibleH: 1000 },
+      { rubricId: 'KPI-T', auditId: bingKpi, unitId: '2', earnedH: 0, possibleH: 1000, missing: false },
     ]);
     // 乙 also missed a target (unit 2: 5/10) but is not 末位, so is not called in.
     expect(october.rows[0]?.belowTarget.map((u) => u.unitId)).toEqual(['2']);
@@ -121,17 +123,24 @@ describe('rankMonth: three sites, two months, worked out by hand', () => {
     ]);
   });
 
-  it('November: 甲 末位 on its corrected audit, but met every indicator it has → nobody called in', () => {
+  // Before the fairness rules 甲 was scored on KF01 alone (6667, weight 30) and, having reported no KPI at all,
+  // "met every indicator it has" and was not called in: not reporting paid. Now KPI-T, which 乙 and 丙 reported
+  // this month, is 缺报 for 甲: 0 % on weight 40, and 缺报 counts as below target.
+  it('November: 甲 末位 on its corrected audit, KPI-T not reported (缺报) → 约谈', () => {
     const november = rankMonth(definition, facts, '2026-11');
     // 乙: (30×10000 + 30×9000 + 40×10000) / 100 = 9700
-    // 丙: KF01 80 % (the audit of 01:00 on 1 Nov), KPI-T 10000 → (30×8000 + 40×10000) / 70 = 9142.857… → 9143
-    // 甲: revision 2 only: 20/30 = 6666.67 → 6667; its only part → 6667
+    // 丙: KF01 80 % (the audit of 01:00 on 1 Nov), KF02 未考核, KPI-T 10000 → (30×8000 + 40×10000) / 70 = 9142.857… → 9143
+    // 甲: revision 2 only: KF01 20/30 = 6666.67 → 6667; KF02 未考核; KPI-T 缺报 0 → (30×6667 + 40×0) / 70 = 2857.28… → 2857
     expect(november.rows.map((r) => [r.rank, r.siteName, r.scoreBp, r.coveredWeight, r.isBottom])).toEqual([
       [1, '乙', 9700, 100, false],
       [2, '丙', 9143, 70, false],
-      [3, '甲', 6667, 30, true],
+      [3, '甲', 2857, 70, true],
     ]);
-    expect(november.summoned).toEqual([]);
+    const jia = november.rows[2];
+    expect(jia?.parts.find((p) => p.rubricId === 'KPI-T')).toEqual({ rubricId: 'KPI-T', audits: 0, percentBp: 0, missingReport: true });
+    expect(jia?.unaudited).toEqual(['KF02']);
+    expect(jia?.belowTarget).toEqual([{ rubricId: 'KPI-T', auditId: '', unitId: null, earnedH: 0, possibleH: 0, missing: true }]);
+    expect(november.summoned).toEqual(['name:甲']);
     expect(november.notes).toEqual([{ rubricId: 'KPI-YYT', reason: 'no-audits' }]);
   });
 

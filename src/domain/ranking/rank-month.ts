@@ -14,16 +14,37 @@ export interface RankingFact {
   readonly auditedAt: string;
   readonly earnedH: number;
   readonly possibleH: number;
-  readonly units?: readonly { readonly id: string; readonly earnedH: number; readonly possibleH: number }[];
+  readonly units?: readonly RankingUnit[];
 }
 
-/** A unit of a KPI rubric that earned less than its possible points in the month. */
+/**
+ * One indicator of a KPI fact. Figures judged against the seed's standard say so (`belowTarget`): 97.99 % against
+ * 98 % is below target even when its points round to full marks. Without it (a sealed KPI audit's units), a unit
+ * earning less than its possible points is below target. `missing` is a figure the site did not report (缺报):
+ * 0 points of its possible, and below target.
+ */
+export interface RankingUnit {
+  readonly id: string;
+  readonly earnedH: number;
+  readonly possibleH: number;
+  /** The indicator's name (客户满意率), so the ranking never says only "第1项". */
+  readonly title?: string;
+  readonly belowTarget?: boolean;
+  readonly missing?: boolean;
+}
+
+/**
+ * An indicator of a KPI rubric below target in the month, or not reported at all (`missing`, 缺报: a whole
+ * component the site did not report has `unitId` null).
+ */
 export interface IndicatorBelowTarget {
   readonly rubricId: string;
   readonly auditId: string;
-  readonly unitId: string;
+  readonly unitId: string | null;
+  readonly title?: string;
   readonly earnedH: number;
   readonly possibleH: number;
+  readonly missing: boolean;
 }
 
 export interface RankingPart {
@@ -31,6 +52,8 @@ export interface RankingPart {
   readonly audits: number;
   /** Mean of the audits' percents, in hundredths of a percent (9235 = 92.35 %); null if all were 不适用. */
   readonly percentBp: number | null;
+  /** A KPI component others reported this month and this site did not (缺报): 0 %, its weight counted. */
+  readonly missingReport: boolean;
 }
 
 export interface RankedRow {
@@ -45,6 +68,8 @@ export interface RankedRow {
   readonly parts: readonly RankingPart[];
   readonly isBottom: boolean;
   readonly belowTarget: readonly IndicatorBelowTarget[];
+  /** Scorecards audited at other sites this month but not at this one (未考核): left out of its score. */
+  readonly unaudited: readonly string[];
   /** 末位 and (where the rule asks) an indicator below target: on the 约谈 list. */
   readonly isSummoned: boolean;
 }
@@ -118,8 +143,13 @@ const auditBp = (fact: RankingFact): number | null =>
  *    rubric that month is scored on the others (its covered weight says so), never given 0;
  * 4. best first; equal scores share a rank; the last `bottom.places` places are 末位 (ties all count; with no
  *    more sites than places nobody is 末位);
- * 5. a 末位 site with an indicator below target (a unit of a `kpi` rubric earning less than its possible points)
- *    is on the 约谈 list; without `requireIndicatorBelowTarget` every 末位 site is.
+ * 5. a 末位 site with an indicator below target (judged on the figure against the standard where the fact says
+ *    so, else a unit earning less than its possible points) or not reported (缺报) is on the 约谈 list; without
+ *    `requireIndicatorBelowTarget` every 末位 site is.
+ * Fairness: a `kpi` component that any site reported this month is expected of every site ranked: one that did
+ * not report it is 缺报 — 0 % on that component's full weight, flagged — so leaving out a weak figure never
+ * ranks a site higher. A `scorecard` is done by head office, not reported: a site it did not audit this month is
+ * 未考核 and scored on the rest (its covered weight says so). A component nobody has this month counts for no one.
  */
 export function rankMonth(
   definition: RankingDefinition,
@@ -155,9 +185,21 @@ export function rankMonth(
     const parts: RankingPart[] = [];
     let weighted = 0;
     let coveredWeight = 0;
-    for (const component of definition.components) {
+    const unaudited: string[] = [];
+    const notReported: IndicatorBelowTarget[] = [];
+    for (const component of components) {
       const audits = site.facts.filter((f) => f.rubricId === component.rubricId);
-      if (audits.length === 0) continue;
+      if (audits.length === 0) {
+        if (component.audits === 0) continue;
+        if (component.kind === 'scorecard') {
+          unaudited.push(component.rubricId);
+          continue;
+        }
+        parts.push({ rubricId: component.rubricId, audits: 0, percentBp: 0, missingReport: true });
+        coveredWeight += component.weight;
+        notReported.push({ rubricId: component.rubricId, auditId: '', unitId: null, earnedH: 0, possibleH: 0, missing: true });
+        continue;
+      }
       const percents = audits.map(auditBp).filter((p): p is number => p !== null);
       const percentBp =
         percents.length === 0
@@ -166,7 +208,7 @@ export function rankMonth(
               percents.reduce((a, b) => a + b, 0),
               percents.length,
             );
-      parts.push({ rubricId: component.rubricId, audits: audits.length, percentBp });
+      parts.push({ rubricId: component.rubricId, audits: audits.length, percentBp, missingReport: false });
       if (percentBp === null) continue;
       weighted += component.weight * percentBp;
       coveredWeight += component.weight;
@@ -176,19 +218,22 @@ export function rankMonth(
       continue;
     }
     const kpiIds = new Set(definition.components.filter((c) => c.kind === 'kpi').map((c) => c.rubricId));
-    const belowTarget = site.facts
+    const belowTarget: IndicatorBelowTarget[] = site.facts
       .filter((f) => kpiIds.has(f.rubricId))
       .flatMap((f) =>
         (f.units ?? [])
-          .filter((u) => u.earnedH < u.possibleH)
-          .map((u) => ({
+          .filter((u) => u.missing === true || (u.belowTarget ?? u.earnedH < u.possibleH))
+          .map((u): IndicatorBelowTarget => ({
             rubricId: f.rubricId,
             auditId: f.auditId,
             unitId: u.id,
+            ...(u.title === undefined ? {} : { title: u.title }),
             earnedH: u.earnedH,
             possibleH: u.possibleH,
+            missing: u.missing === true,
           })),
-      );
+      )
+      .concat(notReported);
     scored.push({
       siteKey,
       siteName: site.name,
@@ -196,6 +241,7 @@ export function rankMonth(
       coveredWeight,
       parts,
       belowTarget,
+      unaudited,
     });
   }
 

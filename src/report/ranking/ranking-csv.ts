@@ -1,6 +1,6 @@
 import type { MonthRanking } from '../../domain/head-office';
 import { toCsv, type CsvCell } from '../csv';
-import { RANKING_HEADINGS as H, belowTargetText, bpText } from './ranking-text';
+import { RANKING_HEADINGS as H, belowTargetText, bpText, partText } from './ranking-text';
 
 /**
  * One month's 综合排名 as CSV (UTF-8 with BOM, for Excel): a row per ranked site with its score, each
@@ -25,7 +25,7 @@ export function rankingCsv(ranking: MonthRanking): string {
     row.rank,
     row.siteName,
     bpText(row.scoreBp),
-    ...ids.map((id) => bpText(row.parts.find((p) => p.rubricId === id)?.percentBp ?? null)),
+    ...ids.map((id) => partText(row, id)),
     row.coveredWeight,
     row.isBottom ? H.yes : '',
     row.isSummoned ? H.yes : '',

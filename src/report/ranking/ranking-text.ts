@@ -15,11 +15,30 @@ export const monthTitle = (month: string): string => {
   return `${year}年${String(Number(mm))}月`;
 };
 
-/** Each indicator below target as "KPI-CC 第2项 5/10". */
+/**
+ * Each indicator below target by name ("KPI-CC 受理量 5/10"), one not reported as "KPI-CC 客户满意率 缺报", a
+ * component not reported at all as "KPI-YYT 缺报". A sealed audit's unit has no name in its facts: "第2项".
+ */
 export const belowTargetText = (row: RankedRow): string =>
   row.belowTarget
-    .map((u) => `${u.rubricId} 第${u.unitId}项 ${pointsText(u.earnedH)}/${pointsText(u.possibleH)}`)
+    .map((u) => {
+      if (u.unitId === null) return `${u.rubricId} ${H_MISSING}`;
+      const name = u.title ?? `第${u.unitId}项`;
+      return u.missing
+        ? `${u.rubricId} ${name} ${H_MISSING}`
+        : `${u.rubricId} ${name} ${pointsText(u.earnedH)}/${pointsText(u.possibleH)}`;
+    })
     .join(';');
+
+const H_MISSING = '缺报';
+
+/** A component's cell: its percent, 缺报 (a KPI not reported) or 未考核 (a scorecard not audited this month). */
+export const partText = (row: RankedRow, rubricId: string): string => {
+  const part = row.parts.find((p) => p.rubricId === rubricId);
+  if (part?.missingReport === true) return H_MISSING;
+  if (row.unaudited.includes(rubricId)) return '未考核';
+  return bpText(part?.percentBp ?? null);
+};
 
 /** Why a rubric the definition names adds nothing to this month. */
 export const noteTexts = (ranking: MonthRanking): string[] =>

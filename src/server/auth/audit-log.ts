@@ -16,6 +16,8 @@ export type AuditAction =
   | 'upload-refused'
   | 'upload-throttled'
   | 'rubric-published'
+  | 'ranking-definition-published'
+  | 'kpi-figures-uploaded'
   | 'site-changed'
   | 'site-proposal-decided'
   | 'backup-downloaded';

@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import { indexStoredEnvelopes, type BlobReader } from '../intake/envelope-images';
+import { publishShippedRankingDefinition } from '../ranking/ranking-definitions';
 import { StartupError } from '../startup-error';
 import type { Database } from './tables';
 
@@ -212,6 +213,49 @@ export const MIGRATIONS: readonly Migration[] = [
         throw new StartupError(
           'schema step 4 lists the images of the audits already stored, which are read from the data dir\'s blob store: start a Ducha server (or `ducha server reindex`) on this database with its --data-dir once, then run this command again',
         );
+    },
+  },
+  {
+    version: 5,
+    name: 'the month on the server: published ranking definitions, KPI figure uploads and their versioned figures',
+    statements: [
+      `create table ranking_definitions (
+        fingerprint text primary key check (fingerprint ~ '^sha256:[0-9a-f]{64}$'),
+        definition_id text not null,
+        format_version integer not null,
+        title text not null,
+        definition jsonb not null,
+        published_at timestamptz not null,
+        published_by text not null
+      )`,
+      `create index ranking_definitions_by_id on ranking_definitions (definition_id, published_at)`,
+      // One row per file uploaded: who, when, the bytes' SHA-256 and how they were decoded.
+      `create table kpi_uploads (
+        id integer generated always as identity primary key,
+        user_id integer references users (id),
+        uploaded_by text not null,
+        uploaded_at timestamptz not null,
+        file_name text not null,
+        file_sha256 text not null check (file_sha256 ~ ${hex64}),
+        encoding text not null,
+        figures integer not null
+      )`,
+      // Append-only: a corrected figure is version n+1 beside version n, never an update.
+      `create table kpi_figures (
+        month text not null check (month ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'),
+        site_key text not null,
+        site_name text not null,
+        rubric_id text not null,
+        unit_id text not null,
+        version integer not null check (version >= 1),
+        figure_h integer not null check (figure_h >= 0),
+        upload_id integer not null references kpi_uploads (id),
+        primary key (month, site_key, rubric_id, unit_id, version)
+      )`,
+      `create index kpi_figures_by_upload on kpi_figures (upload_id)`,
+    ],
+    backfill: async (trx) => {
+      await publishShippedRankingDefinition(trx);
     },
   },
 ];

@@ -181,6 +181,39 @@ export interface AuditLogTable {
   detail: Json;
 }
 
+export interface RankingDefinitionsTable {
+  fingerprint: string;
+  definition_id: string;
+  format_version: number;
+  title: string;
+  definition: Json;
+  published_at: Timestamp;
+  published_by: string;
+}
+
+export interface KpiUploadsTable {
+  id: Generated<number>;
+  user_id: number | null;
+  uploaded_by: string;
+  uploaded_at: Timestamp;
+  file_name: string;
+  file_sha256: string;
+  encoding: string;
+  figures: number;
+}
+
+export interface KpiFiguresTable {
+  month: string;
+  site_key: string;
+  site_name: string;
+  rubric_id: string;
+  unit_id: string;
+  version: number;
+  /** Integer hundredths of the unit's own unit (97.99 % → 9799). */
+  figure_h: number;
+  upload_id: number;
+}
+
 export interface Database {
   schema_migrations: SchemaMigrationsTable;
   device_keys: DeviceKeysTable;
@@ -197,4 +230,7 @@ export interface Database {
   audit_log: AuditLogTable;
   envelope_images: EnvelopeImagesTable;
   image_uploads: ImageUploadsTable;
+  ranking_definitions: RankingDefinitionsTable;
+  kpi_uploads: KpiUploadsTable;
+  kpi_figures: KpiFiguresTable;
 }

@@ -10,6 +10,7 @@ import { auditRoutes } from './audit-routes';
 import { backupRoutes } from './backup-routes';
 import { bundleRoutes } from './bundle-routes';
 import { downSyncRoutes } from './downsync-routes';
+import { rankingRoutes } from './ranking-routes';
 import { headOfficeRoutes } from './head-office-routes';
 import { refuseCrossSiteWrites } from './csrf';
 import { auditLogRoutes } from './audit-log-routes';
@@ -127,6 +128,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(bundleRoutes(services, uploads));
   await app.register(downSyncRoutes(services));
   await app.register(headOfficeRoutes(services));
+  await app.register(rankingRoutes(services));
   await app.register(backupRoutes(services));
   return app;
 }

@@ -36,7 +36,7 @@ const figureReasons: Record<FigureProblem, string> = {
 };
 
 /** RFC 4180 fields of each line: quotes, doubled quotes, commas and line breaks inside quotes; CRLF or LF. */
-function csvRecords(text: string): { line: number; fields: string[] }[] | { line: number; reason: string } {
+export function csvRecords(text: string): { line: number; fields: string[] }[] | { line: number; reason: string } {
   const records: { line: number; fields: string[] }[] = [];
   let fields: string[] = [];
   let field = '';
@@ -77,6 +77,24 @@ function csvRecords(text: string): { line: number; fields: string[] }[] | { line
   return records.filter((r) => !(r.fields.length === 1 && r.fields[0]?.trim() === ''));
 }
 
+/** A line of a figures file, read as text cells (a CSV line, or a row of a spreadsheet). */
+export interface FigureRecord {
+  readonly line: number;
+  readonly fields: readonly string[];
+}
+
+/**
+ * A rate written as a fraction (0.9799 where the unit is %) is a typing or spreadsheet-format slip, not a
+ * 0.98 % rate: refused with the figure it probably meant. Strictly between 0 and 1, so 0 % and 1 % stay writable.
+ */
+function fractionHint(unit: string | undefined, text: string): string | undefined {
+  if (unit !== '%') return undefined;
+  const value = Number(text.trim());
+  if (!Number.isFinite(value) || value <= 0 || value >= 1) return undefined;
+  const percent = Math.round(value * 1_000_000) / 10_000;
+  return `比率“${text.trim()}”像是小数写法：请按百分数填写，如 ${String(percent)} 表示 ${String(percent)}%（不要写成 ${text.trim()}）`;
+}
+
 /**
  * Reads a figures CSV (one figure a line: month, site, rubric, unit, figure) against the KPI rubrics it may name.
  * All or nothing: every bad line is reported with its number and reason, and then nothing is returned to import.
@@ -87,6 +105,14 @@ export function readFiguresCsv(
 ): { ok: true; value: MonthFigures[] } | { ok: false; issues: RowIssue[] } {
   const records = csvRecords(text);
   if (!Array.isArray(records)) return { ok: false, issues: [records] };
+  return readFigureRecords(records, rubrics);
+}
+
+/** The rows of a figures file, header first, checked as readFiguresCsv does (a spreadsheet's rows come here). */
+export function readFigureRecords(
+  records: readonly FigureRecord[],
+  rubrics: ReadonlyMap<string, Rubric>,
+): { ok: true; value: MonthFigures[] } | { ok: false; issues: RowIssue[] } {
   const [header, ...rows] = records;
   const expected = FIGURES_CSV_HEADERS[0].join(',');
   if (
@@ -131,6 +157,11 @@ export function readFiguresCsv(
     const node = findNode(rubric, unitId);
     if (node === undefined || node.children !== undefined || node.kind !== 'metric') {
       refuse(`考核表 ${rubricId} 没有指标“${unitId}”`);
+      continue;
+    }
+    const fraction = fractionHint(node.unit, figureText);
+    if (fraction !== undefined) {
+      refuse(fraction);
       continue;
     }
     const read = readFigure(figureText);
