@@ -25,6 +25,7 @@ export {
   detectBundleFormat,
   readBundle,
   readBundleV2,
+  type BundleContents,
   type BundleFormat,
   type BundleLimits,
 } from './bundle/read-bundle';
@@ -32,6 +33,8 @@ export { countBundleAudits } from './bundle/count-bundle-audits';
 export { auditEntryOf, BundleV2Writer, writeBundleV2 } from './bundle/write-bundle';
 export {
   bundleProblemSchema,
+  unusedEntrySchema,
+  type UnusedEntry,
   fieldProblemOf,
   jsonErrorAt,
   type BundleIssue,

@@ -41,6 +41,7 @@ import {
   type IntakeLookup,
   type IntakeQuery,
   type IntakeReport,
+  type UnusedEntry,
   type IntakeRepository,
   type Result,
   type Rubric,
@@ -52,7 +53,8 @@ import type { AuditStore } from './audit-store';
 import type { DuchaDb, FactRow, HeldRow, ImportRubricRow, SealRow } from './db';
 import { StorageError, toStorageError } from './storage-error';
 
-export type ImportReport = IntakeReport;
+/** What intake decided, and the zip entries no audit used (reported, never stored). */
+export type ImportReport = IntakeReport & { readonly unusedEntries: UnusedEntry[] };
 
 /**
  * The settings row that holds every imported fact summary as one compact record (see encodeFactColumns): what
@@ -159,8 +161,8 @@ export class HeadOfficeStore implements IntakeRepository {
   ): Promise<BundleRead<ImportReport>> {
     const read = await readBundle(source, this.verify, limits);
     if (!read.ok) return read;
-    const report = await runIntake(read.value, this, this.verify, { source: name, now: this.now });
-    return { ok: true, value: report };
+    const report = await runIntake(read.value.verdicts, this, this.verify, { source: name, now: this.now });
+    return { ok: true, value: { ...report, unusedEntries: read.value.unusedEntries } };
   }
 
   async importBundle(input: unknown, source: string): Promise<Result<ImportReport>> {
@@ -173,7 +175,7 @@ export class HeadOfficeStore implements IntakeRepository {
         ],
       };
     const report = await runIntake(checked.value, this, this.verify, { source, now: this.now });
-    return { ok: true, value: report };
+    return { ok: true, value: { ...report, unusedEntries: [] } };
   }
 
   // IntakeRepository

@@ -1,4 +1,4 @@
-import { canonicalJson, DEFAULT_BUNDLE_LIMITS, readBundle, bytesSource, type BundleIssue } from '../../domain/head-office';
+import { canonicalJson, DEFAULT_BUNDLE_LIMITS, readBundle, bytesSource, type BundleIssue, type UnusedEntry } from '../../domain/head-office';
 import { nodeVerifier } from '../../crypto/node-verifier';
 import { recordImageUpload } from '../auth/image-scope';
 import type { ServerServices } from '../services';
@@ -19,7 +19,7 @@ export interface BundleOptions extends IngestOptions {
 }
 
 export type BundleIngest =
-  | { readonly ok: true; readonly audits: readonly BundleAuditOutcome[] }
+  | { readonly ok: true; readonly audits: readonly BundleAuditOutcome[]; readonly unusedEntries: readonly UnusedEntry[] }
   | { readonly ok: false; readonly issues: readonly BundleIssue[] };
 
 function outcomeOf(index: number, outcome: IngestOutcome): BundleAuditOutcome {
@@ -61,7 +61,7 @@ export async function ingestBundle(
   const read = await readBundle(bytesSource(bytes), nodeVerifier, { ...DEFAULT_BUNDLE_LIMITS, maxFileBytes: bytes.byteLength });
   if (!read.ok) return read;
   const audits: BundleAuditOutcome[] = [];
-  for (const verdict of read.value) {
+  for (const verdict of read.value.verdicts) {
     if (verdict.status === 'refused') {
       audits.push({ index: verdict.index, auditId: verdict.auditId, status: 'refused', message: verdict.reason });
       continue;
@@ -79,5 +79,5 @@ export async function ingestBundle(
     const envelopeBytes = new TextEncoder().encode(canonicalJson(verdict.envelope));
     audits.push(outcomeOf(verdict.index, await ingestAudit(services, envelopeBytes, source, options)));
   }
-  return { ok: true, audits };
+  return { ok: true, audits, unusedEntries: read.value.unusedEntries };
 }

@@ -105,6 +105,11 @@ function Report({ report }: { report: ImportReport }) {
             {t('dashboard.import.refused', { count: report.refused.length })}
           </Count>
         )}
+        {report.unusedEntries.length > 0 && (
+          <Count testId="import-unused" count={report.unusedEntries.length} className="import-counts--warn">
+            {t('dashboard.import.unusedEntries', { count: report.unusedEntries.length })}
+          </Count>
+        )}
       </ul>
       {report.accepted.length > 0 && (
         <ul className="import-entries">
@@ -161,6 +166,16 @@ function Report({ report }: { report: ImportReport }) {
               })}
               <span data-testid="import-refusal-problem">{describe(r.problem)}</span>
               <Details text={r.reason} testId="import-refusal-detail" />
+            </li>
+          ))}
+        </ul>
+      )}
+      {report.unusedEntries.length > 0 && (
+        <ul className="import-details">
+          {report.unusedEntries.map((u) => (
+            <li key={u.entry} data-testid="import-unused-entry" data-problem={u.problem.code}>
+              <span data-testid="import-unused-problem">{describe(u.problem)}</span>
+              <Details text={u.reason} testId="import-unused-detail" />
             </li>
           ))}
         </ul>

@@ -14,6 +14,7 @@ export function fileFailureOf(code: BundleProblemCode | undefined): FileFailure 
     case 'tooBigUnpacked':
       return 'tooLarge';
     case 'damagedZip':
+    case 'zipMalformed':
     case 'entryMissing':
     case 'entryUnreadable':
     case 'entryNotJson':
@@ -63,6 +64,10 @@ export function useDescribeProblem(): (problem: BundleProblem) => string {
           });
         case 'tooBigUnpacked':
           return t('dashboard.import.problem.tooBigUnpacked', { size: problem.size ?? '' });
+        case 'zipMalformed':
+          return problem.entry === undefined
+            ? t('dashboard.import.problem.zipMalformedNoEntry', { offset: problem.offset ?? 0 })
+            : t('dashboard.import.problem.zipMalformed', { entry: problem.entry, offset: problem.offset ?? 0 });
         case 'tampered': {
           const parts = (problem.subject ?? '')
             .split(',')
