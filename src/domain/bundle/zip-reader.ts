@@ -157,7 +157,7 @@ export async function readZipDirectory(source: ByteSource, limits: ZipLimits): P
       unpacked,
     );
   // Local headers are small and in file order: a small read-ahead window reads them without reading every photo.
-  return locateZipEntries(windowedSource(source, 256 * 1024), records, cdOffset);
+  return locateZipEntries(windowedSource(source, 64 * 1024), records, cdOffset);
 }
 
 /**
