@@ -3,8 +3,7 @@
 // like a tablet's month: 2,000 deflated envelopes of ≈6 KB and 400 stored photos of 300 KB (≈130 MB).
 import { strToU8, Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_BUNDLE_LIMITS } from '../src/domain/bundle/read-bundle';
-import { bytesSource, readZipDirectory, readZipEntry, windowedSource } from '../src/domain/bundle/zip-reader';
+import { bytesSource, DEFAULT_BUNDLE_LIMITS, readZipDirectory, readZipEntry, windowedSource } from '../src/domain/head-office';
 
 function bundleBytes(): Uint8Array {
   const chunks: Uint8Array[] = [];

@@ -47,6 +47,8 @@ export {
   bytesSource,
   formatBytes,
   isSafeEntryName,
+  readZipDirectory,
+  readZipEntry,
   windowedSource,
   type ByteSource,
 } from './bundle/zip-reader';

@@ -21,7 +21,7 @@ describe.each(BACKENDS)('a malformed zip posted to POST /api/bundles, on %s', (b
     Promise.all(
       TABLES.map(async (table) => {
         const row = await server.services.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirst();
-        return `${table}: ${String(row?.n ?? '?')}`;
+        return `${table}: ${row?.n ?? '?'}`;
       }),
     );
 

@@ -150,6 +150,8 @@ export async function readBundleV2(
   // do not inflate are a damaged or altered archive: the first one found refuses the whole file, before anything
   // in it is trusted (nothing is written until the verdicts are back).
   let damage: BundleIssue | undefined;
+  // Read through a call: the reads set it from inside closures, which the compiler's narrowing does not follow.
+  const damageFound = (): BundleIssue | undefined => damage;
   const named = new Set<string>(['manifest.json']);
   const entryBytes = async (name: string): Promise<BundleRead<Uint8Array>> => {
     named.add(name);
@@ -166,7 +168,8 @@ export async function readBundleV2(
     bundleFail({ ...issue.problem }, issue.message);
 
   const manifestBytes = await entryBytes('manifest.json');
-  if (damage) return refusedAsDamaged(damage);
+  const manifestDamage = damageFound();
+  if (manifestDamage) return refusedAsDamaged(manifestDamage);
   if (!manifestBytes.ok) return notBundle(manifestBytes.issues[0]);
   const manifestJson = parseJson(manifestBytes.value, 'manifest.json');
   if (!manifestJson.ok) return notBundle(manifestJson.issues[0]);
@@ -229,7 +232,7 @@ export async function readBundleV2(
   const inFlight: Promise<EntryVerdict>[] = [];
   const listed = new Set<string>();
   for (const [index, { path }] of manifest.data.audits.entries()) {
-    if (damage) break;
+    if (damageFound()) break;
     if (inFlight.length >= 32) await inFlight.shift();
     const refuse = (kind: RefusalKind, reason: string, problem: BundleProblem, auditId?: string): Promise<EntryVerdict> =>
       Promise.resolve({ status: 'refused', index, auditId, kind, reason, problem });
@@ -332,7 +335,8 @@ export async function readBundleV2(
   }
 
   const verdictsRead = await Promise.all(verdicts);
-  if (damage) return refusedAsDamaged(damage);
+  const entryDamage = damageFound();
+  if (entryDamage) return refusedAsDamaged(entryDamage);
 
   // Nothing in the zip passes unremarked: unsafe names, envelopes the manifest does not list, strangers, and
   // rubrics or images no listed audit names. Reported, not refused: none of them is read as an audit or stored,

@@ -218,16 +218,12 @@ describe('readBundle and the zip layer', () => {
     const zip = craftZip([manifest, { name: 'audits/a.json', data: envelope, writtenData: strToU8('{"payload":[]}') }]);
     const result = await readBundle(bytesSource(zip), neverCalled);
     const at = localEntry(manifest).length;
-    expect(result).toEqual({
-      ok: false,
-      issues: [
-        {
-          path: '(file)',
-          message: expect.stringMatching(new RegExp(`^a malformed zip: zip entry "audits/a\\.json" at offset ${at}: its bytes fail their CRC-32 check`)),
-          problem: { code: 'zipMalformed', entry: 'audits/a.json', offset: at },
-        },
-      ],
-    });
+    expect(result.ok).toBe(false);
+    const [issue] = result.ok ? [] : result.issues;
+    expect(issue?.path).toBe('(file)');
+    expect(issue?.message).toMatch(new RegExp(`^a malformed zip: zip entry "audits/a\\.json" at offset ${at}: its bytes fail their CRC-32 check`));
+    expect(issue?.problem).toEqual({ code: 'zipMalformed', entry: 'audits/a.json', offset: at });
+    expect(result.ok ? 'read' : result.issues.length).toBe(1);
   });
 
   it('reports rubrics and images no audit names, envelopes the manifest does not list, and strangers', async () => {
