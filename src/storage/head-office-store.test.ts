@@ -1,7 +1,9 @@
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
+import { strToU8, unzipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  bytesSource,
   keyFingerprint,
   keyId,
   findNode,
@@ -11,12 +13,14 @@ import {
   sha256Hex,
   toBase64Url,
   verifyEnvelope,
+  writeBundleV2,
   type Audit,
   type Bundle,
   type SealedEnvelope,
   type SealSigner,
 } from '../domain/head-office';
 import { webCryptoVerifier } from '../crypto/webcrypto-verifier';
+import { craftZip, localEntry, type CraftEntry } from '../../tests/support/craft-zip';
 import { loadGrades, loadRubric } from '../../tests/support/load';
 import { finalisedAudit, imagesOf, nodeSigner, photoBlue } from '../../tests/support/sealed-audit';
 import { AuditStore } from './audit-store';
@@ -215,6 +219,36 @@ describe('importing bundles', () => {
       expect(result.ok).toBe(false);
     }
     expect(await store.dashboardFacts()).toEqual([]);
+  });
+
+  it('a zip bundle: an image no audit names is reported beside the report; a hidden local copy refuses the file and writes nothing', async () => {
+    const id = '0f6c2b1a-1111-4aaa-8bbb-000000000031';
+    const envelope = await sealedAudit(id, 'kf01-mixed', '甲管理处');
+    const files = unzipSync(writeBundleV2([{ envelope, images: imagesOf() }], '2026-11-30T00:00:00.000Z'));
+    const entries: CraftEntry[] = Object.entries(files).map(([name, data]) => ({ name, data }));
+    const stray = Uint8Array.of(0xff, 0xd8, 0xff, 0xd9);
+    const store = open();
+    await enrolled(store, tablet, '前台平板 1');
+
+    const auditName = `audits/${id}.json`;
+    const hidden = entries.map((e) => (e.name === auditName ? { ...e, before: localEntry({ name: auditName, data: strToU8('{}') }) } : e));
+    const refused = await store.importBundleFile(bytesSource(craftZip(hidden)), 'hidden.ducha');
+    expect(refused.ok ? 'imported' : refused.issues.map((i) => [i.problem.code, i.problem.entry])).toEqual([['zipMalformed', auditName]]);
+    expect(await store.dashboardFacts()).toEqual([]);
+
+    const result = await store.importBundleFile(
+      bytesSource(craftZip([...entries, { name: `images/${sha256Hex(stray)}`, data: stray }])),
+      'stray.ducha',
+    );
+    if (!result.ok) throw new Error(result.issues[0]?.message);
+    expect(result.value.accepted.map((a) => a.auditId)).toEqual([id]);
+    expect(result.value.unusedEntries).toEqual([
+      {
+        entry: `images/${sha256Hex(stray)}`,
+        reason: `images/${sha256Hex(stray)} is named by no audit in the manifest; it is ignored`,
+        problem: { code: 'unusedEntry', entry: `images/${sha256Hex(stray)}` },
+      },
+    ]);
   });
 
   it('exports this device’s finalised audits as a bundle that another device imports and verifies', async () => {
