@@ -27,6 +27,7 @@ export {
   readBundleV2,
   type BundleContents,
   type BundleFormat,
+  type BundleReadOptions,
   type BundleLimits,
 } from './bundle/read-bundle';
 export { countBundleAudits } from './bundle/count-bundle-audits';
@@ -43,6 +44,7 @@ export {
   type BundleRead,
   type FieldProblem,
 } from './bundle/bundle-problem';
+export { crc32 } from './encoding/crc32';
 export {
   bytesSource,
   formatBytes,

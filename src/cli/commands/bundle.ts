@@ -19,6 +19,7 @@ import {
   type SealedAuditFile,
   decodeBase64Url,
 } from '../../domain/head-office';
+import { nodeCrc32 } from '../../crypto/node-crc32';
 import { nodeVerifier } from '../../crypto/node-verifier';
 import { auditsCsv, isTimeZone, unitsCsv } from '../../report/csv';
 import { FileStore } from '../file-store';
@@ -88,7 +89,7 @@ async function readBundle(
 ): Promise<BundleContents | undefined> {
   let checked: BundleRead<BundleContents>;
   try {
-    checked = await withFileSource(file, (source) => readAnyBundle(source, nodeVerifier, limits));
+    checked = await withFileSource(file, (source) => readAnyBundle(source, nodeVerifier, limits, { crc32: nodeCrc32 }));
   } catch (error) {
     io.err(`${file}: cannot read: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;

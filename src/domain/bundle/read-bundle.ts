@@ -45,6 +45,11 @@ export const DEFAULT_BUNDLE_LIMITS: BundleLimits = {
 
 export type BundleFormat = 'zip' | 'json';
 
+/** How to read: a platform may hand in a faster CRC-32 (Node's native one); the domain's is the default. */
+export interface BundleReadOptions {
+  readonly crc32?: (bytes: Uint8Array) => number;
+}
+
 /** One verdict per audit the bundle offers, and everything else in the zip that none of them uses. */
 export interface BundleContents {
   readonly verdicts: EntryVerdict[];
@@ -69,6 +74,7 @@ export async function readBundle(
   source: ByteSource,
   verify: SealVerifier,
   limits: BundleLimits = DEFAULT_BUNDLE_LIMITS,
+  options: BundleReadOptions = {},
 ): Promise<BundleRead<BundleContents>> {
   if (source.size > limits.maxFileBytes)
     return bundleFail(
@@ -76,7 +82,7 @@ export async function readBundle(
       `the file is ${formatBytes(source.size)}, over the limit of ${formatBytes(limits.maxFileBytes)}`,
     );
   const format = detectBundleFormat(await source.read(0, Math.min(source.size, 64)));
-  if (format === 'zip') return readBundleV2(source, verify, limits);
+  if (format === 'zip') return readBundleV2(source, verify, limits, options);
   if (format === 'json') {
     let json: unknown;
     const text = strFromU8(await source.read(0, source.size)).replace(/^\uFEFF/, '');
@@ -139,6 +145,7 @@ export async function readBundleV2(
   rawSource: ByteSource,
   verify: SealVerifier,
   limits: BundleLimits = DEFAULT_BUNDLE_LIMITS,
+  options: BundleReadOptions = {},
 ): Promise<BundleRead<BundleContents>> {
   const directory = await readZipDirectory(rawSource, limits);
   if (!directory.ok) return directory;
@@ -160,7 +167,7 @@ export async function readBundleV2(
     if (!entry) return bundleFail({ code: 'entryMissing', entry: name }, `${name} is missing from the bundle`, name);
     if (found.length > 1)
       return bundleFail({ code: 'listedTwice', entry: name }, `${name} appears ${found.length} times in the zip`, name);
-    const read = await readZipEntry(source, entry, limits);
+    const read = await readZipEntry(source, entry, limits, options.crc32);
     if (!read.ok && read.issues[0]?.problem.code === 'zipMalformed') damage ??= read.issues[0];
     return read;
   };

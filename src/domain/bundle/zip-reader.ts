@@ -165,7 +165,12 @@ export async function readZipDirectory(source: ByteSource, limits: ZipLimits): P
  * only whoever needs it (`entryUnreadable`); bytes that fail their CRC-32 or do not inflate to the declared size
  * are a damaged or altered archive (`zipMalformed`), which the bundle reader refuses as a whole.
  */
-export async function readZipEntry(source: ByteSource, entry: ZipEntry, limits: ZipLimits): Promise<BundleRead<Uint8Array>> {
+export async function readZipEntry(
+  source: ByteSource,
+  entry: ZipEntry,
+  limits: ZipLimits,
+  checksum: (bytes: Uint8Array) => number = crc32,
+): Promise<BundleRead<Uint8Array>> {
   const refuse = (message: string): BundleRead<Uint8Array> =>
     bundleFail({ code: 'entryUnreadable', entry: entry.name }, message, entry.name);
   const where = `zip entry "${entry.name}" at offset ${entry.localOffset}`;
@@ -191,7 +196,7 @@ export async function readZipEntry(source: ByteSource, entry: ZipEntry, limits: 
     }
     if (out.length !== entry.size) return malformed('it does not unpack to the size the zip declares');
   }
-  const computed = crc32(out);
+  const computed = checksum(out);
   if (computed !== entry.crc32)
     return malformed(
       `its bytes fail their CRC-32 check (the zip says ${entry.crc32.toString(16).padStart(8, '0')}, the bytes give ${computed.toString(16).padStart(8, '0')})`,

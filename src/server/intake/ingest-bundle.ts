@@ -1,4 +1,5 @@
 import { canonicalJson, DEFAULT_BUNDLE_LIMITS, readBundle, bytesSource, type BundleIssue, type UnusedEntry } from '../../domain/head-office';
+import { nodeCrc32 } from '../../crypto/node-crc32';
 import { nodeVerifier } from '../../crypto/node-verifier';
 import { recordImageUpload } from '../auth/image-scope';
 import type { ServerServices } from '../services';
@@ -58,7 +59,7 @@ export async function ingestBundle(
   source: string,
   options: BundleOptions = {},
 ): Promise<BundleIngest> {
-  const read = await readBundle(bytesSource(bytes), nodeVerifier, { ...DEFAULT_BUNDLE_LIMITS, maxFileBytes: bytes.byteLength });
+  const read = await readBundle(bytesSource(bytes), nodeVerifier, { ...DEFAULT_BUNDLE_LIMITS, maxFileBytes: bytes.byteLength }, { crc32: nodeCrc32 });
   if (!read.ok) return read;
   const audits: BundleAuditOutcome[] = [];
   for (const verdict of read.value.verdicts) {
