@@ -1,4 +1,4 @@
-// npx tsx bench/zip-reader.bench.ts: the zip layer alone of a bundle import (directory, layout, every entry
+// npx tsx bench/zip-reader.bench.ts: the zip layer alone of a bundle import, as the app reads it (directory, layout, every entry
 // read, inflated and checked), without seals, so a change to the reader shows in its own figure. A bundle shaped
 // like a tablet's month: 2,000 deflated envelopes of ≈6 KB and 400 stored photos of 300 KB (≈130 MB).
 import { strToU8, Zip, ZipDeflate, ZipPassThrough } from 'fflate';
