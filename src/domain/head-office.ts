@@ -26,13 +26,17 @@ export {
   detectBundleFormat,
   readBundle,
   readBundleV2,
+  type BundleContents,
   type BundleFormat,
+  type BundleReadOptions,
   type BundleLimits,
 } from './bundle/read-bundle';
 export { countBundleAudits } from './bundle/count-bundle-audits';
 export { auditEntryOf, BundleV2Writer, writeBundleV2 } from './bundle/write-bundle';
 export {
   bundleProblemSchema,
+  unusedEntrySchema,
+  type UnusedEntry,
   fieldProblemOf,
   jsonErrorAt,
   type BundleIssue,
@@ -41,10 +45,13 @@ export {
   type BundleRead,
   type FieldProblem,
 } from './bundle/bundle-problem';
+export { crc32 } from './encoding/crc32';
 export {
   bytesSource,
   formatBytes,
   isSafeEntryName,
+  readZipDirectory,
+  readZipEntry,
   windowedSource,
   type ByteSource,
 } from './bundle/zip-reader';

@@ -637,6 +637,7 @@ export const en: Messages = {
       },
       entry: 'Audit {{n}} (id {{id}}): {{status}}',
       unknownId: 'unknown',
+      unusedEntries: 'Files used by no audit: {{count}} (not stored):',
     },
     signer: {
       own: 'this device',

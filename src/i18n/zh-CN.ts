@@ -630,6 +630,7 @@ export const zhCN = {
       },
       entry: '第 {{n}} 份（考核编号 {{id}}）：{{status}}',
       unknownId: '无法识别',
+      unusedEntries: '未被任何考核使用的文件 {{count}} 个（未存入）：',
     },
     signer: {
       own: '本机',

@@ -208,7 +208,7 @@ describe('bundle format v2 (zip)', { timeout: 60_000 }, () => {
     await enrolTablet(store);
     const result = await run('import', writeFile('broken.ducha', bundle), '--store', store);
     expect(result.code).toBe(1);
-    expect(result.out).toContain('2 stored, 0 unchanged, 0 held, 0 conflicts, 7 refused');
+    expect(result.out).toContain('2 stored, 0 unchanged, 0 held, 0 conflicts, 6 refused');
     expect(listedIds(store)).toEqual([`${uuid(11)}.json`, `${uuid(12)}.json`]);
     expect(result.out).toMatch(new RegExp(`refused audits\\[2\\] ${uuid(13)}: malformed: rubrics/${sha256Of(kf02)}\\.json is missing from the bundle`));
     expect(result.out).toMatch(new RegExp(`refused audits\\[3\\] ${uuid(14)}: malformed: image photo-1: images/[0-9a-f]{64} is missing from the bundle`));
@@ -216,7 +216,8 @@ describe('bundle format v2 (zip)', { timeout: 60_000 }, () => {
     expect(result.out).toMatch(new RegExp(`refused audits\\[5\\]: malformed: audits/${uuid(16)}\\.json appears 2 times in the zip`));
     expect(result.out).toMatch(/refused audits\[6\]: malformed: "\.\.\/\.\.\/etc\/passwd\.json" is not a safe name/);
     expect(result.out).toMatch(/refused audits\[7\]: malformed: "\/abs\/x\.json" is not a safe name/);
-    expect(result.out).toMatch(/refused audits\[8\]: malformed: zip entry "\.\.\/\.\.\/evil\.sh" has an unsafe name/);
+    // Not an audit, so not an audit refused: reported as an entry no audit uses.
+    expect(result.out).toMatch(/unused entry \.\.\/\.\.\/evil\.sh: zip entry "\.\.\/\.\.\/evil\.sh" has an unsafe name/);
     expect(existsSync(join(dir, 'evil.sh'))).toBe(false);
     expect(existsSync(join(store, 'held'))).toBe(false);
   });
@@ -231,15 +232,15 @@ describe('bundle format v2 (zip)', { timeout: 60_000 }, () => {
     const limits = { ...DEFAULT_BUNDLE_LIMITS, maxEntryBytes: 200_000 };
     const verdicts = await readBundle(bytesSource(zipSync(files)), webCryptoVerifier, limits);
     if (!verdicts.ok) throw new Error(JSON.stringify(verdicts.issues));
-    expect(verdicts.value.map((v) => v.status)).toEqual(['valid', 'refused']);
-    const refused = verdicts.value[1];
+    expect(verdicts.value.verdicts.map((v) => v.status)).toEqual(['valid', 'refused']);
+    const refused = verdicts.value.verdicts[1];
     expect(refused?.status === 'refused' ? refused.reason : '').toMatch(
       new RegExp(`audits/${uuid(22)}\\.json is [\\d.]+ (bytes|KiB) uncompressed, over the per-entry limit of 200000 bytes`),
     );
     const store = join(dir, 'entry-limit');
     await enrolTablet(store);
     const fileStore = new FileStore(store);
-    const report = await runIntake(verdicts.value, fileStore, webCryptoVerifier, { source: 'limit.ducha', now: () => '2026-11-30T00:00:00.000Z' });
+    const report = await runIntake(verdicts.value.verdicts, fileStore, webCryptoVerifier, { source: 'limit.ducha', now: () => '2026-11-30T00:00:00.000Z' });
     expect(report.accepted.map((a) => a.auditId)).toEqual([uuid(21)]);
     expect(listedIds(store)).toEqual([`${uuid(21)}.json`]);
 

@@ -5,7 +5,9 @@ import {
   DEFAULT_BUNDLE_LIMITS,
   formatIssue,
   readBundle as readAnyBundle,
+  type BundleContents,
   type BundleLimits,
+  type BundleRead,
   type ByteSource,
   latestRevisions,
   runIntake,
@@ -17,6 +19,7 @@ import {
   type SealedAuditFile,
   decodeBase64Url,
 } from '../../domain/head-office';
+import { nodeCrc32 } from '../../crypto/node-crc32';
 import { nodeVerifier } from '../../crypto/node-verifier';
 import { auditsCsv, isTimeZone, unitsCsv } from '../../report/csv';
 import { FileStore } from '../file-store';
@@ -83,10 +86,10 @@ async function readBundle(
   file: string,
   io: CliIo,
   limits: BundleLimits,
-): Promise<EntryVerdict[] | undefined> {
-  let checked;
+): Promise<BundleContents | undefined> {
+  let checked: BundleRead<BundleContents>;
   try {
-    checked = await withFileSource(file, (source) => readAnyBundle(source, nodeVerifier, limits));
+    checked = await withFileSource(file, (source) => readAnyBundle(source, nodeVerifier, limits, { crc32: nodeCrc32 }));
   } catch (error) {
     io.err(`${file}: cannot read: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
@@ -99,6 +102,9 @@ async function readBundle(
       );
     return undefined;
   }
+  // Entries no audit uses are said once, here, for import and verify alike; they make the exit code 1 (a bundle
+  // as Ducha writes it has none) but refuse nothing.
+  for (const unused of checked.value.unusedEntries) io.out(`${file}: unused entry ${unused.entry}: ${unused.reason}`);
   return checked.value;
 }
 
@@ -159,12 +165,13 @@ export async function importCommand(
   let problems = 0;
   let held = 0;
   for (const file of files) {
-    const verdicts = await readBundle(file, io, limits);
-    if (verdicts === undefined) {
+    const contents = await readBundle(file, io, limits);
+    if (contents === undefined) {
       problems++;
       continue;
     }
-    const report = await runIntake(verdicts, fileStore, nodeVerifier, {
+    problems += contents.unusedEntries.length;
+    const report = await runIntake(contents.verdicts, fileStore, nodeVerifier, {
       source: file,
       now: () => new Date().toISOString(),
       // Every verdict is in memory already; each commit rewrites and fsyncs the whole index, so 10,000 audits in
@@ -291,8 +298,9 @@ export async function verifyBundleCommand(
   io: CliIo,
   limits: BundleLimits = DEFAULT_BUNDLE_LIMITS,
 ): Promise<number> {
-  const verdicts = await readBundle(file, io, limits);
-  if (verdicts === undefined) return 1;
+  const contents = await readBundle(file, io, limits);
+  if (contents === undefined) return 1;
+  const { verdicts } = contents;
   const keys = await new FileStore(store).keys();
   let refused = 0;
   let unknown = 0;
@@ -319,5 +327,5 @@ export async function verifyBundleCommand(
   io.out(
     `${file}: ${verdicts.length - refused - unknown} valid, ${unknown} signer not enrolled, ${refused} refused`,
   );
-  return refused > 0 ? 1 : unknown > 0 ? 3 : 0;
+  return refused > 0 || contents.unusedEntries.length > 0 ? 1 : unknown > 0 ? 3 : 0;
 }

@@ -79,10 +79,13 @@ describe('a refused entry says what and where as data', () => {
     });
     const result = await readBundle(bytesSource(zip), neverCalled);
     if (!result.ok) throw new Error('expected verdicts');
-    expect(result.value.map((v) => (v.status === 'refused' ? v.problem : v.status))).toEqual([
+    expect(result.value.verdicts.map((v) => (v.status === 'refused' ? v.problem : v.status))).toEqual([
       { code: 'entryMissing', entry: 'audits/a.json' },
       { code: 'listedTwice', entry: 'audits/a.json' },
       { code: 'notAuditEntry', entry: 'notes.txt' },
+    ]);
+    // Entries no listed audit uses are not audits: reported beside the verdicts, not refused among them.
+    expect(result.value.unusedEntries.map((u) => u.problem)).toEqual([
       { code: 'notListed', entry: 'audits/b.json' },
       { code: 'stranger', entry: 'readme.txt' },
     ]);
@@ -94,7 +97,7 @@ describe('a refused entry says what and where as data', () => {
       'audits/a.json': strToU8(JSON.stringify({ payload: {}, rubric: 'abc', hash: 'h', signature: 's' })),
     });
     const result = await readBundle(bytesSource(zip), neverCalled);
-    const [verdict] = result.ok ? result.value : [];
+    const [verdict] = result.ok ? result.value.verdicts : [];
     expect(verdict?.status === 'refused' && verdict.problem).toEqual({
       code: 'shape',
       entry: 'audits/a.json',

@@ -15,6 +15,7 @@ export const bundleProblemCodeSchema = z.enum([
   'notBundle',
   'damagedZip',
   'tooBigUnpacked',
+  'zipMalformed',
   // one entry of the zip, or one audit
   'entryMissing',
   'entryUnreadable',
@@ -25,6 +26,7 @@ export const bundleProblemCodeSchema = z.enum([
   'notAuditEntry',
   'notListed',
   'stranger',
+  'unusedEntry',
   'noSeal',
   'shape',
   'rubricInvalid',
@@ -56,11 +58,23 @@ export const bundleProblemSchema = z.strictObject({
   /** For `notJson`: where the parser stopped, 1-based. */
   line: z.number().int().optional(),
   column: z.number().int().optional(),
+  /** For `zipMalformed`: the byte offset in the file where the reading went wrong. */
+  offset: z.number().int().nonnegative().optional(),
   /** For the size limits, as formatBytes writes them (2.0 GiB). */
   size: z.string().optional(),
   limit: z.string().optional(),
 });
 export type BundleProblem = z.infer<typeof bundleProblemSchema>;
+
+/** A zip entry no listed audit uses: reported beside the verdicts, never read as an audit, never stored. */
+export const unusedEntrySchema = z.strictObject({
+  entry: z.string(),
+  /** In English, for the CLI and the app's 详情. */
+  reason: z.string(),
+  /** unsafeName, notListed (an audit the manifest does not list), stranger, or unusedEntry (a rubric or image no audit names). */
+  problem: bundleProblemSchema,
+});
+export type UnusedEntry = z.infer<typeof unusedEntrySchema>;
 
 /** A whole-file problem: the Issue the CLI prints, with the problem the app words. */
 export interface BundleIssue extends Issue {

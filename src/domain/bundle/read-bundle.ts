@@ -13,6 +13,7 @@ import {
   type BundleProblem,
   type BundleProblemCode,
   type BundleRead,
+  type UnusedEntry,
 } from './bundle-problem';
 import { bundleAuditEntrySchema, bundleManifestSchema, payloadImageRefsSchema } from './bundle-v2-schema';
 import { checkBundle, checkSealedEntry, type EntryVerdict, type RefusalKind } from './check-bundle';
@@ -28,6 +29,7 @@ import {
 } from './zip-reader';
 
 export type BundleLimits = ZipLimits;
+export type { UnusedEntry };
 
 const MiB = 1024 * 1024;
 /**
@@ -42,6 +44,17 @@ export const DEFAULT_BUNDLE_LIMITS: BundleLimits = {
 };
 
 export type BundleFormat = 'zip' | 'json';
+
+/** How to read: a platform may hand in a faster CRC-32 (Node's native one); the domain's is the default. */
+export interface BundleReadOptions {
+  readonly crc32?: (bytes: Uint8Array) => number;
+}
+
+/** One verdict per audit the bundle offers, and everything else in the zip that none of them uses. */
+export interface BundleContents {
+  readonly verdicts: EntryVerdict[];
+  readonly unusedEntries: UnusedEntry[];
+}
 
 /** By content, never by file name: a zip starts `PK\x03\x04`, a v1 bundle is JSON (`{`, after a BOM or spaces). */
 export function detectBundleFormat(head: Uint8Array): BundleFormat | undefined {
@@ -61,14 +74,15 @@ export async function readBundle(
   source: ByteSource,
   verify: SealVerifier,
   limits: BundleLimits = DEFAULT_BUNDLE_LIMITS,
-): Promise<BundleRead<EntryVerdict[]>> {
+  options: BundleReadOptions = {},
+): Promise<BundleRead<BundleContents>> {
   if (source.size > limits.maxFileBytes)
     return bundleFail(
       { code: 'tooLarge', size: formatBytes(source.size), limit: formatBytes(limits.maxFileBytes) },
       `the file is ${formatBytes(source.size)}, over the limit of ${formatBytes(limits.maxFileBytes)}`,
     );
   const format = detectBundleFormat(await source.read(0, Math.min(source.size, 64)));
-  if (format === 'zip') return readBundleV2(source, verify, limits);
+  if (format === 'zip') return readBundleV2(source, verify, limits, options);
   if (format === 'json') {
     let json: unknown;
     const text = strFromU8(await source.read(0, source.size)).replace(/^\uFEFF/, '');
@@ -92,7 +106,7 @@ export async function readBundle(
         ok: false,
         issues: checked.issues.map((i) => ({ ...i, path: '(file)', message: `not a Ducha bundle: ${formatIssue(i)}` })),
       };
-    return checked;
+    return bundleOk({ verdicts: checked.value, unusedEntries: [] });
   }
   return bundleFail({ code: 'unknownFormat' }, 'not a Ducha bundle: neither a zip (format 2) nor JSON (format 1)');
 }
@@ -131,24 +145,38 @@ export async function readBundleV2(
   rawSource: ByteSource,
   verify: SealVerifier,
   limits: BundleLimits = DEFAULT_BUNDLE_LIMITS,
-): Promise<BundleRead<EntryVerdict[]>> {
-  const source = windowedSource(rawSource);
-  const directory = await readZipDirectory(source, limits);
+  options: BundleReadOptions = {},
+): Promise<BundleRead<BundleContents>> {
+  const directory = await readZipDirectory(rawSource, limits);
   if (!directory.ok) return directory;
+  const source = windowedSource(rawSource);
   const byName = new Map<string, ZipEntry[]>();
   for (const entry of directory.value) byName.set(entry.name, [...(byName.get(entry.name) ?? []), entry]);
 
-  // One entry by name: missing, given twice, or too large refuses whoever needs it.
+  // One entry by name: missing, given twice, or too large refuses whoever needs it. Bytes that fail their CRC or
+  // do not inflate are a damaged or altered archive: the first one found refuses the whole file, before anything
+  // in it is trusted (nothing is written until the verdicts are back).
+  let damage: BundleIssue | undefined;
+  // Read through a call: the reads set it from inside closures, which the compiler's narrowing does not follow.
+  const damageFound = (): BundleIssue | undefined => damage;
+  const named = new Set<string>(['manifest.json']);
   const entryBytes = async (name: string): Promise<BundleRead<Uint8Array>> => {
+    named.add(name);
     const found = byName.get(name) ?? [];
     const [entry] = found;
     if (!entry) return bundleFail({ code: 'entryMissing', entry: name }, `${name} is missing from the bundle`, name);
     if (found.length > 1)
       return bundleFail({ code: 'listedTwice', entry: name }, `${name} appears ${found.length} times in the zip`, name);
-    return readZipEntry(source, entry, limits);
+    const read = await readZipEntry(source, entry, limits, options.crc32);
+    if (!read.ok && read.issues[0]?.problem.code === 'zipMalformed') damage ??= read.issues[0];
+    return read;
   };
+  const refusedAsDamaged = (issue: BundleIssue): BundleRead<BundleContents> =>
+    bundleFail({ ...issue.problem }, issue.message);
 
   const manifestBytes = await entryBytes('manifest.json');
+  const manifestDamage = damageFound();
+  if (manifestDamage) return refusedAsDamaged(manifestDamage);
   if (!manifestBytes.ok) return notBundle(manifestBytes.issues[0]);
   const manifestJson = parseJson(manifestBytes.value, 'manifest.json');
   if (!manifestJson.ok) return notBundle(manifestJson.issues[0]);
@@ -211,6 +239,7 @@ export async function readBundleV2(
   const inFlight: Promise<EntryVerdict>[] = [];
   const listed = new Set<string>();
   for (const [index, { path }] of manifest.data.audits.entries()) {
+    if (damageFound()) break;
     if (inFlight.length >= 32) await inFlight.shift();
     const refuse = (kind: RefusalKind, reason: string, problem: BundleProblem, auditId?: string): Promise<EntryVerdict> =>
       Promise.resolve({ status: 'refused', index, auditId, kind, reason, problem });
@@ -263,6 +292,8 @@ export async function readBundleV2(
       continue;
     }
     const { payload, rubric: rubricHex, hash, signature } = entry.data;
+    // Named by a listed audit, even if that audit is refused before they are read: not "unused".
+    named.add(`rubrics/${rubricHex}.json`);
     const auditId = auditIdOf(payload);
     const refs = payloadImageRefsSchema.safeParse(payload);
     if (!refs.success) {
@@ -276,6 +307,7 @@ export async function readBundleV2(
       );
       continue;
     }
+    for (const blob of refs.data.blobs) named.add(`images/${blob.sha256}`);
     const rubric = await rubricOf(rubricHex);
     if (!rubric.ok) {
       verdicts.push(unread(rubric, auditId));
@@ -309,29 +341,31 @@ export async function readBundleV2(
     verdicts.push(verdict);
   }
 
-  // Nothing in the zip passes unremarked: unsafe names, envelopes the manifest does not list, strangers.
-  let extra = manifest.data.audits.length;
+  const verdictsRead = await Promise.all(verdicts);
+  const entryDamage = damageFound();
+  if (entryDamage) return refusedAsDamaged(entryDamage);
+
+  // Nothing in the zip passes unremarked: unsafe names, envelopes the manifest does not list, strangers, and
+  // rubrics or images no listed audit names. Reported, not refused: none of them is read as an audit or stored,
+  // and the audits beside them stand or fall on their own seals.
+  const unusedEntries: UnusedEntry[] = [];
   for (const [name, found] of byName) {
-    const known =
-      name === 'manifest.json' || RUBRIC_PATH.test(name) || IMAGE_PATH.test(name) || (AUDIT_PATH.test(name) && listed.has(name));
-    if (known && isSafeEntryName(name)) continue;
+    if (named.has(name) && isSafeEntryName(name)) continue;
     if (isSafeEntryName(name) && name.endsWith('/') && found.every((e) => e.size === 0)) continue;
-    const code: BundleProblemCode = !isSafeEntryName(name) ? 'unsafeName' : AUDIT_PATH.test(name) ? 'notListed' : 'stranger';
+    const code: BundleProblemCode = !isSafeEntryName(name)
+      ? 'unsafeName'
+      : AUDIT_PATH.test(name)
+        ? 'notListed'
+        : RUBRIC_PATH.test(name) || IMAGE_PATH.test(name)
+          ? 'unusedEntry'
+          : 'stranger';
     const reason = {
       unsafeName: `zip entry "${name}" has an unsafe name (absolute, "..", or a backslash); it is ignored`,
-      notListed: `${name} is not listed in the manifest`,
-      stranger: `zip entry ${name} is not part of a Ducha bundle`,
+      notListed: `${name} is not listed in the manifest; it is ignored`,
+      unusedEntry: `${name} is named by no audit in the manifest; it is ignored`,
+      stranger: `zip entry ${name} is not part of a Ducha bundle; it is ignored`,
     }[code];
-    verdicts.push(
-      Promise.resolve({
-        status: 'refused',
-        index: extra++,
-        auditId: undefined,
-        kind: 'malformed',
-        reason,
-        problem: { code, entry: name },
-      }),
-    );
+    unusedEntries.push({ entry: name, reason, problem: { code, entry: name } });
   }
-  return bundleOk(await Promise.all(verdicts));
+  return bundleOk({ verdicts: verdictsRead, unusedEntries });
 }

@@ -1,5 +1,7 @@
 import { inflateSync, strFromU8 } from 'fflate';
+import { crc32 } from '../encoding/crc32';
 import { bundleFail, bundleOk, type BundleProblem, type BundleRead } from './bundle-problem';
+import { locateZipEntries, type CentralRecord, type LocatedRecord } from './zip-layout';
 
 /**
  * Random access to a file's bytes: the CLI reads a file handle, the browser slices a File, tests hand in an
@@ -46,14 +48,8 @@ export interface ZipLimits {
   readonly maxRatio: number;
 }
 
-export interface ZipEntry {
-  readonly name: string;
-  readonly method: number;
-  readonly flags: number;
-  readonly compressedSize: number;
-  readonly size: number;
-  readonly localOffset: number;
-}
+/** An entry as the central directory lists it, with where its data starts (its local header checked against it). */
+export type ZipEntry = LocatedRecord;
 
 const MiB = 1024 * 1024;
 export const formatBytes = (n: number): string =>
@@ -63,7 +59,6 @@ const view = (bytes: Uint8Array): DataView => new DataView(bytes.buffer, bytes.b
 
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
-const LOCAL = 0x04034b50;
 
 /** A name that could never be written outside a target folder: no absolute path, drive, backslash or dot segment. */
 export function isSafeEntryName(name: string): boolean {
@@ -109,9 +104,20 @@ export async function readZipDirectory(source: ByteSource, limits: ZipLimits): P
   if (count === 0xffff || cdOffset === 0xffffffff || cdSize === 0xffffffff)
     return whole('a ZIP64 archive, which a Ducha bundle never is');
   if (cdOffset + cdSize > source.size) return whole('the zip directory points outside the file');
+  // One reading only: the directory ends where its end record starts, the end record (and its comment) ends
+  // the file, and one disk holds all. Anything else hides bytes a different reader could take for entries.
+  const eocdAt = source.size - tailLength + eocd;
+  const malformed = (message: string, offset: number): BundleRead<ZipEntry[]> =>
+    bundleFail({ code: 'zipMalformed', offset }, `a malformed zip: ${message}`);
+  if (tv.getUint16(eocd + 4, true) !== 0 || tv.getUint16(eocd + 6, true) !== 0 || tv.getUint16(eocd + 8, true) !== count)
+    return malformed('its end record speaks of more than one disk', eocdAt);
+  if (eocdAt + 22 + tv.getUint16(eocd + 20, true) !== source.size)
+    return malformed(`its end record at offset ${eocdAt} does not end the file`, eocdAt);
+  if (cdOffset + cdSize !== eocdAt)
+    return malformed(`the central directory (offset ${cdOffset}, ${cdSize} bytes) does not end where its end record starts (offset ${eocdAt})`, cdOffset);
   const cd = await source.read(cdOffset, cdSize);
   const cv = view(cd);
-  const entries: ZipEntry[] = [];
+  const records: CentralRecord[] = [];
   let total = 0;
   let at = 0;
   for (let i = 0; i < count; i++) {
@@ -120,20 +126,25 @@ export async function readZipDirectory(source: ByteSource, limits: ZipLimits): P
     const extraLength = cv.getUint16(at + 30, true);
     const commentLength = cv.getUint16(at + 32, true);
     if (at + 46 + nameLength > cd.length) return whole('the zip directory is damaged');
-    const entry: ZipEntry = {
+    const nameBytes = cd.slice(at + 46, at + 46 + nameLength);
+    const record: CentralRecord = {
       flags: cv.getUint16(at + 8, true),
       method: cv.getUint16(at + 10, true),
+      crc32: cv.getUint32(at + 16, true),
       compressedSize: cv.getUint32(at + 20, true),
       size: cv.getUint32(at + 24, true),
       localOffset: cv.getUint32(at + 42, true),
-      name: strFromU8(cd.subarray(at + 46, at + 46 + nameLength)),
+      nameBytes,
+      name: strFromU8(nameBytes),
     };
-    if (entry.localOffset + 30 + entry.compressedSize > source.size)
-      return whole(`zip entry "${entry.name}" points outside the file`);
-    total += entry.size;
-    entries.push(entry);
+    if (record.localOffset + 30 + record.compressedSize > source.size)
+      return whole(`zip entry "${record.name}" points outside the file`);
+    total += record.size;
+    records.push(record);
     at += 46 + nameLength + extraLength + commentLength;
   }
+  if (at !== cd.length)
+    return malformed(`the central directory has ${cd.length - at} bytes beyond its ${count} entries`, cdOffset + at);
   const unpacked: BundleProblem = { code: 'tooBigUnpacked', size: formatBytes(total) };
   if (total > limits.maxTotalBytes)
     return whole(
@@ -145,35 +156,51 @@ export async function readZipDirectory(source: ByteSource, limits: ZipLimits): P
       `it would unpack to ${formatBytes(total)} from ${formatBytes(source.size)}, more than ${limits.maxRatio}× (a zip bomb)`,
       unpacked,
     );
-  return bundleOk(entries);
+  // Local headers are small and in file order: a 4 KiB read-ahead window takes several small entries per read and
+  // only a page of each photo (64 KiB windows copied a quarter of a photo bundle just to see its headers).
+  return locateZipEntries(windowedSource(source, 4 * 1024), records, cdOffset);
 }
 
-/** One entry's bytes, or why this entry alone cannot be read. */
-export async function readZipEntry(source: ByteSource, entry: ZipEntry, limits: ZipLimits): Promise<BundleRead<Uint8Array>> {
+/**
+ * One entry's bytes, or why not. An entry refused by policy (too large, encrypted, a method not read) refuses
+ * only whoever needs it (`entryUnreadable`); bytes that fail their CRC-32 or do not inflate to the declared size
+ * are a damaged or altered archive (`zipMalformed`), which the bundle reader refuses as a whole.
+ */
+export async function readZipEntry(
+  source: ByteSource,
+  entry: ZipEntry,
+  limits: ZipLimits,
+  checksum: (bytes: Uint8Array) => number = crc32,
+): Promise<BundleRead<Uint8Array>> {
   const refuse = (message: string): BundleRead<Uint8Array> =>
     bundleFail({ code: 'entryUnreadable', entry: entry.name }, message, entry.name);
+  const where = `zip entry "${entry.name}" at offset ${entry.localOffset}`;
+  const malformed = (message: string): BundleRead<Uint8Array> =>
+    bundleFail({ code: 'zipMalformed', entry: entry.name, offset: entry.localOffset }, `a malformed zip: ${where}: ${message}`, entry.name);
   if (entry.size > limits.maxEntryBytes)
     return refuse(`${entry.name} is ${formatBytes(entry.size)} uncompressed, over the per-entry limit of ${formatBytes(limits.maxEntryBytes)}`);
   if (entry.flags & 1) return refuse(`${entry.name} is encrypted`);
   if (entry.method !== 0 && entry.method !== 8)
     return refuse(`${entry.name} uses zip compression method ${entry.method} (only stored and deflate are read)`);
-  const header = await source.read(entry.localOffset, 30);
-  const hv = view(header);
-  if (header.length < 30 || hv.getUint32(0, true) !== LOCAL) return refuse(`${entry.name}: damaged zip entry`);
-  const dataStart = entry.localOffset + 30 + hv.getUint16(26, true) + hv.getUint16(28, true);
-  if (dataStart + entry.compressedSize > source.size) return refuse(`${entry.name}: damaged zip entry`);
-  const data = await source.read(dataStart, entry.compressedSize);
+  const data = await source.read(entry.dataOffset, entry.compressedSize);
+  let out: Uint8Array;
   if (entry.method === 0) {
-    if (entry.compressedSize !== entry.size) return refuse(`${entry.name}: stored entry whose sizes disagree`);
+    if (entry.compressedSize !== entry.size) return malformed('a stored entry whose sizes disagree');
     // A copy: a view would keep the whole read-ahead window alive for as long as the image is held.
-    return bundleOk(data.slice());
+    out = data.slice();
+  } else {
+    try {
+      // One byte of room beyond the declared size: filling it means the data is longer than the zip says.
+      out = inflateSync(data, { out: new Uint8Array(entry.size + 1) });
+    } catch (error) {
+      return malformed(`damaged compressed data (${error instanceof Error ? error.message : String(error)})`);
+    }
+    if (out.length !== entry.size) return malformed('it does not unpack to the size the zip declares');
   }
-  try {
-    // One byte of room beyond the declared size: filling it means the data is longer than the zip says.
-    const out = inflateSync(data, { out: new Uint8Array(entry.size + 1) });
-    if (out.length !== entry.size) return refuse(`${entry.name} does not unpack to the size the zip declares`);
-    return bundleOk(out);
-  } catch (error) {
-    return refuse(`${entry.name}: damaged compressed data (${error instanceof Error ? error.message : String(error)})`);
-  }
+  const computed = checksum(out);
+  if (computed !== entry.crc32)
+    return malformed(
+      `its bytes fail their CRC-32 check (the zip says ${entry.crc32.toString(16).padStart(8, '0')}, the bytes give ${computed.toString(16).padStart(8, '0')})`,
+    );
+  return bundleOk(out);
 }

@@ -74,6 +74,10 @@ export const proposalReceiptSchema = z.strictObject({ status: z.enum(['recorded'
 export const proposalListSchema = z.strictObject({ proposals: z.array(siteProposalSchema) });
 export const proposalDecisionReceiptSchema = z.strictObject({ proposal: siteProposalSchema, site: siteSchema });
 
+/** The kinds of zip entry a bundle receipt reports as used by no audit. */
+export const unusedEntryCodeSchema = z.enum(['notListed', 'unusedEntry', 'stranger', 'unsafeName']);
+export type UnusedEntryCode = z.infer<typeof unusedEntryCodeSchema>;
+
 /** What became of each audit in an uploaded bundle. */
 export const bundleReceiptSchema = z.strictObject({
   audits: z.array(
@@ -82,6 +86,17 @@ export const bundleReceiptSchema = z.strictObject({
       auditId: z.string().optional(),
       status: z.enum(['stored', 'unchanged', 'held', 'conflict', 'refused']),
       message: z.string().optional(),
+    }),
+  ),
+  /**
+   * Zip entries no listed audit uses (an envelope the manifest does not list, a rubric or image no audit names, a
+   * stranger, an unsafe name): none was read as an audit or stored. A bundle as Ducha writes it has none.
+   */
+  unusedEntries: z.array(
+    z.strictObject({
+      entry: z.string(),
+      problem: unusedEntryCodeSchema,
+      message: z.string(),
     }),
   ),
 });

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { bytesSource, countBundleAudits, DEFAULT_BUNDLE_LIMITS } from '../../domain/head-office';
+import { bytesSource, countBundleAudits, DEFAULT_BUNDLE_LIMITS, type UnusedEntry } from '../../domain/head-office';
+import { unusedEntryCodeSchema, type UnusedEntryCode } from '../../domain/wire';
 import { recordAuditEvent } from '../auth/audit-log';
 import type { UploadRateLimiter } from '../auth/rate-limit';
 import { ingestBundle } from '../intake/ingest-bundle';
@@ -8,6 +9,12 @@ import { keyRefusalFor } from '../auth/audit-scope';
 import { API_ROUTES, fastifyPathOf } from './api-routes';
 import { guardFor, principalOf } from './auth-guard';
 import { replyError } from './reply-error';
+
+/** The receipt names only the four kinds readBundle reports; any other code would be a reader bug, said plainly. */
+function unusedOnWire(unused: UnusedEntry): { entry: string; problem: UnusedEntryCode; message: string } {
+  const code = unusedEntryCodeSchema.safeParse(unused.problem.code);
+  return { entry: unused.entry, problem: code.success ? code.data : 'stranger', message: unused.reason };
+}
 
 /** Buffered whole (the zip directory is at its end); a tablet's month offline with photos fits. */
 export const MAX_BUNDLE_BYTES = 256 * 1024 * 1024;
@@ -67,8 +74,8 @@ export function bundleRoutes(services: ServerServices, limiter: UploadRateLimite
           issues: result.issues.map((i) => ({ path: i.path, message: i.message })),
         });
       }
-      request.log.info({ audits: result.audits.length }, 'bundle upload');
-      return reply.send({ audits: [...result.audits] });
+      request.log.info({ audits: result.audits.length, unusedEntries: result.unusedEntries.length }, 'bundle upload');
+      return reply.send({ audits: [...result.audits], unusedEntries: result.unusedEntries.map(unusedOnWire) });
     });
     done();
   };

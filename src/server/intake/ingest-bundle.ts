@@ -1,4 +1,5 @@
-import { canonicalJson, DEFAULT_BUNDLE_LIMITS, readBundle, bytesSource, type BundleIssue } from '../../domain/head-office';
+import { canonicalJson, DEFAULT_BUNDLE_LIMITS, readBundle, bytesSource, type BundleIssue, type UnusedEntry } from '../../domain/head-office';
+import { nodeCrc32 } from '../../crypto/node-crc32';
 import { nodeVerifier } from '../../crypto/node-verifier';
 import { recordImageUpload } from '../auth/image-scope';
 import type { ServerServices } from '../services';
@@ -19,7 +20,7 @@ export interface BundleOptions extends IngestOptions {
 }
 
 export type BundleIngest =
-  | { readonly ok: true; readonly audits: readonly BundleAuditOutcome[] }
+  | { readonly ok: true; readonly audits: readonly BundleAuditOutcome[]; readonly unusedEntries: readonly UnusedEntry[] }
   | { readonly ok: false; readonly issues: readonly BundleIssue[] };
 
 function outcomeOf(index: number, outcome: IngestOutcome): BundleAuditOutcome {
@@ -58,10 +59,10 @@ export async function ingestBundle(
   source: string,
   options: BundleOptions = {},
 ): Promise<BundleIngest> {
-  const read = await readBundle(bytesSource(bytes), nodeVerifier, { ...DEFAULT_BUNDLE_LIMITS, maxFileBytes: bytes.byteLength });
+  const read = await readBundle(bytesSource(bytes), nodeVerifier, { ...DEFAULT_BUNDLE_LIMITS, maxFileBytes: bytes.byteLength }, { crc32: nodeCrc32 });
   if (!read.ok) return read;
   const audits: BundleAuditOutcome[] = [];
-  for (const verdict of read.value) {
+  for (const verdict of read.value.verdicts) {
     if (verdict.status === 'refused') {
       audits.push({ index: verdict.index, auditId: verdict.auditId, status: 'refused', message: verdict.reason });
       continue;
@@ -79,5 +80,5 @@ export async function ingestBundle(
     const envelopeBytes = new TextEncoder().encode(canonicalJson(verdict.envelope));
     audits.push(outcomeOf(verdict.index, await ingestAudit(services, envelopeBytes, source, options)));
   }
-  return { ok: true, audits };
+  return { ok: true, audits, unusedEntries: read.value.unusedEntries };
 }

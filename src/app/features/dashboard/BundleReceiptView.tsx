@@ -38,6 +38,18 @@ export function BundleReceiptView({ receipt }: { receipt: BundleReceipt }) {
           </li>
         ))}
       </ul>
+      {receipt.unusedEntries.length > 0 && (
+        <div data-testid="upload-unused" data-count={receipt.unusedEntries.length}>
+          <p className="import-counts--warn">{t('dashboard.import.unusedEntries', { count: receipt.unusedEntries.length })}</p>
+          <ul className="import-entries import-entries--warn">
+            {receipt.unusedEntries.map((u) => (
+              <li key={u.entry} data-testid="upload-unused-entry">
+                <code>{u.entry}</code> <span className="technical">{u.message}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
     </>
   );
 }
