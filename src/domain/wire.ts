@@ -8,3 +8,4 @@ export * from './wire/head-office';
 export * from './wire/head-office-filter';
 export * from './wire/received-audits';
 export * from './wire/sites';
+export * from './wire/verify';

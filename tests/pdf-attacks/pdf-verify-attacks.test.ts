@@ -12,10 +12,11 @@ import {
   type Grade,
   type SealedEnvelope,
 } from '../../src/domain/index';
-import { decodeEmbeddedJson, EXIT, verifyCommand, type VerifyOptions } from '../../src/cli/commands/verify';
+import { EXIT, verifyCommand, type VerifyOptions } from '../../src/cli/commands/verify';
+import { decodeEmbeddedJson } from '../../src/verify/check-sheet';
 import { FileStore } from '../../src/cli/file-store';
 import { runCli } from '../../src/cli/run-cli';
-import { DEFAULT_FALLBACK_FONT, SYSTEM_FALLBACK_FONT } from '../../src/cli/sheet-fonts';
+import { DEFAULT_FALLBACK_FONT, SYSTEM_FALLBACK_FONT } from '../../src/verify/sheet-fonts';
 import {
   fontIdentity,
   RENDERER_BEGIN,

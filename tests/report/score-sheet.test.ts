@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gradesOf, toBase64Url, type Audit, type AuditExport, type Grade } from '../../src/domain/index';
 import { runCli } from '../../src/cli/run-cli';
-import { decodeEmbeddedJson, verifyCommand } from '../../src/cli/commands/verify';
-import { findBetweenMarkers, readStreams } from '../../src/cli/pdf-inspect';
-import { DEFAULT_FALLBACK_FONT } from '../../src/cli/sheet-fonts';
+import { verifyCommand } from '../../src/cli/commands/verify';
+import { decodeEmbeddedJson } from '../../src/verify/check-sheet';
+import { findBetweenMarkers, readStreams } from '../../src/verify/pdf-inspect';
+import { DEFAULT_FALLBACK_FONT } from '../../src/verify/sheet-fonts';
 import { pdfDateUtc, SEAL_BEGIN } from '../../src/report/sheet-document';
 import {
   RENDERER_BEGIN,
