@@ -33,6 +33,8 @@ interface Request {
   readonly path: string;
   readonly body?: unknown;
   readonly bytes?: Uint8Array;
+  /** Of `bytes`; image/jpeg unless said. */
+  readonly contentType?: string;
   readonly as?: ApiClient;
 }
 
@@ -69,6 +71,15 @@ const adminOnly = (status: number) => statuses(401, 403, 403, 403, 403, status);
  */
 const CASES: Readonly<Record<Exclude<keyof typeof API_ROUTES, DownSyncRoute>, Case>> = {
   health: { request: () => ({ method: 'GET', path: '/api/health' }), expected: everyone(200) },
+  // The verification page is for whoever holds a sheet: no sign-in, no CSRF token needed to ask.
+  verifySheet: {
+    request: () => ({ method: 'POST', path: '/api/verify', bytes: new TextEncoder().encode('not a PDF'), contentType: 'application/pdf' }),
+    expected: everyone(200),
+  },
+  verifySeal: {
+    request: (c) => ({ method: 'POST', path: '/api/verify/seal', body: { envelope: JSON.parse(c.envelope) as unknown } }),
+    expected: everyone(200),
+  },
   openapi: { request: () => ({ method: 'GET', path: '/api/openapi.json' }), expected: everyone(200) },
   putImage: {
     request: () => ({ method: 'PUT', path: `/api/images/${sha256Hex(photoRed)}`, bytes: photoRed }),
@@ -153,7 +164,7 @@ async function send(client: ApiClient, request: Request, withCsrf = true): Promi
   if (!withCsrf) delete headers['x-ducha-csrf'];
   let body: string | Buffer<ArrayBuffer> | undefined;
   if (request.bytes) {
-    headers['content-type'] = 'image/jpeg';
+    headers['content-type'] = request.contentType ?? 'image/jpeg';
     body = Buffer.from(request.bytes);
   } else if (request.body !== undefined) {
     headers['content-type'] = 'application/json';
