@@ -6,16 +6,11 @@ import { scoreCommand } from './commands/score';
 import { pdfArgsSchema, pdfCommand } from './commands/pdf';
 import { verifyCommand } from './commands/verify';
 import { kpiImportCommand } from './commands/kpi';
-import { FileStore } from './file-store';
-import { DEFAULT_STORE, exportCommand, importCommand, parseSize, verifyBundleCommand } from './commands/bundle';
+import { parseSize, verifyBundleCommand } from './commands/bundle';
 import { DEFAULT_BUNDLE_LIMITS, type BundleLimits } from '../domain/head-office';
-import {
-  heldCommand,
-  keysAddCommand,
-  keysListCommand,
-  keysRevokeCommand,
-  rubricsAcceptCommand,
-} from './commands/keys';
+import { whereOf } from './commands/server-database';
+import { databaseSignerSource, serverSignerSource } from './signer-sources';
+import { serverExchangeUsage } from './commands/server-exchange';
 import { serverCommand, serverUsage } from './commands/server';
 import { initAdminUsage } from './commands/server-init-admin';
 import { serverDownSyncUsage } from './commands/server-downsync';
@@ -32,30 +27,23 @@ const usage = `督查 ducha — rubric tools
                                                         one sealed sheet per export (a directory: its *.json files)
             [--fallback-font <file.ttf> | --no-fallback-font] [--tz Asia/Shanghai]
                                                         times are printed in --tz (default Asia/Shanghai), named
-  ducha verify <file.pdf…> [--store DIR]                valid (0): the pages are what the seal says and the signer is
-                                                        enrolled in the store's key register; tampered or refused (1);
-                                                        unsigned (2); cannot check or signer not enrolled (3)
-  ducha verify <bundle.ducha> [--store DIR] [--max-size 2G]
+  ducha verify <file.pdf…> [--server URL | --data-dir DIR | --database-url URL]
+                                                        valid (0): the pages are what the seal says and head office
+                                                        says the signer is enrolled; tampered or refused (1);
+                                                        unsigned (2); cannot check, signer not enrolled, or no head
+                                                        office named (3). --server (or DUCHA_SERVER) asks a running
+                                                        server; --data-dir / DATABASE_URL read its key register
+  ducha verify <bundle.ducha> [--server URL | --data-dir DIR] [--max-size 2G]
                                                         every audit in a bundle and who signed it: exit 0 only if
                                                         all are valid and signed by enrolled keys (3: signer not enrolled)
-  ducha import <bundle…> [--store DIR] [--max-size 2G]  verified audits into the local store (default .ducha-store);
-                                                        exit 1 on refused or conflicting audits, 3 when some are held
-  ducha kpi import <figures.csv> [--rubrics DIR] [--out months.json] [--store DIR]
+  ducha kpi import <figures.csv> [--rubrics DIR] [--out months.json]
                                                         a month's KPI figures per site (month,site,rubric,unit,figure),
-                                                        scored; every bad line named, then nothing written (exit 1);
-                                                        --store keeps them in DIR/kpi-months.json (re-import replaces)
-  ducha keys add <file.ducha-key> --fingerprint "<as the tablet shows it>" [--label …] [--auditor …] [--store DIR]
-  ducha keys list [--store DIR]                         the key register, and unknown keys with held audits
-  ducha keys revoke "<fingerprint>" [--reason …] [--store DIR]
-  ducha rubrics accept <rubric.json> [--store DIR]      a rubric version beyond the shipped ones counts from now on
-  ducha held [--store DIR]                              audits held aside (待确认签名 …) and conflicts, with both sides
-  ducha export [--store DIR] [--out b.ducha] [--format 2|1] [--csv audits.csv] [--units-csv units.csv] [--tz Asia/Shanghai]
-                                                        bundles are format 2 (zip) unless --format 1 (JSON);
-                                                        import and verify read both, by content
+                                                        scored; every bad line named, then nothing written (exit 1)
 ${serverUsage}
   ${initAdminUsage}
   ${serverDownSyncUsage}
-  ${serverAccountsUsage}`;
+  ${serverAccountsUsage}
+  ${serverExchangeUsage}`;
 
 /** The whole-file limit from `--max-size` (default 2 GiB); the other limits stay at their defaults. */
 function limitsFrom(text: string | undefined, io: CliIo): BundleLimits | undefined {
@@ -121,19 +109,37 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const { positionals, values } = parseArgs({
           args: [...rest],
           allowPositionals: true,
-          options: { store: { type: 'string' }, 'max-size': { type: 'string' } },
+          options: {
+            server: { type: 'string' },
+            'data-dir': { type: 'string' },
+            'database-url': { type: 'string' },
+            'max-size': { type: 'string' },
+          },
         });
         if (positionals.length === 0) return await verifyCommand(undefined, io);
         const limits = limitsFrom(values['max-size'], io);
         if (!limits) return 1;
+        const server = values.server ?? (process.env.DUCHA_SERVER || undefined);
+        const isDatabase = values['data-dir'] !== undefined || values['database-url'] !== undefined;
+        if (server !== undefined && isDatabase) {
+          io.err('verify: name head office once: --server URL, or --data-dir / --database-url on the server itself');
+          return 1;
+        }
+        // Stateless: who signed is head office's answer, asked of the running server or read from its data.
+        const signers = server !== undefined
+          ? serverSignerSource(server)
+          : isDatabase
+            ? await databaseSignerSource(whereOf(values, process.env), io)
+            : undefined;
+        if (isDatabase && signers === undefined) return 3;
         // Every file is checked; the worst outcome is the exit code (tampered 1 over unknown signer 3 over unsigned 2).
         const rank = (code: number) => [0, 2, 3, 1].indexOf(code);
         let worst = 0;
         for (const file of positionals) {
           // A PDF is a score sheet; anything else is read as a bundle.
           const code = /\.pdf$/i.test(file)
-            ? await verifyCommand(file, io, { register: await new FileStore(values.store ?? DEFAULT_STORE).keys() })
-            : await verifyBundleCommand(file, values.store ?? DEFAULT_STORE, io, limits);
+            ? await verifyCommand(file, io, { requireSigner: true, ...(signers ? { signers } : {}) })
+            : await verifyBundleCommand(file, signers, io, limits);
           if (rank(code) > rank(worst)) worst = code;
         }
         return worst;
@@ -143,96 +149,28 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const { values, positionals } = parseArgs({
           args,
           allowPositionals: true,
-          options: { rubrics: { type: 'string' }, out: { type: 'string' }, store: { type: 'string' } },
+          options: { rubrics: { type: 'string' }, out: { type: 'string' } },
         });
         const [file] = positionals;
         if (sub !== 'import' || file === undefined || positionals.length !== 1) {
-          io.err('kpi: ducha kpi import <figures.csv> [--rubrics DIR] [--out months.json] [--store DIR]');
+          io.err('kpi: ducha kpi import <figures.csv> [--rubrics DIR] [--out months.json]');
           return 1;
         }
         return await kpiImportCommand(
-          { file, rubricsDir: values.rubrics ?? 'rubrics', out: values.out, store: values.store },
+          { file, rubricsDir: values.rubrics ?? 'rubrics', out: values.out },
           io,
         );
       }
-      case 'keys': {
-        const [sub, ...args] = rest;
-        const { values, positionals } = parseArgs({
-          args,
-          allowPositionals: true,
-          options: {
-            store: { type: 'string' },
-            fingerprint: { type: 'string' },
-            label: { type: 'string' },
-            auditor: { type: 'string' },
-            reason: { type: 'string' },
-          },
-        });
-        const store = values.store ?? DEFAULT_STORE;
-        if (sub === 'add')
-          return await keysAddCommand(
-            positionals[0],
-            { store, fingerprint: values.fingerprint, label: values.label, auditor: values.auditor },
-            io,
-          );
-        if (sub === 'list') return await keysListCommand({ store }, io);
-        if (sub === 'revoke') return await keysRevokeCommand(positionals[0], { store, reason: values.reason }, io);
-        io.err('keys: use keys add | keys list | keys revoke');
-        return 1;
-      }
-      case 'rubrics': {
-        const [sub, ...args] = rest;
-        const { values, positionals } = parseArgs({
-          args,
-          allowPositionals: true,
-          options: { store: { type: 'string' } },
-        });
-        if (sub === 'accept') return await rubricsAcceptCommand(positionals[0], { store: values.store ?? DEFAULT_STORE }, io);
-        io.err('rubrics: use rubrics accept <rubric.json>');
-        return 1;
-      }
-      case 'held': {
-        const { values } = parseArgs({ args: [...rest], options: { store: { type: 'string' } } });
-        return await heldCommand({ store: values.store ?? DEFAULT_STORE }, io);
-      }
-      case 'import': {
-        const { values, positionals } = parseArgs({
-          args: [...rest],
-          allowPositionals: true,
-          options: { store: { type: 'string' }, 'max-size': { type: 'string' } },
-        });
-        const limits = limitsFrom(values['max-size'], io);
-        if (!limits) return 1;
-        return await importCommand(positionals, values.store ?? DEFAULT_STORE, io, limits);
-      }
-      case 'export': {
-        const { values } = parseArgs({
-          args: [...rest],
-          options: {
-            store: { type: 'string' },
-            out: { type: 'string' },
-            csv: { type: 'string' },
-            'units-csv': { type: 'string' },
-            format: { type: 'string' },
-            tz: { type: 'string' },
-          },
-        });
-        if (values.format !== undefined && values.format !== '1' && values.format !== '2') {
-          io.err(`export: --format is 2 (zip, the default) or 1 (JSON), not "${values.format}"`);
-          return 1;
-        }
-        return await exportCommand(
-          {
-            store: values.store ?? DEFAULT_STORE,
-            ...(values.out ? { out: values.out } : {}),
-            ...(values.csv ? { csv: values.csv } : {}),
-            ...(values['units-csv'] ? { unitsCsv: values['units-csv'] } : {}),
-            ...(values.format === '1' ? { format: 1 as const } : {}),
-            ...(values.tz ? { timeZone: values.tz } : {}),
-          },
-          io,
+      case 'keys':
+      case 'rubrics':
+      case 'held':
+      case 'import':
+      case 'export':
+        // The CLI's own store is gone: head office is the server (one key register, one held list).
+        io.err(
+          `${command}: the command line keeps no store of its own any more; head office is the server: use ducha server import | export | keys | reindex (see ducha help)`,
         );
-      }
+        return 1;
       case 'server':
         return await serverCommand(rest, io);
       case undefined:

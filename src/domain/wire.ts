@@ -10,3 +10,4 @@ export * from './wire/received-audits';
 export * from './wire/sites';
 export * from './wire/intake-queue';
 export * from './wire/monthly-ranking';
+export * from './wire/verify';

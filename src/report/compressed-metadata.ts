@@ -3,7 +3,7 @@ import { objectWriter, onDocumentEvent, writeStream } from './jspdf-output';
 
 // jsPDF's addMetadata writes the XMP packet uncompressed, and a sealed sheet's packet carries the whole
 // seal (about 23 KB of base64). This writes the same packet as a Flate-compressed metadata stream (about
-// 8 KB); readers that look for the seal (`ducha verify`, src/cli/pdf-inspect.ts) inflate streams anyway.
+// 8 KB); readers that look for the seal (`ducha verify`, src/verify/pdf-inspect.ts) inflate streams anyway.
 
 /**
  * The packet jsPDF's addMetadata(metadata, namespaceUri) writes, except that quotes are left as they are

@@ -29,7 +29,14 @@ import {
   type ScoreSheetAssets,
 } from './sheet-document';
 import { buildSheetModel, sheetText } from './sheet-model';
-import { RENDERER_BEGIN, RENDERER_END, rendererRecord, SHEET_RENDERER_VERSION } from './sheet-record';
+import {
+  isPublicBaseUrl,
+  RENDERER_BEGIN,
+  RENDERER_END,
+  rendererRecord,
+  SHEET_RENDERER_VERSION,
+  verifyPageUrl,
+} from './sheet-record';
 import { DEFAULT_SHEET_TIME_ZONE, zonedDateTime } from './sheet-time';
 import { isTimeZone } from './csv';
 
@@ -66,6 +73,11 @@ export function renderScoreSheet(
 ): ScoreSheet {
   const timeZone = assets.timeZone ?? DEFAULT_SHEET_TIME_ZONE;
   if (!isTimeZone(timeZone)) throw new Error(`renderScoreSheet: unknown time zone "${timeZone}"`);
+  const { publicUrl } = assets;
+  if (publicUrl !== undefined && !isPublicBaseUrl(publicUrl))
+    throw new Error(`renderScoreSheet: "${publicUrl}" is not an http(s) base URL without query or fragment`);
+  // Only a sealed sheet can be verified, so only it names the page.
+  const verifyLine = assets.seal && publicUrl !== undefined ? `验证 Verify：${publicUrl}/#/verify` : undefined;
   const model = buildSheetModel(rubric, audit, score, timeZone);
   const sealLine = assets.seal
     ? `设备密钥 ${keyFingerprint(assets.seal.payload.publicKey)} · 签章时间 ${zonedDateTime(assets.seal.payload.sealedAt, timeZone)}`
@@ -77,6 +89,7 @@ export function renderScoreSheet(
     ...sheetText(model).split('\n'),
     ...model.photos.map((photo) => (photo.note ? `${photo.caption}:${photo.note}` : photo.caption)),
     sealLine,
+    verifyLine ?? '',
   ];
   const probe = createFontPicker(assets.fonts.subset, assets.fonts.fallback);
   const needsFallback = lines.some((line) => probe(line).font === FONT_IDS.fallback);
@@ -146,6 +159,7 @@ export function renderScoreSheet(
     { subset, ...(fallback ? { fallback } : {}) },
     SHEET_RENDERER_VERSION,
     timeZone,
+    assets.seal ? publicUrl : undefined,
   );
   addCompressedMetadata(
     doc,
@@ -328,7 +342,12 @@ export function renderScoreSheet(
   ensureSpace(36);
   doc.setFontSize(9);
   if (assets.seal) {
-    const qr = createQr(`ducha:${audit.id}:${assets.seal.hash}`, { errorCorrectionLevel: 'M' });
+    // With a verification page the code opens it (a phone camera follows a URL); otherwise it names the seal.
+    const qrText =
+      publicUrl === undefined
+        ? `ducha:${audit.id}:${assets.seal.hash}`
+        : verifyPageUrl(publicUrl, audit.id, assets.seal.hash);
+    const qr = createQr(qrText, { errorCorrectionLevel: 'M' });
     const size = 28;
     const cell = size / qr.modules.size;
     const k = doc.internal.scaleFactor;
@@ -348,7 +367,8 @@ export function renderScoreSheet(
     write(sealLine, textX, cursorY + 17, { maxWidth: PAGE.width - PAGE.margin - textX });
     if (assets.seal.payload.previousHash)
       doc.text(`更正自 ${shortHash(assets.seal.payload.previousHash)}`, textX, cursorY + 22);
-    doc.text('校验:npm run ducha -- verify <本文件.pdf>', textX, cursorY + 27);
+    if (verifyLine === undefined) doc.text('校验:npm run ducha -- verify <本文件.pdf>', textX, cursorY + 27);
+    else write(`${verifyLine}（放入本 PDF 即可核对）`, textX, cursorY + 27, { maxWidth: PAGE.width - PAGE.margin - textX });
     doc.setTextColor(0, 0, 0);
     cursorY += 32;
   } else {
@@ -408,6 +428,7 @@ export function renderScoreSheet(
     doc.setTextColor(...GREY);
     doc.text(`第 ${page} / ${pageCount} 页`, PAGE.width - PAGE.margin, PAGE.height - 8, { align: 'right' });
     doc.text(model.footer, PAGE.margin, PAGE.height - 8);
+    if (verifyLine !== undefined) doc.text(verifyLine, PAGE.margin, PAGE.height - 4.5);
     if (model.isDraft) {
       doc.setTextColor(200, 60, 60);
       doc.setFontSize(11);

@@ -63,6 +63,12 @@ export interface ScoreSheetAssets {
    * Asia/Shanghai). Recorded beside the seal, so a verifier re-makes the sheet in the same zone.
    */
   readonly timeZone?: string;
+  /**
+   * Head office's public base URL (renderer 4 on), e.g. https://ducha.example.com: a sealed sheet then
+   * names `<publicUrl>/#/verify` in its QR code and footer. Recorded beside the seal; without it the sheet
+   * prints the command-line check as before.
+   */
+  readonly publicUrl?: string;
 }
 
 export interface ScoreSheet {

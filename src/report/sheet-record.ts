@@ -10,11 +10,13 @@ import type { SheetFont } from './font-choice';
  * Version 2 printed times in Asia/Shanghai without naming the zone; it is kept, frozen, in renderer-v2/.
  * Version 3 names the zone of every time (recorded here), keeps photos' aspect ratio and breaks Chinese
  * lines by 禁则; it embeds its fonts itself (only the glyphs drawn) and writes the seal block compressed,
- * as JSON (renderer 2 wrote base64).
+ * as JSON (renderer 2 wrote base64). It is kept, frozen, in renderer-v3/.
+ * Version 4 may name head office's verification page (the QR code and every page's footer): the base URL
+ * is recorded here, so a verifier re-makes the same page text and an altered URL is refused.
  */
-export const SHEET_RENDERER_VERSION = 3;
+export const SHEET_RENDERER_VERSION = 4;
 /** The renderer versions this code reproduces byte for byte. */
-export const REPRODUCIBLE_RENDERER_VERSIONS: readonly number[] = [2, SHEET_RENDERER_VERSION];
+export const REPRODUCIBLE_RENDERER_VERSIONS: readonly number[] = [2, 3, SHEET_RENDERER_VERSION];
 
 export const RENDERER_BEGIN = 'DUCHA-RENDERER-BEGIN:';
 export const RENDERER_END = ':DUCHA-RENDERER-END';
@@ -50,9 +52,17 @@ export const rendererRecordSchema = z
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9_+\-/]{0,99}$/, 'must be an IANA time zone name')
       .optional(),
+    /**
+     * Head office's public base URL (version 4 on), when one was configured: the sheet prints
+     * `<publicUrl>/#/verify` and puts it in the QR code. Drawn on the pages, so re-making with another
+     * URL gives other bytes: a changed URL is a changed sheet.
+     */
+    publicUrl: z.string().max(200).optional(),
   })
   .superRefine((record, ctx) => {
-    if (record.version === 3 && record.timeZone === undefined)
+    if (record.publicUrl !== undefined && (record.version < 4 || !isPublicBaseUrl(record.publicUrl)))
+      ctx.addIssue({ code: 'custom', path: ['publicUrl'], message: 'must be an http(s) base URL, recorded from renderer 4 on' });
+    if (record.version >= 3 && record.timeZone === undefined)
       ctx.addIssue({ code: 'custom', path: ['timeZone'], message: 'renderer 3 records the time zone' });
     if (record.version < 3 && record.timeZone !== undefined)
       ctx.addIssue({ code: 'custom', path: ['timeZone'], message: 'renderer 2 printed no time zone' });
@@ -79,10 +89,39 @@ export function fontIdentity(font: SheetFont): FontIdentity {
   return { name: font.name, sha256 };
 }
 
+/**
+ * An http(s) URL with no query, fragment or credentials, and no trailing slash: what a sheet may print as
+ * head office's address (the page is `<url>/#/verify`). Anything else could make the QR code lead elsewhere.
+ */
+export function isPublicBaseUrl(text: string): boolean {
+  if (text.length > 200 || text.endsWith('/') || /\s/.test(text)) return false;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return false;
+  }
+  return (
+    (url.protocol === 'https:' || url.protocol === 'http:') &&
+    url.username === '' &&
+    url.password === '' &&
+    url.search === '' &&
+    url.hash === '' &&
+    !text.includes('?') &&
+    !text.includes('#')
+  );
+}
+
+/** Where a sheet of this seal sends a reader: the verification page, with the audit and seal named. */
+export function verifyPageUrl(publicUrl: string, auditId: string, sealHash: string): string {
+  return `${publicUrl}/#/verify?audit=${encodeURIComponent(auditId)}&seal=${encodeURIComponent(sealHash)}`;
+}
+
 export function rendererRecord(
   fonts: { subset: SheetFont; fallback?: SheetFont },
   version: number,
   timeZone?: string,
+  publicUrl?: string,
 ): RendererRecord {
   return {
     renderer: 'ducha.score-sheet',
@@ -93,5 +132,6 @@ export function rendererRecord(
       ...(fonts.fallback ? { fallback: fontIdentity(fonts.fallback) } : {}),
     },
     ...(timeZone === undefined ? {} : { timeZone }),
+    ...(publicUrl === undefined ? {} : { publicUrl }),
   };
 }

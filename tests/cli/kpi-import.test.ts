@@ -2,9 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { runCli } from '../../src/cli/run-cli';
-import { kpiMonthSchema } from '../../src/domain/head-office';
 import { repoRoot } from '../support/load';
 
 const dirs: string[] = [];
@@ -102,43 +100,11 @@ describe('ducha kpi import', () => {
     expect(existsSync(`${out}.${String(process.pid)}.tmp`)).toBe(false);
   });
 
-  it('keeps the months in the store with --store: a re-import replaces its month, a bad file changes nothing', async () => {
-    const dir = tempDir();
-    const store = join(dir, 'store');
-    const figures = join(repoRoot, 'tests/fixtures/kpi/figures-three-sites.csv');
-    const first = await run(['kpi', 'import', figures, '--rubrics', rubrics, '--store', store]);
-    expect(first.code).toBe(0);
-    expect(first.out.at(-1)).toBe(`已存入 9 个月度记录 → ${join(store, 'kpi-months.json')}`);
-    const fix = join(dir, 'fix.csv');
-    // 乙站's November KPI-CC at target everywhere: 100 instead of the 87.78 worked out in kpi-month-store.test.ts.
-    writeFileSync(
-      fix,
-      'month,site,rubric,unit,figure\n2026-11,乙站,KPI-CC,1,98\n2026-11,乙站,KPI-CC,2,2200\n2026-11,乙站,KPI-CC,3,90\n2026-11,乙站,KPI-CC,4,0\n',
-    );
-    const second = await run(['kpi', 'import', fix, '--rubrics', rubrics, '--store', store]);
-    expect(second.out.slice(-2)).toEqual([
-      `已存入 1 个月度记录 → ${join(store, 'kpi-months.json')}`,
-      '其中 1 个替换了此前导入的记录:2026-11 乙站 KPI-CC',
-    ]);
-    const stored = readFileSync(join(store, 'kpi-months.json'), 'utf8');
-    const months = z.object({ months: z.array(kpiMonthSchema) }).parse(JSON.parse(stored)).months;
-    expect(months).toHaveLength(9);
-    expect(
-      months
-        .filter((m) => m.site === '乙站' && m.month === '2026-11' && m.rubricId === 'KPI-CC')
-        .map((m) => [m.earnedH, m.revision, m.source]),
-    ).toEqual([[10000, 2, fix]]);
-
-    writeFileSync(fix, 'month,site,rubric,unit,figure\n2026-11,乙站,KPI-CC,1,50\n2026-11,乙站,KPI-CC,9,1\n');
-    expect((await run(['kpi', 'import', fix, '--rubrics', rubrics, '--store', store])).code).toBe(1);
-    expect(readFileSync(join(store, 'kpi-months.json'), 'utf8')).toBe(stored);
-  });
-
   it('says how it is called', async () => {
     expect(await run(['kpi', 'import'])).toEqual({
       code: 1,
       out: [],
-      err: ['kpi: ducha kpi import <figures.csv> [--rubrics DIR] [--out months.json] [--store DIR]'],
+      err: ['kpi: ducha kpi import <figures.csv> [--rubrics DIR] [--out months.json]'],
     });
   });
 });

@@ -56,7 +56,7 @@ describe('score sheets are made in a worker', () => {
     const lines: string[] = [];
     const code = await verifyCommand(first, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
     expect(lines[0]).toMatch(
-      /: valid — the pages show exactly what the seal says \(re-made byte for byte by renderer version 3\)$/,
+      /: valid — the pages show exactly what the seal says \(re-made byte for byte by renderer version 4\)$/,
     );
     expect(code).toBe(EXIT.valid);
     const text = printed(first);

@@ -12,10 +12,10 @@ import {
   type Grade,
   type SealedEnvelope,
 } from '../../src/domain/index';
-import { decodeEmbeddedJson, EXIT, verifyCommand, type VerifyOptions } from '../../src/cli/commands/verify';
-import { FileStore } from '../../src/cli/file-store';
+import { EXIT, verifyCommand, type VerifyOptions } from '../../src/cli/commands/verify';
+import { decodeEmbeddedJson } from '../../src/verify/check-sheet';
 import { runCli } from '../../src/cli/run-cli';
-import { DEFAULT_FALLBACK_FONT, SYSTEM_FALLBACK_FONT } from '../../src/cli/sheet-fonts';
+import { DEFAULT_FALLBACK_FONT, SYSTEM_FALLBACK_FONT } from '../../src/verify/sheet-fonts';
 import {
   fontIdentity,
   RENDERER_BEGIN,
@@ -91,7 +91,7 @@ describe('f. an untouched sheet', { timeout: 60_000 }, () => {
     expect(result.code).toBe(EXIT.valid);
     const lines = result.out.split('\n');
     expect(lines[0]).toMatch(
-      /: valid — the pages show exactly what the seal says \(re-made byte for byte by renderer version 3\)$/,
+      /: valid — the pages show exactly what the seal says \(re-made byte for byte by renderer version 4\)$/,
     );
     const value = (label: string) =>
       lines
@@ -144,20 +144,14 @@ describe('f. an untouched sheet', { timeout: 60_000 }, () => {
     );
   });
 
-  it('through the CLI: valid only when the signer is enrolled in the store; a forged re-seal is never valid', async () => {
-    const cli = async (...args: string[]) => {
-      const out: string[] = [];
-      const code = await runCli(args, { out: (l) => out.push(l), err: (l) => out.push(l) });
-      return { code, out: out.join('\n') };
-    };
-    const store = join(dir, 'register');
+  it('valid only when the key register names the signer; a forged re-seal is never valid', async () => {
     const file = save(genuine);
     // No register entry: the pages are intact, but that proves only that *some* key signed.
-    const unknown = await cli('verify', file, '--store', store);
+    const unknown = await verify(file, { register: [] });
     expect(unknown.code).toBe(EXIT.cannotCheck);
     expect(unknown.out).toContain('intact, signer not enrolled (待确认签名)');
     expect(unknown.out).not.toMatch(/: valid —/);
-    // Enrolled (as `ducha keys add` writes it): valid, naming the device and auditor.
+    // Enrolled (as the server's register holds it): valid, naming the device and auditor.
     const entry = {
       version: 1 as const,
       keyId: keyId(seal.payload.publicKey),
@@ -166,22 +160,27 @@ describe('f. an untouched sheet', { timeout: 60_000 }, () => {
       auditor: '王小明',
       enrolledAt: '2026-11-01T00:00:00.000Z',
     };
-    await new FileStore(store).saveKeys([entry]);
-    const valid = await cli('verify', file, '--store', store);
+    const valid = await verify(file, { register: [entry] });
     expect(valid.code).toBe(EXIT.valid);
     expect(valid.out).toContain('valid — the pages show exactly what the seal says');
     expect(valid.out).toMatch(/signer key +[0-9a-f ]{19} — 前台平板 3 \/ 王小明 \(enrolled 2026-11-01T00:00:00.000Z\)/);
     // Every grade made 符合 and re-sealed with a fresh key, the sheet made from that: never valid.
     const forgedAudit = { ...audit, answers: audit.answers.map((a) => ({ ...a, grade: a.grade === 'na' ? a.grade : ('compliant' as const) })) };
     const forgedSeal = await sealed(kf01, forgedAudit);
-    const forged = await cli('verify', save(sheetOf(kf01, forgedAudit, { seal: forgedSeal }).bytes), '--store', store);
+    const forged = await verify(save(sheetOf(kf01, forgedAudit, { seal: forgedSeal }).bytes), { register: [entry] });
     expect(forged.code).toBe(EXIT.cannotCheck);
     expect(forged.out).toContain(`key ${keyFingerprint(forgedSeal.payload.publicKey)} is not in the key register`);
     // The genuine key revoked before this seal was made: refused.
-    await new FileStore(store).saveKeys([{ ...entry, revokedAt: '2026-11-01T00:00:00.000Z' }]);
-    const revoked = await cli('verify', file, '--store', store);
+    const revoked = await verify(file, { register: [{ ...entry, revokedAt: '2026-11-01T00:00:00.000Z' }] });
     expect(revoked.code).toBe(EXIT.tampered);
     expect(revoked.out).toMatch(/refused — sealed on .* which was revoked on 2026-11-01T00:00:00.000Z/);
+  });
+
+  it('through the CLI with no head office named: intact, but the signer is unknown and it says how to ask (exit 3)', async () => {
+    const out: string[] = [];
+    const code = await runCli(['verify', save(genuine)], { out: (l) => out.push(l), err: (l) => out.push(l) });
+    expect(code).toBe(EXIT.cannotCheck);
+    expect(out.join('\n')).toMatch(/intact, signer unknown — .* name head office to learn who signed: --server <its URL>/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fontParseCount } from '../../src/report/embedded-font';
-import { readStreams } from '../../src/cli/pdf-inspect';
+import { readStreams } from '../../src/verify/pdf-inspect';
 import { loadGrades, loadRubric } from '../support/load';
 import { finalisedAudit, sealed, sheetOf, subsetFont } from '../support/sealed-audit';
 

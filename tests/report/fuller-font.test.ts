@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FALLBACK_FONT, SYSTEM_FALLBACK_FONT } from '../../src/cli/sheet-fonts';
+import { DEFAULT_FALLBACK_FONT, SYSTEM_FALLBACK_FONT } from '../../src/verify/sheet-fonts';
 import { missingCharacters, readCmapCoverage } from '../../src/report/font-coverage';
 import { FULLER_FONT } from '../../src/report/fuller-font';
 import { extractFontFromCollection } from '../../src/report/ttc';

@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gradesOf, toBase64Url, type Audit, type AuditExport, type Grade } from '../../src/domain/index';
 import { runCli } from '../../src/cli/run-cli';
-import { decodeEmbeddedJson, verifyCommand } from '../../src/cli/commands/verify';
-import { findBetweenMarkers, readStreams } from '../../src/cli/pdf-inspect';
-import { DEFAULT_FALLBACK_FONT } from '../../src/cli/sheet-fonts';
+import { verifyCommand } from '../../src/cli/commands/verify';
+import { decodeEmbeddedJson } from '../../src/verify/check-sheet';
+import { findBetweenMarkers, readStreams } from '../../src/verify/pdf-inspect';
+import { DEFAULT_FALLBACK_FONT } from '../../src/verify/sheet-fonts';
 import { pdfDateUtc, SEAL_BEGIN } from '../../src/report/sheet-document';
 import {
   RENDERER_BEGIN,
@@ -178,7 +179,7 @@ describe(
       expect(pdfDateUtc('2040-01-01T00:00:00Z')).toBe("D:19700101000000+00'00'");
     });
 
-    it('records renderer version 3, the jsPDF version, the font it used (name + SHA-256) and the time zone beside the seal', async () => {
+    it('records renderer version 4, the jsPDF version, the font it used (name + SHA-256) and the time zone beside the seal', async () => {
       const seal = await sealed(kf01, audit);
       const bytes = sheetOf(kf01, audit, { seal }).bytes;
       // Read as `ducha verify` reads it: the XMP stream is compressed, so the markers are not in the raw file.
@@ -204,7 +205,7 @@ describe(
         },
         timeZone: 'Asia/Shanghai',
       });
-      expect(SHEET_RENDERER_VERSION).toBe(3);
+      expect(SHEET_RENDERER_VERSION).toBe(4);
     });
 
     it.runIf(existsSync(DEFAULT_FALLBACK_FONT))(

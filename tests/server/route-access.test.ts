@@ -38,7 +38,7 @@ interface Request {
   readonly path: string;
   readonly body?: unknown;
   readonly bytes?: Uint8Array;
-  /** Of the bytes; image/jpeg unless said. */
+  /** Of `bytes`; image/jpeg unless said. */
   readonly contentType?: string;
   readonly as?: ApiClient;
 }
@@ -76,6 +76,15 @@ const adminOnly = (status: number) => statuses(401, 403, 403, 403, 403, status);
  */
 const CASES: Readonly<Record<Exclude<keyof typeof API_ROUTES, DownSyncRoute>, Case>> = {
   health: { request: () => ({ method: 'GET', path: '/api/health' }), expected: everyone(200) },
+  // The verification page is for whoever holds a sheet: no sign-in, no CSRF token needed to ask.
+  verifySheet: {
+    request: () => ({ method: 'POST', path: '/api/verify', bytes: new TextEncoder().encode('not a PDF'), contentType: 'application/pdf' }),
+    expected: everyone(200),
+  },
+  verifySeal: {
+    request: (c) => ({ method: 'POST', path: '/api/verify/seal', body: `{"envelope":${c.envelope}}` }),
+    expected: everyone(200),
+  },
   openapi: { request: () => ({ method: 'GET', path: '/api/openapi.json' }), expected: everyone(200) },
   putImage: {
     request: () => ({ method: 'PUT', path: `/api/images/${sha256Hex(photoRed)}`, bytes: photoRed }),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeVerifier } from '../../src/crypto/node-verifier';
-import { FileStore } from '../../src/cli/file-store';
+import { FileStore } from '../support/file-intake-store';
 import {
   checkBundleEntry,
   enrolKey,

@@ -20,7 +20,7 @@ import {
 } from '../../src/domain/head-office';
 import { webCryptoVerifier } from '../../src/crypto/webcrypto-verifier';
 import { nodeVerifier } from '../../src/crypto/node-verifier';
-import { FileStore } from '../../src/cli/file-store';
+import { FileStore } from '../support/file-intake-store';
 import { loadGrades, loadRubric } from '../support/load';
 import { finalisedAudit, imagesOf, nodeSigner, photoBlue, photoRed, sealed } from '../support/sealed-audit';
 import { bundleOf, enrolmentOf, entryOf, getAt, highS, listAt, removeAt, setAt, signPayload } from '../support/trust';

@@ -9,22 +9,14 @@ import {
   toSealedScore,
   hasMetricUnits,
   readFiguresCsv,
-  kpiMonthKey,
-  scoreMonthFigures,
-  siteKeyOf,
-  type KpiMonth,
-  type MonthFigures,
   type Rubric,
 } from '../../domain/head-office';
-import { FileStore } from '../file-store';
 import type { CliIo } from '../io';
 
 export interface KpiImportOptions {
   readonly file: string;
   readonly rubricsDir: string;
   readonly out: string | undefined;
-  /** A head-office store folder: the months are kept in its kpi-months.json, a re-import replacing its month. */
-  readonly store?: string | undefined;
 }
 
 /** The rubrics of a folder that have metric units, by id; a bad rubric file stops the import (nothing is read). */
@@ -43,33 +35,6 @@ async function kpiRubrics(dir: string, io: CliIo): Promise<Map<string, Rubric> |
 
 const points = (h: number) => String(h / 100);
 
-/** Merges the months into the store's kpi-months.json, whole: same month, site and rubric replaces (revision + 1). */
-async function storeMonths(
-  dir: string,
-  source: string,
-  read: readonly MonthFigures[],
-  rubrics: ReadonlyMap<string, Rubric>,
-  io: CliIo,
-): Promise<void> {
-  const store = new FileStore(dir);
-  const kept = new Map((await store.kpiMonths()).map((m) => [kpiMonthKey(m), m]));
-  const importedAt = new Date().toISOString();
-  const replaced: KpiMonth[] = [];
-  for (const figures of read) {
-    const rubric = rubrics.get(figures.rubricId);
-    if (rubric === undefined) throw new Error(`rubric ${figures.rubricId} vanished`);
-    const key = kpiMonthKey({ ...figures, siteKey: siteKeyOf({ name: figures.site }) });
-    const before = kept.get(key);
-    if (before !== undefined) replaced.push(before);
-    kept.set(key, scoreMonthFigures(figures, rubric, { revision: (before?.revision ?? 0) + 1, importedAt, source }));
-  }
-  await store.saveKpiMonths([...kept.values()]);
-  io.out(`已存入 ${String(read.length)} 个月度记录 → ${join(dir, 'kpi-months.json')}`);
-  if (replaced.length > 0)
-    io.out(
-      `其中 ${String(replaced.length)} 个替换了此前导入的记录:${replaced.map((m) => `${m.month} ${m.site} ${m.rubricId}`).join('、')}`,
-    );
-}
 
 /**
  * `ducha kpi import <figures.csv> [--rubrics DIR] [--out months.json]`: reads a month's figures per site, scores
@@ -104,7 +69,6 @@ export async function kpiImportCommand(options: KpiImportOptions, io: CliIo): Pr
     const missing = m.missing.length > 0 ? `(未填:${m.missing.join('、')})` : '';
     io.out(`${m.month} ${m.site} ${m.rubricId}: ${points(m.score.earnedH)} / ${points(m.score.possibleH)}${missing}`);
   }
-  if (options.store !== undefined) await storeMonths(options.store, options.file, read.value, rubrics, io);
   if (options.out !== undefined) {
     const temporary = `${options.out}.${String(process.pid)}.tmp`;
     await writeFile(temporary, `${JSON.stringify({ format: 'ducha.kpi-months', version: 1, months }, null, 2)}\n`);

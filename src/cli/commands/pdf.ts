@@ -20,7 +20,7 @@ import { renderSealedSheet } from '../../report/sealed-sheet';
 import { DEFAULT_SHEET_TIME_ZONE } from '../../report/sheet-time';
 import { readJsonFile, type CliIo } from '../io';
 import { loadRubricAndGrades } from '../load-inputs';
-import { DEFAULT_FALLBACK_FONT, describeMissing, loadSheetFonts } from '../sheet-fonts';
+import { DEFAULT_FALLBACK_FONT, describeMissing, loadSheetFonts } from '../../verify/sheet-fonts';
 
 export const pdfArgsSchema = z
   .strictObject({

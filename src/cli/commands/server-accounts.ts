@@ -3,7 +3,10 @@ import { shortKeyId } from '../../domain/index';
 import { recordAuditEvent } from '../../server/auth/audit-log';
 import { roleSchema, ROLE_LABELS } from '../../server/auth/roles';
 import { createUser, disableUser, listUsers, passwordSchema } from '../../server/auth/users';
-import { keyRegister, revokeDeviceKey } from '../../server/intake/key-register-store';
+import { readFile } from 'node:fs/promises';
+import { readDeviceKeyFile } from '../../domain/index';
+import { nodeVerifier } from '../../crypto/node-verifier';
+import { enrolDeviceKey, keyRegister, revokeDeviceKey } from '../../server/intake/key-register-store';
 import type { CliIo } from '../io';
 import { withDatabase, whereOf } from './server-database';
 import type { PasswordSource } from './server-init-admin';
@@ -15,6 +18,9 @@ export const serverAccountsUsage = `ducha server users list [--data-dir …] [--
   ducha server users disable <username>                 disable an account and end its sessions (its audits stay)
   ducha server keys list [--data-dir …] [--database-url …]
                                                         the server's key register: fingerprint, device, auditor, revoked
+  ducha server keys add <file.ducha-key> --fingerprint "<as the tablet shows it>" [--label …] [--auditor …]
+                                                        enrol a tablet that cannot sign in (its key file, by hand);
+                                                        the typed fingerprint must match the file's key
   ducha server keys revoke <fingerprint> [--reason <text>]
                                                         what the key seals from now on is refused`;
 
@@ -121,6 +127,47 @@ export async function serverKeysCommand(argv: readonly string[], env: Env, io: C
             .join('\t')
             .trimEnd(),
         );
+      return 0;
+    });
+  }
+  if (action === 'add') {
+    const { values, positionals } = parseArgs({
+      args: [...rest],
+      allowPositionals: true,
+      options: { ...CONNECTION, fingerprint: { type: 'string' }, label: { type: 'string' }, auditor: { type: 'string' } },
+    });
+    const [file] = positionals;
+    const { fingerprint } = values;
+    if (file === undefined || fingerprint === undefined) {
+      io.err('server keys add: name the .ducha-key file and type --fingerprint as the tablet shows it (设置 → 设备密钥)');
+      return 1;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(await readFile(file, 'utf8'));
+    } catch (error) {
+      io.err(`server keys add: ${file}: not a readable key file (${error instanceof Error ? error.message : String(error)})`);
+      return 1;
+    }
+    const content = await readDeviceKeyFile(json, nodeVerifier);
+    if (!content.ok) {
+      for (const issue of content.issues) io.err(`server keys add: ${file}: ${issue.path}: ${issue.message}`);
+      return 1;
+    }
+    return withDatabase(whereOf(values, env), io, async (db) => {
+      // The typed fingerprint is the check that the file is the tablet's: enrolKey refuses a mismatch.
+      const enrolled = await enrolDeviceKey(db, content.value, {
+        fingerprint,
+        at: new Date().toISOString(),
+        ...(values.label ? { deviceLabel: values.label } : {}),
+        ...(values.auditor ? { auditor: values.auditor } : {}),
+      });
+      if (!enrolled.ok) {
+        for (const issue of enrolled.issues) io.err(`server keys add: ${issue.path}: ${issue.message}`);
+        return 1;
+      }
+      await recordAuditEvent(db, { action: 'device-enrolled', actor: CONSOLE, target: enrolled.value.keyId, detail: { deviceLabel: enrolled.value.deviceLabel } });
+      io.out(`${shortKeyId(enrolled.value.keyId)} (${enrolled.value.deviceLabel}, ${enrolled.value.auditor}) enrolled: what it seals is taken in from now on`);
       return 0;
     });
   }

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import {
   keyId,
@@ -6,39 +5,28 @@ import {
   fromHundredths,
   fromTenths,
   keyFingerprint,
-  verifyEnvelope,
   type SealedEnvelope,
 } from '../../domain/index';
-import { nodeVerifier } from '../../crypto/node-verifier';
-import type { SheetFont } from '../../report/font-choice';
-import { isTimeZone } from '../../report/csv';
-import { renderSealedSheet } from '../../report/sealed-sheet';
-import { SEAL_BEGIN, SEAL_END } from '../../report/sheet-document';
+import type { Signer } from '../../domain/wire';
 import { DEFAULT_SHEET_TIME_ZONE, zonedDateTime } from '../../report/sheet-time';
-import {
-  fontIdentity,
-  JSPDF_VERSION,
-  RENDERER_BEGIN,
-  RENDERER_END,
-  REPRODUCIBLE_RENDERER_VERSIONS,
-  rendererRecordSchema,
-  type FontIdentity,
-  type RendererRecord,
-} from '../../report/sheet-record';
+import { checkSheet } from '../../verify/check-sheet';
+import { signerStatus } from '../../verify/signer-status';
 import type { CliIo } from '../io';
-import { findBetweenMarkers, isPdf, jpegImages, pageContents } from '../pdf-inspect';
-import { DEFAULT_FALLBACK_FONT, readFontFile, SUBSET_FONT_PATH, SYSTEM_FALLBACK_FONT } from '../sheet-fonts';
 
 /** 3 is neither valid nor tampered: this verifier cannot re-make the sheet, so it proves nothing either way. */
 export const EXIT = { valid: 0, tampered: 1, unsigned: 2, cannotCheck: 3 } as const;
 
 export interface VerifyOptions {
   /**
-   * The receiver's key register (`--store`). When given, only a signer enrolled in it makes a sheet
-   * valid: an unknown key is "intact, signer not enrolled" (exit 3), a key revoked before the seal was
-   * made is refused (exit 1). A seal proves only that *some* key signed.
+   * Head office's answer to who signed (`--server`, `--data-dir`). When given, only an enrolled signer
+   * makes a sheet valid: an unknown key is "intact, signer not enrolled" (exit 3), a key revoked before
+   * the seal was made is refused (exit 1). A seal proves only that *some* key signed.
    */
+  readonly signers?: SignerSource;
+  /** A key register in memory, used as `signers` is. */
   readonly register?: readonly EnrolledKey[];
+  /** No signer source is a verdict of its own (exit 3, saying how to ask head office): what the CLI wants. */
+  readonly requireSigner?: boolean;
   /** More font files (TTF or TTC) to look for the recorded fonts in, besides the bundled subset and wqy. */
   readonly fontFiles?: readonly string[];
   /**
@@ -50,9 +38,6 @@ export interface VerifyOptions {
     envelope: SealedEnvelope,
   ) => string | undefined | Promise<string | undefined>;
 }
-
-const REMAKE_HINT =
-  're-make the sheet from the audit export with `ducha pdf --audit <export> --out sheet.pdf`';
 
 /**
  * What the seal says, line by line, for a reader to hold against the paper. `signer` is how a key
@@ -96,6 +81,20 @@ export function sealedValues(
 const displayWidth = (text: string): number =>
   Array.from(text).reduce((n, ch) => n + ((ch.codePointAt(0) ?? 0) > 0x2e80 ? 2 : 1), 0);
 
+/** Where `ducha verify` learns who a key belongs to: head office (`--server`, `--data-dir`) or a given register. */
+export type SignerSource = (envelope: SealedEnvelope) => Promise<{ ok: true; signer: Signer } | { ok: false; message: string }>;
+
+/** A register held in memory (tests, or one read from the server's database) as a signer source. */
+export const registerSource =
+  (register: readonly EnrolledKey[]): SignerSource =>
+  (envelope) => {
+    const id = keyId(envelope.payload.publicKey);
+    return Promise.resolve({ ok: true, signer: signerStatus(register.find((k) => k.keyId === id), envelope) });
+  };
+
+const UNKNOWN_SIGNER_HINT =
+  'name head office to learn who signed: --server <its URL> (or DUCHA_SERVER), or --data-dir <its data dir> / DATABASE_URL on the server itself';
+
 /**
  * `ducha verify <file.pdf>`: valid (0) only when re-making the sheet from its embedded seal, images and
  * recorded fonts gives this file byte for byte; tampered (1, saying what); unsigned (2); cannot check (3).
@@ -116,241 +115,58 @@ export async function verifyCommand(
     io.err(`${file}: file not found`);
     return EXIT.tampered;
   }
-  if (!isPdf(pdf)) {
-    io.out(`${file}: unsigned — not a PDF`);
-    return EXIT.unsigned;
+  const check = await checkSheet(pdf, { fontFiles: options.fontFiles ?? [] });
+  switch (check.kind) {
+    case 'unsigned':
+      io.out(`${file}: unsigned — ${check.message}`);
+      return EXIT.unsigned;
+    case 'tampered':
+      io.out(`${file}: tampered — ${check.message}`);
+      for (const f of check.findings) io.out(`  ${f.what}: ${f.message}`);
+      return EXIT.tampered;
+    case 'cannot-check':
+      io.out(`${file}: cannot check — ${check.message}`);
+      return EXIT.cannotCheck;
+    case 'intact':
+      break;
   }
-  const embedded = findBetweenMarkers(pdf, SEAL_BEGIN, SEAL_END);
-  if (embedded === undefined) {
-    io.out(`${file}: unsigned — no Ducha seal is embedded (a draft or 未签章 sheet)`);
-    return EXIT.unsigned;
-  }
-  const json = decodeEmbeddedJson(embedded);
-  if (json === undefined) {
-    io.out(`${file}: tampered — seal: the embedded seal cannot be read`);
-    return EXIT.tampered;
-  }
-  const check = await verifyEnvelope(json, nodeVerifier);
-  if (check.status === 'malformed') {
-    io.out(
-      `${file}: tampered — seal: the embedded seal is malformed (${check.issues.map((i) => `${i.path}: ${i.message}`).join('; ')})`,
-    );
-    return EXIT.tampered;
-  }
-  const { envelope } = check;
-  const images = imagesOfSeal(envelope, pdf);
-  const findings = [...(check.status === 'tampered' ? check.findings : []), ...images.findings];
-  if (findings.length > 0) {
-    const kinds = [...new Set(findings.map((f) => f.what))].join(', ');
-    io.out(`${file}: tampered — ${kinds}`);
-    for (const f of findings) io.out(`  ${f.what}: ${f.message}`);
-    return EXIT.tampered;
-  }
-
-  const record = readRendererRecord(pdf);
-  if (record.kind === 'absent') {
-    io.out(
-      `${file}: cannot check — made before renderer versions were recorded, so its pages cannot be re-made and compared; ${REMAKE_HINT}`,
-    );
-    return EXIT.cannotCheck;
-  }
-  if (record.kind === 'damaged') {
-    io.out(`${file}: tampered — the renderer record embedded beside the seal is damaged`);
-    return EXIT.tampered;
-  }
-  const { version, jspdf } = record.value;
-  if (!REPRODUCIBLE_RENDERER_VERSIONS.includes(version)) {
-    io.out(
-      `${file}: cannot check — made by renderer version ${String(version)}; this verifier re-makes version ${REPRODUCIBLE_RENDERER_VERSIONS.join(', ')}; ${REMAKE_HINT}, or use a verifier of that version`,
-    );
-    return EXIT.cannotCheck;
-  }
-  if (jspdf !== JSPDF_VERSION) {
-    io.out(
-      `${file}: cannot check — made with jsPDF ${jspdf}; this verifier draws with jsPDF ${JSPDF_VERSION}; ${REMAKE_HINT}`,
-    );
-    return EXIT.cannotCheck;
-  }
-  const recordedZone = record.value.timeZone;
-  if (recordedZone !== undefined && !isTimeZone(recordedZone)) {
-    io.out(
-      `${file}: cannot check — its times are printed in time zone ${recordedZone}, which this machine's time-zone data does not know; ${REMAKE_HINT}`,
-    );
-    return EXIT.cannotCheck;
-  }
-  const fonts = await findRecordedFonts(record.value, options.fontFiles ?? []);
-  if (!fonts.ok) {
-    io.out(
-      `${file}: cannot check — font "${fonts.missing.name}" (sha256 ${fonts.missing.sha256}) is not installed here; install it, or ${REMAKE_HINT}`,
-    );
-    return EXIT.cannotCheck;
-  }
-
-  let expected: Uint8Array;
-  try {
-    expected = renderSealedSheet(
-      envelope,
-      {
-        fonts: fonts.value,
-        images: images.byId,
-        ...(record.value.timeZone === undefined ? {} : { timeZone: record.value.timeZone }),
-      },
-      version,
-    ).bytes;
-  } catch (error) {
-    io.out(
-      `${file}: cannot check — re-making the sheet failed (${error instanceof Error ? error.message : String(error)}); ${REMAKE_HINT}`,
-    );
-    return EXIT.cannotCheck;
-  }
-  const difference = compareWithRemade(expected, pdf);
-  if (difference !== undefined) {
-    io.out(`${file}: tampered — ${difference}`);
-    return EXIT.tampered;
-  }
+  const { envelope, rendererVersion: version, timeZone } = check;
   const fingerprint = keyFingerprint(envelope.payload.publicKey);
-  // Renderer 2 printed Asia/Shanghai times without saying so; later sheets record their zone.
-  const timeZone = record.value.timeZone ?? DEFAULT_SHEET_TIME_ZONE;
-  if (options.register) {
-    const signerId = keyId(envelope.payload.publicKey);
-    const key = options.register.find((k) => k.keyId === signerId);
-    const pages = `the pages show exactly what the seal says (re-made byte for byte by renderer version ${String(version)})`;
-    if (key === undefined) {
+  const pages = `the pages show exactly what the seal says (re-made byte for byte by renderer version ${String(version)})`;
+  const source = options.signers ?? (options.register ? registerSource(options.register) : undefined);
+  if (source) {
+    const looked = await source(envelope);
+    if (!looked.ok) {
+      io.out(`${file}: intact, signer unknown — ${pages}, but head office could not be asked who key ${fingerprint} belongs to: ${looked.message}`);
+      for (const line of sealedValues(envelope, 'NOT CHECKED', timeZone)) io.out(line);
+      return EXIT.cannotCheck;
+    }
+    const { signer } = looked;
+    if (signer.status === 'not-enrolled') {
       io.out(
-        `${file}: intact, signer not enrolled (待确认签名) — ${pages}, but key ${fingerprint} is not in the key register: a seal proves only that this key signed. Enrol the tablet's key with \`ducha keys add\` after comparing its fingerprint.`,
+        `${file}: intact, signer not enrolled (待确认签名) — ${pages}, but key ${fingerprint} is not in the key register: a seal proves only that this key signed. Enrol the tablet's key on the server (the tablet enrols itself when its auditor signs in, or \`ducha server keys add\`) after comparing its fingerprint.`,
       );
       for (const line of sealedValues(envelope, 'NOT ENROLLED', timeZone)) io.out(line);
       return EXIT.cannotCheck;
     }
-    if (key.revokedAt !== undefined && Date.parse(envelope.payload.sealedAt) >= Date.parse(key.revokedAt)) {
+    if (signer.status === 'revoked') {
       io.out(
-        `${file}: refused — sealed on ${envelope.payload.sealedAt} by key ${fingerprint} (${key.deviceLabel} / ${key.auditor}), which was revoked on ${key.revokedAt}`,
+        `${file}: refused — sealed on ${envelope.payload.sealedAt} by key ${fingerprint} (${signer.deviceLabel} / ${signer.auditor}), which was revoked on ${signer.revokedAt}`,
       );
       return EXIT.tampered;
     }
     io.out(`${file}: valid — ${pages}`);
-    const label = `${key.deviceLabel} / ${key.auditor} (enrolled ${key.enrolledAt}${key.revokedAt ? `, revoked ${key.revokedAt}` : ''})`;
+    const label = `${signer.deviceLabel} / ${signer.auditor} (enrolled ${signer.enrolledAt}${signer.revokedAt ? `, revoked ${signer.revokedAt}` : ''})`;
     for (const line of sealedValues(envelope, label, timeZone)) io.out(line);
     return EXIT.valid;
   }
+  if (options.requireSigner) {
+    io.out(`${file}: intact, signer unknown — ${pages}; key ${fingerprint} was not checked against a key register: ${UNKNOWN_SIGNER_HINT}`);
+    for (const line of sealedValues(envelope, 'NOT CHECKED', timeZone)) io.out(line);
+    return EXIT.cannotCheck;
+  }
   const signer = await options.describeSigner?.(fingerprint, envelope);
-  io.out(
-    `${file}: valid — the pages show exactly what the seal says (re-made byte for byte by renderer version ${String(version)})`,
-  );
+  io.out(`${file}: valid — ${pages}`);
   for (const line of sealedValues(envelope, signer, timeZone)) io.out(line);
   return EXIT.valid;
-}
-
-const XML_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-/**
- * The JSON embedded between markers: written as it is (XML-escaped in the XMP block) since renderer 3,
- * as base64 before. A JSON text starts with "{", which base64 never does.
- */
-export function decodeEmbeddedJson(embedded: string): unknown {
-  const text = embedded.trim();
-  try {
-    if (!text.startsWith('{')) return JSON.parse(Buffer.from(text, 'base64').toString('utf8'));
-    const unescaped = text.replace(
-      /&(?:#x([0-9a-f]+)|#(\d+)|(amp|lt|gt|quot|apos));/gi,
-      (entity, hex?: string, dec?: string, name?: string) =>
-        hex !== undefined
-          ? String.fromCodePoint(parseInt(hex, 16))
-          : dec !== undefined
-            ? String.fromCodePoint(Number(dec))
-            : (XML_ENTITIES[(name ?? '').toLowerCase()] ?? entity),
-    );
-    const parsed: unknown = JSON.parse(unescaped);
-    return parsed;
-  } catch {
-    return undefined;
-  }
-}
-
-type RecordRead = { kind: 'absent' } | { kind: 'damaged' } | { kind: 'found'; value: RendererRecord };
-
-function readRendererRecord(pdf: Uint8Array): RecordRead {
-  const embedded = findBetweenMarkers(pdf, RENDERER_BEGIN, RENDERER_END);
-  if (embedded === undefined) return { kind: 'absent' };
-  const parsed = rendererRecordSchema.safeParse(decodeEmbeddedJson(embedded));
-  return parsed.success ? { kind: 'found', value: parsed.data } : { kind: 'damaged' };
-}
-
-/** The sealed images, found in the PDF by their sealed SHA-256: a missing one is a swapped image. */
-function imagesOfSeal(
-  envelope: SealedEnvelope,
-  pdf: Uint8Array,
-): { byId: Map<string, Uint8Array>; findings: { what: string; message: string }[] } {
-  const byHash = new Map(jpegImages(pdf).map((image) => [image.sha256, image.bytes]));
-  const byId = new Map<string, Uint8Array>();
-  const findings: { what: string; message: string }[] = [];
-  for (const blob of envelope.payload.blobs) {
-    const bytes = byHash.get(blob.sha256);
-    if (bytes) byId.set(blob.id, bytes);
-    else
-      findings.push({
-        what: blob.kind,
-        message: `${blob.kind === 'photo' ? `photo of unit ${blob.unitId ?? '?'}` : `${blob.role ?? ''} signature`} is not the sealed image`,
-      });
-  }
-  return { byId, findings };
-}
-
-type FontsFound =
-  { ok: true; value: { subset: SheetFont; fallback?: SheetFont } } | { ok: false; missing: FontIdentity };
-
-/** The recorded fonts, found by hash among the fonts this machine has; the recorded names are used as written. */
-async function findRecordedFonts(record: RendererRecord, extraFiles: readonly string[]): Promise<FontsFound> {
-  const candidates = [SUBSET_FONT_PATH, DEFAULT_FALLBACK_FONT, SYSTEM_FALLBACK_FONT, ...extraFiles];
-  const wanted = [record.fonts.subset, record.fonts.fallback].filter((f) => f !== undefined);
-  const found = new Map<string, Uint8Array>();
-  for (const path of candidates) {
-    if (wanted.every((f) => found.has(f.sha256))) break;
-    if (!existsSync(path)) continue;
-    let bytes: Uint8Array;
-    try {
-      // jsPDF was given the single font extracted from a collection, so that is what was hashed.
-      bytes = await readFontFile(path);
-    } catch {
-      continue;
-    }
-    found.set(fontIdentity({ name: path, bytes }).sha256, bytes);
-  }
-  const load = (identity: FontIdentity): SheetFont | undefined => {
-    const bytes = found.get(identity.sha256);
-    return bytes ? { name: identity.name, bytes } : undefined;
-  };
-  const subset = load(record.fonts.subset);
-  if (!subset) return { ok: false, missing: record.fonts.subset };
-  if (!record.fonts.fallback) return { ok: true, value: { subset } };
-  const fallback = load(record.fonts.fallback);
-  if (!fallback) return { ok: false, missing: record.fonts.fallback };
-  return { ok: true, value: { subset, fallback } };
-}
-
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
-  a.length === b.length && Buffer.compare(a, b) === 0;
-
-/** Undefined when the file is the re-made sheet exactly; otherwise what differs, for the reader. */
-function compareWithRemade(expected: Uint8Array, actual: Uint8Array): string | undefined {
-  if (sameBytes(expected, actual)) return undefined;
-  const pages = differingPages(expected, actual);
-  if (actual.length > expected.length && sameBytes(expected, actual.subarray(0, expected.length))) {
-    const extra = actual.length - expected.length;
-    return `appended: the PDF was changed after it was made (${String(extra)} bytes appended after the sheet${pages ? `; a PDF reader shows them: ${pages}` : ''})`;
-  }
-  return `pages: the pages do not show what the seal says (${pages ?? 'the page drawing is the same, but the fonts, images or document data differ'})`;
-}
-
-/** "page 2 of 3 differs", "pages 1, 3 of 3 differ", or undefined when every page draws the same. */
-function differingPages(expected: Uint8Array, actual: Uint8Array): string | undefined {
-  const want = pageContents(expected);
-  const have = pageContents(actual);
-  if (want.length !== have.length)
-    return `the sheet has ${String(have.length)} page(s) where the seal's has ${String(want.length)}`;
-  const differ = want.flatMap((page, i) => (sameBytes(page, have[i] ?? new Uint8Array()) ? [] : [i + 1]));
-  if (differ.length === 0) return undefined;
-  return differ.length === 1
-    ? `page ${String(differ[0])} of ${String(want.length)} differs`
-    : `pages ${differ.join(', ')} of ${String(want.length)} differ`;
 }

@@ -57,6 +57,7 @@ import {
   trendQuerySchema,
   trendSchema,
 } from '../../domain/wire';
+import { sheetVerdictSchema, verifySealAnswerSchema, verifySealBodySchema } from '../../domain/wire';
 
 export interface ApiResponseDoc {
   readonly description: string;
@@ -224,6 +225,37 @@ export const API_ROUTES = {
       429: error('Its audits do not fit in your account’s upload limit this minute; none was taken in. The Retry-After header says when to send the same file again'),
       401: UNAUTHENTICATED,
       403: FORBIDDEN,
+    },
+  },
+  verifySheet: {
+    method: 'post',
+    path: '/api/verify',
+    summary: 'Check a score sheet PDF: is it exactly the sealed sheet, what does the seal say, who signed (anyone)',
+    access: 'public',
+    description:
+      'The verification page (#/verify) sends the PDF here. The sheet is re-made from its embedded seal, images and recorded fonts and compared byte for byte, by the same code as `ducha verify`. The signer is named only when the seal’s signature holds. Limited per address (re-making costs CPU).',
+    body: { description: 'The PDF file exactly', contentTypes: ['application/pdf', 'application/octet-stream'] },
+    responses: {
+      200: { description: 'The verdict: sheet intact / tampered / unsigned / cannot-check, the sealed record and the signer', schema: sheetVerdictSchema },
+      413: error('Larger than a score sheet can be (32 MiB)'),
+      415: error('Not sent as application/pdf or application/octet-stream'),
+      422: error('Not a readable PDF'),
+      429: error('Too many checks from this address this minute; the Retry-After header says when to try again'),
+    },
+  },
+  verifySeal: {
+    method: 'post',
+    path: '/api/verify/seal',
+    summary: 'Who a sealing key belongs to, for a seal whose signature holds (anyone)',
+    access: 'public',
+    description:
+      'What `ducha verify --server` asks after checking a sheet or bundle itself. Only a valid seal names its key’s owner, so the key register cannot be listed by asking. Limited per address.',
+    body: { description: 'The sealed envelope', contentTypes: ['application/json'], schema: verifySealBodySchema },
+    responses: {
+      200: { description: 'Enrolled (with device and auditor), revoked before it sealed, or not enrolled', schema: verifySealAnswerSchema },
+      400: error('Not { envelope }'),
+      422: error('Not a sealed envelope, or its signature does not hold'),
+      429: error('Too many checks from this address this minute'),
     },
   },
   backup: {

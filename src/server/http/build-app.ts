@@ -22,6 +22,11 @@ import { openApiDocument } from './openapi';
 import { isDatabaseUnavailable } from '../db/database-unavailable';
 import { replyError } from './reply-error';
 import { isAppRoute, registerStaticApp } from './static-app';
+import { AddressRateLimiter } from '../auth/address-rate-limit';
+import { verifyRoutes } from './verify-routes';
+
+/** Sheet checks one address may ask for per minute: a person checks a few; re-making one costs a second of CPU. */
+const VERIFY_PER_MINUTE = 30;
 
 export const SERVER_VERSION = z
   .object({ version: z.string() })
@@ -34,6 +39,8 @@ export interface AppOptions {
   readonly maxImageBytes: number;
   /** Sealed audits one account may send per minute (429 beyond). */
   readonly uploadsPerMinute: number;
+  /** Public sheet checks per client address per minute (default 30). */
+  readonly verifyPerMinute?: number;
   readonly logger: FastifyServerOptions['logger'];
   /**
    * Reverse proxies whose X-Forwarded-For (the client address the sign-in throttle counts by) and
@@ -130,5 +137,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(headOfficeRoutes(services));
   await app.register(rankingRoutes(services));
   await app.register(backupRoutes(services));
+  await app.register(verifyRoutes(services, new AddressRateLimiter(options.verifyPerMinute ?? VERIFY_PER_MINUTE)));
   return app;
 }

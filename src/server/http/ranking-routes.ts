@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { RowIssue } from '../../domain/head-office';
 import { kpiHistoryQuerySchema, kpiUploadQuerySchema, monthQuerySchema } from '../../domain/wire';
-import { loadSheetFonts, DEFAULT_FALLBACK_FONT } from '../../cli/sheet-fonts';
+import { loadSheetFonts, DEFAULT_FALLBACK_FONT } from '../../verify/sheet-fonts';
 import { rankingCsv } from '../../report/ranking/ranking-csv';
 import { renderRankingReport } from '../../report/ranking/render-ranking-report';
 import { recordAuditEvent } from '../auth/audit-log';

@@ -1,3 +1,6 @@
+// A folder-backed intake repository, kept only so the domain's trust tests (tampered bundles, legacy seals,
+// unknown rubrics) keep running against a store of their own: the CLI no longer has a store (head office is the
+// server), so nothing in src uses this. It was src/cli/file-store.ts.
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,8 +27,8 @@ import {
   type SealedAuditFile,
   type StoredRevision,
   type ValidEntry,
-} from '../domain/head-office';
-import { writeDurably, writeManyDurably, type DurableFile } from '../server/store/durable-file';
+} from '../../src/domain/head-office';
+import { writeDurably, writeManyDurably, type DurableFile } from '../../src/server/store/durable-file';
 
 const indexSchema = z.strictObject({ version: z.literal(1), accepted: z.array(storedRevisionSchema) });
 const keysFileSchema = z.strictObject({ version: z.literal(1), keys: z.array(enrolledKeySchema) });
