@@ -181,6 +181,25 @@ export interface AuditLogTable {
   detail: Json;
 }
 
+/** Head office handing an accepted revision to another auditor, who alone may correct it from then on. */
+export interface HandOversTable {
+  id: Generated<number>;
+  audit_id: string;
+  lineage_id: string;
+  to_user_id: number;
+  reason: string;
+  by_user_id: number;
+  at: Timestamp;
+}
+
+/** A nonce a tablet must sign to enrol its key: bound to one session, short-lived, deleted when used. */
+export interface EnrolmentChallengesTable {
+  nonce: string;
+  session_hash: string;
+  user_id: number;
+  expires_at: Timestamp;
+}
+
 export interface Database {
   schema_migrations: SchemaMigrationsTable;
   device_keys: DeviceKeysTable;
@@ -197,4 +216,6 @@ export interface Database {
   audit_log: AuditLogTable;
   envelope_images: EnvelopeImagesTable;
   image_uploads: ImageUploadsTable;
+  hand_overs: HandOversTable;
+  enrolment_challenges: EnrolmentChallengesTable;
 }

@@ -20,6 +20,7 @@ import { imageRoutes } from './image-routes';
 import { openApiDocument } from './openapi';
 import { replyError } from './reply-error';
 import { isAppRoute, registerStaticApp } from './static-app';
+import { handOverRoutes } from './hand-over-routes';
 
 export const SERVER_VERSION = z
   .object({ version: z.string() })
@@ -110,6 +111,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(sessionRoutes(services));
   await app.register(userRoutes(services));
   await app.register(deviceRoutes(services));
+  await app.register(handOverRoutes(services));
   await app.register(auditLogRoutes(services));
   await app.register(bundleRoutes(services, uploads));
   await app.register(downSyncRoutes(services));
