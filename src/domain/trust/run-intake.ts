@@ -50,7 +50,7 @@ export interface IntakeLookup {
    * Head office's hand-overs of accepted revisions in the lineages asked for, oldest first: the correction of
    * that revision may then come from the new owner only. Only head office (the server) records them.
    */
-  readonly handOvers?: readonly { readonly auditId: string; readonly toOwner: string }[];
+  readonly handOvers?: readonly { readonly auditId: string; readonly toOwner: string; readonly at: string }[];
 }
 
 export interface IntakeChanges {
@@ -232,7 +232,12 @@ async function decideAll(
       for (const o of more.keyOwners ?? []) owners.set(o.keyId, o.owner);
     }
     const ownerOf = (keyId: string) => ownerOfKey(keyId, keys.get(keyId), owners.get(keyId));
-    const handedOver = new Map((found.handOvers ?? []).map((h) => [h.auditId, h.toOwner]));
+    // Only hand-overs made before the revision arrived: a rebuild (reindex) replays each arrival against what
+    // head office had decided by then, so it reaches the decision the upload got.
+    const arrivedAt = Date.parse(options.now());
+    const handedOver = new Map(
+      (found.handOvers ?? []).filter((h) => Date.parse(h.at) <= arrivedAt).map((h) => [h.auditId, h.toOwner]),
+    );
     const rubrics = new Set(found.knownRubrics);
     const changes: {
       accept: IntakeChanges['accept'][number][];

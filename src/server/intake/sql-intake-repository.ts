@@ -35,7 +35,7 @@ const lookupRowSchema = z.object({
       user_id: z.number().int().nullable(),
     }),
   ),
-  handOvers: z.array(z.object({ auditId: z.string(), toUserId: z.number().int() })),
+  handOvers: z.array(z.object({ auditId: z.string(), toUserId: z.number().int(), at: z.string() })),
   anyHeldInScope: z.boolean(),
 });
 
@@ -122,7 +122,7 @@ export class SqlIntakeRepository implements IntakeRepository {
                    'device_label', device_label, 'auditor', auditor, 'enrolled_at', enrolled_at,
                    'revoked_at', revoked_at, 'revoked_reason', revoked_reason, 'user_id', user_id)), '[]'::json)
                  from device_keys where key_id = any(${[...keyIds]}::text[])),
-        'handOvers', (select coalesce(json_agg(json_build_object('auditId', audit_id, 'toUserId', to_user_id) order by id), '[]'::json)
+        'handOvers', (select coalesce(json_agg(json_build_object('auditId', audit_id, 'toUserId', to_user_id, 'at', at) order by id), '[]'::json)
                       from hand_overs where lineage_id = any(${[...lineageIds]}::text[])),
         'anyHeldInScope', exists(select 1 from held_entries where lineage_id = any(${[...(lineages ?? [])]}::text[]))
       ) as found`.execute(this.trx);
@@ -145,7 +145,7 @@ export class SqlIntakeRepository implements IntakeRepository {
       // A correction belongs to the account a key is enrolled to; a key enrolled by hand to no account
       // stands for the auditor named beside it (the domain's default).
       keyOwners: found.keys.flatMap((k) => (k.user_id === null ? [] : [{ keyId: k.key_id, owner: accountOwner(k.user_id) }])),
-      handOvers: found.handOvers.map((h) => ({ auditId: h.auditId, toOwner: accountOwner(h.toUserId) })),
+      handOvers: found.handOvers.map((h) => ({ auditId: h.auditId, toOwner: accountOwner(h.toUserId), at: new Date(h.at).toISOString() })),
       knownRubrics: rubricFingerprints.filter((f) => isShippedRubric(f) || known.has(f)),
     };
   }
