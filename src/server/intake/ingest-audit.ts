@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { holdReasonSchema, type HoldReason, type Issue, type StoredRevision, type TamperFinding } from '../../domain/head-office';
 import type { ServerServices } from '../services';
-import { judgeEnvelope, type MissingImage } from './judge-envelope';
+import { judgeEnvelope, type ImageNamingScope, type MissingImage } from './judge-envelope';
 import { takeIn } from './take-in';
 
 export type IngestOutcome =
@@ -38,6 +38,11 @@ export type IngestOutcome =
 export interface IngestOptions {
   /** Asked once the seal is verified, before anything is written: a reason refuses the upload. */
   readonly authorise?: (signer: string) => Promise<string | undefined>;
+  /**
+   * Which named images the sender may name: sealing a hash one never sent would otherwise grant reading it
+   * (GET /api/images follows the audits) and confirm that it exists. Absent: any stored image (reindex).
+   */
+  readonly mayName?: ImageNamingScope;
 }
 
 /** The same seal already here: nothing to write, nothing to decide. One statement: it runs on every upload. */
@@ -76,7 +81,7 @@ export async function ingestAudit(
   source: string,
   options: IngestOptions = {},
 ): Promise<IngestOutcome> {
-  const judgement = await judgeEnvelope(bytes, services.blobs);
+  const judgement = await judgeEnvelope(bytes, services.blobs, options.mayName);
   if (judgement.kind !== 'valid') return judgement;
   const { entry } = judgement;
   const { audit } = entry.envelope.payload;
