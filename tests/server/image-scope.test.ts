@@ -110,8 +110,9 @@ describe.each(BACKENDS)('who may read which image (GET /api/images/{sha256}), on
     expect((await putImage(auditorA, loose)).status).toBe(201);
     const reads = await Promise.all([auditorA, auditorB, managerA, managerB, admin].map(async (c) => (await readImage(c, sha256Hex(loose))).status));
     expect(reads).toEqual([200, 404, 404, 404, 200]);
-    // Sending the same bytes again proves having them: the second sender may read them too.
-    expect((await putImage(auditorB, loose)).status).toBe(200);
+    // Sending the same bytes again proves having them: the second sender may read them too. New to them, so
+    // 201: a 200 would tell B that someone else had sent these bytes.
+    expect((await putImage(auditorB, loose)).status).toBe(201);
     expect((await readImage(auditorB, sha256Hex(loose))).status).toBe(200);
   });
 
