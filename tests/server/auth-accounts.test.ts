@@ -143,6 +143,8 @@ describe.each(BACKENDS)('accounts, enrolled tablets and refused uploads, on %s',
 
   it('answers 429 with Retry-After once an account has sent more audits this minute than the server takes (4 here)', async () => {
     const busy = await signedInAs(server, 'auditor', { username: 'busy' });
+    // Busy's own uploads name images busy must have sent: another account's upload of them no longer counts.
+    await putFixtureImages(busy);
     const tablet = await nodeSigner();
     expect((await enrolOverHttp(busy, tablet, await keyFileOf(tablet, '平板 5'))).status).toBe(201);
     const statuses: number[] = [];

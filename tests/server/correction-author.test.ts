@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { keyId, writeBundleV2, type Audit, type SealedEnvelope, type SealSigner } from '../../src/domain/head-office';
 import { reindex } from '../../src/server/intake/reindex';
 import { startServer, type RunningServer } from '../../src/server/start-server';
@@ -42,8 +43,8 @@ describe.each(BACKENDS)('a correction belongs to its author unless head office h
 
   const rankedPercent = async (site: string) => {
     const answer = await getJson(`${server.url}/api/head-office/ranking?${new URLSearchParams(NOVEMBER).toString()}`, admin);
-    const ranking = getAt(answer.body, ['ranking']);
-    const row = Array.isArray(ranking) ? ranking.find((r) => getAt(r, ['siteName']) === site) : undefined;
+    const ranking = z.array(z.unknown()).parse(getAt(answer.body, ['ranking']));
+    const row = ranking.find((r) => getAt(r, ['siteName']) === site);
     return getAt(row, ['averagePercentTenths']);
   };
 

@@ -96,6 +96,12 @@ describe.each(BACKENDS)('schema migrations on %s', (backendName) => {
     for (const table of ['envelope_images', 'image_uploads']) expect(tables).toContain(table);
   });
 
+  it('1e. adds hand-overs and enrolment challenges (trust rules)', async () => {
+    expect(await migrate(open.db, MIGRATIONS.filter((m) => m.version <= 5))).toEqual({ applied: [5], version: 5 });
+    const tables = await tableNames(open);
+    for (const table of ['hand_overs', 'enrolment_challenges']) expect(tables).toContain(table);
+  });
+
   it('2. does nothing when run again', async () => {
     expect(await migrate(open.db)).toEqual({ applied: [], version: MIGRATIONS.length });
   });

@@ -212,7 +212,7 @@ describe.each(BACKENDS)('migration 4 (image read scope) from a release-3 databas
       const versions = await sql<{ v: number }>`select max(version)::int as v from schema_migrations`.execute(open.db);
       expect(versions.rows).toEqual([{ v: 3 }]);
 
-      expect(await migrate(open.db, MIGRATIONS, blobs)).toEqual({ applied: [4], version: 4 });
+      expect(await migrate(open.db, MIGRATIONS.filter((m) => m.version <= 4), blobs)).toEqual({ applied: [4], version: 4 });
       const listed = await open.db
         .selectFrom('envelope_images')
         .select(['envelope_sha256', 'image_sha256'])

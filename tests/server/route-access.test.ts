@@ -75,7 +75,8 @@ const CASES: Readonly<Record<Exclude<keyof typeof API_ROUTES, DownSyncRoute>, Ca
   openapi: { request: () => ({ method: 'GET', path: '/api/openapi.json' }), expected: everyone(200) },
   putImage: {
     request: () => ({ method: 'PUT', path: `/api/images/${sha256Hex(photoRed)}`, bytes: photoRed }),
-    expected: statuses(401, 200, 200, 403, 403, 200),
+    // 201 where the bytes are new to that sender, whoever sent them before: a 200 would confirm someone else had.
+    expected: statuses(401, 200, 201, 403, 403, 201),
   },
   // Named by the audit (its site's manager reads it) and sent by both auditors (the other one just above):
   // only the manager of another site is told it is not there.
