@@ -153,6 +153,12 @@ export {
   type KeyFileContent,
 } from './trust/device-key-file';
 export {
+  enrolmentProofSchema,
+  isEnrolmentProofValid,
+  proveEnrolment,
+  type EnrolmentProof,
+} from './trust/enrolment-proof';
+export {
   auditFactFromEnvelope,
   auditFactSchema,
   factSummarySchema,

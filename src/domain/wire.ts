@@ -4,6 +4,7 @@ export * from './wire/accounts';
 export * from './wire/audits';
 export * from './wire/auth';
 export * from './wire/downsync';
+export * from './wire/hand-over';
 export * from './wire/head-office';
 export * from './wire/head-office-filter';
 export * from './wire/received-audits';

@@ -14,6 +14,7 @@ import {
 } from '../../src/domain/wire';
 import type { SignedIn } from '../server/support/sessions';
 import { nodeSigner } from '../support/sealed-audit';
+import { enrolOverHttp } from '../server/support/uploads';
 import { launch, newProfileDir } from './support/browser';
 import { eventually, repoRoot, text } from './support/pages';
 import { startRealServer, type Account, type RealServer } from './support/real-server';
@@ -215,19 +216,16 @@ describe('head office’s admin screens against the real server', () => {
   it('revokes a device key an auditor enrolled, with a reason, after confirming', async () => {
     const auditor = await server.createUser('auditor', { displayName: '钱督查' });
     const session = await server.signIn(auditor);
-    const file = await makeDeviceKeyFile(await nodeSigner(), {
+    const tablet = await nodeSigner();
+    const file = await makeDeviceKeyFile(tablet, {
       deviceLabel: '前台平板 7',
       auditor: '钱督查',
       createdAt: '2026-11-30T08:00:00.000Z',
     });
     if (!file.ok) throw new Error(JSON.stringify(file.issues));
-    const enrolled = await fetch(`${server.origin}/api/devices`, {
-      method: 'POST',
-      headers: { ...session.headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ keyFile: file.value }),
-    });
+    const enrolled = await enrolOverHttp(session, tablet, file.value);
     expect(enrolled.status).toBe(201);
-    const device = deviceSchema.parse(await enrolled.json());
+    const device = deviceSchema.parse(enrolled.body);
 
     await openAdmin(page, 'devices');
     const row = page.getByTestId(`admin-device-row-${device.keyId}`);

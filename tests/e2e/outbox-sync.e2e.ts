@@ -3,7 +3,7 @@ import type { BrowserContext } from 'playwright-core';
 import { deviceListSchema } from '../../src/domain/wire';
 import { makeDeviceKeyFile } from '../../src/domain/index';
 import { nodeSigner } from '../support/sealed-audit';
-import { call, freshAudit, postAudit, putFixtureImages, seal } from '../server/support/uploads';
+import { call, enrolOverHttp, freshAudit, postAudit, putFixtureImages, seal } from '../server/support/uploads';
 import { killBrowser, launch, newProfileDir } from './support/browser';
 import { eventually, text } from './support/pages';
 import { startRealServer, type RealServer } from './support/real-server';
@@ -192,7 +192,7 @@ describe('every finalised audit reaches the server by itself', () => {
     const otherKey = await nodeSigner();
     const keyFile = await makeDeviceKeyFile(otherKey, { deviceLabel: '备用平板', auditor: '冯赟', createdAt: new Date().toISOString() });
     if (!keyFile.ok) throw new Error(JSON.stringify(keyFile.issues));
-    expect((await call(api, 'POST', '/api/devices', { keyFile: keyFile.value })).status).toBe(201);
+    expect((await enrolOverHttp(api, otherKey, keyFile.value)).status).toBe(201);
     const audit = freshAudit({ site: '龙湖·春江郦城' });
     const theirs = await seal({ ...audit, id: conflicted, lineageId: conflicted }, otherKey);
     await putFixtureImages(api);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT, verifyCommand } from '../../src/cli/commands/verify';
 import { makeDeviceKeyFile, siteKeyOf, type Audit } from '../../src/domain/index';
 import { nodeSigner } from '../support/sealed-audit';
-import { call, freshAudit, postAudit, putFixtureImages, seal } from '../server/support/uploads';
+import { enrolOverHttp, freshAudit, postAudit, putFixtureImages, seal } from '../server/support/uploads';
 import { launch, newProfileDir } from './support/browser';
 import { eventually } from './support/pages';
 import { startRealServer, type Account, type RealServer } from './support/real-server';
@@ -40,7 +40,7 @@ describe('a 管理处负责人 signed in sees their own sites’ audits only, an
     const tablet = await nodeSigner();
     const keyFile = await makeDeviceKeyFile(tablet, { deviceLabel: '前台平板 3', auditor: '王小明', createdAt: '2026-11-01T00:00:00.000Z' });
     if (!keyFile.ok) throw new Error(JSON.stringify(keyFile.issues));
-    expect((await call(auditor, 'POST', '/api/devices', { keyFile: keyFile.value })).status).toBe(201);
+    expect((await enrolOverHttp(auditor, tablet, keyFile.value)).status).toBe(201);
     await putFixtureImages(auditor);
     for (const audit of [a20, a24, b23]) expect((await postAudit(auditor, await seal(audit, tablet))).status).toBe(201);
     manager = await server.createUser('site-manager', { displayName: '李国强', siteKeys: [siteKeyOf({ name: SITE_A })] });

@@ -6,7 +6,7 @@ import { nodeSigner } from '../support/sealed-audit';
 import { getAt } from '../support/trust';
 import { BACKENDS, useBackend } from './support/backends';
 import { signedInAs, signIn, TEST_PASSWORD, type SignedIn } from './support/sessions';
-import { call, freshAudit, postAudit, putFixtureImages, seal } from './support/uploads';
+import { call, enrolmentBody, enrolOverHttp, freshAudit, postAudit, putFixtureImages, seal } from './support/uploads';
 
 async function keyFileOf(signer: SealSigner, deviceLabel: string) {
   const file = await makeDeviceKeyFile(signer, { deviceLabel, auditor: '平板上填的名字', createdAt: '2026-11-01T00:00:00.000Z' });
@@ -43,7 +43,7 @@ describe.each(BACKENDS)('accounts, enrolled tablets and refused uploads, on %s',
 
   it('enrols a tablet key to the auditor who signs in on it, once; nobody else can take it', async () => {
     const keyFile = await keyFileOf(wangTablet, '前台平板 3');
-    const enrolled = await call(wang, 'POST', '/api/devices', { keyFile });
+    const enrolled = await enrolOverHttp(wang, wangTablet, keyFile);
     expect(enrolled.status).toBe(201);
     expect([getAt(enrolled.body, ['username']), getAt(enrolled.body, ['auditor']), getAt(enrolled.body, ['deviceLabel'])]).toEqual([
       'wang',
@@ -53,11 +53,12 @@ describe.each(BACKENDS)('accounts, enrolled tablets and refused uploads, on %s',
     const keyId = String(getAt(enrolled.body, ['keyId']));
     wangKeyId = keyId;
     expect(getAt(enrolled.body, ['fingerprint'])).toBe(shortKeyId(keyId));
-    expect((await call(wang, 'POST', '/api/devices', { keyFile })).status).toBe(200);
-    const stolen = await call(zhang, 'POST', '/api/devices', { keyFile });
+    expect((await enrolOverHttp(wang, wangTablet, keyFile)).status).toBe(200);
+    // The same tablet signed in as another account (it holds the key): still wang's until an admin revokes it.
+    const stolen = await enrolOverHttp(zhang, wangTablet, keyFile);
     expect([stolen.status, getAt(stolen.body, ['error', 'message'])]).toEqual([409, expect.stringMatching(/already enrolled to wang/)]);
     // A key file changed on the way (another auditor's name swapped in) no longer verifies.
-    const forged = await call(zhang, 'POST', '/api/devices', { keyFile: { ...keyFile, deviceLabel: '张三的平板' } });
+    const forged = await call(zhang, 'POST', '/api/devices', await enrolmentBody(zhang, wangTablet, { ...keyFile, deviceLabel: '张三的平板' }));
     expect([forged.status, getAt(forged.body, ['error', 'path'])]).toEqual([400, 'keyFile.signature']);
     const register = await call(admin, 'GET', '/api/devices');
     expect(getAt(register.body, ['devices'])).toEqual([expect.objectContaining({ keyId, username: 'wang', revokedAt: null })]);
@@ -88,7 +89,7 @@ describe.each(BACKENDS)('accounts, enrolled tablets and refused uploads, on %s',
 
   it('lets an admin revoke a tablet key: what it seals afterwards is refused, and the revocation is logged', async () => {
     const lost = await nodeSigner();
-    const enrolled = await call(wang, 'POST', '/api/devices', { keyFile: await keyFileOf(lost, '遗失的平板') });
+    const enrolled = await enrolOverHttp(wang, lost, await keyFileOf(lost, '遗失的平板'));
     const keyId = String(getAt(enrolled.body, ['keyId']));
     const revoked = await call(admin, 'POST', `/api/devices/${keyId}/revoke`, { reason: '平板遗失' });
     expect([revoked.status, getAt(revoked.body, ['revokedReason'])]).toEqual([200, '平板遗失']);
@@ -97,7 +98,7 @@ describe.each(BACKENDS)('accounts, enrolled tablets and refused uploads, on %s',
     const after = await postAudit(wang, await seal(freshAudit(), lost, { sealedAt: new Date(Date.now() + 60_000).toISOString() }));
     expect([after.status, getAt(after.body, ['error', 'code'])]).toEqual([422, 'revoked-key']);
     // A revoked key is never enrolled again, not even by its auditor.
-    expect((await call(wang, 'POST', '/api/devices', { keyFile: await keyFileOf(lost, '遗失的平板') })).status).toBe(409);
+    expect((await enrolOverHttp(wang, lost, await keyFileOf(lost, '遗失的平板'))).status).toBe(409);
     expect(await auditLog(admin, 'device-revoked')).toEqual([expect.objectContaining({ actorUsername: 'hq.admin', target: keyId })]);
   });
 
@@ -142,8 +143,10 @@ describe.each(BACKENDS)('accounts, enrolled tablets and refused uploads, on %s',
 
   it('answers 429 with Retry-After once an account has sent more audits this minute than the server takes (4 here)', async () => {
     const busy = await signedInAs(server, 'auditor', { username: 'busy' });
+    // Busy's own uploads name images busy must have sent: another account's upload of them no longer counts.
+    await putFixtureImages(busy);
     const tablet = await nodeSigner();
-    expect((await call(busy, 'POST', '/api/devices', { keyFile: await keyFileOf(tablet, '平板 5') })).status).toBe(201);
+    expect((await enrolOverHttp(busy, tablet, await keyFileOf(tablet, '平板 5'))).status).toBe(201);
     const statuses: number[] = [];
     let retryAfter = '';
     for (let i = 0; i < 5; i++) {

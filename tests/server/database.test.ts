@@ -104,6 +104,12 @@ describe.each(BACKENDS)('schema migrations on %s', (backendName) => {
     expect(shipped).toEqual([{ definition_id: 'monthly', published_by: 'ducha (shipped)' }]);
   });
 
+  it('1f. adds hand-overs and enrolment challenges (trust rules)', async () => {
+    expect(await migrate(open.db, MIGRATIONS.filter((m) => m.version <= 6))).toEqual({ applied: [6], version: 6 });
+    const tables = await tableNames(open);
+    for (const table of ['hand_overs', 'enrolment_challenges']) expect(tables).toContain(table);
+  });
+
   it('2. does nothing when run again', async () => {
     expect(await migrate(open.db)).toEqual({ applied: [], version: MIGRATIONS.length });
   });

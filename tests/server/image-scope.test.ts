@@ -110,8 +110,9 @@ describe.each(BACKENDS)('who may read which image (GET /api/images/{sha256}), on
     expect((await putImage(auditorA, loose)).status).toBe(201);
     const reads = await Promise.all([auditorA, auditorB, managerA, managerB, admin].map(async (c) => (await readImage(c, sha256Hex(loose))).status));
     expect(reads).toEqual([200, 404, 404, 404, 200]);
-    // Sending the same bytes again proves having them: the second sender may read them too.
-    expect((await putImage(auditorB, loose)).status).toBe(200);
+    // Sending the same bytes again proves having them: the second sender may read them too. New to them, so
+    // 201: a 200 would tell B that someone else had sent these bytes.
+    expect((await putImage(auditorB, loose)).status).toBe(201);
     expect((await readImage(auditorB, sha256Hex(loose))).status).toBe(200);
   });
 
@@ -211,7 +212,7 @@ describe.each(BACKENDS)('migration 4 (image read scope) from a release-3 databas
       const versions = await sql<{ v: number }>`select max(version)::int as v from schema_migrations`.execute(open.db);
       expect(versions.rows).toEqual([{ v: 3 }]);
 
-      expect(await migrate(open.db, MIGRATIONS, blobs)).toEqual({ applied: [4], version: 4 });
+      expect(await migrate(open.db, MIGRATIONS.filter((m) => m.version <= 4), blobs)).toEqual({ applied: [4], version: 4 });
       const listed = await open.db
         .selectFrom('envelope_images')
         .select(['envelope_sha256', 'image_sha256'])

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeDeviceKeyFile, sha256Hex, type DeviceKeyFile } from '../../src/domain/index';
+import { makeDeviceKeyFile, proveEnrolment, sha256Hex, type DeviceKeyFile, type EnrolmentProof } from '../../src/domain/index';
+import { enrolmentChallengeSchema } from '../../src/domain/wire';
 import { API_ROUTES, type ApiRouteDoc } from '../../src/server/http/api-routes';
 import { startServer, type RunningServer } from '../../src/server/start-server';
 import { nodeSigner, photoRed } from '../support/sealed-audit';
@@ -26,7 +27,9 @@ interface Context {
   readonly otherManagerId: number;
   readonly otherSiteKey: string;
   readonly sacrificialUser: () => Promise<number>;
-  readonly freshKeyFile: () => Promise<DeviceKeyFile>;
+  readonly otherAuditorId: number;
+  /** A new key file with a challenge signed by its key, fetched in the actor's session (a made-up one where that is refused). */
+  readonly freshEnrolment: (actor: Actor) => Promise<{ keyFile: DeviceKeyFile; proof: EnrolmentProof }>;
   readonly freshEnrolledKey: () => Promise<string>;
   readonly unique: () => string;
   /** A second session of the actor's own account (sign-out revokes the one it is sent with). */
@@ -88,7 +91,8 @@ const CASES: Readonly<Record<Exclude<keyof typeof API_ROUTES, DownSyncRoute>, Ca
   openapi: { request: () => ({ method: 'GET', path: '/api/openapi.json' }), expected: everyone(200) },
   putImage: {
     request: () => ({ method: 'PUT', path: `/api/images/${sha256Hex(photoRed)}`, bytes: photoRed }),
-    expected: statuses(401, 200, 200, 403, 403, 200),
+    // 201 where the bytes are new to that sender, whoever sent them before: a 200 would confirm someone else had.
+    expected: statuses(401, 200, 201, 403, 403, 201),
   },
   // Named by the audit (its site's manager reads it) and sent by both auditors (the other one just above):
   // only the manager of another site is told it is not there.
@@ -143,9 +147,17 @@ const CASES: Readonly<Record<Exclude<keyof typeof API_ROUTES, DownSyncRoute>, Ca
     request: (c) => ({ method: 'PUT', path: `/api/users/${c.otherManagerId}/sites`, body: { siteKeys: [c.otherSiteKey] } }),
     expected: adminOnly(200),
   },
-  enrolDevice: {
-    request: async (c) => ({ method: 'POST', path: '/api/devices', body: { keyFile: await c.freshKeyFile() } }),
+  enrolmentChallenge: {
+    request: () => ({ method: 'POST', path: '/api/devices/challenge' }),
     expected: statuses(401, 201, 201, 403, 403, 403),
+  },
+  enrolDevice: {
+    request: async (c, actor) => ({ method: 'POST', path: '/api/devices', body: await c.freshEnrolment(actor) }),
+    expected: statuses(401, 201, 201, 403, 403, 403),
+  },
+  handOverAudit: {
+    request: (c) => ({ method: 'POST', path: `/api/audits/${c.auditId}/hand-over`, body: { toUserId: c.otherAuditorId, reason: '原稽核员离职' } }),
+    expected: adminOnly(201),
   },
   listDevices: { request: () => ({ method: 'GET', path: '/api/devices' }), expected: adminOnly(200) },
   revokeDevice: {
@@ -264,10 +276,18 @@ describe.each(BACKENDS)('who may call which route, on %s', (backendName) => {
       otherManagerId: otherManager.userId,
       otherSiteKey,
       sacrificialUser: async () => (await addUser(db, 'auditor')).userId,
-      freshKeyFile: async () => {
-        const file = await makeDeviceKeyFile(await nodeSigner(), { deviceLabel: '平板', auditor: '某人', createdAt: '2026-11-01T00:00:00.000Z' });
+      otherAuditorId: otherAuditor.userId,
+      freshEnrolment: async (actor) => {
+        const signer = await nodeSigner();
+        const file = await makeDeviceKeyFile(signer, { deviceLabel: '平板', auditor: '某人', createdAt: '2026-11-01T00:00:00.000Z' });
         if (!file.ok) throw new Error(JSON.stringify(file.issues));
-        return file.value;
+        const client = clients.get(actor) ?? anonymousApp(server.url);
+        const challenge = await send(client, { method: 'POST', path: '/api/devices/challenge' });
+        const parsed = enrolmentChallengeSchema.safeParse(challenge.body);
+        const proof = parsed.success
+          ? await proveEnrolment(signer, parsed.data.nonce, parsed.data.userId)
+          : { nonce: 'A'.repeat(43), signature: 'A'.repeat(86) };
+        return { keyFile: file.value, proof };
       },
       freshEnrolledKey: async () => (await enrol(db, await nodeSigner(), '某人')).keyId,
       unique: () => `${Date.now().toString(36)}-${(counter++).toString()}`,

@@ -102,6 +102,12 @@ interface Cast {
   readonly chainOne: SealedEnvelope;
   readonly chainTwo: SealedEnvelope;
   readonly afterRevocation: SealedEnvelope;
+  /** Another auditor's tablet (张三) and a second tablet of the first auditor (王小明). */
+  readonly otherAuthor: SealSigner;
+  readonly secondTablet: SealSigner;
+  readonly authoredOne: SealedEnvelope;
+  readonly byOtherAuthor: SealedEnvelope;
+  readonly bySecondTablet: SealedEnvelope;
 }
 
 async function makeCast(): Promise<Cast> {
@@ -116,7 +122,28 @@ async function makeCast(): Promise<Cast> {
   const chainTwo = await seal(revisionTwo(chainAudit), tablet, { previousHash: chainOne.hash });
   // Sealed the day after head office revokes the stranger's key (NOW).
   const afterRevocation = await seal(freshAudit({ site: '吊销后' }), stranger, { sealedAt: '2026-12-01T00:00:00.000Z' });
-  return { tablet, stranger, first, sameIdOtherSeal, byStranger, chainOne, chainTwo, afterRevocation };
+  const otherAuthor = await nodeSigner();
+  const secondTablet = await nodeSigner();
+  const authored = freshAudit({ site: '作者小区' });
+  const authoredOne = await seal(authored, tablet);
+  // Both chain to revision 1 exactly; only the second is its author's.
+  const byOtherAuthor = await seal(revisionTwo(authored), otherAuthor, { previousHash: authoredOne.hash });
+  const bySecondTablet = await seal(revisionTwo(authored), secondTablet, { previousHash: authoredOne.hash });
+  return {
+    tablet,
+    stranger,
+    first,
+    sameIdOtherSeal,
+    byStranger,
+    chainOne,
+    chainTwo,
+    afterRevocation,
+    otherAuthor,
+    secondTablet,
+    authoredOne,
+    byOtherAuthor,
+    bySecondTablet,
+  };
 }
 
 const allEnvelopes = (cast: Cast): SealedEnvelope[] => [
@@ -126,10 +153,13 @@ const allEnvelopes = (cast: Cast): SealedEnvelope[] => [
   cast.chainOne,
   cast.chainTwo,
   cast.afterRevocation,
+  cast.authoredOne,
+  cast.byOtherAuthor,
+  cast.bySecondTablet,
 ];
 
-async function enrolledKeyOf(signer: SealSigner, register: readonly EnrolledKey[]): Promise<EnrolledKey> {
-  const file = await makeDeviceKeyFile(signer, { deviceLabel: '前台平板 3', auditor: '王小明', createdAt: NOW });
+async function enrolledKeyOf(signer: SealSigner, register: readonly EnrolledKey[], auditor = '王小明'): Promise<EnrolledKey> {
+  const file = await makeDeviceKeyFile(signer, { deviceLabel: '前台平板 3', auditor, createdAt: NOW });
   if (!file.ok) throw new Error(JSON.stringify(file.issues));
   const content = await readDeviceKeyFile(JSON.parse(JSON.stringify(file.value)), nodeVerifier);
   if (!content.ok) throw new Error(JSON.stringify(content.issues));
@@ -211,6 +241,16 @@ function runContract(makeReceiver: (cast: Cast) => Promise<Receiver>): void {
     );
     expect(revokedLookup.accepted).toEqual([]);
     expect(revokedLookup.held).toEqual([]);
+  });
+
+  it('keeps a correction for its author: another auditor’s revision 2 is a conflict, the same auditor’s other tablet’s is stored', async () => {
+    const { authoredOne, byOtherAuthor, bySecondTablet, otherAuthor, secondTablet } = cast;
+    const idOf = (e: SealedEnvelope) => e.payload.audit.id;
+    await receiver.saveKey(await enrolledKeyOf(otherAuthor, [], '张三'));
+    await receiver.saveKey(await enrolledKeyOf(secondTablet, [], '王小明'));
+    expect(summary(await take(receiver, [authoredOne]))).toEqual({ ...none, accepted: [idOf(authoredOne)] });
+    expect(summary(await take(receiver, [byOtherAuthor]))).toEqual({ ...none, conflicts: [`${idOf(byOtherAuthor)}:${authoredOne.hash}`] });
+    expect(summary(await take(receiver, [bySecondTablet]))).toEqual({ ...none, accepted: [idOf(bySecondTablet)] });
   });
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { formatIssue, makeDeviceKeyFile } from '../../domain/index';
-import { deviceSchema, sessionSchema } from '../../domain/wire';
+import { formatIssue, makeDeviceKeyFile, proveEnrolment } from '../../domain/index';
+import { deviceSchema, enrolmentChallengeSchema, sessionSchema } from '../../domain/wire';
 import type { DuchaDb } from '../../storage/db';
 import { getDeviceSigner } from '../../storage/device-key';
 import { listOutbox, isUnsent, requeueCurable } from '../../storage/outbox';
@@ -27,7 +27,7 @@ const isoNow = () => new Date().toISOString();
 
 /**
  * Signs in (POST /api/session) and, for an auditor, enrols this device's key (POST /api/devices with the same key
- * file 设置 exports), then stores the link. A refused enrolment still signs in; its reason is kept for 设置 to show
+ * file 设置 exports, and a challenge from POST /api/devices/challenge signed by the key), then stores the link. A refused enrolment still signs in; its reason is kept for 设置 to show
  * and uploads from this key are refused by the server until it is resolved. Refusals that signing in cures go
  * back to waiting, and a pass starts.
  */
@@ -53,12 +53,16 @@ export async function signInToServer(db: DuchaDb, form: SignInForm): Promise<Sig
     if (!file.ok) {
       enrolmentRefused = { at: isoNow(), code: 'key-file', message: file.issues.map(formatIssue).join('; ') };
     } else {
-      const enrolled = await callApi(serverUrl, {
-        method: 'POST',
-        path: '/api/devices',
-        body: { json: { keyFile: file.value } },
-        schema: deviceSchema,
-      });
+      // The key file alone can be replayed by anyone who copies it: sign the server's fresh challenge with the key too.
+      const challenge = await callApi(serverUrl, { method: 'POST', path: '/api/devices/challenge', schema: enrolmentChallengeSchema });
+      const enrolled = challenge.ok
+        ? await callApi(serverUrl, {
+            method: 'POST',
+            path: '/api/devices',
+            body: { json: { keyFile: file.value, proof: await proveEnrolment(signer, challenge.value.nonce, challenge.value.userId) } },
+            schema: deviceSchema,
+          })
+        : challenge;
       if (enrolled.ok) enrolledKeyId = enrolled.value.keyId;
       else
         enrolmentRefused = {

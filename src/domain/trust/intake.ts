@@ -24,6 +24,13 @@ export interface IntakeFacts {
   readonly sameRevision: StoredRevision | undefined;
   /** The accepted revision n − 1 of the same lineage. */
   readonly predecessor: StoredRevision | undefined;
+  /** Whom the signing key is enrolled to (an account on the server, the register's auditor name elsewhere). */
+  readonly signerOwner: string;
+  /**
+   * Who may seal the correction of `predecessor`: whom its key is enrolled to, or the auditor head office
+   * handed it over to since. Undefined when there is no predecessor.
+   */
+  readonly predecessorAuthor: string | undefined;
 }
 
 export type HoldReason = 'unknown-key' | 'unknown-rubric' | 'missing-predecessor';
@@ -38,12 +45,26 @@ export type IntakeDecision =
 const instant = (iso: string): number => Date.parse(iso);
 
 /**
+ * The identity a key stands for when deciding authorship: the account it is enrolled to where the store knows
+ * accounts (the server says so in `accountOf`), else the auditor the register names; a key nobody enrolled
+ * (the receiving tablet's own) stands for itself only.
+ */
+export function ownerOfKey(keyId: string, key: { readonly auditor: string } | undefined, accountOf?: string): string {
+  if (accountOf !== undefined) return accountOf;
+  if (key !== undefined) return `auditor:${key.auditor.trim()}`;
+  return `key:${keyId}`;
+}
+
+/**
  * The one rule for what a receiver does with a verified sealed revision (app, CLI store and server alike):
  * - the same audit id again: unchanged if it is the same seal, else a conflict (never a replacement);
  * - sealed by a revoked key at or after its revocation: refused;
  * - sealed by a key nobody enrolled, or against a rubric nobody knows: held aside, not compared;
  * - revision n > 1 only continues the accepted revision n − 1 (same lineage, previousId and previousHash
- *   naming it exactly); without it the revision is held until it arrives, and anything else is a conflict.
+ *   naming it exactly); without it the revision is held until it arrives, and anything else is a conflict;
+ * - and a correction belongs to its author: revision n only continues revision n − 1 when its key is enrolled
+ *   to the same auditor (or to the one head office handed the audit over to); anyone else's is a conflict,
+ *   because reading an envelope is enough to chain to it and a chain alone proves nothing about who wrote it.
  */
 export function decideIntake(entry: ValidEntry, facts: IntakeFacts): IntakeDecision {
   const { payload, hash } = entry.envelope;
@@ -88,6 +109,12 @@ export function decideIntake(entry: ValidEntry, facts: IntakeFacts): IntakeDecis
       return {
         kind: 'conflict',
         message: `revision ${audit.revision} does not continue the revision ${previous.revision} held here (its predecessor's seal differs)`,
+        existing: previous,
+      };
+    if (facts.predecessorAuthor !== undefined && facts.predecessorAuthor !== facts.signerOwner)
+      return {
+        kind: 'conflict',
+        message: `revision ${audit.revision} is sealed by ${facts.key ? `a key of ${facts.key.auditor}` : 'another key'}, but revision ${previous.revision} belongs to another auditor: only its author corrects an audit, unless head office hands it over`,
         existing: previous,
       };
   }

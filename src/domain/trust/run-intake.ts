@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { bundleProblemSchema } from '../bundle/bundle-problem';
 import { checkBundleEntry, type EntryVerdict, type ValidEntry } from '../bundle/check-bundle';
 import type { SealVerifier } from '../seal/seal';
-import { decideIntake, type HoldReason, type StoredRevision } from './intake';
+import { decideIntake, ownerOfKey, type HoldReason, type StoredRevision } from './intake';
 import type { EnrolledKey } from './key-register';
 
 import { holdReasonSchema, storedRevisionSchema } from './intake-records';
@@ -41,6 +41,16 @@ export interface IntakeLookup {
   readonly knownRubrics: readonly string[];
   /** The receiving device's own key id, whose seals need no enrolment (the app); none on a server. */
   readonly ownKeyId?: string | undefined;
+  /**
+   * Whom each key asked for is enrolled to, where the store knows accounts (the server: "user:<id>"); a key
+   * not listed stands for the auditor its register entry names.
+   */
+  readonly keyOwners?: readonly { readonly keyId: string; readonly owner: string }[];
+  /**
+   * Head office's hand-overs of accepted revisions in the lineages asked for, oldest first: the correction of
+   * that revision may then come from the new owner only. Only head office (the server) records them.
+   */
+  readonly handOvers?: readonly { readonly auditId: string; readonly toOwner: string; readonly at: string }[];
 }
 
 export interface IntakeChanges {
@@ -209,6 +219,25 @@ async function decideAll(
     const held = new Map(found.held.map((h) => [h.auditId, h.hash]));
     const heldReasons = new Map(found.held.map((h) => [h.auditId, h.reason]));
     const keys = new Map(found.keys.map((k) => [k.keyId, k]));
+    const owners = new Map((found.keyOwners ?? []).map((o) => [o.keyId, o.owner]));
+    // Whoever sealed a stored predecessor decides who may correct it: their keys too, when not asked for yet.
+    const predecessorSigners = chunk.flatMap(({ entry }) => {
+      const { audit } = entry.envelope.payload;
+      const previous = audit.revision > 1 ? byPlace.get(`${audit.lineageId}#${audit.revision - 1}`) : undefined;
+      return previous !== undefined && !keys.has(previous.signer) ? [previous.signer] : [];
+    });
+    if (predecessorSigners.length > 0) {
+      const more = await repo.lookup({ auditIds: [], lineageIds: [], keyIds: [...new Set(predecessorSigners)], rubricFingerprints: [] });
+      for (const k of more.keys) keys.set(k.keyId, k);
+      for (const o of more.keyOwners ?? []) owners.set(o.keyId, o.owner);
+    }
+    const ownerOf = (keyId: string) => ownerOfKey(keyId, keys.get(keyId), owners.get(keyId));
+    // Only hand-overs made before the revision arrived: a rebuild (reindex) replays each arrival against what
+    // head office had decided by then, so it reaches the decision the upload got.
+    const arrivedAt = Date.parse(options.now());
+    const handedOver = new Map(
+      (found.handOvers ?? []).filter((h) => Date.parse(h.at) <= arrivedAt).map((h) => [h.auditId, h.toOwner]),
+    );
     const rubrics = new Set(found.knownRubrics);
     const changes: {
       accept: IntakeChanges['accept'][number][];
@@ -219,13 +248,17 @@ async function decideAll(
     for (const { entry, source, wasHeld } of chunk) {
       const { payload, hash } = entry.envelope;
       const { audit } = payload;
+      const predecessor = byPlace.get(`${audit.lineageId}#${audit.revision - 1}`);
       const decision = decideIntake(entry, {
         key: keys.get(entry.signer),
         isOwnKey: found.ownKeyId !== undefined && entry.signer === found.ownKeyId,
         isRubricKnown: rubrics.has(audit.rubricFingerprint),
         sameId: byId.get(audit.id),
         sameRevision: byPlace.get(`${audit.lineageId}#${audit.revision}`),
-        predecessor: byPlace.get(`${audit.lineageId}#${audit.revision - 1}`),
+        predecessor,
+        signerOwner: ownerOf(entry.signer),
+        predecessorAuthor:
+          predecessor === undefined ? undefined : (handedOver.get(predecessor.auditId) ?? ownerOf(predecessor.signer)),
       });
       const heldHash = held.get(audit.id);
       switch (decision.kind) {

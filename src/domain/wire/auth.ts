@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deviceKeyFileSchema } from '../index';
+import { deviceKeyFileSchema, enrolmentProofSchema } from '../index';
 import { roleSchema } from './accounts';
 import { passwordSchema, siteKeySchema } from './accounts';
 
@@ -40,6 +40,17 @@ export const userIdParamsSchema = z.strictObject({
 export const enrolDeviceBodySchema = z.strictObject({
   /** The tablet's `.ducha-key` file as made in 设置: its public key, signed by that key. */
   keyFile: deviceKeyFileSchema,
+  /**
+   * The challenge (POST /api/devices/challenge) signed by the same key: the file alone can be replayed. Optional
+   * here only so that an app from before challenges gets a clear "update the app" answer rather than a bare 400.
+   */
+  proof: enrolmentProofSchema.optional(),
+});
+export const enrolmentChallengeSchema = z.strictObject({
+  nonce: z.string(),
+  /** Sign `ducha-enrol\n<nonce>\n<userId>` with the device key before then; the nonce is good for one enrolment. */
+  expiresAt: z.string(),
+  userId: z.number().int(),
 });
 export const deviceSchema = z.strictObject({
   keyId: hex64,

@@ -13,6 +13,8 @@ export type AuditAction =
   | 'sites-set'
   | 'device-enrolled'
   | 'device-revoked'
+  | 'device-enrol-refused'
+  | 'audit-handed-over'
   | 'upload-refused'
   | 'upload-throttled'
   | 'rubric-published'

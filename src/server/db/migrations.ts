@@ -258,4 +258,29 @@ export const MIGRATIONS: readonly Migration[] = [
       await publishShippedRankingDefinition(trx);
     },
   },
+  {
+    version: 6,
+    name: 'trust: audits handed over by head office, enrolment challenges',
+    statements: [
+      // An attributed event, never updated or deleted: the latest hand-over of a revision says who corrects it.
+      `create table hand_overs (
+        id integer generated always as identity primary key,
+        audit_id text not null,
+        lineage_id text not null,
+        to_user_id integer not null references users (id),
+        reason text not null check (btrim(reason) <> '' and char_length(reason) <= 500),
+        by_user_id integer not null references users (id),
+        at timestamptz not null
+      )`,
+      `create index hand_overs_by_lineage on hand_overs (lineage_id)`,
+      // In the database, not in memory: behind a load balancer the challenge and the enrolment may reach two
+      // servers. Single use is the row's deletion.
+      `create table enrolment_challenges (
+        nonce text primary key check (nonce ~ '^[A-Za-z0-9_-]{43}$'),
+        session_hash text not null check (session_hash ~ ${hex64}),
+        user_id integer not null references users (id),
+        expires_at timestamptz not null
+      )`,
+    ],
+  },
 ];

@@ -214,6 +214,25 @@ export interface KpiFiguresTable {
   upload_id: number;
 }
 
+/** Head office handing an accepted revision to another auditor, who alone may correct it from then on. */
+export interface HandOversTable {
+  id: Generated<number>;
+  audit_id: string;
+  lineage_id: string;
+  to_user_id: number;
+  reason: string;
+  by_user_id: number;
+  at: Timestamp;
+}
+
+/** A nonce a tablet must sign to enrol its key: bound to one session, short-lived, deleted when used. */
+export interface EnrolmentChallengesTable {
+  nonce: string;
+  session_hash: string;
+  user_id: number;
+  expires_at: Timestamp;
+}
+
 export interface Database {
   schema_migrations: SchemaMigrationsTable;
   device_keys: DeviceKeysTable;
@@ -233,4 +252,6 @@ export interface Database {
   ranking_definitions: RankingDefinitionsTable;
   kpi_uploads: KpiUploadsTable;
   kpi_figures: KpiFiguresTable;
+  hand_overs: HandOversTable;
+  enrolment_challenges: EnrolmentChallengesTable;
 }

@@ -7,6 +7,8 @@ import {
   auditReceiptSchema,
   auditRecordSchema,
   errorBodySchema,
+  handOverBodySchema,
+  handOverSchema,
   healthSchema,
   imageReceiptSchema,
   receivedAuditListSchema,
@@ -192,6 +194,24 @@ export const API_ROUTES = {
       401: UNAUTHENTICATED,
       403: error('Not yours to read (another auditor\'s, or not one of your sites)'),
       404: error('Neither accepted nor held here'),
+    },
+  },
+  handOverAudit: {
+    method: 'post',
+    path: '/api/audits/{id}/hand-over',
+    summary: 'Hand an accepted audit to another auditor, who alone may then seal its correction (admins only)',
+    description:
+      'A correction belongs to its author: revision n+1 is accepted only when sealed by a key enrolled to the auditor of revision n, or to the auditor head office handed revision n over to (the latest hand-over counts). Recorded in the audit log; an upload refused as a conflict before it can simply be sent again.',
+    access: ['admin'],
+    params: auditIdParamsSchema,
+    body: { description: 'To whom, and why', contentTypes: ['application/json'], schema: handOverBodySchema },
+    responses: {
+      201: { description: 'Handed over', schema: handOverSchema },
+      400: error('The id, the user id or the reason is not valid (path says which)'),
+      401: UNAUTHENTICATED,
+      403: error('Not an admin (forbidden)'),
+      404: error('No accepted audit with this id'),
+      422: error('The account is not an active auditor (path: toUserId)'),
     },
   },
   getAuditEnvelope: {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { auditFactSchema, holdReasonSchema } from '../../domain/head-office';
 import { recordAuditEvent } from '../auth/audit-log';
 import { keyRefusalFor, mayReadAudit } from '../auth/audit-scope';
+import { namableImages } from '../auth/image-scope';
 import type { UploadRateLimiter } from '../auth/rate-limit';
 import { ingestAudit, type IngestOutcome } from '../intake/ingest-audit';
 import type { ServerServices } from '../services';
@@ -151,6 +152,7 @@ export function auditRoutes(services: ServerServices, maxAuditBytes: number, lim
       // bundle from a tablet that stayed offline), which intake then judges by the key register alone.
       const authorise = (signer: string) => keyRefusalFor(services.db, principal, signer);
       const outcome = await ingestAudit(services, body, `upload by ${principal.username} from ${request.ip}`, {
+        mayName: (lineageId, images) => namableImages(services.db, principal, lineageId, images),
         ...(principal.role === 'admin' ? {} : { authorise }),
       });
       request.log.info({ audit: 'auditId' in outcome ? outcome.auditId : undefined, outcome: outcome.kind, user: principal.username }, 'audit upload');

@@ -6,6 +6,7 @@ import {
   deviceListSchema,
   deviceSchema,
   enrolDeviceBodySchema,
+  enrolmentChallengeSchema,
   keyIdParamsSchema,
   loginBodySchema,
   passwordBodySchema,
@@ -120,19 +121,32 @@ export const AUTH_API_ROUTES = {
       404: error('No such user'),
     },
   },
+  enrolmentChallenge: {
+    method: 'post',
+    path: '/api/devices/challenge',
+    summary: 'A fresh nonce for this tablet to sign with its key before enrolling it',
+    description:
+      'Bound to this session and account, good for one enrolment within five minutes. The tablet signs `ducha-enrol\\n<nonce>\\n<userId>` (ECDSA P-256 / SHA-256, raw r‖s, base64url) and sends it as `proof` with POST /api/devices.',
+    access: ['auditor'],
+    responses: {
+      201: { description: 'A new challenge', schema: enrolmentChallengeSchema },
+      ...ADMIN_ONLY,
+    },
+  },
   enrolDevice: {
     method: 'post',
     path: '/api/devices',
     summary: 'Enrol this tablet\'s key to the signed-in auditor',
     description:
-      'The tablet posts its .ducha-key file right after signing in; the key is then the auditor\'s, and audits it seals are accepted from that auditor only.',
+      'The tablet posts its .ducha-key file right after signing in, with a challenge (POST /api/devices/challenge) signed by the same key: a copied key file alone proves nothing. The key is then the auditor\'s, and audits it seals are accepted from that auditor only. Head office\'s enrolment of a key file by hand, with the fingerprint typed from the tablet, is unchanged.',
     access: ['auditor'],
-    body: { ...json('The key file'), schema: enrolDeviceBodySchema },
+    body: { ...json('The key file and the signed challenge'), schema: enrolDeviceBodySchema },
     responses: {
       201: { description: 'Enrolled', schema: deviceSchema },
       200: { description: 'Already enrolled to you; nothing changed', schema: deviceSchema },
-      400: error('Not a valid key file, or not signed by the key it names'),
+      400: error('Not a valid key file, or not signed by the key it names; or no signed challenge (an app from before challenges: update it)'),
       ...ADMIN_ONLY,
+      403: error('The challenge is unknown, used, expired, issued to another session, or not signed by this key (forbidden)'),
       409: error('The key is enrolled to another account, or was revoked (conflict)'),
     },
   },

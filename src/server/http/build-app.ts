@@ -24,6 +24,7 @@ import { replyError } from './reply-error';
 import { isAppRoute, registerStaticApp } from './static-app';
 import { AddressRateLimiter } from '../auth/address-rate-limit';
 import { verifyRoutes } from './verify-routes';
+import { handOverRoutes } from './hand-over-routes';
 
 /** Sheet checks one address may ask for per minute: a person checks a few; re-making one costs a second of CPU. */
 const VERIFY_PER_MINUTE = 30;
@@ -131,6 +132,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(sessionRoutes(services));
   await app.register(userRoutes(services));
   await app.register(deviceRoutes(services));
+  await app.register(handOverRoutes(services));
   await app.register(auditLogRoutes(services));
   await app.register(bundleRoutes(services, uploads));
   await app.register(downSyncRoutes(services));

@@ -6,6 +6,7 @@ import type { UploadRateLimiter } from '../auth/rate-limit';
 import { ingestBundle } from '../intake/ingest-bundle';
 import type { ServerServices } from '../services';
 import { keyRefusalFor } from '../auth/audit-scope';
+import { namableImages } from '../auth/image-scope';
 import { API_ROUTES, fastifyPathOf } from './api-routes';
 import { guardFor, principalOf } from './auth-guard';
 import { replyError } from './reply-error';
@@ -65,6 +66,9 @@ export function bundleRoutes(services: ServerServices, limiter: UploadRateLimite
       const authorise = (signer: string) => keyRefusalFor(services.db, principal, signer);
       const result = await ingestBundle(services, body, `bundle by ${principal.username} from ${request.ip}`, {
         uploader: principal.userId,
+        // A bundle carries its images, recorded as this sender's before its envelope is judged: the same rule as
+        // an upload then finds them theirs.
+        mayName: (lineageId, images) => namableImages(services.db, principal, lineageId, images),
         ...(principal.role === 'admin' ? {} : { authorise }),
       });
       if (!result.ok) {

@@ -1,8 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { readDeviceKeyFile, shortKeyId } from '../../domain/index';
+import { isEnrolmentProofValid, readDeviceKeyFile, shortKeyId } from '../../domain/index';
 import { nodeVerifier } from '../../crypto/node-verifier';
 import { recordAuditEvent } from '../auth/audit-log';
+import { issueChallenge, takeChallenge } from '../auth/enrolment-challenges';
+import { tokenHashOf } from '../auth/sessions';
 import type { Database } from '../db/tables';
 import { enrolDeviceKey, revokeDeviceKey } from '../intake/key-register-store';
 import type { ServerServices } from '../services';
@@ -10,6 +12,10 @@ import { API_ROUTES, fastifyPathOf } from './api-routes';
 import { guardFor, principalOf } from './auth-guard';
 import { enrolDeviceBodySchema, keyIdParamsSchema, revokeDeviceBodySchema } from '../../domain/wire';
 import { replyBadRequest, replyError } from './reply-error';
+import { sessionTokenOf } from './session-cookie';
+
+/** The session a challenge is bound to; the guard has already found it valid, so a token is there. */
+const sessionHashOf = (request: FastifyRequest): string => tokenHashOf(sessionTokenOf(request) ?? '');
 
 async function devices(db: Kysely<Database>, keyId?: string) {
   let query = db
@@ -47,6 +53,16 @@ export function deviceRoutes(services: ServerServices) {
   return (app: FastifyInstance, _options: unknown, done: (error?: Error) => void): void => {
     const { db } = services;
 
+    app.post(
+      fastifyPathOf(API_ROUTES.enrolmentChallenge),
+      { onRequest: guardFor(services, API_ROUTES.enrolmentChallenge) },
+      async (request, reply) => {
+        const principal = principalOf(request);
+        const challenge = await issueChallenge(db, sessionHashOf(request), principal.userId);
+        return reply.code(201).send({ ...challenge, userId: principal.userId });
+      },
+    );
+
     app.post(fastifyPathOf(API_ROUTES.enrolDevice), { onRequest: guardFor(services, API_ROUTES.enrolDevice) }, async (request, reply) => {
       const body = enrolDeviceBodySchema.safeParse(request.body);
       if (!body.success) return replyBadRequest(reply, body.error);
@@ -58,6 +74,35 @@ export function deviceRoutes(services: ServerServices) {
         });
       }
       const principal = principalOf(request);
+      const { proof } = body.data;
+      if (proof === undefined)
+        return replyError(
+          reply,
+          400,
+          'bad-request',
+          '这台平板的应用版本过旧，无法证明持有此密钥：请更新应用（联网后刷新页面）再登录。(This app is too old to prove it holds the key: update it and sign in again.)',
+          { path: 'proof' },
+        );
+      // Used up before the signature is checked: a nonce is good for one attempt, whatever its outcome.
+      const challenge = await takeChallenge(db, proof.nonce, sessionHashOf(request), principal.userId);
+      const refuse = (message: string, path: string) => replyError(reply, 403, 'forbidden', message, { path });
+      if (challenge === 'unknown')
+        return refuse('登记验证码无效或已用过：请重新登录再试。(The challenge is unknown, already used, or was issued to another session.)', 'proof.nonce');
+      if (challenge === 'expired')
+        return refuse('登记验证码已过期：请重新登录再试。(The challenge has expired.)', 'proof.nonce');
+      if (!(await isEnrolmentProofValid(nodeVerifier, content.value.file.publicKey, proof, principal.userId))) {
+        await recordAuditEvent(db, {
+          action: 'device-enrol-refused',
+          actor: principal,
+          target: content.value.keyId,
+          ip: request.ip,
+          detail: { reason: 'the challenge is not signed by this key' },
+        });
+        return refuse(
+          '登记验证码不是用此密钥签名的：只有持有该密钥的平板才能登记它。(The challenge is not signed by this key: only the tablet holding it can enrol it.)',
+          'proof.signature',
+        );
+      }
       const [existing] = await devices(db, content.value.keyId);
       if (existing?.revokedAt === null && existing.userId === principal.userId) return reply.code(200).send(existing);
       if (existing)

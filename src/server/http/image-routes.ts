@@ -38,9 +38,10 @@ export function imageRoutes(services: ServerServices, maxImageBytes: number) {
         );
       if (imageTypeOf(body) === undefined)
         return replyError(reply, 422, 'not-an-image', 'the bytes are neither a JPEG nor a PNG image', { path: '(body)' });
-      const { isNew } = await services.blobs.put(body);
-      // Also when the bytes were already here: sending them proves the sender has them.
-      await recordImageUpload(services.db, principalOf(request).userId, actual);
+      await services.blobs.put(body);
+      // Also when the bytes were already here: sending them proves the sender has them. New or not is said for
+      // this sender alone: "already stored" would confirm that someone else holds these bytes.
+      const isNew = await recordImageUpload(services.db, principalOf(request).userId, actual);
       return reply.code(isNew ? 201 : 200).send({ status: isNew ? 'stored' : 'unchanged', sha256: actual, size: body.length });
     });
 

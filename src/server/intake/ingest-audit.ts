@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
-import { holdReasonSchema, type HoldReason, type Issue, type StoredRevision, type TamperFinding } from '../../domain/head-office';
+import { z } from 'zod';
+import { holdReasonSchema, keyId, strictPublicKeyJwkSchema, type HoldReason, type Issue, type StoredRevision, type TamperFinding } from '../../domain/head-office';
 import type { ServerServices } from '../services';
-import { judgeEnvelope, type MissingImage } from './judge-envelope';
+import { judgeEnvelope, parseReceived, type ImageNamingScope, type MissingImage } from './judge-envelope';
 import { takeIn } from './take-in';
 
 export type IngestOutcome =
@@ -38,6 +39,23 @@ export type IngestOutcome =
 export interface IngestOptions {
   /** Asked once the seal is verified, before anything is written: a reason refuses the upload. */
   readonly authorise?: (signer: string) => Promise<string | undefined>;
+  /**
+   * Which named images the sender may name: sealing a hash one never sent would otherwise grant reading it
+   * (GET /api/images follows the audits) and confirm that it exists. Absent: any stored image (reindex).
+   */
+  readonly mayName?: ImageNamingScope;
+}
+
+const claimSchema = z.looseObject({
+  payload: z.looseObject({ audit: z.looseObject({ id: z.string() }), publicKey: strictPublicKeyJwkSchema }),
+});
+
+/** Whose key an envelope says sealed it, before anything is verified; undefined when it does not say. */
+function claimedSignerOf(bytes: Uint8Array): { signer: string; auditId: string } | undefined {
+  const received = parseReceived(bytes);
+  if (!received.ok) return undefined;
+  const claim = claimSchema.safeParse(received.value);
+  return claim.success ? { signer: keyId(claim.data.payload.publicKey), auditId: claim.data.payload.audit.id } : undefined;
 }
 
 /** The same seal already here: nothing to write, nothing to decide. One statement: it runs on every upload. */
@@ -78,11 +96,18 @@ export async function ingestAudit(
   source: string,
   options: IngestOptions = {},
 ): Promise<IngestOutcome> {
-  const judgement = await judgeEnvelope(bytes, services.blobs);
+  // The key the envelope claims, asked about before its images are looked up: "not your key" is the answer to
+  // give, not "upload the images" for an envelope this sender may never send. The seal, verified next, binds
+  // the signer to this very key, so the claim is what is authorised.
+  const claim = claimedSignerOf(bytes);
+  const claimRefusal = claim && (await options.authorise?.(claim.signer));
+  if (claim && claimRefusal !== undefined)
+    return { kind: 'key-not-enrolled', auditId: claim.auditId, signer: claim.signer, message: claimRefusal };
+  const judgement = await judgeEnvelope(bytes, services.blobs, options.mayName);
   if (judgement.kind !== 'valid') return judgement;
   const { entry } = judgement;
   const { audit } = entry.envelope.payload;
-  const refusal = await options.authorise?.(entry.signer);
+  const refusal = entry.signer === claim?.signer ? undefined : await options.authorise?.(entry.signer);
   if (refusal !== undefined) return { kind: 'key-not-enrolled', auditId: audit.id, signer: entry.signer, message: refusal };
   const sealHash = entry.envelope.hash;
   const known = await alreadyHere(services, audit.id, sealHash);

@@ -87,19 +87,23 @@ const receivedRubricSchema = z.looseObject({
 });
 const imagesNamedSchema = z.looseObject({
   payload: z.looseObject({
-    audit: z.looseObject({ id: z.string() }),
+    audit: z.looseObject({ id: z.string(), lineageId: z.string() }),
     blobs: z.array(
       z.looseObject({ id: z.string(), kind: z.enum(['photo', 'signature']), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
     ),
   }),
 });
 
+/** Of the images an envelope of this lineage names, those its sender may name (see namableImages). */
+export type ImageNamingScope = (lineageId: string, sha256s: readonly string[]) => Promise<ReadonlySet<string>>;
+
 /**
  * Judges one sealed envelope exactly as it was received, with the images it names read from the blob store:
  * the same verifyEnvelope as bundle import (exact bytes, signature, rubric, answers, score, every image).
- * Every image must have been uploaded first; those that were not are named.
+ * Every image must have been uploaded first; those that were not are named. With a naming scope, an image the
+ * sender may not name counts as not uploaded, word for word: whether someone else sent it is not told.
  */
-export async function judgeEnvelope(bytes: Uint8Array, blobs: BlobStorage): Promise<Judgement> {
+export async function judgeEnvelope(bytes: Uint8Array, blobs: BlobStorage, mayName?: ImageNamingScope): Promise<Judgement> {
   const received = parseReceived(bytes);
   if (!received.ok) return { kind: 'not-json', message: received.message };
   const named = imagesNamedSchema.safeParse(received.value);
@@ -108,8 +112,9 @@ export async function judgeEnvelope(bytes: Uint8Array, blobs: BlobStorage): Prom
   const { payload } = named.data;
   const missing: MissingImage[] = [];
   const images = new Map<string, Uint8Array>();
+  const namable = mayName ? await mayName(payload.audit.lineageId, payload.blobs.map((b) => b.sha256)) : undefined;
   for (const blob of payload.blobs) {
-    const image = await blobs.read(blob.sha256);
+    const image = namable === undefined || namable.has(blob.sha256) ? await blobs.read(blob.sha256) : undefined;
     if (image) images.set(blob.id, image);
     else missing.push({ id: blob.id, kind: blob.kind, sha256: blob.sha256 });
   }

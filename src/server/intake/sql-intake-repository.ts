@@ -32,10 +32,15 @@ const lookupRowSchema = z.object({
       enrolled_at: z.string(),
       revoked_at: z.string().nullable(),
       revoked_reason: z.string().nullable(),
+      user_id: z.number().int().nullable(),
     }),
   ),
+  handOvers: z.array(z.object({ auditId: z.string(), toUserId: z.number().int(), at: z.string() })),
   anyHeldInScope: z.boolean(),
 });
+
+/** The owner id the intake decision compares for an account (see the domain's ownerOfKey). */
+export const accountOwner = (userId: number): string => `user:${userId}`;
 
 /** Where an envelope's received bytes are and when they arrived, by seal hash. */
 export interface ReceivedEnvelope {
@@ -115,8 +120,10 @@ export class SqlIntakeRepository implements IntakeRepository {
                  from held_entries where audit_id = any(${[...auditIds]}::text[])),
         'keys', (select coalesce(json_agg(json_build_object('key_id', key_id, 'public_key', public_key,
                    'device_label', device_label, 'auditor', auditor, 'enrolled_at', enrolled_at,
-                   'revoked_at', revoked_at, 'revoked_reason', revoked_reason)), '[]'::json)
+                   'revoked_at', revoked_at, 'revoked_reason', revoked_reason, 'user_id', user_id)), '[]'::json)
                  from device_keys where key_id = any(${[...keyIds]}::text[])),
+        'handOvers', (select coalesce(json_agg(json_build_object('auditId', audit_id, 'toUserId', to_user_id, 'at', at) order by id), '[]'::json)
+                      from hand_overs where lineage_id = any(${[...lineageIds]}::text[])),
         'anyHeldInScope', exists(select 1 from held_entries where lineage_id = any(${[...(lineages ?? [])]}::text[]))
       ) as found`.execute(this.trx);
     const found = lookupRowSchema.parse(rows[0]?.found);
@@ -135,6 +142,10 @@ export class SqlIntakeRepository implements IntakeRepository {
       accepted: found.accepted,
       held: found.held,
       keys: found.keys.map((k) => enrolledKeyOfRow({ ...k, enrolled_at: new Date(k.enrolled_at), revoked_at: k.revoked_at === null ? null : new Date(k.revoked_at) })),
+      // A correction belongs to the account a key is enrolled to; a key enrolled by hand to no account
+      // stands for the auditor named beside it (the domain's default).
+      keyOwners: found.keys.flatMap((k) => (k.user_id === null ? [] : [{ keyId: k.key_id, owner: accountOwner(k.user_id) }])),
+      handOvers: found.handOvers.map((h) => ({ auditId: h.auditId, toOwner: accountOwner(h.toUserId), at: new Date(h.at).toISOString() })),
       knownRubrics: rubricFingerprints.filter((f) => isShippedRubric(f) || known.has(f)),
     };
   }

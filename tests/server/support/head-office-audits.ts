@@ -10,7 +10,7 @@ import {
 import { loadGrades } from '../../support/load';
 import { finalisedAudit, imagesOf } from '../../support/sealed-audit';
 import type { ApiClient } from './sessions';
-import { call, kf01, postAudit, putFixtureImages, seal } from './uploads';
+import { enrolOverHttp, kf01, postAudit, putFixtureImages, seal } from './uploads';
 
 export const STRONG = '万科·喆园管理处';
 export const WEAK = '碧桂园·凤凰城管理处';
@@ -75,7 +75,7 @@ export async function keyFileOf(tablet: SealSigner, deviceLabel: string, auditor
  * then each sealed audit. Every audit must be accepted (201).
  */
 export async function uploadAsTablet(auditor: ApiClient, tablet: SealSigner, envelopes: readonly SealedEnvelope[]): Promise<void> {
-  const enrolled = await call(auditor, 'POST', '/api/devices', { keyFile: await keyFileOf(tablet, '前台平板 1', '王小明') });
+  const enrolled = await enrolOverHttp(auditor, tablet, await keyFileOf(tablet, '前台平板 1', '王小明'));
   if (enrolled.status !== 201) throw new Error(`enrolling the tablet: ${enrolled.status} ${JSON.stringify(enrolled.body)}`);
   await putFixtureImages(auditor);
   for (const envelope of envelopes) {

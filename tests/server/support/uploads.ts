@@ -2,17 +2,21 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import {
   makeDeviceKeyFile,
+  proveEnrolment,
   readDeviceKeyFile,
   sealAudit,
   sha256Hex,
   type Audit,
+  type DeviceKeyFile,
   type EnrolledKey,
+  type EnrolmentProof,
   type Grade,
   type Rubric,
   type SealedEnvelope,
   type SealSigner,
 } from '../../../src/domain/index';
 import { nodeVerifier } from '../../../src/crypto/node-verifier';
+import { enrolmentChallengeSchema } from '../../../src/domain/wire';
 import type { Database } from '../../../src/server/db/tables';
 import { enrolDeviceKey } from '../../../src/server/intake/key-register-store';
 import { loadGrades, loadRubric } from '../../support/load';
@@ -123,6 +127,22 @@ export function revisionTwo(first: Audit): Audit {
     amendReason: '更正: 复核后改判',
     answers: first.answers.map((a) => ({ ...a, grade: 'compliant' })),
   };
+}
+
+/**
+ * What a tablet sends to POST /api/devices: its key file and a fresh challenge (asked for in this client's
+ * session) signed by the key, as the app's sign-in does.
+ */
+export async function enrolmentBody(client: ApiClient, signer: SealSigner, keyFile: DeviceKeyFile): Promise<{ keyFile: DeviceKeyFile; proof: EnrolmentProof }> {
+  const challenge = await call(client, 'POST', '/api/devices/challenge');
+  if (challenge.status !== 201) throw new Error(`challenge: ${challenge.status} ${JSON.stringify(challenge.body)}`);
+  const { nonce, userId } = enrolmentChallengeSchema.parse(challenge.body);
+  return { keyFile, proof: await proveEnrolment(signer, nonce, userId) };
+}
+
+/** Enrols a tablet's key over HTTP as its signed-in auditor: challenge, signature, key file. */
+export async function enrolOverHttp(client: ApiClient, signer: SealSigner, keyFile: DeviceKeyFile): Promise<HttpAnswer> {
+  return call(client, 'POST', '/api/devices', await enrolmentBody(client, signer, keyFile));
 }
 
 /** Enrols a tablet's key the way head office does: its key file, and the fingerprint the tablet shows. */
