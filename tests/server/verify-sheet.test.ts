@@ -15,7 +15,7 @@ import { loadGrades, loadRubric } from '../support/load';
 import { finalisedAudit, imagesOf, nodeSigner, sealed, subsetFont } from '../support/sealed-audit';
 import { BACKENDS, useBackend } from './support/backends';
 import { addUser, signIn } from './support/sessions';
-import { call } from './support/uploads';
+import { call, enrolOverHttp } from './support/uploads';
 
 const kf01 = loadRubric('KF01');
 const PUBLIC_URL = 'https://ducha.example.com';
@@ -82,7 +82,7 @@ describe.each(BACKENDS)('verifying a sheet against head office, on %s', { timeou
     const keyFile = await makeDeviceKeyFile(tablet, { deviceLabel: '前台平板 3', auditor: '王小明', createdAt: '2026-11-01T00:00:00.000Z' });
     if (!keyFile.ok) throw new Error(JSON.stringify(keyFile.issues));
     const client = await signIn(server.url, auditor.username);
-    expect((await call(client, 'POST', '/api/devices', { keyFile: keyFile.value })).status).toBe(201);
+    expect((await enrolOverHttp(client, tablet, keyFile.value)).status).toBe(201);
     envelope = await sealed(kf01, finalisedAudit(kf01, { ...loadGrades(kf01, 'kf01-mixed') }, { photoUnit: '7' }), tablet);
     genuine = sheetOf(envelope, PUBLIC_URL);
   }, 120_000);
