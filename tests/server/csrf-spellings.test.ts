@@ -19,10 +19,16 @@ function rawRequest(
     const req = httpRequest({ host: url.hostname, port: url.port, method, path, headers, agent: false }, (res) => {
       let text = '';
       res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, body: text });
+      });
     });
-    req.on('error', (error) => resolve({ status: 0, body: `no answer: ${error.message}` }));
+    req.on('error', (error) => {
+      resolve({ status: 0, body: `no answer: ${error.message}` });
+    });
     req.end(body);
   });
 }

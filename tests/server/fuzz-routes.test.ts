@@ -132,12 +132,12 @@ const queryString = (query: Readonly<Record<string, string>>): string =>
     .map(([k, v]) => `${encode(k)}=${encode(v)}`)
     .join('&');
 
-const shapeKeys = (schema: ApiRouteDoc['query'] | ApiRouteDoc['params']): string[] => (schema ? Object.keys(schema.shape) : []);
+const shapeKeys = (schema: ApiRouteDoc['query']): string[] => (schema ? Object.keys(schema.shape) : []);
 
 /** A spoiled request, made only when it is picked (a rubric has thousands of leaves). */
 type Candidate = () => Promise<Spoiled>;
 const ready = (spoiled: Spoiled): Candidate => () => Promise.resolve(spoiled);
-const short = (value: unknown): string => (JSON.stringify(value) ?? 'undefined').slice(0, 30);
+const short = (value: unknown): string => (value === undefined ? 'undefined' : JSON.stringify(value).slice(0, 30));
 
 /** Every spoiled request for one route: each parameter, query field and body leaf in turn, and the body as a whole. */
 function spoil(route: ApiRouteDoc, base: Base, context: Context): Candidate[] {

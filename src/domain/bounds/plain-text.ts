@@ -7,6 +7,7 @@ import { z } from 'zod';
  * the rest are invisible, garble CSV and PDF, and are never typed on purpose. UTF-16 code units, no `u` flag,
  * so a surrogate pair passes and a half of one does not.
  */
+// eslint-disable-next-line no-control-regex -- naming the control characters is the point of this pattern
 export const PLAIN_TEXT_PATTERN = /^(?:[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
 
 export const PLAIN_TEXT_MESSAGE = '不能含控制字符（如 NUL）或残缺的 Unicode 字符；只允许制表符和换行 (must not contain control characters or lone surrogates; only tab and newline)';
