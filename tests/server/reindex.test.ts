@@ -73,7 +73,7 @@ describe.each(BACKENDS)('reindex: the database rebuilt from the blob store, on %
       // A stale list must not survive the rebuild.
       await services.db.insertInto('envelope_images').values({ envelope_sha256: 'd'.repeat(64), image_sha256: 'c'.repeat(64) }).execute();
       const report = await reindex(services);
-      expect(report).toEqual({ receipts: 5, accepted: 2, held: 2, conflicts: 1, refused: 0, damaged: [] });
+      expect(report).toEqual({ receipts: 5, accepted: 2, held: 2, conflicts: 1, refused: 0, damaged: [], skipped: [] });
       return receivedState(services);
     });
     expect(after).toEqual(before);

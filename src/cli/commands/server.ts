@@ -73,6 +73,7 @@ export async function serverCommand(argv: readonly string[], io: CliIo): Promise
             `reindexed ${report.receipts} receipts: ${report.accepted} accepted, ${report.held} held, ${report.conflicts} conflicts, ${report.refused} refused`,
           );
           for (const damage of report.damaged) io.err(`damaged: ${damage}`);
+          for (const skip of report.skipped) io.err(`skipped: ${skip}`);
           return report.damaged.length > 0 ? 1 : 0;
         } finally {
           await opened.close();

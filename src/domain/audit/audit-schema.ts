@@ -2,11 +2,14 @@ import { z } from 'zod';
 import { callTimingSchema } from '../call-timing/call-timing';
 import { gradeSchema, nodeIdSchema } from '../rubric/rubric-schema';
 import { metricNumber } from '../kinds/metric/metric-schema';
+import { plainText } from '../bounds/plain-text';
+import { saneInstant } from '../bounds/sane-instant';
 
 export const AUDIT_FORMAT_VERSION = 1;
 
-const isoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' });
-const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+// Every text and time of an audit obeys the one rule (bounds/), so the tablet cannot save or seal what head office must refuse.
+const isoDateTime = saneInstant();
+const name = plainText().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 
 /** 神秘客暗访 (mystery shopper, covert) or 现场检查 (announced on-site inspection). */
 export const auditModeSchema = z.enum(['covert', 'onsite']);
@@ -14,10 +17,10 @@ export type AuditMode = z.infer<typeof auditModeSchema>;
 
 /** 被考核单位. */
 export const siteSchema = z.strictObject({
-  id: z.string().min(1),
+  id: plainText().min(1),
   name,
-  code: z.string().trim().max(50).optional(),
-  region: z.string().trim().max(100).optional(),
+  code: plainText().trim().max(50).optional(),
+  region: plainText().trim().max(100).optional(),
 });
 export type Site = z.infer<typeof siteSchema>;
 
@@ -31,9 +34,9 @@ export const strokesSchema = z.array(
  * renders the strokes to a PNG (`imageId`, a blob) and stamps `signedAt`.
  */
 export const signatureSchema = z.strictObject({
-  name: z.string().trim().max(200),
+  name: plainText().trim().max(200),
   strokes: strokesSchema,
-  imageId: z.string().min(1).optional(),
+  imageId: plainText().min(1).optional(),
   signedAt: isoDateTime.optional(),
 });
 export type Signature = z.infer<typeof signatureSchema>;
@@ -50,8 +53,8 @@ export const answerSchema = z.strictObject({
   unitId: nodeIdSchema,
   grade: gradeSchema.optional(),
   figure: metricNumber('figure').optional(),
-  note: z.string().max(4000, 'a note must be at most 4000 characters'),
-  photoIds: z.array(z.string().min(1)),
+  note: plainText().max(4000, 'a note must be at most 4000 characters'),
+  photoIds: z.array(plainText().min(1)),
   /**
    * A timed mystery call (KF01 3), versioned on its own. Absent on every answer before it existed, so their
    * canonical bytes (and seals) are unchanged.
@@ -75,7 +78,7 @@ export const auditHeaderSchema = z.strictObject({
   revision: z.number().int().min(1),
   previousId: z.uuid().optional(),
   status: auditStatusSchema,
-  rubricId: z.string().min(1),
+  rubricId: plainText().min(1),
   /** The exact rubric content scored against; editing a rubric file later never changes this audit. */
   rubricFingerprint: z.string().regex(/^sha256:[0-9a-f]{64}$/),
   site: siteSchema,
@@ -91,7 +94,7 @@ export const auditHeaderSchema = z.strictObject({
   updatedAt: isoDateTime,
   finalisedAt: isoDateTime.optional(),
   /** Why a revision was made (required on revision 2 and later). */
-  amendReason: z.string().trim().max(1000).optional(),
+  amendReason: plainText().trim().max(1000).optional(),
   /** When the audit last left the device (export or send); undefined means not yet. */
   exportedAt: isoDateTime.optional(),
 });

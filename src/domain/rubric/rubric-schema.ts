@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { hasAtMostTwoDecimals } from './exact-number';
 import { metricRuleSchema, metricNumber } from '../kinds/metric/metric-schema';
+import { PLAIN_TEXT_MESSAGE, PLAIN_TEXT_PATTERN } from '../bounds/plain-text';
 
 /** 1: scorecards graded on a scale; 2: adds `kind: "metric"` units scored from a figure (KPI rubrics). */
 export const RUBRIC_FORMAT_VERSIONS = [1, 2] as const;
@@ -34,7 +35,8 @@ export const text = z
   .min(1, 'must not be empty')
   .max(RUBRIC_LIMITS.maxTextLength, `must be at most ${RUBRIC_LIMITS.maxTextLength} characters`)
   // A pattern, not a refine, so the JSON Schema carries it too; JS \s is exactly what String.trim strips.
-  .regex(/^(?:\S(?:[\s\S]*\S)?)?$/, 'must not start or end with whitespace');
+  .regex(/^(?:\S(?:[\s\S]*\S)?)?$/, 'must not start or end with whitespace')
+  .regex(PLAIN_TEXT_PATTERN, PLAIN_TEXT_MESSAGE);
 
 export const scaleLevelSchema = z.strictObject({
   key: z.enum(gradeKeys, { error: `must be one of ${gradeKeys.join(', ')}` }),

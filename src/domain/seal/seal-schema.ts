@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { auditSchema, signerRoleSchema } from '../audit/audit-schema';
 import { rubricSchema, type Rubric } from '../rubric/rubric-schema';
 import { scoringRulesVersionSchema } from '../scoring/scoring-rules';
+import { saneInstant } from '../bounds/sane-instant';
 
 /**
  * v1: as first released (scored with rules 1, any ECDSA signature form).
@@ -61,7 +62,7 @@ export const sealPayloadSchema = z.strictObject({
   blobs: z.array(sealedBlobSchema),
   /** The hash of the sealed revision this one corrects. */
   previousHash: hex64.optional(),
-  sealedAt: z.iso.datetime({ offset: true }),
+  sealedAt: saneInstant(),
   publicKey: strictPublicKeyJwkSchema,
 }).superRefine((payload, ctx) => {
   if (payload.version === 1 && payload.rules !== undefined)

@@ -7,12 +7,13 @@ import { exceedsDepth, MAX_JSON_DEPTH } from '../encoding/json-depth';
 import { fail, formatPath, ok, type Result } from '../result';
 import { keyId, shortKeyId, type SealSigner, type SealVerifier } from '../seal/seal';
 import { strictPublicKeyJwkSchema } from '../seal/seal-schema';
+import { plainText } from '../bounds/plain-text';
+import { saneInstant } from '../bounds/sane-instant';
 
 // The tablet makes its key file here (设置); head office reads it before enrolling (key-register.ts).
-export const isoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' });
+export const isoDateTime = saneInstant();
 export const keyLabel = (max: number) =>
-  z
-    .string()
+  plainText()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
     .refine((s) => s.trim() === s, 'must not start or end with whitespace');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from '../bounds/plain-text';
 
 /** 总部管理员: everything; 督查员: submits and reads own audits; 管理处负责人: reads the audits of own sites. */
 export const roleSchema = z.enum(['admin', 'auditor', 'site-manager']);
@@ -20,12 +21,11 @@ export const passwordSchema = z
   .string()
   .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
   .max(200, 'must be at most 200 characters');
-export const displayNameSchema = z
-  .string()
+export const displayNameSchema = plainText()
   .min(1, 'must not be empty')
   .max(100, 'must be at most 100 characters')
   .refine((s) => s.trim() === s, 'must not start or end with whitespace');
-export const siteKeySchema = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+export const siteKeySchema = plainText().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 
 export const newUserSchema = z.strictObject({
   username: usernameSchema,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { deviceKeyFileSchema, enrolmentProofSchema } from '../index';
 import { roleSchema } from './accounts';
+import { plainText } from '../bounds/plain-text';
 import { passwordSchema, siteKeySchema } from './accounts';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits (a SHA-256)');
@@ -34,7 +35,12 @@ export const userListSchema = z.strictObject({ users: z.array(userSchema) });
 export const passwordBodySchema = z.strictObject({ password: passwordSchema });
 export const sitesBodySchema = z.strictObject({ siteKeys: z.array(siteKeySchema).max(1000) });
 export const userIdParamsSchema = z.strictObject({
-  id: z.coerce.number({ error: 'must be a user id (a whole number)' }).int('must be a user id (a whole number)').positive('must be a user id (a whole number)'),
+  id: z.coerce
+    .number({ error: 'must be a user id (a whole number)' })
+    .int('must be a user id (a whole number)')
+    .positive('must be a user id (a whole number)')
+    // User ids are PostgreSQL integers: a larger one names nobody, and must not reach the query.
+    .max(2147483647, 'must be a user id (a whole number up to 2147483647)'),
 });
 
 export const enrolDeviceBodySchema = z.strictObject({
@@ -66,10 +72,10 @@ export const deviceSchema = z.strictObject({
 });
 export const deviceListSchema = z.strictObject({ devices: z.array(deviceSchema) });
 export const keyIdParamsSchema = z.strictObject({ keyId: hex64 });
-export const revokeDeviceBodySchema = z.strictObject({ reason: z.string().max(500, 'must be at most 500 characters').optional() });
+export const revokeDeviceBodySchema = z.strictObject({ reason: plainText().max(500, 'must be at most 500 characters').optional() });
 
 export const auditLogQuerySchema = z.strictObject({
-  action: z.string().max(50).optional(),
+  action: plainText().max(50).optional(),
   limit: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be 1–1000').max(1000, 'must be 1–1000').default(200),
 });
 export const auditLogEntrySchema = z.strictObject({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { rubricSchema } from '../index';
+import { plainText } from '../bounds/plain-text';
 import { proposalDecisionSchema, siteInputSchema, siteProposalInputSchema } from './sites';
 
 export { proposalDecisionSchema, siteInputSchema, siteProposalInputSchema };
@@ -17,7 +18,7 @@ export const sinceQuerySchema = z.strictObject({
     .optional(),
 });
 
-export const siteCodeParamsSchema = z.strictObject({ code: z.string().trim().min(1).max(50) });
+export const siteCodeParamsSchema = z.strictObject({ code: plainText().trim().min(1).max(50) });
 export const fingerprintParamsSchema = z.strictObject({ fingerprint });
 export const proposalIdParamsSchema = z.strictObject({ id: z.uuid('须为提议编号 (a UUID)') });
 export const proposalListQuerySchema = z.strictObject({ status: z.enum(['pending', 'all']).default('pending') });

@@ -1,18 +1,18 @@
 import { z } from 'zod';
 // Not through ../head-office: that entry re-exports bundles and intake, which a tablet's code must not carry.
 import { auditFactSchema } from '../compare/audit-fact';
-import { headOfficeFilterSchema } from './head-office-filter';
+import { filterText, headOfficeFilterSchema } from './head-office-filter';
 
 export { headOfficeFilterSchema };
 
 export const rankingQuerySchema = headOfficeFilterSchema.extend({
   bottomN: z.coerce.number({ error: 'bottomN 须为 0–100 的整数' }).int('bottomN 须为 0–100 的整数').min(0).max(100).default(5),
 });
-export const trendQuerySchema = headOfficeFilterSchema.extend({ site: z.string().min(1, '请指定单位 (site: a site key)') });
-export const drillDownQuerySchema = trendQuerySchema.extend({ item: z.string().min(1, '请指定考核项 (item: an item id)') });
+export const trendQuerySchema = headOfficeFilterSchema.extend({ site: filterText().min(1, '请指定单位 (site: a site key)') });
+export const drillDownQuerySchema = trendQuerySchema.extend({ item: filterText().min(1, '请指定考核项 (item: an item id)') });
 export const csvQuerySchema = headOfficeFilterSchema.extend({
   /** The IANA zone 考核时间 is written in (the cells cannot say it; the header does). */
-  tz: z.string().default('Asia/Shanghai'),
+  tz: filterText().default('Asia/Shanghai'),
 });
 
 export const siteRankingSchema = z.strictObject({
@@ -66,7 +66,7 @@ export const drillDownSchema = z.strictObject({
 });
 
 export const filterOptionsQuerySchema = z.strictObject({
-  rubricId: z.string().trim().min(1, 'rubricId 不能为空 (leave it out for the preferred rubric)').optional(),
+  rubricId: filterText().trim().min(1, 'rubricId 不能为空 (leave it out for the preferred rubric)').optional(),
 });
 
 /** What the dashboard's filters offer: every rubric with audits, and for one of them its regions, sites and auditors. */

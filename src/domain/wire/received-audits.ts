@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { AuditFact } from '../compare/audit-fact';
 import { gradeSchema } from '../rubric/rubric-schema';
+import { saneInstant } from '../bounds/sane-instant';
+import { filterText } from './head-office-filter';
 
-const instant = z.iso.datetime({ offset: true, error: '须为带时区的 ISO 时间，如 2026-11-01T00:00:00+08:00 (an ISO date-time with offset)' });
+const instant = saneInstant('须为带时区的 ISO 时间，如 2026-11-01T00:00:00+08:00 (an ISO date-time with offset)');
 
 export const RECEIVED_AUDITS_MAX_LIMIT = 200;
 
@@ -10,12 +12,12 @@ export const RECEIVED_AUDITS_MAX_LIMIT = 200;
  * Where the next page starts: the last row's audit time and id, base64url JSON. Opaque to the app, which only
  * sends back what the server gave.
  */
-export const receivedAuditCursorSchema = z.strictObject({ auditedAt: z.string(), auditId: z.string() });
+export const receivedAuditCursorSchema = z.strictObject({ auditedAt: instant, auditId: z.uuid() });
 
 export const receivedAuditQuerySchema = z.strictObject({
   /** A site key (as audits carry it: `code:…` or `name:…`). */
-  site: z.string().trim().min(1, 'site 不能为空 (a site key)').optional(),
-  rubricId: z.string().trim().min(1, 'rubricId 不能为空').optional(),
+  site: filterText().trim().min(1, 'site 不能为空 (a site key)').optional(),
+  rubricId: filterText().trim().min(1, 'rubricId 不能为空').optional(),
   from: instant.optional(),
   to: instant.optional(),
   limit: z.coerce
