@@ -1,21 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { SealSigner } from '../../src/domain/head-office';
 import { localDateTime } from '../../src/report/csv';
 import { nodeSigner } from '../support/sealed-audit';
-import { bundleOfEntries, NOTE, sealHeadOfficeAudits, STRONG, uploadAsTablet, WEAK } from '../server/support/head-office-audits';
+import { NOTE, sealHeadOfficeAudits, STRONG, uploadAsTablet, WEAK } from '../server/support/head-office-audits';
 import { launch, newProfileDir } from './support/browser';
 import { eventually, text } from './support/pages';
 import { startRealServer, type RealServer } from './support/real-server';
 import { signInBrowser } from './support/server-session';
-import { enrolThroughPanel, fingerprintOf, writeKeyFile, writeTemp } from './support/trust';
-
-const TABLET = '前台平板 1';
+import { finaliseAuditOnTablet } from './support/tablet-sync';
 
 let server: RealServer;
-let tablet: SealSigner;
-let weakBundle: string;
 let context: BrowserContext;
 let page: Page;
 /** Every head-office API request the page made, to prove which source a screen read. */
@@ -23,7 +18,7 @@ const asked: string[] = [];
 
 beforeAll(async () => {
   server = await startRealServer();
-  tablet = await nodeSigner();
+  const tablet = await nodeSigner();
   const sealed = await sealHeadOfficeAudits(tablet);
   // All three audits reach the server the way a tablet's sync sends them.
   const auditor = await server.createUser('auditor', { displayName: '王小明' });
@@ -32,10 +27,6 @@ beforeAll(async () => {
     tablet,
     sealed.map((s) => s.envelope),
   );
-  // This device will hold only WEAK's audit, imported from a bundle: the local data differs from the server's.
-  const weak = sealed.find((s) => s.envelope.payload.audit.site.name === WEAK);
-  if (!weak) throw new Error('no WEAK audit');
-  weakBundle = writeTemp('weak.ducha', bundleOfEntries([weak.entry]));
   const launched = await launch(newProfileDir());
   context = launched.context;
   page = launched.page;
@@ -75,14 +66,17 @@ async function waitForServiceWorker(): Promise<void> {
 }
 
 describe('head office’s dashboard online, and its fall back to this device’s data', () => {
-  it('before signing in: this device’s imported audit only, and no banner', async () => {
+  it('never linked: this device’s own audit only, nothing to import into, and no banner', async () => {
+    // This device audits WEAK itself (kf01-mixed: 63 / 95 = 66.3 %): its data differs from the server's.
+    await finaliseAuditOnTablet(page, server, WEAK, '王小明');
     await page.goto(`${server.url}#/dashboard`);
-    await page.getByTestId('dashboard-empty').waitFor();
-    expect(await enrolThroughPanel(page, await writeKeyFile(tablet, TABLET, '王小明'), fingerprintOf(tablet))).toContain(`已登记 ${TABLET}`);
-    await page.getByTestId('import-file').setInputFiles(weakBundle);
     await eventually(async () => {
-      expect(await rows().count()).toBe(1);
+      expect(await rankingOf()).toEqual([[WEAK, '66.3%', '1', 'false']]);
     });
+    expect(await text(page.getByTestId('in-view'))).toBe('当前范围内共 1 份考核');
+    expect(await page.getByTestId('import-file').count()).toBe(0);
+    expect(await page.getByTestId('held-panel').count()).toBe(0);
+    expect(await page.getByTestId('key-register').count()).toBe(0);
     expect(await banner().count()).toBe(0);
     expect(asked).toEqual([]);
   });
@@ -92,7 +86,7 @@ describe('head office’s dashboard online, and its fall back to this device’s
     await page.reload();
     await eventually(async () => {
       expect(await banner().getAttribute('data-source')).toBe('server');
-      expect(await text(banner())).toMatch(/^数据来源:服务器上的全部考核\(共 3 份\),读取于 .+。月度 KPI、月度排名、数据包导入和签名密钥仍使用本机数据。$/);
+      expect(await text(banner())).toMatch(/^数据来源:服务器上的全部考核\(共 3 份\),读取于 .+。月度 KPI 和月度排名仍使用本机数据。$/);
     });
     await page.getByTestId('bottom-n').selectOption('1');
     // STRONG: (100.0 + 66.3) / 2 = 83.15 → 83.2 %, two audits; WEAK: 66.3 %, one, 末位 with N = 1.
@@ -107,7 +101,9 @@ describe('head office’s dashboard online, and its fall back to this device’s
     expect(asked).toContain('/api/head-office/filter-options');
     expect(asked).toContain('/api/head-office/ranking');
 
-    // The choices are the server's: both regions, though this device holds only WEAK's (华北).
+    // Signed in as head office, bundles go to the server from here.
+    expect(await page.getByTestId('import-file').count()).toBe(1);
+    // The choices are the server's: both regions, though this device's own audit names none.
     expect(await optionsOf('filter-region')).toEqual(['全部', '华北', '华南']);
     // In pinyin order: 碧 (bì) before 万 (wàn).
     expect(await optionsOf('filter-site')).toEqual(['全部', WEAK, STRONG]);
@@ -136,7 +132,7 @@ describe('head office’s dashboard online, and its fall back to this device’s
     });
     expect(await text(drill.locator('tr[data-unit-id="4"]').getByTestId('drill-note'))).toBe(NOTE);
     expect(await text(drill.getByTestId('drill-signer'))).toBe('签章:由服务器核验(设备密钥登记在服务器上)');
-    // WEAK's audit is imported here too, but the server's copy is not this device's to remove.
+    // The server's copy is not this device's to remove.
     expect(await drill.getByTestId('remove-import').count()).toBe(0);
     expect(asked).toContain('/api/head-office/drill-down');
   });
@@ -160,7 +156,7 @@ describe('head office’s dashboard online, and its fall back to this device’s
       expect(await banner().getAttribute('data-reason')).toBe('offline');
     });
     expect(await text(banner().locator('p').first())).toBe(
-      '本设备处于离线状态:下方显示的是本机数据(本设备导入的数据包),不是服务器上的全部考核。',
+      '本设备处于离线状态:下方显示的是本机数据（本设备自己的考核）,不是服务器上的全部考核。',
     );
     expect(await text(page.getByTestId('dashboard-source-since'))).toMatch(/^自 .+ 起显示本机数据。 最近一次读取服务器数据:.+。$/);
     await eventually(async () => {
@@ -181,7 +177,7 @@ describe('head office’s dashboard online, and its fall back to this device’s
     await eventually(async () => {
       expect(await banner().getAttribute('data-reason')).toBe('unreachable');
       expect(await text(banner().locator('p').first())).toBe(
-        '无法连接服务器:下方显示的是本机数据(本设备导入的数据包),不是服务器上的全部考核。',
+        '无法连接服务器:下方显示的是本机数据（本设备自己的考核）,不是服务器上的全部考核。',
       );
     });
     expect(await rankingOf()).toEqual([[WEAK, '66.3%', '1', 'false']]);
@@ -202,7 +198,7 @@ describe('head office’s dashboard online, and its fall back to this device’s
       expect(await banner().getAttribute('data-reason')).toBe('not-admin');
     });
     expect(await text(banner())).toBe(
-      '当前以“督查员”身份登录服务器:总部看板只显示本机数据(本设备导入的数据包)。总部管理员登录后可查看服务器上的全部考核。',
+      '当前以“督查员”身份登录服务器:总部看板只显示本机数据（本设备自己的考核）。总部管理员登录后可查看服务器上的全部考核。',
     );
     await eventually(async () => {
       expect(await rankingOf()).toEqual([[WEAK, '66.3%', '1', 'false']]);

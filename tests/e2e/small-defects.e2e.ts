@@ -10,14 +10,10 @@ import { finalisedAudit, nodeSigner } from '../support/sealed-audit';
 import { seriousViolations } from './support/a11y';
 import { launch, newProfileDir } from './support/browser';
 import { AuditApp, eventually, fixtureGrades, photoFixture, text } from './support/pages';
-import {
-  bundleOf,
-  enrolThroughPanel,
-  fingerprintOf,
-  sealedEntry,
-  writeKeyFile,
-  writeTemp,
-} from './support/trust';
+import { startRealServer, type RealServer } from './support/real-server';
+import { signInBrowser } from './support/server-session';
+import { bundleOf, sealedEntry, writeTemp } from './support/trust';
+import { uploadAsTablet } from '../server/support/head-office-audits';
 
 /** The tablets the issue was found on: an iPad Air in portrait and a 10" tablet in landscape. */
 const PORTRAIT = { width: 820, height: 1180 };
@@ -311,6 +307,7 @@ const SITES = [
   { name: '万科·城市花园', code: 'VK-17', grades: 'kf3-mixed-cap-not-hit' },
   { name: '保利·堃悦府', code: undefined, grades: 'kf3-all-non-compliant' },
 ] as const;
+const escapeRegExp = (literal: string) => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const siteKeyOf = (site: (typeof SITES)[number]) => (site.code ? `code:${site.code}` : `name:${site.name}`);
 
 async function writeSitesBundle(tablet: SealSigner): Promise<string> {
@@ -336,22 +333,34 @@ async function writeSitesBundle(tablet: SealSigner): Promise<string> {
 
 describe('head office on a tablet', () => {
   let tablet: SealSigner;
+  let server: RealServer;
+  const statusesOf = async () =>
+    app.page.getByTestId('upload-entry').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-status')));
   beforeAll(async () => {
     tablet = await nodeSigner();
+    server = await startRealServer();
+    // The tablet's key is enrolled on the server (its auditor signed in); head office uploads its bundle.
+    const auditor = await server.createUser('auditor', { displayName: '王小明' });
+    await uploadAsTablet(await server.signIn(auditor), tablet, []);
     await app.page.setViewportSize(PORTRAIT);
-    await app.open('#/dashboard');
-    await app.page.getByTestId('import-file').waitFor({ state: 'attached' });
-    await enrolThroughPanel(
-      app.page,
-      await writeKeyFile(tablet, '前台平板 9', '王小明'),
-      fingerprintOf(tablet),
-    );
+    await app.page.goto(`${server.url}#/dashboard`);
+    await app.page.getByTestId('dashboard-empty').waitFor();
+    await signInBrowser(app.page, server.admin);
+    await app.page.reload();
     await app.page.getByTestId('import-file').setInputFiles(await writeSitesBundle(tablet));
     await eventually(async () => {
-      expect(await app.page.getByTestId('import-stored').getAttribute('data-count')).toBe('4');
+      expect(await statusesOf()).toEqual(['stored', 'stored', 'stored', 'stored']);
     });
+    // The dashboard reads the server's figures when it opens.
+    await app.page.reload();
     await app.page.getByTestId('filter-rubric').selectOption('KF3');
     await app.page.getByTestId('bottom-n').selectOption('3');
+    await eventually(async () => {
+      expect(await app.page.locator('.rank-row__flag').count()).toBe(3);
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await server.dispose();
   });
 
   it('末位 never breaks into 末 / 位, and the ranking needs no sideways scrolling on either tablet', async () => {
@@ -388,6 +397,9 @@ describe('head office on a tablet', () => {
     const drill = app.page.getByTestId('drill-down');
     await drill.waitFor();
     const row = drill.locator('tr[data-unit-id="2.1"]');
+    await eventually(async () => {
+      expect(await row.count()).toBe(1);
+    });
     expect(await text(row.locator('.drill-unit__label'))).toBe('第 2.1 项');
     const standard = findNode(kf3, '2.1')?.standard ?? '';
     expect(standard.length).toBeGreaterThan(10);
@@ -456,7 +468,7 @@ describe('head office on a tablet', () => {
     expect(await seriousViolations(app.page)).toEqual([]);
   });
 
-  it('says in Chinese what is wrong with an imported file and where, the parser’s English folded into 详情', async () => {
+  it('says what the server found wrong with each uploaded file and where, and takes in nothing from them', async () => {
     const id = '5c0ffee0-0000-4000-8000-000000000009';
     const { entry } = await sealedEntry(tablet, kf3, {
       ...finalisedAudit(kf3, loadGrades(kf3, 'kf3-all-compliant')),
@@ -483,43 +495,34 @@ describe('head office on a tablet', () => {
       expect(await results.count()).toBe(4);
       expect(await app.page.getByTestId('import-working').count()).toBe(0);
     });
+    expect(await results.evaluateAll((lis) => lis.map((li) => li.getAttribute('data-kind')))).toEqual([
+      'receipt',
+      'failed',
+      'failed',
+      'failed',
+    ]);
 
-    const refusal = results.nth(0).getByTestId('import-refusal');
-    expect(await text(refusal)).toContain(`第 1 条(考核编号 ${id}):格式不符。`);
-    expect(await text(refusal.getByTestId('import-refusal-problem'))).toBe(
-      '字段 envelope.payload.audit.site:缺少。',
-    );
-    const detail = refusal.getByTestId('import-refusal-detail');
-    expect(await detail.isVisible()).toBe(false);
-    await refusal.getByText('详情(技术信息)').click();
-    expect(await detail.isVisible()).toBe(true);
-    expect(await text(detail)).toMatch(/^not a sealed audit \(envelope\.payload\.audit\.site: /);
+    // A readable bundle: the one audit in it is refused, naming the field that is missing.
+    const refused = results.nth(0).getByTestId('upload-entry');
+    expect(await refused.getAttribute('data-status')).toBe('refused');
+    expect(await text(refused)).toContain(`第 1 份（考核编号 ${id}）：拒收`);
+    expect(await text(refused)).toContain('envelope.payload.audit.site');
+    expect(await text(results.nth(0).getByTestId('upload-refused'))).toBe('拒收 1 份');
 
-    const fileError = async (n: number) => ({
-      headline: await text(results.nth(n).locator('[data-testid="import-error"] > p')),
-      problems: await results.nth(n).getByTestId('import-problem').allTextContents(),
+    // Unreadable files: the server takes in none of them and says which part it could not read.
+    const fileError = async (n: number) => text(results.nth(n).getByTestId('import-error'));
+    const headline = '上传失败，服务器未接收此文件：422 不是可读的 .ducha 文件 (not a readable bundle): ';
+    expect(await fileError(1)).toMatch(new RegExp(`^${escapeRegExp(headline)}.*not JSON`));
+    expect(await fileError(2)).toMatch(new RegExp(`^${escapeRegExp(headline)}.*manifest\\.json`));
+    expect(await fileError(3)).toMatch(new RegExp(`^${escapeRegExp(headline)}.*createdAt`));
+    await app.page.reload();
+    await eventually(async () => {
+      expect(await text(app.page.getByTestId('in-view'))).toBe('当前范围内共 4 份考核');
     });
-    expect(await fileError(1)).toEqual({
-      headline: '不是有效的 JSON 文件,未写入任何数据。',
-      problems: ['JSON 在文件结尾处不完整,文件可能没有传完整。'],
+    await app.page.getByTestId('import-file').setInputFiles(noManifest);
+    await eventually(async () => {
+      expect(await results.count()).toBe(1);
     });
-    expect(await fileError(2)).toEqual({
-      headline: '数据包已损坏,未写入任何数据。',
-      problems: ['数据包中缺少 manifest.json。'],
-    });
-    expect(await fileError(3)).toEqual({
-      headline: '不是督查数据包,未写入任何数据。',
-      problems: ['字段 createdAt:格式不对。'],
-    });
-    // What shows (details still folded) carries none of the parser's English.
-    for (const n of [1, 2, 3]) {
-      const shown = await results
-        .nth(n)
-        .getByTestId('import-error')
-        .evaluate((el) => (el instanceof HTMLElement ? el.innerText : ''));
-      expect(shown).not.toMatch(/not a Ducha|Invalid|expected|missing from|JSON at position/);
-    }
-    expect(await text(app.page.getByTestId('in-view'))).toBe('当前范围内共 4 份考核');
     for (const viewport of [PORTRAIT, LANDSCAPE]) {
       await app.page.setViewportSize(viewport);
       expect(await overflowing(app.page)).toEqual([]);

@@ -14,14 +14,11 @@ import { finalisedAudit, nodeSigner } from '../support/sealed-audit';
 import { seriousViolations, smallTouchTargets } from './support/a11y';
 import { launch, newProfileDir } from './support/browser';
 import { AuditApp, eventually, text } from './support/pages';
-import {
-  bundleOf,
-  enrolThroughPanel,
-  fingerprintOf,
-  sealedEntry,
-  writeKeyFile,
-  writeTemp,
-} from './support/trust';
+import { startRealServer, type RealServer } from './support/real-server';
+import { signInBrowser } from './support/server-session';
+import { bundleOf, fingerprintOf, sealedEntry, writeTemp } from './support/trust';
+import { keyFileOf } from '../server/support/head-office-audits';
+import { call } from '../server/support/uploads';
 
 const SITE = '万科·喆园管理处';
 const GENUINE_ID = '7c2e4a10-5b6d-4e7f-8a9b-0c1d2e3f4a01';
@@ -98,73 +95,73 @@ describe('设置 on a tablet: the key fingerprint, its QR code and a key file', 
   });
 });
 
-describe('head office: unknown signers wait, enrolled keys count, forged revisions never replace', () => {
+describe('head office on the server: unknown signers wait, enrolled keys count, forged revisions never replace', () => {
+  let server: RealServer;
   let context: BrowserContext;
   let app: AuditApp;
   const rankRows = () => app.page.getByTestId('rank-row');
+  const statusesOf = async () =>
+    app.page.getByTestId('upload-entry').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-status')));
+  /** What the tablet's sync does once its auditor signs in: enrol its key to that account (POST /api/devices). */
+  const enrolAs = async (signer: SealSigner, deviceLabel: string, displayName: string) => {
+    const auditor = await server.createUser('auditor', { displayName });
+    const answer = await call(await server.signIn(auditor), 'POST', '/api/devices', {
+      keyFile: await keyFileOf(signer, deviceLabel, displayName),
+    });
+    expect(answer.status).toBe(201);
+  };
+  /** The dashboard reads the server when it opens. */
+  const reopen = async () => {
+    await app.page.reload();
+    await eventually(async () => {
+      expect(await app.page.getByTestId('dashboard-source').getAttribute('data-source')).toBe('server');
+    });
+  };
 
   beforeAll(async () => {
+    server = await startRealServer();
     // A tablet-sized head-office screen (iPad portrait), where these panels are used.
     const launched = await launch(newProfileDir(), { width: 768, height: 1024 });
     context = launched.context;
     app = new AuditApp(launched.page);
-  });
+    await app.page.goto(`${server.url}#/dashboard`);
+    await app.page.getByTestId('dashboard-empty').waitFor();
+    await signInBrowser(app.page, server.admin);
+    await reopen();
+  }, 120_000);
   afterAll(async () => {
     await context.close();
+    await server.dispose();
   });
 
   it('holds an audit signed by an unknown key as 待确认签名, with its fingerprint, out of the ranking', async () => {
     const genuine = await sealedEntry(tablet, kf01, auditOf(GENUINE_ID, 'kf01-mixed'));
     genuineHash = genuine.envelope.hash;
-    await app.open('#/dashboard');
-    await app.page.getByTestId('dashboard-empty').waitFor();
-    await app.page
-      .getByTestId('import-file')
-      .setInputFiles(writeTemp('tablet-3.ducha', bundleOf([genuine.entry])));
+    await app.page.getByTestId('import-file').setInputFiles(writeTemp('tablet-3.ducha', bundleOf([genuine.entry])));
     await eventually(async () => {
-      expect(await app.page.getByTestId('import-held').getAttribute('data-count')).toBe('1');
+      expect(await statusesOf()).toEqual(['held']);
     });
-    expect(await text(app.page.getByTestId('import-stored'))).toBe('新存入 0 份');
-    expect(await text(app.page.getByTestId('import-held-entry'))).toBe(
-      `${SITE}:待确认签名 · 签章:未登记密钥 ${fingerprintOf(tablet)}`,
-    );
+    expect(await text(app.page.getByTestId('upload-held'))).toBe('待确认 1 份');
+    expect(await app.page.getByTestId('upload-stored').count()).toBe(0);
+    await reopen();
     const held = app.page.getByTestId('held-row');
     await eventually(async () => {
       expect(await held.count()).toBe(1);
     });
-    expect(await text(held.getByTestId('held-reason'))).toBe('待确认签名');
-    expect(await text(held.getByTestId('held-signer'))).toBe(`未登记密钥 ${fingerprintOf(tablet)}`);
-    expect(await text(held.locator('td').nth(4))).toBe('tablet-3.ducha');
-    // Not compared: the dashboard still has nothing to rank.
-    expect(await app.page.getByTestId('dashboard-empty').isVisible()).toBe(true);
+    expect(await held.getAttribute('data-audit-id')).toBe(GENUINE_ID);
+    expect(await held.getAttribute('data-reason')).toBe('unknown-key');
+    expect(await text(held)).toContain(
+      `考核编号 ${GENUINE_ID} · 修订 1：待确认签名 · 签章：未登记密钥 ${fingerprintOf(tablet)}`,
+    );
+    // Not compared: the server has nothing to rank.
+    await app.page.getByTestId('dashboard-server-empty').waitFor();
     expect(await rankRows().count()).toBe(0);
+    expect(await app.page.getByTestId('keys-none').count()).toBe(1);
   });
 
-  it('enrols the key only once the typed fingerprint matches; the held audit then appears in the ranking', async () => {
-    const keyFile = await writeKeyFile(tablet, '前台平板 1', '王小明');
-    await app.page.getByTestId('key-file').setInputFiles(keyFile);
-    const candidate = app.page.getByTestId('key-candidate');
-    await candidate.waitFor();
-    expect(await text(candidate.getByTestId('candidate-device'))).toBe('前台平板 1');
-    expect(await text(candidate.getByTestId('candidate-auditor'))).toBe('王小明');
-    expect(await text(candidate.getByTestId('candidate-fingerprint'))).toBe(fingerprintOf(tablet));
-    const enrol = app.page.getByTestId('enrol-key');
-    const typed = app.page.getByTestId('confirm-fingerprint');
-    expect(await enrol.isDisabled()).toBe(true);
-    // Another key's fingerprint (a key file swapped on the way in) keeps the button off and says why.
-    await typed.fill(fingerprintOf(forger));
-    expect(await text(candidate.locator('.field__error'))).toContain('输入的指纹与该密钥文件不符');
-    expect(await enrol.isDisabled()).toBe(true);
-    // The first 16 hex digits, typed without spaces, are enough.
-    await typed.fill(fingerprintOf(tablet).replace(/ /g, '').toUpperCase());
-    await eventually(async () => {
-      expect(await enrol.isEnabled()).toBe(true);
-    });
-    await enrol.click();
-    await candidate.waitFor({ state: 'detached' });
-    expect(await text(app.page.getByTestId('keys-status'))).toBe(
-      '已登记 前台平板 1 · 王小明。原待确认的考核中有 1 份现已纳入比较。',
-    );
+  it('takes the held audit into the ranking once the tablet’s auditor signs in and its key is enrolled', async () => {
+    await enrolAs(tablet, '前台平板 1', '王小明');
+    await reopen();
     await eventually(async () => {
       expect(await rankRows().count()).toBe(1);
     });
@@ -172,18 +169,16 @@ describe('head office: unknown signers wait, enrolled keys count, forged revisio
     expect(await text(rankRows().first().getByTestId('rank-latest'))).toBe('66.3%');
     await app.page.getByTestId('held-none').waitFor();
     const row = app.page.getByTestId('key-row');
-    expect(await row.count()).toBe(1);
-    expect(await text(row.getByTestId('key-fingerprint-cell'))).toBe(fingerprintOf(tablet));
+    await eventually(async () => {
+      expect(await row.count()).toBe(1);
+    });
+    expect(await text(row.locator('td').nth(0))).toBe(fingerprintOf(tablet));
+    expect(await text(row.locator('td').nth(1))).toBe('前台平板 1');
+    expect(await text(row.locator('td').nth(2))).toBe('王小明');
   });
 
   it('shows a forged revision 2 by another key as a conflict with both sides; the ranking keeps the genuine score', async () => {
-    expect(
-      await enrolThroughPanel(
-        app.page,
-        await writeKeyFile(forger, '前台平板 9', '赵六'),
-        fingerprintOf(forger),
-      ),
-    ).toBe('已登记 前台平板 9 · 赵六。原待确认的考核中有 0 份现已纳入比较。');
+    await enrolAs(forger, '前台平板 9', '赵六');
     const forged = await sealedEntry(
       forger,
       kf01,
@@ -197,60 +192,53 @@ describe('head office: unknown signers wait, enrolled keys count, forged revisio
       // Not the genuine revision's seal (a revision 2 with none at all is refused as malformed).
       { previousHash: sha256Hex(new TextEncoder().encode('some other seal')) },
     );
-    await app.page
-      .getByTestId('import-file')
-      .setInputFiles(writeTemp('forged.ducha', bundleOf([forged.entry])));
+    await app.page.getByTestId('import-file').setInputFiles(writeTemp('forged.ducha', bundleOf([forged.entry])));
     await eventually(async () => {
-      expect(await app.page.getByTestId('import-conflicts').getAttribute('data-count')).toBe('1');
+      expect(await statusesOf()).toEqual(['conflict']);
     });
-    expect(await text(app.page.getByTestId('import-stored'))).toBe('新存入 0 份');
-    const conflict = app.page.getByTestId('import-result').getByTestId('conflict');
+    expect(await text(app.page.getByTestId('upload-conflict'))).toBe('冲突 1 份');
+    expect(await app.page.getByTestId('upload-stored').count()).toBe(0);
+    await reopen();
+    // The server's conflict list keeps the record with both sides; the ranking still shows the genuine 66.3 %, not the forged 100 %.
+    const conflict = app.page.getByTestId('held-panel').getByTestId('conflict');
+    await eventually(async () => {
+      expect(await conflict.count()).toBe(1);
+    });
     expect(await conflict.getAttribute('data-conflict-kind')).toBe('brokenChain');
     expect(await text(conflict.locator('.conflict__what'))).toContain('没有接续已保存的前一修订版');
-    expect(await text(conflict.getByTestId('conflict-kept'))).toBe(
-      `保留:签章 ${shortKeyId(genuineHash)} · 前台平板 1 · 王小明`,
+    expect(await text(conflict.getByTestId('conflict-kept'))).toBe(`保留:签章 ${shortKeyId(genuineHash)} · 前台平板 1 · 王小明`);
+    expect(await text(conflict.getByTestId('conflict-refused'))).toMatch(
+      new RegExp(`^未采用:签章 ${shortKeyId(forged.envelope.hash)} · 前台平板 9 · 赵六 · 来自 bundle by ${server.admin.username} `),
     );
-    expect(await text(conflict.getByTestId('conflict-refused'))).toBe(
-      `未采用:签章 ${shortKeyId(forged.envelope.hash)} · 前台平板 9 · 赵六 · 来自 forged.ducha`,
-    );
-    // The 待确认 panel keeps the record; the ranking still shows the genuine 66.3 %, not the forged 100 %.
     await eventually(async () => {
-      expect(await app.page.getByTestId('conflict-list').getByTestId('conflict').count()).toBe(1);
+      expect(await rankRows().count()).toBe(1);
     });
-    expect(await rankRows().count()).toBe(1);
     expect(await text(rankRows().first().getByTestId('rank-latest'))).toBe('66.3%');
     expect(await text(rankRows().first().getByTestId('rank-count'))).toBe('1');
   });
 
-  it('enrols the key file exported by 设置, and revokes a key after a confirmation', async () => {
-    expect(await enrolThroughPanel(app.page, settingsKeyFile, settingsFingerprint)).toBe(
-      '已登记 前台平板 3 · 陈堃。原待确认的考核中有 0 份现已纳入比较。',
-    );
+  it('registers the key 设置 exports only through its auditor’s sign-in, and shows a key revoked on the server as revoked', async () => {
+    // The dashboard only reads the register: no key file is enrolled from here, and no key revoked.
+    expect(await app.page.getByTestId('key-file').count()).toBe(0);
+    expect(await app.page.getByTestId('revoke-key').count()).toBe(0);
+    const file = deviceKeyFileSchema.parse(JSON.parse(readFileSync(settingsKeyFile, 'utf8')));
+    const auditor = await server.createUser('auditor', { displayName: '陈堃' });
+    expect((await call(await server.signIn(auditor), 'POST', '/api/devices', { keyFile: file })).status).toBe(201);
+    // Revoking is on the 管理 page, by the admin, over the same API.
+    const revoked = await call(await server.adminApi(), 'POST', `/api/devices/${keyId(forger.publicKey)}/revoke`, {
+      reason: '伪造修订版',
+    });
+    expect(revoked.status).toBe(200);
+    await reopen();
     const rows = app.page.getByTestId('key-row');
     await eventually(async () => {
       expect(await rows.count()).toBe(3);
     });
     const exported = rows.filter({ hasText: '前台平板 3' });
-    expect(await text(exported.getByTestId('key-fingerprint-cell'))).toBe(settingsFingerprint);
-
-    const rogue = rows.filter({ hasText: '前台平板 9' });
-    await rogue.getByTestId('revoke-key').click();
-    const dialog = app.page.getByTestId('revoke-dialog');
-    await dialog.waitFor();
-    expect(await text(dialog.locator('h2'))).toBe('吊销 前台平板 9 · 赵六 的密钥?');
-    expect(await seriousViolations(app.page)).toEqual([]);
-    await dialog.getByTestId('revoke-dialog-cancel').click();
-    await dialog.waitFor({ state: 'detached' });
-    expect(await rogue.getAttribute('data-revoked')).toBe('false');
-
-    await rogue.getByTestId('revoke-key').click();
-    await dialog.getByTestId('revoke-dialog-reason').fill('伪造修订版');
-    await dialog.getByTestId('revoke-dialog-confirm').click();
-    await eventually(async () => {
-      expect(await rogue.getAttribute('data-revoked')).toBe('true');
-    });
-    expect(await text(rogue.getByTestId('key-status'))).toContain('伪造修订版');
-    expect(await rogue.getByTestId('revoke-key').count()).toBe(0);
+    expect(await text(exported.locator('td').nth(0))).toBe(settingsFingerprint);
+    expect(await text(exported.locator('td').nth(2))).toBe('陈堃');
+    expect(await text(exported.locator('td').nth(4))).toBe('有效');
+    expect(await text(rows.filter({ hasText: '前台平板 9' }).locator('td').nth(4))).toBe('已吊销');
   });
 
   it('has no serious axe violations and 44 px touch targets on the tablet', async () => {

@@ -12,7 +12,8 @@ export function UnsentIndicator({ status }: { status: SyncStatus | undefined }) 
     <Link
       to="/?unsent=1"
       className={unsent > 0 || isSessionLost ? 'badge badge--warn unsent-indicator' : 'badge unsent-indicator'}
-      aria-label={t('sync.unsentIndicatorLabel', { count: unsent })}
+      // A description, not the name: an aria-label unlike the words shown is what voice control cannot match (WCAG 2.5.3).
+      title={t('sync.unsentIndicatorLabel', { count: unsent })}
       data-testid="unsent-indicator"
       data-count={unsent}
     >

@@ -7,6 +7,7 @@ import { issueChallenge, takeChallenge } from '../auth/enrolment-challenges';
 import { tokenHashOf } from '../auth/sessions';
 import type { Database } from '../db/tables';
 import { enrolDeviceKey, revokeDeviceKey } from '../intake/key-register-store';
+import { reconsiderHeldAudits } from '../intake/reconsider-held';
 import type { ServerServices } from '../services';
 import { API_ROUTES, fastifyPathOf } from './api-routes';
 import { guardFor, principalOf } from './auth-guard';
@@ -132,6 +133,11 @@ export function deviceRoutes(services: ServerServices) {
         target: enrolled.value.keyId,
         ip: request.ip,
         detail: { deviceLabel: enrolled.value.deviceLabel },
+      });
+      // Audits this key sealed may already wait as 待确认 (a bundle dropped before its tablet signed in): they count now.
+      // The key is enrolled either way; a failed re-check leaves them held, for the next enrolment to try again.
+      await reconsiderHeldAudits(services).catch((error: unknown) => {
+        request.log.error({ err: error }, 'reconsidering held audits after an enrolment failed');
       });
       const [device] = await devices(db, enrolled.value.keyId);
       return reply.code(201).send(device);

@@ -1,9 +1,10 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { findNode, type drillDown, type Rubric } from '../../../domain/index';
 import { formatDateTime, formatPoints } from '../../format';
 import { useOwnAudits } from '../../providers/store-provider';
+import { trustedRubrics } from '../../shipped-rubrics';
 
 type Entry = ReturnType<typeof drillDown>[number];
 type Unit = Entry['units'][number];
@@ -46,7 +47,27 @@ export function DrillDown({
   const heading = useRef<HTMLHeadingElement>(null);
   const cell = `${siteName}|${item.id}`;
   const own = useOwnAudits();
-  const rubrics = useLiveQuery(() => own.rubricsFor(entries), [own, entries]);
+  const ownRubrics = useLiveQuery(() => own.rubricsFor(entries), [own, entries]);
+  // The server's audits are not sealed here: the app's own copy of a shipped rubric still names their 标准.
+  const [shipped, setShipped] = useState<ReadonlyMap<string, Rubric>>(new Map());
+  useEffect(() => {
+    let live = true;
+    const wanted = [...new Set(entries.map((e) => e.rubricFingerprint))].flatMap((fingerprint) => {
+      const load = trustedRubrics.get(fingerprint);
+      return load ? [{ fingerprint, load }] : [];
+    });
+    Promise.all(wanted.map(async ({ fingerprint, load }): Promise<[string, Rubric]> => [fingerprint, await load()])).then(
+      (loaded) => {
+        if (live) setShipped(new Map(loaded));
+      },
+      // A chunk that did not load (offline before it was cached): the units show without their 标准.
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [entries]);
+  const rubricOf = (fingerprint: string) => ownRubrics?.get(fingerprint) ?? shipped.get(fingerprint);
   // The details open far below the cell on a long map: taking focus there scrolls them into view and
   // tells a screen reader what opened.
   useEffect(() => {
@@ -93,7 +114,7 @@ export function DrillDown({
               <tbody>
                 {entry.units.map((unit) => (
                   <tr key={unit.id} data-unit-id={unit.id} data-grade={unit.grade ?? ''}>
-                    <UnitHeader unit={unit} rubric={rubrics?.get(entry.rubricFingerprint)} />
+                    <UnitHeader unit={unit} rubric={rubricOf(entry.rubricFingerprint)} />
                     <td className="drill-grade">{t(`grade.${unit.grade ?? 'ungraded'}`)}</td>
                     <td className="num">
                       {formatPoints(unit.earnedH)} / {formatPoints(unit.possibleH)}

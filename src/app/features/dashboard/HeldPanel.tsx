@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../format';
 import { useApiLoad } from '../../server/use-api-load';
 import { ConflictItem } from './ConflictItem';
-import { readConflicts, readHeld } from './server-intake';
+import { readConflicts, readDevices, readHeld } from './server-intake';
 import { holdReasonKey, serverSignerLabel } from './signers';
 import { failureText } from './use-server-dashboard';
 
@@ -15,11 +15,20 @@ export function HeldPanel({ serverUrl }: { serverUrl: string }) {
   const { t, i18n } = useTranslation();
   const [held, reloadHeld] = useApiLoad(useCallback(() => readHeld(serverUrl), [serverUrl]));
   const [conflicts, reloadConflicts] = useApiLoad(useCallback(() => readConflicts(serverUrl), [serverUrl]));
-  // The register's names of every signer the conflicts show; a kept side signed by another key shows its fingerprint.
+  // A kept side is often sealed by another key than the refused one: the register names it, or it would read as 未登记.
+  const [devices, reloadDevices] = useApiLoad(useCallback(() => readDevices(serverUrl), [serverUrl]));
+  // The register's names of every signer the conflicts show; a key it does not know shows its fingerprint.
   const conflictSigners = useMemo(() => {
     const list = conflicts.kind === 'ok' ? conflicts.value.conflicts : [];
-    return new Map(list.map((c) => [c.incomingSigner.keyId, serverSignerLabel(t, c.incomingSigner)]));
-  }, [conflicts, t]);
+    const register = devices.kind === 'ok' ? devices.value.devices : [];
+    return new Map([
+      ...register.map((d): [string, string] => [
+        d.keyId,
+        serverSignerLabel(t, { keyId: d.keyId, deviceLabel: d.deviceLabel, auditor: d.auditor, revoked: d.revokedAt !== null }),
+      ]),
+      ...list.map((c): [string, string] => [c.incomingSigner.keyId, serverSignerLabel(t, c.incomingSigner)]),
+    ]);
+  }, [conflicts, devices, t]);
   const signerLabel = useCallback(
     (keyId: string) =>
       conflictSigners.get(keyId) ?? serverSignerLabel(t, { keyId, deviceLabel: null, auditor: null, revoked: false }),
@@ -37,6 +46,7 @@ export function HeldPanel({ serverUrl }: { serverUrl: string }) {
           onClick={() => {
             reloadHeld();
             reloadConflicts();
+            reloadDevices();
           }}
           data-testid="held-refresh"
         >
