@@ -18,7 +18,7 @@ import { startRealServer, type RealServer } from './support/real-server';
 import { signInBrowser } from './support/server-session';
 import { bundleOf, fingerprintOf, sealedEntry, writeTemp } from './support/trust';
 import { keyFileOf } from '../server/support/head-office-audits';
-import { call } from '../server/support/uploads';
+import { call, enrolOverHttp } from '../server/support/uploads';
 
 const SITE = '万科·喆园管理处';
 const GENUINE_ID = '7c2e4a10-5b6d-4e7f-8a9b-0c1d2e3f4a01';
@@ -102,12 +102,10 @@ describe('head office on the server: unknown signers wait, enrolled keys count, 
   const rankRows = () => app.page.getByTestId('rank-row');
   const statusesOf = async () =>
     app.page.getByTestId('upload-entry').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-status')));
-  /** What the tablet's sync does once its auditor signs in: enrol its key to that account (POST /api/devices). */
+  /** What the tablet's sync does once its auditor signs in: sign the server's challenge and enrol its key to that account. */
   const enrolAs = async (signer: SealSigner, deviceLabel: string, displayName: string) => {
     const auditor = await server.createUser('auditor', { displayName });
-    const answer = await call(await server.signIn(auditor), 'POST', '/api/devices', {
-      keyFile: await keyFileOf(signer, deviceLabel, displayName),
-    });
+    const answer = await enrolOverHttp(await server.signIn(auditor), signer, await keyFileOf(signer, deviceLabel, displayName));
     expect(answer.status).toBe(201);
   };
   /** The dashboard reads the server when it opens. */
@@ -217,13 +215,16 @@ describe('head office on the server: unknown signers wait, enrolled keys count, 
     expect(await text(rankRows().first().getByTestId('rank-count'))).toBe('1');
   });
 
-  it('registers the key 设置 exports only through its auditor’s sign-in, and shows a key revoked on the server as revoked', async () => {
+  it('refuses the key file 设置 exports when replayed without proof of holding the key, and shows a key revoked on the server as revoked', async () => {
     // The dashboard only reads the register: no key file is enrolled from here, and no key revoked.
     expect(await app.page.getByTestId('key-file').count()).toBe(0);
     expect(await app.page.getByTestId('revoke-key').count()).toBe(0);
     const file = deviceKeyFileSchema.parse(JSON.parse(readFileSync(settingsKeyFile, 'utf8')));
     const auditor = await server.createUser('auditor', { displayName: '陈堃' });
-    expect((await call(await server.signIn(auditor), 'POST', '/api/devices', { keyFile: file })).status).toBe(201);
+    // Anyone may hold a copy of that file: enrolling needs the key's own signature over the server's challenge, which
+    // only the tablet can make (issue 19, 5). Sent bare, as an old app would, it is refused and nothing is enrolled.
+    const replayed = await call(await server.signIn(auditor), 'POST', '/api/devices', { keyFile: file });
+    expect(replayed.status).toBe(400);
     // Revoking is on the 管理 page, by the admin, over the same API.
     const revoked = await call(await server.adminApi(), 'POST', `/api/devices/${keyId(forger.publicKey)}/revoke`, {
       reason: '伪造修订版',
@@ -232,12 +233,10 @@ describe('head office on the server: unknown signers wait, enrolled keys count, 
     await reopen();
     const rows = app.page.getByTestId('key-row');
     await eventually(async () => {
-      expect(await rows.count()).toBe(3);
+      expect(await rows.count()).toBe(2);
     });
-    const exported = rows.filter({ hasText: '前台平板 3' });
-    expect(await text(exported.locator('td').nth(0))).toBe(settingsFingerprint);
-    expect(await text(exported.locator('td').nth(2))).toBe('陈堃');
-    expect(await text(exported.locator('td').nth(4))).toBe('有效');
+    expect(await rows.filter({ hasText: settingsFingerprint }).count()).toBe(0);
+    expect(await text(rows.filter({ hasText: '前台平板 1' }).locator('td').nth(4))).toBe('有效');
     expect(await text(rows.filter({ hasText: '前台平板 9' }).locator('td').nth(4))).toBe('已吊销');
   });
 

@@ -5,7 +5,7 @@ import { nodeSigner } from '../support/sealed-audit';
 import { keyFileOf } from './support/head-office-audits';
 import { BACKENDS, useBackend } from './support/backends';
 import { signedInAs, type SignedIn } from './support/sessions';
-import { call, freshAudit, getJson, postAudit, putFixtureImages, seal } from './support/uploads';
+import { call, enrolOverHttp, freshAudit, getJson, postAudit, putFixtureImages, seal } from './support/uploads';
 
 describe.each(BACKENDS)('a tablet enrolling its key over HTTP takes in what its key sealed and was held, on %s', (backendName) => {
   const backend = useBackend(backendName);
@@ -31,7 +31,7 @@ describe.each(BACKENDS)('a tablet enrolling its key over HTTP takes in what its 
     expect(getAt((await getJson(`${server.url}/api/audits/${auditId}`, admin)).body, ['status'])).toBe('held');
 
     const auditor = await signedInAs(server, 'auditor', { displayName: '王小明' });
-    const enrolled = await call(auditor, 'POST', '/api/devices', { keyFile: await keyFileOf(tablet, '前台平板 1', '王小明') });
+    const enrolled = await enrolOverHttp(auditor, tablet, await keyFileOf(tablet, '前台平板 1', '王小明'));
     expect(enrolled.status).toBe(201);
 
     // No upload in between: the enrolment alone is what takes it in.
