@@ -5,7 +5,7 @@ import { nodeSigner } from '../support/sealed-audit';
 import { keyFileOf } from './support/head-office-audits';
 import { BACKENDS, useBackend } from './support/backends';
 import { signedInAs, type SignedIn } from './support/sessions';
-import { call, enrolOverHttp, freshAudit, getJson, postAudit, putFixtureImages, seal } from './support/uploads';
+import { enrolOverHttp, freshAudit, getJson, postAudit, putFixtureImages, seal } from './support/uploads';
 
 describe.each(BACKENDS)('a tablet enrolling its key over HTTP takes in what its key sealed and was held, on %s', (backendName) => {
   const backend = useBackend(backendName);
