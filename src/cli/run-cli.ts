@@ -5,7 +5,7 @@ import { validateCommand } from './commands/validate';
 import { scoreCommand } from './commands/score';
 import { pdfArgsSchema, pdfCommand } from './commands/pdf';
 import { verifyCommand } from './commands/verify';
-import { kpiImportCommand } from './commands/kpi';
+import { rankingCommand, rankingUsage } from './commands/ranking';
 import { FileStore } from './file-store';
 import { DEFAULT_STORE, exportCommand, importCommand, parseSize, verifyBundleCommand } from './commands/bundle';
 import { DEFAULT_BUNDLE_LIMITS, type BundleLimits } from '../domain/head-office';
@@ -20,6 +20,7 @@ import { serverCommand, serverUsage } from './commands/server';
 import { initAdminUsage } from './commands/server-init-admin';
 import { serverDownSyncUsage } from './commands/server-downsync';
 import { serverAccountsUsage } from './commands/server-accounts';
+import { serverKpiUsage } from './commands/server-kpi';
 
 const usage = `督查 ducha — rubric tools
 
@@ -40,10 +41,6 @@ const usage = `督查 ducha — rubric tools
                                                         all are valid and signed by enrolled keys (3: signer not enrolled)
   ducha import <bundle…> [--store DIR] [--max-size 2G]  verified audits into the local store (default .ducha-store);
                                                         exit 1 on refused or conflicting audits, 3 when some are held
-  ducha kpi import <figures.csv> [--rubrics DIR] [--out months.json] [--store DIR]
-                                                        a month's KPI figures per site (month,site,rubric,unit,figure),
-                                                        scored; every bad line named, then nothing written (exit 1);
-                                                        --store keeps them in DIR/kpi-months.json (re-import replaces)
   ducha keys add <file.ducha-key> --fingerprint "<as the tablet shows it>" [--label …] [--auditor …] [--store DIR]
   ducha keys list [--store DIR]                         the key register, and unknown keys with held audits
   ducha keys revoke "<fingerprint>" [--reason …] [--store DIR]
@@ -55,7 +52,9 @@ const usage = `督查 ducha — rubric tools
 ${serverUsage}
   ${initAdminUsage}
   ${serverDownSyncUsage}
-  ${serverAccountsUsage}`;
+  ${serverAccountsUsage}
+  ${serverKpiUsage}
+  ${rankingUsage}`;
 
 /** The whole-file limit from `--max-size` (default 2 GiB); the other limits stay at their defaults. */
 function limitsFrom(text: string | undefined, io: CliIo): BundleLimits | undefined {
@@ -138,23 +137,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         }
         return worst;
       }
-      case 'kpi': {
-        const [sub, ...args] = rest;
-        const { values, positionals } = parseArgs({
-          args,
-          allowPositionals: true,
-          options: { rubrics: { type: 'string' }, out: { type: 'string' }, store: { type: 'string' } },
-        });
-        const [file] = positionals;
-        if (sub !== 'import' || file === undefined || positionals.length !== 1) {
-          io.err('kpi: ducha kpi import <figures.csv> [--rubrics DIR] [--out months.json] [--store DIR]');
-          return 1;
-        }
-        return await kpiImportCommand(
-          { file, rubricsDir: values.rubrics ?? 'rubrics', out: values.out, store: values.store },
-          io,
-        );
-      }
+      case 'ranking':
+        return await rankingCommand(rest, process.env, io);
       case 'keys': {
         const [sub, ...args] = rest;
         const { values, positionals } = parseArgs({

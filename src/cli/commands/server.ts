@@ -11,6 +11,7 @@ import type { CliIo } from '../io';
 import { initAdminCommand, stdinPassword } from './server-init-admin';
 import { serverRubricsCommand, serverSitesCommand } from './server-downsync';
 import { serverKeysCommand, serverUsersCommand } from './server-accounts';
+import { serverKpiCommand } from './server-kpi';
 
 export const serverUsage = `  ducha server start [--port 4173] [--host 127.0.0.1] [--data-dir ./data] [--database-url postgres://…]
                      [--tls-cert cert.pem --tls-key key.pem] [--trust-proxy off|127.0.0.1,10.0.0.0/24]
@@ -48,6 +49,7 @@ export async function serverCommand(argv: readonly string[], io: CliIo): Promise
   if (sub === 'rubrics') return await serverRubricsCommand(rest, process.env, io);
   if (sub === 'users') return await serverUsersCommand(rest, process.env, io, stdinPassword);
   if (sub === 'keys') return await serverKeysCommand(rest, process.env, io);
+  if (sub === 'kpi') return await serverKpiCommand(rest, process.env, io);
   const { values, positionals } = parseArgs({
     args: [...rest],
     allowPositionals: true,
@@ -101,7 +103,7 @@ export async function serverCommand(argv: readonly string[], io: CliIo): Promise
         return 0;
       }
       default:
-        io.err(`server: use server start | init-admin | users | sites | keys | rubrics | reindex | backup | restore\n\n${serverUsage}`);
+        io.err(`server: use server start | init-admin | users | sites | keys | rubrics | kpi | reindex | backup | restore\n\n${serverUsage}`);
         return 2;
     }
   } catch (error) {
