@@ -5,8 +5,8 @@ import { validateCommand } from './commands/validate';
 import { scoreCommand } from './commands/score';
 import { pdfArgsSchema, pdfCommand } from './commands/pdf';
 import { verifyCommand } from './commands/verify';
-import { kpiImportCommand } from './commands/kpi';
 import { parseSize, verifyBundleCommand } from './commands/bundle';
+import { rankingCommand, rankingUsage } from './commands/ranking';
 import { DEFAULT_BUNDLE_LIMITS, type BundleLimits } from '../domain/head-office';
 import { whereOf } from './commands/server-database';
 import { databaseSignerSource, serverSignerSource } from './signer-sources';
@@ -15,6 +15,7 @@ import { serverCommand, serverUsage } from './commands/server';
 import { initAdminUsage } from './commands/server-init-admin';
 import { serverDownSyncUsage } from './commands/server-downsync';
 import { serverAccountsUsage } from './commands/server-accounts';
+import { serverKpiUsage } from './commands/server-kpi';
 
 const usage = `督查 ducha — rubric tools
 
@@ -36,14 +37,13 @@ const usage = `督查 ducha — rubric tools
   ducha verify <bundle.ducha> [--server URL | --data-dir DIR] [--max-size 2G]
                                                         every audit in a bundle and who signed it: exit 0 only if
                                                         all are valid and signed by enrolled keys (3: signer not enrolled)
-  ducha kpi import <figures.csv> [--rubrics DIR] [--out months.json]
-                                                        a month's KPI figures per site (month,site,rubric,unit,figure),
-                                                        scored; every bad line named, then nothing written (exit 1)
 ${serverUsage}
   ${initAdminUsage}
   ${serverDownSyncUsage}
   ${serverAccountsUsage}
-  ${serverExchangeUsage}`;
+  ${serverExchangeUsage}
+  ${serverKpiUsage}
+  ${rankingUsage}`;
 
 /** The whole-file limit from `--max-size` (default 2 GiB); the other limits stay at their defaults. */
 function limitsFrom(text: string | undefined, io: CliIo): BundleLimits | undefined {
@@ -144,23 +144,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         }
         return worst;
       }
-      case 'kpi': {
-        const [sub, ...args] = rest;
-        const { values, positionals } = parseArgs({
-          args,
-          allowPositionals: true,
-          options: { rubrics: { type: 'string' }, out: { type: 'string' } },
-        });
-        const [file] = positionals;
-        if (sub !== 'import' || file === undefined || positionals.length !== 1) {
-          io.err('kpi: ducha kpi import <figures.csv> [--rubrics DIR] [--out months.json]');
-          return 1;
-        }
-        return await kpiImportCommand(
-          { file, rubricsDir: values.rubrics ?? 'rubrics', out: values.out },
-          io,
-        );
-      }
+      case 'ranking':
+        return await rankingCommand(rest, process.env, io);
+      case 'kpi':
       case 'keys':
       case 'rubrics':
       case 'held':
@@ -168,7 +154,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'export':
         // The CLI's own store is gone: head office is the server (one key register, one held list).
         io.err(
-          `${command}: the command line keeps no store of its own any more; head office is the server: use ducha server import | export | keys | reindex (see ducha help)`,
+          `${command}: the command line keeps no store of its own any more; head office is the server: use ducha server import | export | keys | kpi import | reindex (see ducha help)`,
         );
         return 1;
       case 'server':

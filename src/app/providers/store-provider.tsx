@@ -36,12 +36,6 @@ export function useOwnAudits(): OwnAudits {
   return own;
 }
 
-/**
- * The name the monthly KPI ranking panel still calls (another change re-points that panel at the server and
- * then this alias goes): it reads only this device's own audits now.
- */
-export const useHeadOffice = useOwnAudits;
-
 export function StoreProvider({ store, children }: { store: AuditStore; children: ReactNode }) {
   return <StoreContext.Provider value={store}>{children}</StoreContext.Provider>;
 }

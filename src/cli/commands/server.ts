@@ -12,6 +12,7 @@ import { initAdminCommand, stdinPassword } from './server-init-admin';
 import { serverRubricsCommand, serverSitesCommand } from './server-downsync';
 import { serverKeysCommand, serverUsersCommand } from './server-accounts';
 import { serverExportCommand, serverImportCommand } from './server-exchange';
+import { serverKpiCommand } from './server-kpi';
 
 export const serverUsage = `  ducha server start [--port 4173] [--host 127.0.0.1] [--data-dir ./data] [--database-url postgres://…]
                      [--tls-cert cert.pem --tls-key key.pem] [--trust-proxy off|127.0.0.1,10.0.0.0/24]
@@ -51,6 +52,7 @@ export async function serverCommand(argv: readonly string[], io: CliIo): Promise
   if (sub === 'keys') return await serverKeysCommand(rest, process.env, io);
   if (sub === 'import') return await serverImportCommand(rest, io);
   if (sub === 'export') return await serverExportCommand(rest, io);
+  if (sub === 'kpi') return await serverKpiCommand(rest, process.env, io);
   const { values, positionals } = parseArgs({
     args: [...rest],
     allowPositionals: true,
@@ -105,7 +107,7 @@ export async function serverCommand(argv: readonly string[], io: CliIo): Promise
         return 0;
       }
       default:
-        io.err(`server: use server start | init-admin | users | sites | keys | rubrics | import | export | reindex | backup | restore\n\n${serverUsage}`);
+        io.err(`server: use server start | init-admin | users | sites | keys | rubrics | kpi | import | export | reindex | backup | restore\n\n${serverUsage}`);
         return 2;
     }
   } catch (error) {

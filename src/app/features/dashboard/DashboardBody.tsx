@@ -1,30 +1,23 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { FactSummary } from '../../../domain/index';
 import { selectionOf, type DashboardControls, type DashboardData } from './dashboard-data';
 import { DashboardFilters, type FilterState } from './DashboardFilters';
 import { DrillDown } from './DrillDown';
 import { ExportPanel } from './ExportPanel';
 import { HeatMapTable } from './HeatMapTable';
-import { MonthlyRankingPanel } from './MonthlyRankingPanel';
 import { toDayValue } from './period';
 import { RankingTable } from './RankingTable';
 import { TrendChart } from './TrendChart';
 import { visibleEnds } from './view';
 
-/**
- * The dashboard's panels over one source's figures (this device's own audits, or the server's). The monthly
- * KPI ranking reads the facts it is given.
- */
+/** The dashboard's panels over one source's figures (this device's own audits, or the server's). */
 export function DashboardBody({
   data,
   controls,
-  localFacts,
   isBusy = false,
 }: {
   data: DashboardData;
   controls: DashboardControls;
-  localFacts: readonly FactSummary[];
   /** Figures on screen are for the previous filter while the new ones are read. */
   isBusy?: boolean;
 }) {
@@ -102,8 +95,6 @@ export function DashboardBody({
           )}
         </>
       )}
-      {/* Across scorecards, so it reads every audit rather than the filtered scorecard. */}
-      <MonthlyRankingPanel facts={localFacts} />
       <ExportPanel csv={data.csv} rubricId={data.rubricId} />
     </div>
   );

@@ -1,7 +1,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { latestRevisions, type FactSummary } from '../../../domain/head-office';
+import type { FactSummary } from '../../../domain/head-office';
 import { useOwnAudits } from '../../providers/store-provider';
 import { DashboardBody } from './DashboardBody';
 import type { DashboardControls } from './dashboard-data';
@@ -9,23 +9,21 @@ import { ExportPanel } from './ExportPanel';
 import { HeldPanel } from './HeldPanel';
 import { ImportPanel } from './ImportPanel';
 import { KeyRegisterPanel } from './KeyRegisterPanel';
-import { KpiImportPanel } from './KpiImportPanel';
+import { HeadOfficeMonth } from './HeadOfficeMonth';
 import { LegacyUploadPanel } from './LegacyUploadPanel';
-import { MonthlyRankingPanel } from './MonthlyRankingPanel';
 import { SourceBanner } from './SourceBanner';
 import { useDashboardControls } from './use-dashboard-controls';
 import { useDashboardSource, type DashboardSource } from './use-dashboard-source';
 import { useLocalDashboard } from './use-local-dashboard';
 import { useServerDashboard, type ServerEvents } from './use-server-dashboard';
 
-/** Before any audit is here: the KPI figures imported here still rank on their own. */
-function Empty({ testId, message, localFacts }: { testId: string; message: string; localFacts: readonly FactSummary[] }) {
+/** Before any audit is here. */
+function Empty({ testId, message }: { testId: string; message: string }) {
   return (
     <>
       <p className="banner banner--info" data-testid={testId}>
         {message}
       </p>
-      <MonthlyRankingPanel facts={localFacts} />
       <ExportPanel rubricId="" />
     </>
   );
@@ -34,22 +32,20 @@ function Empty({ testId, message, localFacts }: { testId: string; message: strin
 /** The comparison over this device's own sealed audits. */
 function LocalDashboard({ facts, controls }: { facts: readonly FactSummary[]; controls: DashboardControls }) {
   const { t } = useTranslation();
-  const { latest, data } = useLocalDashboard(facts, controls);
-  if (!data) return <Empty testId="dashboard-empty" message={t('dashboard.empty')} localFacts={latest} />;
-  return <DashboardBody data={data} controls={controls} localFacts={latest} />;
+  const { data } = useLocalDashboard(facts, controls);
+  if (!data) return <Empty testId="dashboard-empty" message={t('dashboard.empty')} />;
+  return <DashboardBody data={data} controls={controls} />;
 }
 
 /** The comparison over every audit on the server, for head office signed in. */
 function ServerDashboard({
   serverUrl,
   controls,
-  localFacts,
   events,
   onTotal,
 }: {
   serverUrl: string;
   controls: DashboardControls;
-  localFacts: readonly FactSummary[];
   events: ServerEvents;
   onTotal: (total: number | undefined) => void;
 }) {
@@ -67,9 +63,9 @@ function ServerDashboard({
         </p>
       );
     case 'empty':
-      return <Empty testId="dashboard-server-empty" message={t('headOfficeOnline.serverEmpty')} localFacts={localFacts} />;
+      return <Empty testId="dashboard-server-empty" message={t('headOfficeOnline.serverEmpty')} />;
     case 'ready':
-      return <DashboardBody data={view.data} controls={controls} localFacts={localFacts} isBusy={view.isStale} />;
+      return <DashboardBody data={view.data} controls={controls} isBusy={view.isStale} />;
   }
 }
 
@@ -90,7 +86,6 @@ export function DashboardPage() {
   const events = useMemo(() => ({ onRead, onFailure }), [onRead, onFailure]);
   // A live query: an audit finalised in another tab refreshes every figure.
   const facts = useLiveQuery(() => own.dashboardFacts(), [own]);
-  const latest = useMemo(() => (facts ? latestRevisions(facts) : []), [facts]);
   const mayUpload = link !== undefined && (link.role === 'admin' || link.role === 'auditor');
   return (
     <section aria-labelledby="dashboard-title" className="page dashboard">
@@ -98,16 +93,16 @@ export function DashboardPage() {
       <SourceBanner source={source} total={serverTotal} onRetry={retry} />
       {mayUpload && <LegacyUploadPanel serverUrl={link.serverUrl} />}
       {mayUpload && <ImportPanel serverUrl={link.serverUrl} />}
-      <KpiImportPanel />
       {isServer(source) && <HeldPanel serverUrl={source.serverUrl} />}
       {isServer(source) && <KeyRegisterPanel serverUrl={source.serverUrl} />}
+      {/* Head office's month lives on the server only: a device never computes the 综合排名. */}
+      {isServer(source) && <HeadOfficeMonth serverUrl={source.serverUrl} />}
       {source.kind === 'loading' || facts === undefined ? (
         <p className="loading">{t('dashboard.loading')}</p>
       ) : isServer(source) ? (
         <ServerDashboard
           serverUrl={source.serverUrl}
           controls={controls}
-          localFacts={latest}
           events={events}
           onTotal={setServerTotal}
         />

@@ -1,100 +1,131 @@
-import { useLiveQuery } from 'dexie-react-hooks';
-import { useMemo, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import {
-  formatIssue,
-  monthOf,
-  rankMonth,
-  rankingMonths,
-  type FactSummary,
-  type RankingDefinition,
-  type RankingFact,
-} from '../../../domain/head-office';
-import { belowTargetText, bpText, monthTitle } from '../../../report/ranking/ranking-text';
+import type { MonthlyRankingAnswer } from '../../../domain/wire';
+import { belowTargetText, bpText, monthTitle, partText } from '../../../report/ranking/ranking-text';
 import { downloadBytes, safeFileName } from '../../download';
-import { useKpiMonths } from '../../providers/kpi-months';
-import { useHeadOffice } from '../../providers/store-provider';
-import { monthlyRankingDefinition } from './monthly-ranking-definition';
+import { useApiLoad, type LoadState } from '../../server/use-api-load';
+import { readMonthlyRanking, readMonthlyReport } from './monthly-ranking-api';
+import { failureText } from './use-server-dashboard';
 
-function MonthlyRanking({
-  definition,
-  facts,
+/** This month on the reader's clock: what is asked first, before the server has said which months have data. */
+const thisMonth = (): string => new Date().toISOString().slice(0, 7);
+
+function RankingTable({ answer }: { answer: MonthlyRankingAnswer }) {
+  const { t } = useTranslation();
+  const { ranking } = answer;
+  return (
+    // Focusable so a keyboard can scroll a wide table: it holds no buttons of its own.
+    <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="monthly-title">
+      <table className="data-table ranking" data-testid="monthly-ranking" aria-labelledby="monthly-title">
+        <thead>
+          <tr>
+            <th scope="col">{t('dashboard.monthly.rank')}</th>
+            <th scope="col">{t('dashboard.monthly.site')}</th>
+            <th scope="col">{t('dashboard.monthly.score')}</th>
+            {ranking.components.map((c) => (
+              <th scope="col" key={c.rubricId}>
+                {c.rubricId}
+              </th>
+            ))}
+            <th scope="col">{t('dashboard.monthly.covered')}</th>
+            <th scope="col">{t('dashboard.monthly.belowTarget')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {ranking.rows.map((row) => (
+            <tr
+              key={row.siteKey}
+              className={row.isBottom ? 'rank-row rank-row--bottom' : 'rank-row'}
+              data-testid="monthly-row"
+              data-site-key={row.siteKey}
+              data-bottom={row.isBottom ? 'true' : 'false'}
+              data-summoned={row.isSummoned ? 'true' : 'false'}
+            >
+              <td className="num">{row.rank}</td>
+              <th scope="row">
+                {row.siteName}
+                {row.isBottom && <span className="rank-row__flag">{t('dashboard.monthly.bottom')}</span>}
+                {row.isSummoned && <span className="rank-row__flag">{t('dashboard.monthly.summoned')}</span>}
+              </th>
+              <td className="num" data-testid="monthly-score">
+                {bpText(row.scoreBp)}%
+              </td>
+              {ranking.components.map((c) => {
+                const text = partText(row, c.rubricId);
+                // 缺报 and 未考核 are words; a percent gets its sign; no audit and no figure is a dash.
+                return (
+                  <td className="num" key={c.rubricId} data-rubric={c.rubricId}>
+                    {text === '' ? '—' : /^\d/.test(text) ? `${text}%` : text}
+                  </td>
+                );
+              })}
+              <td className="num">{row.coveredWeight}</td>
+              <td data-testid="monthly-below">{belowTargetText(row) || '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/**
+ * The month read from the server: the chosen one, or, before any choice, this month — or the newest month with
+ * data when this one has none yet.
+ */
+export function useMonthlyRanking(serverUrl: string, monthChoice: string | undefined) {
+  const load = useCallback(async () => {
+    const asked = monthChoice ?? thisMonth();
+    const first = await readMonthlyRanking(serverUrl, asked);
+    if (monthChoice !== undefined || !first.ok) return first;
+    const [newest] = first.value.months;
+    return newest !== undefined && !first.value.months.includes(asked) ? readMonthlyRanking(serverUrl, newest) : first;
+  }, [serverUrl, monthChoice]);
+  return useApiLoad(load);
+}
+
+/**
+ * 月度综合排名 as the server computes it over every audit and KPI figure it holds (GET
+ * /api/head-office/monthly-ranking): this device computes nothing, so every reader of a month sees the same
+ * places. The 通报 PDF and CSV are the server's too.
+ */
+export function MonthlyRankingPanel({
+  serverUrl,
+  state,
+  onMonth,
 }: {
-  definition: RankingDefinition;
-  facts: readonly FactSummary[];
+  serverUrl: string;
+  state: LoadState<MonthlyRankingAnswer>;
+  onMonth: (month: string) => void;
 }) {
   const { t } = useTranslation();
-  const headOffice = useHeadOffice();
-  const [monthChoice, setMonthChoice] = useState('');
   const [error, setError] = useState<string>();
+  const answer = state.kind === 'ok' ? state.value : undefined;
+  const month = answer?.ranking.month ?? thisMonth();
 
-  // Units are read only for the KPI rubrics' audits: an indicator below target is one of their units.
-  const { kpiFacts, otherFacts } = useMemo(() => {
-    const kinds = new Map(definition.components.map((c) => [c.rubricId, c.kind]));
-    return {
-      kpiFacts: facts.filter((f) => kinds.get(f.rubricId) === 'kpi'),
-      otherFacts: facts.filter((f) => kinds.get(f.rubricId) === 'scorecard'),
-    };
-  }, [definition, facts]);
-  const detailedKpi = useLiveQuery(() => headOffice.withUnits(kpiFacts), [headOffice, kpiFacts]);
-  // KPI figures imported on the dashboard count exactly like an audit's facts; the table marks them (no seal).
-  const kpiMonths = useKpiMonths();
-  const imported = useLiveQuery(() => kpiMonths.rankingFacts(), [kpiMonths]);
-  const rankingFacts = useMemo(
-    (): RankingFact[] | undefined =>
-      detailedKpi && imported ? [...otherFacts, ...detailedKpi, ...imported] : undefined,
-    [otherFacts, detailedKpi, imported],
-  );
-  const months = useMemo(() => rankingMonths(definition, rankingFacts ?? []), [definition, rankingFacts]);
-  const month = months.includes(monthChoice) ? monthChoice : months[0];
-  const ranking = useMemo(
-    () => (rankingFacts && month ? rankMonth(definition, rankingFacts, month) : undefined),
-    [definition, rankingFacts, month],
-  );
-  const importedParts = useMemo(
-    () =>
-      new Set(
-        (imported ?? [])
-          .filter((f) => month !== undefined && monthOf(f.auditedAt, definition.utcOffset) === month)
-          .map((f) => `${f.siteKey}|${f.rubricId}`),
-      ),
-    [imported, month, definition],
-  );
-
-  if (rankingFacts === undefined) return <p className="loading">{t('dashboard.loading')}</p>;
-  if (!ranking || !month) return <p data-testid="monthly-empty">{t('dashboard.monthly.empty')}</p>;
-
-  const fileName = (ext: string) => safeFileName(`${definition.title}-${month}.${ext}`);
-  const downloadCsv = async () => {
-    const { rankingCsv } = await import('../../../report/ranking/ranking-csv');
-    downloadBytes(rankingCsv(ranking), fileName('csv'), 'text/csv;charset=utf-8');
-  };
-  const downloadPdf = async () => {
-    try {
-      setError(undefined);
-      // jsPDF and the fonts load only when a report is asked for; a one-page table is made on the page itself.
-      const [{ renderRankingReport }, { loadSheetFonts }] = await Promise.all([
-        import('../../../report/ranking/render-ranking-report'),
-        import('../../sheet/sheet-fonts'),
-      ]);
-      const fonts = await loadSheetFonts();
-      const report = renderRankingReport(ranking, definition.bottom.rule, fonts);
-      downloadBytes(report.bytes, fileName('pdf'), 'application/pdf');
-    } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
+  const download = async (kind: 'pdf' | 'csv', title: string) => {
+    setError(undefined);
+    const file = await readMonthlyReport(serverUrl, month, kind);
+    if (!file.ok) {
+      setError(failureText(file));
+      return;
     }
+    downloadBytes(file.bytes, safeFileName(`${title}-${month}.${kind}`), kind === 'pdf' ? 'application/pdf' : 'text/csv;charset=utf-8');
   };
 
-  const summoned = ranking.rows.filter((r) => r.isSummoned);
+  const months = answer ? [...new Set([month, ...answer.months])].sort().reverse() : [month];
+  const ranking = answer?.ranking;
+  const summoned = ranking?.rows.filter((r) => r.isSummoned) ?? [];
   return (
-    <>
+    <section aria-labelledby="monthly-title" className="dashboard__panel" data-testid="monthly-panel">
+      <h2 id="monthly-title">{ranking?.title ?? t('dashboard.monthly.title')}</h2>
       <div className="page__head">
         <label className="field field--inline">
           <span className="field__label">{t('dashboard.monthly.month')}</span>
           <select
             value={month}
             onChange={(e) => {
-              setMonthChoice(e.target.value);
+              onMonth(e.target.value);
             }}
             data-testid="monthly-month"
           >
@@ -105,139 +136,58 @@ function MonthlyRanking({
             ))}
           </select>
         </label>
-        <div className="sheet-actions">
-          <button
-            type="button"
-            className="button"
-            onClick={() => void downloadCsv()}
-            data-testid="monthly-csv"
-          >
-            {t('dashboard.monthly.csv')}
-          </button>
-          <button
-            type="button"
-            className="button"
-            onClick={() => void downloadPdf()}
-            data-testid="monthly-pdf"
-          >
-            {t('dashboard.monthly.pdf')}
-          </button>
-        </div>
+        {ranking && (
+          <div className="sheet-actions">
+            <button type="button" className="button" onClick={() => void download('csv', ranking.title)} data-testid="monthly-csv">
+              {t('dashboard.monthly.csv')}
+            </button>
+            <button type="button" className="button" onClick={() => void download('pdf', ranking.title)} data-testid="monthly-pdf">
+              {t('dashboard.monthly.pdf')}
+            </button>
+          </div>
+        )}
       </div>
-      <p className="subtitle">
-        {t('dashboard.monthly.weights', {
-          weights: definition.components.map((c) => `${c.rubricId} ${String(c.weight)}`).join(' · '),
-        })}
-      </p>
-      <p className="subtitle">{t('dashboard.monthly.rule', { rule: definition.bottom.rule })}</p>
-      {/* Focusable so a keyboard can scroll a wide table: it holds no buttons of its own. */}
-      <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="monthly-title">
-        <table className="data-table ranking" data-testid="monthly-ranking" aria-labelledby="monthly-title">
-          <thead>
-            <tr>
-              <th scope="col">{t('dashboard.monthly.rank')}</th>
-              <th scope="col">{t('dashboard.monthly.site')}</th>
-              <th scope="col">{t('dashboard.monthly.score')}</th>
-              {ranking.components.map((c) => (
-                <th scope="col" key={c.rubricId}>
-                  {c.rubricId}
-                </th>
+      {state.kind === 'loading' && <p className="loading">{t('dashboard.loading')}</p>}
+      {state.kind === 'failed' && (
+        <p role="alert" className="field__error" data-testid="monthly-error">
+          {t('dashboard.monthly.readFailed', { detail: failureText(state.failure) })}
+        </p>
+      )}
+      {answer && ranking && (
+        <>
+          <p className="subtitle" data-testid="monthly-weights">
+            {t('dashboard.monthly.weights', { weights: ranking.components.map((c) => `${c.rubricId} ${String(c.weight)}`).join(' · ') })}
+          </p>
+          <p className="subtitle">{t('dashboard.monthly.rule', { rule: answer.definition.rule })}</p>
+          {ranking.rows.length === 0 ? (
+            <p data-testid="monthly-empty">{t('dashboard.monthly.empty')}</p>
+          ) : (
+            <RankingTable answer={answer} />
+          )}
+          <h3>{t('dashboard.monthly.summonedTitle')}</h3>
+          <p data-testid="monthly-summoned">
+            {summoned.length === 0 ? t('dashboard.monthly.noneSummoned') : summoned.map((r) => `${r.siteName}（${belowTargetText(r)}）`).join('；')}
+          </p>
+          {ranking.unranked.length > 0 && <p>{t('dashboard.monthly.unranked', { sites: ranking.unranked.map((s) => s.siteName).join('、') })}</p>}
+          {ranking.notes.length > 0 && (
+            <ul className="subtitle" data-testid="monthly-notes">
+              {ranking.notes.map((note) => (
+                <li key={note.rubricId}>
+                  {note.reason === 'no-audits'
+                    ? t('dashboard.monthly.noAudits', { rubric: note.rubricId })
+                    : t('dashboard.monthly.noneThisMonth', { rubric: note.rubricId })}
+                </li>
               ))}
-              <th scope="col">{t('dashboard.monthly.covered')}</th>
-              <th scope="col">{t('dashboard.monthly.belowTarget')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {ranking.rows.map((row) => (
-              <tr
-                key={row.siteKey}
-                className={row.isBottom ? 'rank-row rank-row--bottom' : 'rank-row'}
-                data-testid="monthly-row"
-                data-site-key={row.siteKey}
-                data-bottom={row.isBottom ? 'true' : 'false'}
-                data-summoned={row.isSummoned ? 'true' : 'false'}
-              >
-                <td className="num">{row.rank}</td>
-                <th scope="row">
-                  {row.siteName}
-                  {row.isBottom && <span className="rank-row__flag">{t('dashboard.monthly.bottom')}</span>}
-                  {row.isSummoned && (
-                    <span className="rank-row__flag">{t('dashboard.monthly.summoned')}</span>
-                  )}
-                </th>
-                <td className="num" data-testid="monthly-score">
-                  {bpText(row.scoreBp)}%
-                </td>
-                {ranking.components.map((c) => {
-                  const part = row.parts.find((p) => p.rubricId === c.rubricId);
-                  const isImported = importedParts.has(`${row.siteKey}|${c.rubricId}`);
-                  return (
-                    <td
-                      className="num"
-                      key={c.rubricId}
-                      data-rubric={c.rubricId}
-                      data-imported={isImported ? 'true' : 'false'}
-                    >
-                      {part?.percentBp == null ? '—' : `${bpText(part.percentBp)}%`}
-                      {isImported && <span className="rank-row__flag">{t('dashboard.kpi.badge')}</span>}
-                    </td>
-                  );
-                })}
-                <td className="num">{row.coveredWeight}</td>
-                <td>{belowTargetText(row) || '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {importedParts.size > 0 && (
-        <p className="subtitle" data-testid="monthly-imported-note">
-          {t('dashboard.monthly.importedNote')}
-        </p>
-      )}
-      <h3>{t('dashboard.monthly.summonedTitle')}</h3>
-      <p data-testid="monthly-summoned">
-        {summoned.length === 0
-          ? t('dashboard.monthly.noneSummoned')
-          : summoned.map((r) => `${r.siteName}(${belowTargetText(r)})`).join(';')}
-      </p>
-      {ranking.unranked.length > 0 && (
-        <p>
-          {t('dashboard.monthly.unranked', { sites: ranking.unranked.map((s) => s.siteName).join('、') })}
-        </p>
-      )}
-      {ranking.notes.length > 0 && (
-        <ul className="subtitle" data-testid="monthly-notes">
-          {ranking.notes.map((note) => (
-            <li key={note.rubricId}>
-              {note.reason === 'no-audits'
-                ? t('dashboard.monthly.noAudits', { rubric: note.rubricId })
-                : t('dashboard.monthly.noneThisMonth', { rubric: note.rubricId })}
-            </li>
-          ))}
-        </ul>
+            </ul>
+          )}
+          <p className="subtitle" data-testid="monthly-definition">
+            {t('dashboard.monthly.definition', { fingerprint: answer.definition.fingerprint.slice(0, 12), at: answer.definition.publishedAt.slice(0, 10) })}
+          </p>
+        </>
       )}
       {error !== undefined && (
-        <p role="alert" className="field__error">
+        <p role="alert" className="field__error" data-testid="monthly-download-error">
           {t('dashboard.monthly.failed', { detail: error })}
-        </p>
-      )}
-    </>
-  );
-}
-
-/** 月度综合排名: the shipped definition (rankings/monthly.json) over every audit here, one month at a time. */
-export function MonthlyRankingPanel({ facts }: { facts: readonly FactSummary[] }) {
-  const { t } = useTranslation();
-  const definition = monthlyRankingDefinition;
-  return (
-    <section aria-labelledby="monthly-title" className="dashboard__panel" data-testid="monthly-panel">
-      <h2 id="monthly-title">{definition.ok ? definition.value.title : t('dashboard.monthly.title')}</h2>
-      {definition.ok ? (
-        <MonthlyRanking definition={definition.value} facts={facts} />
-      ) : (
-        <p role="alert" className="field__error">
-          {t('dashboard.monthly.invalid', { issues: definition.issues.map(formatIssue).join(';') })}
         </p>
       )}
     </section>
