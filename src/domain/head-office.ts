@@ -6,9 +6,6 @@ export {
   KPI_MONTH_VERSION,
   kpiMonthSchema,
   kpiMonthKey,
-  kpiMonthFactId,
-  kpiRankingFact,
-  scoreMonthFigures,
   type KpiMonth,
 } from './kinds/metric/kpi-month';
 export { isBelowStandard, kpiFiguresFact, type SiteMonthFigures } from './kinds/metric/kpi-figures';

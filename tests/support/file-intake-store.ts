@@ -13,7 +13,6 @@ import {
   storedRevisionSchema,
   isShippedRubric,
   keyId,
-  kpiMonthSchema,
   sealedAuditFileSchema,
   toBase64Url,
   type AuditFact,
@@ -23,7 +22,6 @@ import {
   type IntakeLookup,
   type IntakeQuery,
   type IntakeRepository,
-  type KpiMonth,
   type SealedAuditFile,
   type StoredRevision,
   type ValidEntry,
@@ -48,7 +46,6 @@ const heldFileSchema = z.strictObject({
   entry: z.unknown(),
 });
 export type HeldFile = z.infer<typeof heldFileSchema>;
-const kpiMonthsFileSchema = z.strictObject({ version: z.literal(1), months: z.array(kpiMonthSchema) });
 const conflictFileSchema = conflictRecordSchema.extend({ version: z.literal(1) });
 
 const safeName = (id: string): string => id.replace(/[^0-9a-zA-Z-]/g, '_');
@@ -188,19 +185,6 @@ export class FileStore implements IntakeRepository {
 
   async saveKeys(keys: readonly EnrolledKey[]): Promise<void> {
     await writeDurably(this.path('keys.json'), JSON.stringify({ version: 1, keys }, null, 2));
-  }
-
-  /** KPI months imported with `ducha kpi import --store` (the dashboard keeps the same records in Dexie). */
-  async kpiMonths(): Promise<KpiMonth[]> {
-    const file = this.path('kpi-months.json');
-    if (!existsSync(file)) return [];
-    const parsed = kpiMonthsFileSchema.safeParse(await readJson(file));
-    if (!parsed.success) throw new Error(`${file}: the imported KPI months do not match the schema`);
-    return parsed.data.months;
-  }
-
-  async saveKpiMonths(months: readonly KpiMonth[]): Promise<void> {
-    await writeDurably(this.path('kpi-months.json'), JSON.stringify({ version: 1, months }, null, 2));
   }
 
   async acceptedRubrics(): Promise<z.infer<typeof rubricsFileSchema>['rubrics']> {

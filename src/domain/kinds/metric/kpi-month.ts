@@ -1,17 +1,13 @@
 import { z } from 'zod';
-import { siteKeyOf } from '../../compare/audit-fact';
-import type { RankingFact } from '../../ranking/rank-month';
-import type { Rubric } from '../../rubric/rubric-schema';
-import { rubricFingerprint } from '../../rubric/fingerprint';
-import { toHundredths } from '../../scoring/hundredths';
-import { scoreAudit } from '../../scoring/score-audit';
-import { CURRENT_SCORING_RULES, scoringRulesVersionSchema } from '../../scoring/scoring-rules';
-import type { MonthFigures } from './figures-csv';
+import { scoringRulesVersionSchema } from '../../scoring/scoring-rules';
 
 export const KPI_MONTH_VERSION = 1;
 
 /**
- * One month of one site on one KPI rubric, imported from figures (not an audit: it carries no seal). Kept with
+ * One month of one site on one KPI rubric, as versions before the server computed the month imported it into a
+ * device's own database (Dexie `kpiMonths`). Nothing reads these any more; the schema stays so such rows can be
+ * parsed and the table's shape is documented (KPI figures now live on the server: kpi_figures).
+ * Originally: imported from figures (not an audit: it carries no seal). Kept with
  * the figures it was scored from and the rules and rubric fingerprint that scored it; `revision` counts how
  * often the same month, site and rubric was imported (a re-import replaces the record and adds one).
  */
@@ -38,53 +34,3 @@ export type KpiMonth = z.infer<typeof kpiMonthSchema>;
 /** What identifies a month's record: a re-import with the same key replaces it. */
 export const kpiMonthKey = (m: { month: string; siteKey: string; rubricId: string }): string =>
   JSON.stringify([m.month, m.siteKey, m.rubricId]);
-
-/** Scores one month's figures on its rubric with the current scoring rules (the metric kind's rules). */
-export function scoreMonthFigures(
-  figures: MonthFigures,
-  rubric: Rubric,
-  stamp: { revision: number; importedAt: string; source: string },
-): KpiMonth {
-  const answers = Object.fromEntries(
-    Object.entries(figures.figures).map(([id, f]) => [id, { figureH: toHundredths(f) }]),
-  );
-  const score = scoreAudit(rubric, answers, CURRENT_SCORING_RULES);
-  return {
-    version: KPI_MONTH_VERSION,
-    month: figures.month,
-    site: figures.site,
-    // The CSV names a site as the audits' site name does; a site known by a code ranks apart from it.
-    siteKey: siteKeyOf({ name: figures.site }),
-    rubricId: rubric.id,
-    rubricFingerprint: rubricFingerprint(rubric),
-    scoringRules: CURRENT_SCORING_RULES,
-    ...stamp,
-    figures: figures.figures,
-    earnedH: score.earnedH,
-    possibleH: score.possibleH,
-    units: score.nodes
-      .filter((n) => n.isUnit && n.state !== 'missing')
-      .map((n) => ({ id: n.id, earnedH: n.earnedH, possibleH: n.possibleH })),
-    missing: [...score.missing],
-  };
-}
-
-/** The id an imported month goes by in the ranking (never a UUID, so it cannot meet an audit's). */
-export const kpiMonthFactId = (m: KpiMonth): string => `kpi-import:${kpiMonthKey(m)}`;
-
-/**
- * The ranking reads an imported month exactly like an audit's facts. Its instant is the 15th at noon UTC, inside
- * the month at every offset a ranking can use (±14:00).
- */
-export const kpiRankingFact = (m: KpiMonth): RankingFact => ({
-  auditId: kpiMonthFactId(m),
-  lineageId: kpiMonthFactId(m),
-  revision: m.revision,
-  rubricId: m.rubricId,
-  siteKey: m.siteKey,
-  siteName: m.site,
-  auditedAt: `${m.month}-15T12:00:00.000Z`,
-  earnedH: m.earnedH,
-  possibleH: m.possibleH,
-  units: m.units,
-});
