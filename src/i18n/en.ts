@@ -892,6 +892,7 @@ export const en: Messages = {
     signerRevoked: 'Revoked: device “{{device}}” (auditor {{auditor}}) was revoked when it sealed; the seal is not accepted.',
     signerNotEnrolled: 'Not enrolled: the sealing key is not in head office’s device register, so the signer cannot be confirmed.',
     signerUnknown: 'The signature does not hold, so the signer cannot be confirmed.',
+    signerNotFromThisFile: 'The file is not the sheet as sealed, so it cannot confirm who sealed it.',
     keyFingerprint: 'Device key: {{fingerprint}}',
   },
 };

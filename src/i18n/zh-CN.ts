@@ -881,6 +881,7 @@ export const zhCN = {
     signerRevoked: '已注销：设备“{{device}}”（督查员 {{auditor}}）在签章时已注销，签章不被承认。',
     signerNotEnrolled: '未登记：签章设备的密钥不在总部的设备登记中，无法确认签章人。',
     signerUnknown: '签名不成立，不能确认签章人。',
+    signerNotFromThisFile: '文件与签章时不一致，不能据此确认签章人。',
     keyFingerprint: '设备密钥：{{fingerprint}}',
   },
 } as const;

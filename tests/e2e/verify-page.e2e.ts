@@ -127,6 +127,7 @@ describe('the 验证 page a sealed sheet names (issue 18)', () => {
     expect(await text(page.getByTestId('verify-verdict'))).toContain('文件已被改动：它不是签章时的那份评分表。');
     expect(await text(page.getByTestId('verify-reason'))).toBe('文件末尾被追加了内容（PDF 阅读器可能显示的是追加后的内容）。');
     expect(await text(page.getByTestId('verify-detail'))).toContain('appended');
+    expect(await text(page.getByTestId('verify-signer'))).toContain('文件与签章时不一致，不能据此确认签章人。');
     await page.screenshot({ path: join(shots, 'tampered-zh-1024x768.png'), fullPage: true });
 
     // One byte changed in the document, outside the seal: the re-made sheet differs.

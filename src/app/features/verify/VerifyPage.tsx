@@ -13,10 +13,10 @@ type CheckState =
   | { kind: 'failed'; fileName: string; message: string };
 
 const VERDICT_CLASS: Readonly<Record<SheetVerdict['sheet'], string>> = {
-  intact: 'banner banner--info',
-  tampered: 'banner banner--error',
-  unsigned: 'banner banner--warn',
-  'cannot-check': 'banner banner--warn',
+  intact: 'banner banner--info verify-verdict',
+  tampered: 'banner banner--error verify-verdict',
+  unsigned: 'banner banner--warn verify-verdict',
+  'cannot-check': 'banner banner--warn verify-verdict',
 };
 
 /** A time as the sheet prints it: in the zone recorded beside the seal, named. */
@@ -163,7 +163,7 @@ function Verdict({ fileName, verdict, expected }: { fileName: string; verdict: S
         </p>
       )}
       {verdict.record !== null && <RecordFacts record={verdict.record} />}
-      {verdict.record !== null && <SignerFacts signer={verdict.signer} />}
+      {verdict.record !== null && <SignerFacts signer={verdict.signer} isIntact={verdict.sheet === 'intact'} />}
     </section>
   );
 }
@@ -218,12 +218,13 @@ function RecordFacts({ record }: { record: SealedRecord }) {
   );
 }
 
-function SignerFacts({ signer }: { signer: Signer | null }) {
+function SignerFacts({ signer, isIntact }: { signer: Signer | null; isIntact: boolean }) {
   const { t, i18n } = useTranslation();
   const when = (iso: string) => zonedTime(iso, null, i18n.language);
   let text: string;
   let isGood = false;
-  if (signer === null) text = t('verify.signerUnknown');
+  // Head office names a signer only for a seal whose signature holds; a changed file is not taken as evidence.
+  if (signer === null) text = isIntact ? t('verify.signerUnknown') : t('verify.signerNotFromThisFile');
   else if (signer.status === 'not-enrolled') text = t('verify.signerNotEnrolled');
   else if (signer.status === 'revoked')
     text = t('verify.signerRevoked', { device: signer.deviceLabel, auditor: signer.auditor });
