@@ -24,6 +24,7 @@ export const routeTable = [
   { path: '/site-audits', screen: 'siteAudits', module: 'src/app/features/site-audits/SiteAuditsPage.tsx' },
   { path: '/site-audits/:id', screen: 'siteAudit', module: 'src/app/features/site-audits/SiteAuditPage.tsx' },
   { path: '/admin', screen: 'admin', module: 'src/app/features/admin/AdminPage.tsx' },
+  { path: '/verify', screen: 'verify', module: 'src/app/features/verify/VerifyPage.tsx' },
 ] as const;
 
 export type RouteEntry = (typeof routeTable)[number];

@@ -25,6 +25,8 @@ export const screens = {
   siteAudit: lazyScreen(() => import('./features/site-audits/SiteAuditPage').then((m) => m.SiteAuditPage)),
   // Head office's server screens: never preloaded and not precached (vite.config.ts), so no tablet downloads them.
   admin: lazyScreen(() => import('./features/admin/AdminPage').then((m) => m.AdminPage)),
+  // For whoever holds a printed or e-mailed sheet (its QR code opens it): never part of a tablet's screens.
+  verify: lazyScreen(() => import('./features/verify/VerifyPage').then((m) => m.VerifyPage)),
 } satisfies Record<string, LazyScreen>;
 
 export type ScreenName = keyof typeof screens;

@@ -26,8 +26,9 @@ const usage = `督查 ducha — rubric tools
   ducha pdf --audit <export.json> --out <file.pdf>      the sealed sheet of an audit exported from the app
   ducha pdf --audit <dir|export.json> [--audit …] --out <dir>
                                                         one sealed sheet per export (a directory: its *.json files)
-            [--fallback-font <file.ttf> | --no-fallback-font] [--tz Asia/Shanghai]
-                                                        times are printed in --tz (default Asia/Shanghai), named
+            [--fallback-font <file.ttf> | --no-fallback-font] [--tz Asia/Shanghai] [--public-url URL]
+                                                        times are printed in --tz (default Asia/Shanghai), named;
+                                                        a sealed sheet names --public-url's 验证 page (QR, footer)
   ducha verify <file.pdf…> [--server URL | --data-dir DIR | --database-url URL]
                                                         valid (0): the pages are what the seal says and head office
                                                         says the signer is enrolled; tampered or refused (1);
@@ -96,6 +97,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             'fallback-font': { type: 'string' },
             'no-fallback-font': { type: 'boolean' },
             tz: { type: 'string' },
+            'public-url': { type: 'string' },
           },
         });
         const options = pdfArgsSchema.safeParse(values);

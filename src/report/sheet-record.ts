@@ -2,6 +2,10 @@ import { jsPDF } from 'jspdf';
 import { z } from 'zod';
 import { sha256Hex } from '../domain/index';
 import type { SheetFont } from './font-choice';
+import { isPublicBaseUrl } from './public-base-url';
+
+// Where it always was, for those who import it from here.
+export { isPublicBaseUrl };
 
 /**
  * Bumped whenever the renderer's output bytes change for the same inputs (layout, wording, jsPDF options),
@@ -87,29 +91,6 @@ export function fontIdentity(font: SheetFont): FontIdentity {
     fontHashes.set(font.bytes, sha256);
   }
   return { name: font.name, sha256 };
-}
-
-/**
- * An http(s) URL with no query, fragment or credentials, and no trailing slash: what a sheet may print as
- * head office's address (the page is `<url>/#/verify`). Anything else could make the QR code lead elsewhere.
- */
-export function isPublicBaseUrl(text: string): boolean {
-  if (text.length > 200 || text.endsWith('/') || /\s/.test(text)) return false;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return false;
-  }
-  return (
-    (url.protocol === 'https:' || url.protocol === 'http:') &&
-    url.username === '' &&
-    url.password === '' &&
-    url.search === '' &&
-    url.hash === '' &&
-    !text.includes('?') &&
-    !text.includes('#')
-  );
 }
 
 /** Where a sheet of this seal sends a reader: the verification page, with the audit and seal named. */

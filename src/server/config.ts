@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { fail, ok, type Result } from '../domain/index';
+import { isPublicBaseUrl } from '../report/public-base-url';
 
 const MiB = 1024 * 1024;
 
@@ -19,6 +20,7 @@ const settings = {
   tlsCert: { flag: 'tls-cert', env: 'DUCHA_TLS_CERT' },
   tlsKey: { flag: 'tls-key', env: 'DUCHA_TLS_KEY' },
   trustProxy: { flag: 'trust-proxy', env: 'DUCHA_TRUST_PROXY' },
+  publicUrl: { flag: 'public-url', env: 'DUCHA_PUBLIC_URL' },
 } as const;
 type SettingName = keyof typeof settings;
 
@@ -103,6 +105,14 @@ export const serverConfigSchema = z.strictObject({
   tlsKey: z.string().min(1).optional(),
   /** Off by default: X-Forwarded-* headers are then ignored, whoever sends them. */
   trustProxy: trustProxySchema,
+  /**
+   * The address people reach this server at (https://ducha.example.com): tablets are told it by down-sync
+   * and print its 验证 page on every sealed sheet, QR code and footer. Unset: sheets name no page.
+   */
+  publicUrl: z
+    .string()
+    .refine(isPublicBaseUrl, 'must be an http(s) address without query, fragment, credentials or trailing slash (e.g. https://ducha.example.com)')
+    .optional(),
 });
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 

@@ -39,6 +39,7 @@ export async function startServer(
       trustProxy: trustedProxiesOf(config.trustProxy),
       logger: options.logger ?? { level: config.logLevel },
       tls,
+      publicUrl: config.publicUrl,
     });
     if (opened.sweptTemporaryFiles > 0)
       app.log.warn({ files: opened.sweptTemporaryFiles }, 'removed temporary files left by an interrupted write');

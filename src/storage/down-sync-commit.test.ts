@@ -8,6 +8,7 @@ import { AuditStore, type NewAudit } from './audit-store';
 import { DuchaDb } from './db';
 import { commitDownSync, type DownSyncAnswer } from './down-sync-commit';
 import { readDownSyncState } from './down-sync-state';
+import { PUBLIC_URL_SETTING, publicUrlIn } from './public-url-setting';
 import { saveServerLink, type ServerLink } from './server-link';
 import { markProposalSent, unsentProposals } from './server-sites';
 
@@ -75,6 +76,23 @@ afterEach(async () => {
 });
 
 describe('down-sync storage', () => {
+  it('keeps the public address head office gives, for sheets made offline; follows it when it goes; refuses one a QR code could be turned with', async () => {
+    const store = open();
+    await saveServerLink(store.context, link);
+    const stored = async () => publicUrlIn(await store.getSetting(PUBLIC_URL_SETTING));
+    expect(await stored()).toBeUndefined();
+    await commitDownSync(store.context, link, 0, answer({ cursor: 1, publicUrl: 'https://ducha.example.cn' }), undefined);
+    expect(await stored()).toBe('https://ducha.example.cn');
+    expect(await store.getSetting(PUBLIC_URL_SETTING)).toEqual({ version: 1, serverUrl: link.serverUrl, publicUrl: 'https://ducha.example.cn' });
+    // Head office dropped the setting: the next answer has none, and sheets name no page.
+    await commitDownSync(store.context, link, 1, answer({ cursor: 1 }), undefined);
+    expect(await stored()).toBeUndefined();
+    for (const [since, hostile] of [[1, 'https://ducha.example.cn/?next=https://evil.example'], [1, 'javascript:alert(1)']] as const) {
+      await commitDownSync(store.context, link, since, answer({ cursor: 1, publicUrl: hostile }), undefined);
+      expect({ hostile, stored: await stored() }).toEqual({ hostile, stored: undefined });
+    }
+  });
+
   it('uses the newest published version for new audits, keeps old versions, and drafts keep theirs', async () => {
     const store = open();
     await saveServerLink(store.context, link);

@@ -5,6 +5,8 @@ import { serverLinkSchema, SERVER_LINK_SETTING, type ServerLink } from './server
 import { applyProposalDecision, putServerSite } from './server-sites';
 import { checkPublishedVersion, putPublishedVersion, type UnusableRubric } from './server-rubrics';
 import { type StoreContext, run } from './store-context';
+import { isPublicBaseUrl } from '../report/public-base-url';
+import { PUBLIC_URL_SETTING, type PublicUrlSetting } from './public-url-setting';
 
 /**
  * GET /api/sync's answer as the wire schema gives it, except that each rubric document is taken as it comes:
@@ -62,6 +64,14 @@ export async function commitDownSync(
         unusableRubrics: unusable,
       };
       await ctx.db.settings.put({ key: DOWN_SYNC_SETTING, value: next });
+      // An address no sheet may print (the server checks its own at start, so only a stranger sends one) is
+      // taken as none: the sheet then names no page rather than one that could lead elsewhere.
+      const publicUrl: PublicUrlSetting = {
+        version: 1,
+        serverUrl: link.serverUrl,
+        publicUrl: answer.publicUrl !== undefined && isPublicBaseUrl(answer.publicUrl) ? answer.publicUrl : null,
+      };
+      await ctx.db.settings.put({ key: PUBLIC_URL_SETTING, value: publicUrl });
       return {
         kind: 'committed',
         rubrics: checked.filter((c) => c.ok).length,

@@ -7,6 +7,7 @@ import {
   readFileSync,
   writeFileSync,
 } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -111,5 +112,24 @@ describe('ducha pdf over many exports', { timeout: 120_000 }, () => {
     const result = await run('pdf', '--audit', file, '--out', join(dir, 'one.pdf'));
     expect(result.code).toBe(0);
     expect(readFileSync(join(dir, 'one.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('--public-url: the sealed sheet names the 验证 page in its footer, still verifies, and a URL that could lead elsewhere is refused', async () => {
+    const file = join(dir, 'named.json');
+    writeFileSync(file, JSON.stringify(await exportOf('保利·香槟国际')));
+    const sheet = join(dir, 'named.pdf');
+    const made = await run('pdf', '--audit', file, '--out', sheet, '--public-url', 'https://ducha.example.cn');
+    expect([made.code, made.err]).toEqual([0, []]);
+    const printed = execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', sheet, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    expect(printed).toContain('验证Verify：https://ducha.example.cn/#/verify');
+    const lines: string[] = [];
+    expect(await verifyCommand(sheet, { out: (l) => lines.push(l), err: (l) => lines.push(l) })).toBe(EXIT.valid);
+
+    const refused = await run('pdf', '--audit', file, '--out', join(dir, 'refused.pdf'), '--public-url', 'https://ducha.example.cn/?next=evil');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toEqual([
+      'pdf: --public-url https://ducha.example.cn/?next=evil must be an http(s) address without query, fragment, credentials or trailing slash (e.g. https://ducha.example.com)',
+    ]);
+    expect(existsSync(join(dir, 'refused.pdf'))).toBe(false);
   });
 });

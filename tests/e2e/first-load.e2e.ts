@@ -16,6 +16,8 @@ afterEach(async () => {
  * not matching.
  */
 const headOfficeMarkers = ['ducha.bundle', 'is not finalised and sealed'];
+/** Only the 验证 page's code names its drop zone: a page for whoever holds a sheet, not for the tablet. */
+const verifyPageMarker = 'verify-drop';
 /** app.skipToContent, in each catalogue only. */
 const englishMarker = 'Skip to main content';
 const chineseMarker = '跳到主要内容';
@@ -73,7 +75,7 @@ describe('what an auditor’s screens download', () => {
 
     const auditor = await auditorScripts();
     expect(auditor.length).toBeGreaterThan(3);
-    for (const marker of headOfficeMarkers)
+    for (const marker of [...headOfficeMarkers, verifyPageMarker])
       expect({ marker, in: containing(auditor, marker) }).toEqual({ marker, in: [] });
 
     // The markers do name head office's code: opening 总部看板 fetches every one of them.
@@ -82,6 +84,12 @@ describe('what an auditor’s screens download', () => {
     await expect.poll(() => text(app.page.locator('main h1'))).toBe('总部看板');
     const dashboard = await dashboardScripts();
     for (const marker of headOfficeMarkers) expect(containing(dashboard, marker), marker).not.toEqual([]);
+
+    // The marker does name the 验证 page's code: opening the page fetches it.
+    const verifyScripts = recordScripts(app.page);
+    await app.open('#/verify');
+    await expect.poll(() => text(app.page.locator('main h1'))).toBe('核验评分表');
+    expect(containing(await verifyScripts(), verifyPageMarker)).toHaveLength(1);
   });
 
   it('only the language on screen: the other arrives with the switch, and a reload starts in the chosen one', async () => {

@@ -7,11 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/run-cli';
 import { AuditApp, eventually, fixtureGrades, text } from './support/pages';
+import { startRealServer, type RealServer } from './support/real-server';
+import { signInOnTablet } from './support/tablet-sync';
 
 let context: BrowserContext | undefined;
+let server: RealServer | undefined;
 afterEach(async () => {
   await context?.close();
   context = undefined;
+  await server?.dispose();
+  server = undefined;
 });
 
 /** The service worker has installed (precache complete) and controls the page. */
@@ -30,9 +35,12 @@ async function waitForServiceWorker(page: Page): Promise<void> {
 
 describe('offline after one visit', () => {
   it('d. goes offline, reloads, then creates, scores, signs and finalises an audit', async () => {
+    // Head office: the app is served from it, as on a site, so the tablet can sign in to it afterwards.
+    server = await startRealServer();
+    const headOffice = server;
     const launched = await launch(newProfileDir());
     context = launched.context;
-    const app = new AuditApp(launched.page);
+    const app = new AuditApp(launched.page, headOffice.url);
     await app.open();
     await waitForServiceWorker(app.page);
     // Installable: the manifest names the app in Chinese first and English, standalone, with icons.
@@ -96,8 +104,7 @@ describe('offline after one visit', () => {
       return { code, out: lines.join('\n') };
     };
     // Head office does not know this tablet yet: the pages are intact, but that proves only that some key signed.
-    const store = mkdtempSync(join(tmpdir(), 'ducha-ho-store-'));
-    const unknown = await cli('verify', pdfFile, '--store', store);
+    const unknown = await cli('verify', pdfFile, '--server', headOffice.origin);
     expect(unknown.out).toContain('intact, signer not enrolled (待确认签名)');
     expect(unknown.code).toBe(3);
     const printed = execFileSync('pdftotext', ['-raw', pdfFile, '-'], { encoding: 'utf8' }).replace(
@@ -112,26 +119,22 @@ describe('offline after one visit', () => {
     expect(printed).not.toContain('□');
     expect(printed).not.toContain('U+');
 
-    // The tablet's 设置 shows its fingerprint and exports its key file; head office enrols it with the
-    // fingerprint read off the screen, and the same sheet is now valid, naming device and auditor.
+    // The tablet's 设置 shows its fingerprint; back online, its auditor signs in to head office, which enrols
+    // the tablet's key (a signed challenge proves the tablet holds it), and the same sheet is now valid,
+    // naming device and auditor.
     await app.open('#/settings');
     await expect
       .poll(() => text(app.page.getByTestId('key-fingerprint')))
       .toMatch(/^[0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4}$/);
-    const fingerprint = await text(app.page.getByTestId('key-fingerprint'));
-    await app.page.getByTestId('key-device-label').fill('前台平板 3');
-    await app.page.getByTestId('key-auditor').fill('周堃');
-    const [keyDownload] = await Promise.all([
-      app.page.waitForEvent('download'),
-      app.page.getByTestId('export-key').click(),
-    ]);
-    const keyFile = join(mkdtempSync(join(tmpdir(), 'ducha-key-')), keyDownload.suggestedFilename());
-    await keyDownload.saveAs(keyFile);
-    expect((await cli('keys', 'add', keyFile, '--fingerprint', fingerprint, '--store', store)).code).toBe(0);
-    const valid = await cli('verify', pdfFile, '--store', store);
+    const fingerprint = (await text(app.page.getByTestId('key-fingerprint'))).replace(/ /g, '');
+    await context.setOffline(false);
+    const auditorAccount = await headOffice.createUser('auditor', { displayName: '周堃' });
+    await signInOnTablet(app.page, headOffice, auditorAccount, '前台平板 3');
+    const valid = await cli('verify', pdfFile, '--server', headOffice.origin);
     expect(valid.out).toContain('valid — the pages show exactly what the seal says');
     expect(valid.out).toContain('前台平板 3 / 周堃');
     expect(valid.code).toBe(0);
+    expect(unknown.out.replace(/ /g, '')).toContain(fingerprint);
 
     await app.open('#/');
     await expect.poll(() => app.page.getByTestId('unexported-count').getAttribute('data-count')).toBe('1');

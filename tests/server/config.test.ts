@@ -41,6 +41,20 @@ describe('server configuration (flags over environment over defaults)', () => {
     ]);
   });
 
+  it('reads the public address sheets name (flag over DUCHA_PUBLIC_URL); refuses one a QR code could be turned with', () => {
+    const fromEnv = parseServerConfig([], { DUCHA_PUBLIC_URL: 'https://ducha.example.cn' });
+    expect(fromEnv.ok && fromEnv.value.publicUrl).toBe('https://ducha.example.cn');
+    const flag = parseServerConfig(['--public-url', 'http://10.0.0.5:4173/ducha'], { DUCHA_PUBLIC_URL: 'https://ducha.example.cn' });
+    expect(flag.ok && flag.value.publicUrl).toBe('http://10.0.0.5:4173/ducha');
+    const message =
+      'must be an http(s) address without query, fragment, credentials or trailing slash (e.g. https://ducha.example.com)';
+    for (const bad of ['https://ducha.example.cn/', 'https://x.cn/?next=evil', 'https://x.cn#/other', 'https://me:pw@x.cn', 'ftp://x.cn', 'ducha.example.cn'])
+      expect({ bad, result: parseServerConfig(['--public-url', bad], {}) }).toEqual({
+        bad,
+        result: { ok: false, issues: [{ path: '--public-url (DUCHA_PUBLIC_URL)', message }] },
+      });
+  });
+
   it('reads the per-account upload limit, and refuses one below 1 naming both ways to set it', () => {
     const fromFlag = parseServerConfig(['--uploads-per-minute', '30'], { DUCHA_UPLOADS_PER_MINUTE: '90' });
     expect(fromFlag.ok && fromFlag.value.uploadsPerMinute).toBe(30);

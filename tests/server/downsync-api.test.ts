@@ -5,7 +5,7 @@ import { startServer, type RunningServer } from '../../src/server/start-server';
 import { loadRubric } from '../support/load';
 import { getAt } from '../support/trust';
 import { useBackend } from './support/backends';
-import { signedInAs, type SignedIn } from './support/sessions';
+import { signedInAs, signIn, type SignedIn } from './support/sessions';
 import { getJson } from './support/uploads';
 
 const kf01 = loadRubric('KF01');
@@ -145,4 +145,35 @@ describe('down-sync over HTTP', () => {
     expect(getAt(sync.body, ['proposals', 0, 'status'])).toBe('merged');
     expect((await getJson(`${url}/api/site-proposals`, admin)).body).toEqual({ proposals: [] });
   });
+});
+
+describe('down-sync hands tablets the public address sheets name', () => {
+  const backend = useBackend('PGlite');
+
+  it('sends --public-url with every answer; a tablet holding the ETag from before the setting hears of it', async () => {
+    const config = await backend.freshConfig();
+    const before = await startServer(config, { logger: false });
+    let etag: string;
+    try {
+      const admin = await signedInAs(before, 'admin', { username: 'admin' });
+      const answer = await fetch(`${before.url}/api/sync`, { headers: admin.headers });
+      expect(await answer.json()).toEqual({ cursor: 0, rubrics: [], sites: [], proposals: [] });
+      etag = answer.headers.get('etag') ?? '';
+    } finally {
+      await before.close();
+    }
+    // The same data, restarted with the setting: nothing in the feed changed, but the answer did.
+    const after = await startServer({ ...config, publicUrl: 'https://ducha.example.cn' }, { logger: false });
+    try {
+      // The same user: the tag also names who asks.
+      const admin = await signIn(after.url, 'admin');
+      const answer = await fetch(`${after.url}/api/sync`, { headers: { ...admin.headers, 'if-none-match': etag } });
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toEqual({ cursor: 0, rubrics: [], sites: [], proposals: [], publicUrl: 'https://ducha.example.cn' });
+      const again = await fetch(`${after.url}/api/sync`, { headers: { ...admin.headers, 'if-none-match': answer.headers.get('etag') ?? '' } });
+      expect(again.status).toBe(304);
+    } finally {
+      await after.close();
+    }
+  }, 120_000);
 });

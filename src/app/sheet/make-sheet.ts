@@ -2,6 +2,7 @@ import { scoreSealed, type SealedEnvelope } from '../../domain/index';
 import type { AuditStore, SheetData } from '../../storage/audit-store';
 import { renderScoreSheet } from '../../report/render-score-sheet';
 import { sheetMissingCharacters } from '../../report/sheet-preflight';
+import { PUBLIC_URL_SETTING, publicUrlIn } from '../../storage/public-url-setting';
 import { loadSheetFonts, type SheetFonts } from './sheet-fonts';
 
 /** What making a sheet came to: the PDF, or the characters no font can draw (asked about first). */
@@ -20,6 +21,8 @@ export interface SheetOptions {
   readonly timeZone: string;
   /** Make the sheet even if some characters will print as □ (the user was told and agreed). */
   readonly proceed: boolean;
+  /** Head office's address: a sealed sheet names its 验证 page (QR code and footer). */
+  readonly publicUrl?: string | undefined;
 }
 
 export interface SheetRequest extends SheetOptions {
@@ -37,8 +40,13 @@ export interface SealedSheetSource {
  * or the page when no worker can start). Characters neither font can draw stop it unless `proceed`.
  */
 export async function makeSheet(store: AuditStore, request: SheetRequest): Promise<SheetOutcome> {
-  const [data, fonts] = await Promise.all([store.getSheetData(request.auditId), loadSheetFonts()]);
-  return sheetOf(data, fonts, request);
+  // The address head office last gave (down-sync), read here so a sheet made offline names it too.
+  const [data, fonts, publicUrl] = await Promise.all([
+    store.getSheetData(request.auditId),
+    loadSheetFonts(),
+    store.getSetting(PUBLIC_URL_SETTING).then(publicUrlIn),
+  ]);
+  return sheetOf(data, fonts, { ...request, publicUrl: request.publicUrl ?? publicUrl });
 }
 
 /**
@@ -68,6 +76,7 @@ function sheetOf(data: SheetData, fonts: SheetFonts, request: SheetOptions): She
     images: data.images,
     ...(data.seal ? { seal: data.seal } : {}),
     timeZone: request.timeZone,
+    ...(request.publicUrl === undefined ? {} : { publicUrl: request.publicUrl }),
   });
   return {
     outcome: 'sheet',

@@ -16,6 +16,7 @@ import {
 import { nodeVerifier } from '../../crypto/node-verifier';
 import { isTimeZone } from '../../report/csv';
 import { renderScoreSheet } from '../../report/render-score-sheet';
+import { isPublicBaseUrl } from '../../report/public-base-url';
 import { renderSealedSheet } from '../../report/sealed-sheet';
 import { DEFAULT_SHEET_TIME_ZONE } from '../../report/sheet-time';
 import { readJsonFile, type CliIo } from '../io';
@@ -43,6 +44,13 @@ export const pdfArgsSchema = z
       .refine(isTimeZone, {
         error: (issue) =>
           `pdf: --tz ${String(issue.input)} is not a time zone this machine knows (e.g. Asia/Shanghai, UTC)`,
+      })
+      .optional(),
+    'public-url': z
+      .string()
+      .refine(isPublicBaseUrl, {
+        error: (issue) =>
+          `pdf: --public-url ${String(issue.input)} must be an http(s) address without query, fragment, credentials or trailing slash (e.g. https://ducha.example.com)`,
       })
       .optional(),
   })
@@ -97,11 +105,17 @@ async function sealedSheetFile(
   out: string,
   fonts: Fonts,
   timeZone: string,
+  publicUrl: string | undefined,
   io: CliIo,
 ): Promise<boolean> {
   const sealed = await readSealedExport(file, io);
   if (sealed === undefined) return false;
-  const sheet = renderSealedSheet(sealed.seal, { fonts, images: sealed.images, timeZone });
+  const sheet = renderSealedSheet(sealed.seal, {
+    fonts,
+    images: sealed.images,
+    timeZone,
+    ...(publicUrl === undefined ? {} : { publicUrl }),
+  });
   warnMissing(sheet.missingCharacters, io);
   await writeFile(out, sheet.bytes);
   io.out(
@@ -157,7 +171,7 @@ export async function pdfCommand(args: PdfArgs, io: CliIo): Promise<number> {
     const named = await exportFiles(args.audit, io);
     if (named === undefined) return 1;
     if (!named.isBatch)
-      return (await sealedSheetFile(named.files[0] ?? '', args.out, fonts, timeZone, io)) ? 0 : 1;
+      return (await sealedSheetFile(named.files[0] ?? '', args.out, fonts, timeZone, args['public-url'], io)) ? 0 : 1;
     await mkdir(args.out, { recursive: true });
     const taken = new Set<string>();
     let failed = 0;
@@ -170,7 +184,7 @@ export async function pdfCommand(args: PdfArgs, io: CliIo): Promise<number> {
         continue;
       }
       taken.add(out);
-      if (!(await sealedSheetFile(file, out, fonts, timeZone, io))) failed += 1;
+      if (!(await sealedSheetFile(file, out, fonts, timeZone, args['public-url'], io))) failed += 1;
     }
     io.out(
       `${String(named.files.length - failed)} of ${String(named.files.length)} sheet(s) written to ${args.out}`,

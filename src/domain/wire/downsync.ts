@@ -66,6 +66,11 @@ export const downSyncSchema = z.strictObject({
   sites: z.array(siteSchema),
   /** Decisions on this user's site proposals after `since`: re-map the offline site to siteCode. */
   proposals: z.array(siteProposalSchema),
+  /**
+   * The address people reach head office at, when it has one configured: sealed sheets name its 验证 page.
+   * Absent: sheets name none. Sent with every answer, so the tablet's copy follows the server's setting.
+   */
+  publicUrl: z.string().max(200).optional(),
 });
 
 export const siteListSchema = z.strictObject({ cursor: z.number().int(), sites: z.array(siteSchema) });

@@ -50,6 +50,8 @@ export interface AppOptions {
   readonly trustProxy: false | readonly string[];
   /** PEM certificate and key: HTTPS instead of HTTP (a small site without a reverse proxy). */
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer } | undefined;
+  /** The address sheets name for their 验证 page (--public-url), handed to tablets by down-sync. */
+  readonly publicUrl?: string | undefined;
 }
 
 /** Fastify's own request errors, as the API's error codes. */
@@ -135,7 +137,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(handOverRoutes(services));
   await app.register(auditLogRoutes(services));
   await app.register(bundleRoutes(services, uploads));
-  await app.register(downSyncRoutes(services));
+  await app.register(downSyncRoutes(services, options.publicUrl));
   await app.register(headOfficeRoutes(services));
   await app.register(rankingRoutes(services));
   await app.register(backupRoutes(services));

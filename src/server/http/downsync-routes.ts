@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Issue } from '../../domain/head-office';
 import { downSync, feedPosition } from '../downsync/down-sync';
@@ -38,7 +39,7 @@ const DECISION_REFUSALS: Readonly<Record<'invalid' | 'not-found' | 'conflict', {
 const now = (): string => new Date().toISOString();
 
 /** Down-sync (rubric versions, sites, proposal decisions) and the admin's writes that feed it. */
-export function downSyncRoutes(services: ServerServices) {
+export function downSyncRoutes(services: ServerServices, publicUrl?: string) {
   const { db } = services;
   return (app: FastifyInstance, _options: unknown, done: (error?: Error) => void): void => {
     app.get(fastifyPathOf(API_ROUTES.sync), { onRequest: guardFor(services, API_ROUTES.sync) }, async (request, reply) => {
@@ -46,10 +47,16 @@ export function downSyncRoutes(services: ServerServices) {
       if (!query.success) return replyBadRequest(reply, query.error);
       const since = query.data.since ?? 0;
       const proposer = proposerOf(request);
-      // The answer is fixed by (since, position, who): the same three, the same body.
+      // The answer is fixed by (since, position, who) and the public address: the same four, the same body.
+      // The address is in the tag so a tablet hears of a new one after a restart even when nothing else changed.
       const position = await feedPosition(db);
-      const etag = `"sync-${since}-${position}-${proposer === undefined ? '*' : Buffer.from(proposer).toString('base64url')}"`;
-      return sendWithEtag(request, reply, etag, () => downSync(db, since, proposer));
+      const who = proposer === undefined ? '*' : Buffer.from(proposer).toString('base64url');
+      const address = publicUrl === undefined ? '-' : createHash('sha256').update(publicUrl).digest('base64url').slice(0, 16);
+      const etag = `"sync-${since}-${position}-${who}-${address}"`;
+      return sendWithEtag(request, reply, etag, async () => ({
+        ...(await downSync(db, since, proposer)),
+        ...(publicUrl === undefined ? {} : { publicUrl }),
+      }));
     });
 
     app.get(fastifyPathOf(API_ROUTES.listSites), { onRequest: guardFor(services, API_ROUTES.listSites) }, async (request, reply) => {

@@ -40,10 +40,14 @@ export function fixtureGrades(name: string): Record<string, string> {
 }
 
 export class AuditApp {
-  constructor(readonly page: Page) {}
+  /** `origin`: where the app is opened from; the test app server unless a real server serves it. */
+  constructor(
+    readonly page: Page,
+    private readonly origin?: string,
+  ) {}
 
   async open(path = ''): Promise<void> {
-    await this.page.goto(`${baseURL()}${path}`);
+    await this.page.goto(`${this.origin ?? baseURL()}${path}`);
   }
 
   async waitSaved(): Promise<void> {

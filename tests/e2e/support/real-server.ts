@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Role } from '../../../src/domain/wire';
@@ -45,7 +46,27 @@ export interface RealServer {
 
 let counter = 0;
 
-export async function startRealServer(): Promise<RealServer> {
+/** A port nobody listens on now, for a server that must know its own address before it starts. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
+export interface RealServerOptions {
+  /** Configure --public-url as the server's own address, so the sheets tablets make name its 验证 page. */
+  readonly publicUrl?: boolean;
+}
+
+export async function startRealServer(options: RealServerOptions = {}): Promise<RealServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ducha-e2e-server-'));
   counter += 1;
   const adminName = `admin${counter}`;
@@ -57,8 +78,12 @@ export async function startRealServer(): Promise<RealServer> {
   } finally {
     await opened.close();
   }
-  const args = (port: number) => ['--data-dir', dataDir, '--dist-dir', join(repoRoot, 'dist'), '--log-level', 'warn', '--port', String(port)];
-  let child = await spawnServer(args(0));
+  const chosenPort = options.publicUrl === true ? await freePort() : 0;
+  const publicUrl = chosenPort === 0 ? [] : ['--public-url', `http://127.0.0.1:${String(chosenPort)}`];
+  const args = (port: number) => [
+    '--data-dir', dataDir, '--dist-dir', join(repoRoot, 'dist'), '--log-level', 'warn', '--port', String(port), ...publicUrl,
+  ];
+  let child = await spawnServer(args(chosenPort));
   const port = Number(new URL(child.url).port);
   let running = true;
   const origin = `http://127.0.0.1:${port}`;
