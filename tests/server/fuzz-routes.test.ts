@@ -140,11 +140,15 @@ const FUZZ: Readonly<Record<keyof typeof API_ROUTES, (c: Context) => Base>> = {
       return Promise.resolve(spoiled);
     },
   }),
-  kpiFigureHistory: () => ({ query: { month: MONTH } }),
-  monthlyRanking: () => ({ query: { month: MONTH } }),
-  monthlyRankingPdf: () => ({ query: { month: MONTH } }),
-  monthlyRankingCsv: () => ({ query: { month: MONTH } }),
+  kpiFigureHistory: () => ({ query: { month: MONTH }, extra: monthsAtTheEnds }),
+  monthlyRanking: () => ({ query: { month: MONTH }, extra: monthsAtTheEnds }),
+  monthlyRankingPdf: () => ({ query: { month: MONTH }, extra: monthsAtTheEnds }),
+  monthlyRankingCsv: () => ({ query: { month: MONTH }, extra: monthsAtTheEnds }),
 };
+
+/** Months the YYYY-MM pattern lets through at the ends of the calendar: the month's bounds are computed from them. */
+const monthsAtTheEnds = (): Promise<readonly Spoiled[]> =>
+  Promise.resolve(['0000-01', '0001-01', '1969-12', '9999-12'].map((month) => ({ label: `month ${month}`, query: `month=${month}` })));
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
