@@ -116,7 +116,20 @@ const FUZZ: Readonly<Record<keyof typeof API_ROUTES, (c: Context) => Base>> = {
   revokeDevice: (c) => ({ params: { keyId: c.keyId }, json: { reason: '平板遗失' } }),
   auditLog: () => ({ query: { action: 'sign-in-failed', limit: '5' } }),
   enrolmentChallenge: () => ({}),
-  handOverAudit: (c) => ({ params: { id: c.auditId }, json: { toUserId: c.sacrificialUserId, reason: '原稽核员离职' } }),
+  handOverAudit: (c) => ({
+    params: { id: c.auditId },
+    json: { toUserId: c.sacrificialUserId, reason: '原稽核员离职' },
+    // The reason is stored and the id looked up: every role gets these, not only the ones the sample picks.
+    extra: () =>
+      Promise.resolve(
+        [
+          { toUserId: c.sacrificialUserId, reason: 'a\u0000b' },
+          { toUserId: c.sacrificialUserId, reason: 'x\udfffy' },
+          { toUserId: 2 ** 31, reason: '原稽核员离职' },
+          { toUserId: Number.MAX_SAFE_INTEGER + 2, reason: '原稽核员离职' },
+        ].map((body) => ({ label: `hand-over ${short(body)}`, body: json(body) })),
+      ),
+  }),
   verifySheet: (c) => ({ raw: { contentType: 'application/pdf', bytes: c.sheet } }),
   verifySeal: (c) => ({ json: { envelope: c.envelope } }),
   headOfficeHeld: () => ({}),
@@ -137,6 +150,9 @@ const FUZZ: Readonly<Record<keyof typeof API_ROUTES, (c: Context) => Base>> = {
           spoiled.push({ label: `figures cell ${String(cell)}=${short(value)}`, body: { contentType: 'text/csv', data: utf8(figuresCsvText([line])) } });
         }
       }
+      const valid = utf8(figuresCsvText(FIGURE_ROWS.slice(0, 4)));
+      for (const fileName of ['a\u0000b.csv', 'x\udfffy.csv', 'x'.repeat(5000)])
+        spoiled.push({ label: `fileName=${short(fileName)}`, query: queryString({ fileName }), body: { contentType: 'text/csv', data: valid } });
       return Promise.resolve(spoiled);
     },
   }),
