@@ -40,8 +40,11 @@ interface Base {
   readonly query?: Readonly<Record<string, string>>;
   readonly json?: unknown;
   readonly raw?: { readonly contentType: string; readonly bytes: Uint8Array };
-  /** The body is a sealed envelope: a spoiled payload is signed again by the enrolled tablet, so it gets past the seal check. */
-  readonly reseal?: boolean;
+  /**
+   * The body is a sealed envelope (true), or holds one under `envelope`: a spoiled payload is signed again by the
+   * enrolled tablet, so it gets past the seal check.
+   */
+  readonly reseal?: true | 'envelope';
   /** Whole requests the generic spoiling cannot make (e.g. a validly signed key file with a hostile label). */
   readonly extra?: () => Promise<readonly Spoiled[]>;
 }
@@ -131,7 +134,7 @@ const FUZZ: Readonly<Record<keyof typeof API_ROUTES, (c: Context) => Base>> = {
       ),
   }),
   verifySheet: (c) => ({ raw: { contentType: 'application/pdf', bytes: c.sheet } }),
-  verifySeal: (c) => ({ json: { envelope: c.envelope } }),
+  verifySeal: (c) => ({ json: { envelope: c.envelope }, reseal: 'envelope' }),
   headOfficeHeld: () => ({}),
   headOfficeConflicts: () => ({}),
   listRankingDefinitions: () => ({}),
@@ -245,8 +248,11 @@ function spoil(route: ApiRouteDoc, base: Base, context: Context, random: () => n
       for (const value of HOSTILE_JSON) {
         out.push(async () => {
           let mutated = setAt(structuredClone(baseJson), path, value);
-          if (base.reseal && path[0] === 'payload' && typeof mutated === 'object' && mutated !== null && 'payload' in mutated)
+          if (base.reseal === true && path[0] === 'payload' && typeof mutated === 'object' && mutated !== null && 'payload' in mutated)
             mutated = await signPayload(mutated.payload, context.tablet);
+          const inner: unknown = typeof mutated === 'object' && mutated !== null && 'envelope' in mutated ? mutated.envelope : undefined;
+          if (base.reseal === 'envelope' && path[0] === 'envelope' && path[1] === 'payload' && typeof inner === 'object' && inner !== null && 'payload' in inner)
+            mutated = { envelope: await signPayload(inner.payload, context.tablet) };
           return { label: `body ${path.join('.')}=${short(value)}`, body: json(mutated) };
         });
       }
