@@ -10,6 +10,7 @@ export {
 } from './kinds/metric/kpi-month';
 export { isBelowStandard, kpiFiguresFact, type SiteMonthFigures } from './kinds/metric/kpi-figures';
 export { csvRecords, readFiguresCsv, readFigureRecords, hasMetricUnits, type FigureRecord, FIGURES_CSV_HEADERS, type MonthFigures, type RowIssue } from './kinds/metric/figures-csv';
+export { isPlainText } from './bounds/plain-text';
 export { BUNDLE_FORMAT_VERSION, bundleSchema, bundleShellSchema, type Bundle } from './bundle/bundle-schema';
 export {
   BUNDLE_V2_FORMAT_VERSION,

@@ -17,7 +17,8 @@ export interface RunningServer {
 
 export async function startServer(
   config: ServerConfig,
-  options: { logger?: FastifyServerOptions['logger'] } = {},
+  /** verifyPerMinute: for tests that send the public verify routes more than one address would in a minute. */
+  options: { logger?: FastifyServerOptions['logger']; verifyPerMinute?: number } = {},
 ): Promise<RunningServer> {
   let tls: { cert: Buffer; key: Buffer } | undefined;
   if (config.tlsCert !== undefined && config.tlsKey !== undefined) {
@@ -36,6 +37,7 @@ export async function startServer(
       maxAuditBytes: config.maxAuditBytes,
       maxImageBytes: config.maxImageBytes,
       uploadsPerMinute: config.uploadsPerMinute,
+      ...(options.verifyPerMinute === undefined ? {} : { verifyPerMinute: options.verifyPerMinute }),
       trustProxy: trustedProxiesOf(config.trustProxy),
       logger: options.logger ?? { level: config.logLevel },
       tls,

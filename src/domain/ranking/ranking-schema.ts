@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PLAIN_TEXT_MESSAGE, PLAIN_TEXT_PATTERN } from '../bounds/plain-text';
 import { fail, formatPath, ok, type Issue, type Result } from '../result';
 
 export const RANKING_FORMAT_VERSION = 1;
@@ -11,8 +12,10 @@ const objectError = {
       : '必须是一个对象({ … })',
 };
 
+// The stored-text rule first: a NUL or a half surrogate is refused here with its path, not by the database.
 const text = z
   .string({ error: '必须是文字' })
+  .regex(PLAIN_TEXT_PATTERN, PLAIN_TEXT_MESSAGE)
   .min(1, '不能为空')
   .max(2000, '不能超过 2000 个字符')
   .regex(/^(?:\S(?:[\s\S]*\S)?)?$/, '首尾不能有空白');
@@ -26,6 +29,7 @@ export const rankingComponentSchema = z.strictObject(
   {
     rubricId: z
       .string({ error: '必须是评分表编号(文字)' })
+      .regex(PLAIN_TEXT_PATTERN, PLAIN_TEXT_MESSAGE)
       .min(1, '评分表编号不能为空')
       .max(100, '评分表编号过长'),
     kind: z.enum(['scorecard', 'kpi'], { error: '只能是 "scorecard"(评分表)或 "kpi"(服务指标)' }),

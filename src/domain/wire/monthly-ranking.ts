@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PLAIN_TEXT_MESSAGE, PLAIN_TEXT_PATTERN } from '../bounds/plain-text';
 import { rankingComponentSchema } from '../ranking/ranking-schema';
 
 // The 综合排名 as the server computes it (the domain's MonthRanking) and the KPI figures' uploads and history.
@@ -69,7 +70,11 @@ export const rankingDefinitionReceiptSchema = z.strictObject({
 });
 
 export const kpiUploadQuerySchema = z.strictObject({
-  fileName: z.string({ error: '请给出文件名 (fileName)' }).min(1, '请给出文件名 (fileName)').max(255, '文件名过长 (fileName)'),
+  fileName: z
+    .string({ error: '请给出文件名 (fileName)' })
+    .regex(PLAIN_TEXT_PATTERN, `文件名${PLAIN_TEXT_MESSAGE} (fileName)`)
+    .min(1, '请给出文件名 (fileName)')
+    .max(255, '文件名过长 (fileName)'),
 });
 
 export const kpiUploadReceiptSchema = z.strictObject({

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { sql, type Kysely } from 'kysely';
 import {
   hasMetricUnits,
+  isPlainText,
   parseRubric,
   readFigureRecords,
   toHundredths,
@@ -46,7 +47,8 @@ interface SiteRef {
  * with its line: a figure filed under a misspelt name would rank as a site of its own.
  */
 async function resolveSites(db: Kysely<Database>, records: readonly FigureRecord[]): Promise<{ sites: Map<string, SiteRef>; issues: RowIssue[] }> {
-  const cells = [...new Set(records.slice(1).map((r) => (r.fields[1] ?? '').trim()).filter((c) => c !== ''))];
+  // A cell with a NUL would fail the query itself; readFigureRecords refuses it with its line.
+  const cells = [...new Set(records.slice(1).map((r) => (r.fields[1] ?? '').trim()).filter((c) => c !== '' && isPlainText(c)))];
   const sites = new Map<string, SiteRef>();
   if (cells.length === 0) return { sites, issues: [] };
   const known = await db
@@ -65,7 +67,7 @@ async function resolveSites(db: Kysely<Database>, records: readonly FigureRecord
   }
   const issues = records
     .slice(1)
-    .filter((r) => r.fields.length === 5 && (r.fields[1] ?? '').trim() !== '' && !sites.has((r.fields[1] ?? '').trim()))
+    .filter((r) => r.fields.length === 5 && cells.includes((r.fields[1] ?? '').trim()) && !sites.has((r.fields[1] ?? '').trim()))
     .map((r) => ({ line: r.line, reason: `没有这个被考核单位“${(r.fields[1] ?? '').trim()}”：请写管理处编号或名称（与管理处列表或已收到的考核一致）` }));
   return { sites, issues };
 }

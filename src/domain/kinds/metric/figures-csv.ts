@@ -1,3 +1,4 @@
+import { isPlainText } from '../../bounds/plain-text';
 import type { Rubric } from '../../rubric/rubric-schema';
 import { findNode, walkNodes } from '../../rubric/rubric-tree';
 import { figureRefusal } from './metric-kind';
@@ -133,6 +134,12 @@ export function readFigureRecords(
     const refuse = (reason: string) => issues.push({ line, reason });
     if (fields.length !== 5) {
       refuse(`应有 5 列(${expected}),这一行有 ${fields.length} 列`);
+      continue;
+    }
+    // Before anything quotes a cell back or looks it up: the database refuses NUL, and the rest garble the report.
+    const unplain = fields.findIndex((f) => !isPlainText(f));
+    if (unplain >= 0) {
+      refuse(`第 ${String(unplain + 1)} 列（${FIGURES_CSV_HEADERS[1][unplain] ?? ''}）含控制字符（如 NUL）或残缺的 Unicode 字符`);
       continue;
     }
     const [month = '', site = '', rubricId = '', unitId = '', figureText = ''] = fields.map((f) => f.trim());
