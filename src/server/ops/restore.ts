@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { MIGRATIONS } from '../db/migrations';
 import { indexStoredEnvelopes } from '../intake/envelope-images';
+import { publishShippedRankingDefinition, SHIPPED_BY } from '../ranking/ranking-definitions';
 import type { ServerConfig } from '../config';
 import { openServices } from '../open-services';
 import { syncDir } from '../store/durable-file';
@@ -27,6 +28,8 @@ export interface RestoreReport {
 
 /** The schema step that added envelope_images. */
 const IMAGE_LISTS_VERSION = 4;
+/** Migration 5 publishes the shipped ranking definition: every database from then on holds it. */
+const SHIPPED_RANKING_VERSION = 5;
 
 /**
  * Restores a backup into a data dir and its database (PGlite in the data dir, or DATABASE_URL), migrated to
@@ -59,7 +62,11 @@ export async function restoreBackup(
       const shapes = await tableShapes(db);
       let isEmpty = true;
       for (const shape of shapes) {
-        const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(shape.name)}`.execute(db);
+        // The shipped ranking definition is in every new database (migration 5): it is not another server's data.
+        const { rows } =
+          shape.name === 'ranking_definitions'
+            ? await sql<{ n: number }>`select count(*)::int as n from ranking_definitions where published_by <> ${SHIPPED_BY}`.execute(db)
+            : await sql<{ n: number }>`select count(*)::int as n from ${sql.table(shape.name)}`.execute(db);
         if ((rows[0]?.n ?? 0) > 0) isEmpty = false;
       }
       for await (const _blob of blobs.list()) {
@@ -121,6 +128,8 @@ export async function restoreBackup(
         }
         // A backup from before migration 4 has no image lists: made here from its envelopes, as the migration would.
         if (manifest.data.schemaVersion < IMAGE_LISTS_VERSION) await indexStoredEnvelopes(trx, blobs);
+        // Likewise a backup from before migration 5 has no ranking definition: the shipped one, as the migration would.
+        if (manifest.data.schemaVersion < SHIPPED_RANKING_VERSION) await publishShippedRankingDefinition(trx);
         return count;
       });
       await rm(restoreMarkerOf(config.dataDir), { force: true });
