@@ -10,7 +10,7 @@ import { imagesOf, nodeSigner } from '../support/sealed-audit';
 import { killStrayServers, spawnServer, type ChildServer } from './support/child-server';
 import { startPostgresCluster, type PostgresCluster } from './support/postgres-cluster';
 import { addUser, signIn, type ApiClient } from './support/sessions';
-import { enrol, freshAudit, postAudit, seal } from './support/uploads';
+import { enrol, freshAudit, postAudit, putFixtureImages, seal } from './support/uploads';
 
 /** Uploads sent side by side, each again as soon as it is answered, through every outage. */
 const UPLOADERS = 6;
@@ -100,6 +100,8 @@ describe('PostgreSQL goes away under load: the server answers 503 and serves aga
       isAlive = false;
     });
     const client = await signIn(server.url, username);
+    // Sent by the auditor, as a tablet does: an envelope may name only images its sender sent (issue 19, 2).
+    await putFixtureImages(client);
     const load = startLoad(client, tablet);
     try {
       await expect.poll(() => load.acknowledged.size, { timeout: 30_000 }).toBeGreaterThan(20);
