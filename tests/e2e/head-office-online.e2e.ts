@@ -156,7 +156,7 @@ describe('head office’s dashboard online, and its fall back to this device’s
       expect(await banner().getAttribute('data-reason')).toBe('offline');
     });
     expect(await text(banner().locator('p').first())).toBe(
-      '本设备处于离线状态:下方显示的是本机数据（本设备自己的考核）,不是服务器上的全部考核。',
+      '本设备处于离线状态：下方显示的是本机数据（本设备自己的考核），不是服务器上的全部考核。',
     );
     expect(await text(page.getByTestId('dashboard-source-since'))).toMatch(/^自 .+ 起显示本机数据。 最近一次读取服务器数据:.+。$/);
     await eventually(async () => {
@@ -177,7 +177,7 @@ describe('head office’s dashboard online, and its fall back to this device’s
     await eventually(async () => {
       expect(await banner().getAttribute('data-reason')).toBe('unreachable');
       expect(await text(banner().locator('p').first())).toBe(
-        '无法连接服务器:下方显示的是本机数据（本设备自己的考核）,不是服务器上的全部考核。',
+        '无法连接服务器：下方显示的是本机数据（本设备自己的考核），不是服务器上的全部考核。',
       );
     });
     expect(await rankingOf()).toEqual([[WEAK, '66.3%', '1', 'false']]);
@@ -198,7 +198,7 @@ describe('head office’s dashboard online, and its fall back to this device’s
       expect(await banner().getAttribute('data-reason')).toBe('not-admin');
     });
     expect(await text(banner())).toBe(
-      '当前以“督查员”身份登录服务器:总部看板只显示本机数据（本设备自己的考核）。总部管理员登录后可查看服务器上的全部考核。',
+      '当前以“督查员”身份登录服务器：总部看板只显示本机数据（本设备自己的考核）。总部管理员登录后可查看服务器上的全部考核。',
     );
     await eventually(async () => {
       expect(await rankingOf()).toEqual([[WEAK, '66.3%', '1', 'false']]);
