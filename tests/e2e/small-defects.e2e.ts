@@ -356,7 +356,7 @@ describe('head office on a tablet', () => {
     await app.page.getByTestId('filter-rubric').selectOption('KF3');
     await app.page.getByTestId('bottom-n').selectOption('3');
     await eventually(async () => {
-      expect(await app.page.locator('.rank-row__flag').count()).toBe(3);
+      expect(await app.page.locator('[data-testid="ranking"] .rank-row__flag').count()).toBe(3);
     });
   }, 120_000);
   afterAll(async () => {
@@ -366,7 +366,7 @@ describe('head office on a tablet', () => {
   it('末位 never breaks into 末 / 位, and the ranking needs no sideways scrolling on either tablet', async () => {
     for (const viewport of [PORTRAIT, LANDSCAPE]) {
       await app.page.setViewportSize(viewport);
-      const flags = app.page.locator('.rank-row__flag');
+      const flags = app.page.locator('[data-testid="ranking"] .rank-row__flag');
       expect(await flags.count()).toBe(3);
       const lines = await flags.evaluateAll((els) =>
         els.map((el) => {
